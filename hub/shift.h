@@ -1,0 +1,44 @@
+/* shift.h -- the shift calendar: which shift a moment belongs to.
+ *
+ * Shifts are defined in local wall-clock minutes of the plant's time zone
+ * (the hub sets TZ from the plant file and calls tzset() at start).  A shift
+ * whose end is not after its start crosses midnight.  Breaks are wall-clock
+ * intervals inside their shift.  shift_window_at() turns the definitions into
+ * absolute times (ms since the epoch) for the shift that covers a moment,
+ * using mktime() so DST changes are honoured.
+ */
+#ifndef FH_HUB_SHIFT_H
+#define FH_HUB_SHIFT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fh_protocol.h"
+
+#define SHIFT_BREAKS_MAX 8
+#define SHIFTS_MAX 8
+
+typedef struct shift_break {
+  uint16_t start_min; /* minutes after local midnight, 0..1439 */
+  uint16_t end_min;   /* minutes after local midnight, 0..1439 */
+} shift_break;
+
+typedef struct shift_def {
+  char name[FH_NAME_MAX + 1];             /* "early", "late", "night" */
+  uint16_t start_min;                     /* minutes after local midnight */
+  uint16_t end_min;                       /* <= start_min: crosses midnight */
+  size_t nbreaks;                         /* entries used in breaks[] */
+  shift_break breaks[SHIFT_BREAKS_MAX];   /* planned breaks */
+} shift_def;
+
+/* One concrete occurrence of a shift, in absolute time. */
+typedef struct shift_window {
+  const shift_def *def;                   /* the definition it came from */
+  int64_t start_ms;                       /* shift start */
+  int64_t end_ms;                         /* shift end (exclusive) */
+  size_t nbreaks;                         /* entries used below */
+  int64_t break_start_ms[SHIFT_BREAKS_MAX];
+  int64_t break_end_ms[SHIFT_BREAKS_MAX];
+} shift_window;
+
+#endif

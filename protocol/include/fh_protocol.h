@@ -1,0 +1,436 @@
+/* fh_protocol.h -- the floorhub wire protocol v1 (see protocol/PROTOCOL.md).
+ *
+ * Design: a WebSocket binary frame carries one or more msgpack maps, back to
+ * back.  Decoding never trusts a count: fh_frame_next() walks one map with a
+ * bounds-checked reader of our own (every array/map/str/bin count is checked
+ * against the bytes that remain, nesting is capped at FH_DEPTH_MAX, strings
+ * must be UTF-8) before any typed decoder looks at it, and the typed decoders
+ * never allocate: string fields of requests are views into the frame, string
+ * fields of entities are copied into fixed arrays with their limits checked.
+ *
+ * Encoding goes through msgpack-c's packer into an fh_buf, a growable buffer
+ * that is reset and reused, so encoding on the hot path does not malloc once
+ * the buffer has reached its working size.
+ *
+ * Functions return 0 or a negative error code (-errno style, or an
+ * fh_err_code via struct fh_decode_err for decoders).
+ */
+#ifndef FH_PROTOCOL_H
+#define FH_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FH_PROTO_SUBPROTOCOL "floorhub.v1"
+#define FH_PROTO_PATH "/ws"
+
+/* Limits of the wire protocol.  The _MAX sizes are in bytes, without NUL. */
+#define FH_FRAME_MAX_DEFAULT (64 * 1024) /* default cap of one WS message */
+#define FH_DEPTH_MAX 8          /* nesting depth of containers in a map */
+#define FH_ID_MAX 64            /* line / equipment ids, user names */
+#define FH_KEY_MAX 64           /* idempotency key */
+#define FH_KIND_MAX 32          /* andon kind, reason code, role, state */
+#define FH_NAME_MAX 128         /* display names, areas, client names */
+#define FH_NOTE_MAX 512         /* free text notes */
+#define FH_TOPIC_MAX 80         /* "line/<id>", "oee/<id>" */
+#define FH_TOPICS_MAX 64        /* topics in one sub/unsub */
+#define FH_TOKEN_MAX 8192       /* JWT */
+#define FH_LINES_MAX 64         /* line ids in a token's lines claim */
+#define FH_OEE_REASONS_MAX 8    /* loss reasons kept per OEE record */
+
+/* ---------------------------------------------------------------- buffer */
+
+/* A growable byte buffer.  fh_buf_reset() keeps the allocation. */
+typedef struct fh_buf {
+  uint8_t *data; /* bytes, owned; NULL until first growth */
+  size_t len;    /* bytes in use */
+  size_t cap;    /* bytes allocated */
+  size_t head;   /* bytes reserved in front of data for the caller (LWS_PRE) */
+} fh_buf;
+
+/* head: bytes kept free in front of every encoding (libwebsockets needs
+ * LWS_PRE before the payload).  fh_buf_payload() points after them. */
+void fh_buf_init(fh_buf *b, size_t head);
+void fh_buf_reset(fh_buf *b);
+void fh_buf_free(fh_buf *b);
+/* Appends n bytes.  Returns 0 or -ENOMEM (the buffer is unchanged). */
+int fh_buf_append(fh_buf *b, const void *p, size_t n);
+static inline uint8_t *fh_buf_payload(const fh_buf *b) { return b->data + b->head; }
+static inline size_t fh_buf_payload_len(const fh_buf *b) { return b->len - b->head; }
+
+/* ------------------------------------------------------------- the codes */
+
+typedef enum fh_err_code {
+  FH_E_NONE = 0,
+  FH_E_BAD_REQUEST,
+  FH_E_UNAUTHORIZED,
+  FH_E_FORBIDDEN,
+  FH_E_NOT_FOUND,
+  FH_E_CONFLICT,
+  FH_E_TOO_LARGE,
+  FH_E_RATE_LIMITED,
+  FH_E_UNAVAILABLE,
+  FH_E_INTERNAL
+} fh_err_code;
+
+/* "bad_request", "unauthorized", ... ; "none" for FH_E_NONE. */
+const char *fh_err_code_name(fh_err_code code);
+
+/* WebSocket close codes used by the hub. */
+#define FH_CLOSE_GOING_AWAY 1001
+#define FH_CLOSE_UNSUPPORTED 1003
+#define FH_CLOSE_TOO_LARGE 1009
+#define FH_CLOSE_UNAUTHENTICATED 4001
+#define FH_CLOSE_SLOW_CONSUMER 4008
+
+typedef enum fh_msg_type {
+  FH_MSG_UNKNOWN = 0,
+  /* client -> hub */
+  FH_MSG_HELLO,
+  FH_MSG_PING,
+  FH_MSG_SUB,
+  FH_MSG_UNSUB,
+  FH_MSG_ANDON_RAISE,
+  FH_MSG_ANDON_ACK,
+  FH_MSG_ANDON_RESOLVE,
+  FH_MSG_ANDON_CANCEL,
+  FH_MSG_EQ_STATE,
+  FH_MSG_EQ_COUNT,
+  FH_MSG_SHIFT_REPORT,
+  /* hub -> client */
+  FH_MSG_WELCOME,
+  FH_MSG_PONG,
+  FH_MSG_OK,
+  FH_MSG_ERR,
+  FH_MSG_SNAP,
+  FH_MSG_UPD,
+  FH_MSG__COUNT
+} fh_msg_type;
+
+/* The wire name ("andon.raise"), or NULL for FH_MSG_UNKNOWN. */
+const char *fh_msg_type_name(fh_msg_type t);
+/* FH_MSG_UNKNOWN when the name is not a v1 type. */
+fh_msg_type fh_msg_type_from(const char *name, size_t len);
+/* 1 for the write requests (andon.*, eq.*), which carry a `key`. */
+int fh_msg_is_write(fh_msg_type t);
+
+/* ---------------------------------------------------------- the entities */
+
+typedef enum fh_andon_state {
+  FH_ANDON_RAISED = 0,
+  FH_ANDON_ACKNOWLEDGED,
+  FH_ANDON_RESOLVED,
+  FH_ANDON_CANCELLED
+} fh_andon_state;
+
+typedef enum fh_eq_state {
+  FH_EQ_RUNNING = 0,
+  FH_EQ_IDLE,
+  FH_EQ_DOWN,
+  FH_EQ_BLOCKED,
+  FH_EQ_STARVED,
+  FH_EQ_CHANGEOVER,
+  FH_EQ_PLANNED_STOP,
+  FH_EQ_UNKNOWN,
+  FH_EQ__COUNT
+} fh_eq_state;
+
+const char *fh_andon_state_name(fh_andon_state s);
+int fh_andon_state_from(const char *name, size_t len); /* -1 if unknown */
+const char *fh_eq_state_name(fh_eq_state s);
+int fh_eq_state_from(const char *name, size_t len); /* -1 if unknown */
+
+/* Times are milliseconds since the Unix epoch; 0 means "not yet" and is
+ * encoded as nil.  Empty strings are encoded as nil where the field is
+ * optional (equipment, acked_by, resolved_by, reason, note). */
+typedef struct fh_andon {
+  uint64_t id;                         /* assigned by the hub, from 1 */
+  char line[FH_ID_MAX + 1];            /* line id */
+  char equipment[FH_ID_MAX + 1];       /* equipment id, "" for the line */
+  char kind[FH_KIND_MAX + 1];          /* one of the plant's andon kinds */
+  uint8_t severity;                    /* 1 low, 2 medium, 3 line stopped */
+  fh_andon_state state;                /* raised|acknowledged|resolved|cancelled */
+  uint32_t level;                      /* escalation steps passed while raised */
+  int64_t raised_at;                   /* ms */
+  char raised_by[FH_ID_MAX + 1];       /* token sub */
+  int64_t acked_at;                    /* ms, 0 = not acknowledged */
+  char acked_by[FH_ID_MAX + 1];        /* token sub */
+  int64_t resolved_at;                 /* ms of resolve or cancel, 0 = open */
+  char resolved_by[FH_ID_MAX + 1];     /* who resolved or cancelled */
+  char reason[FH_KIND_MAX + 1];        /* resolve reason code */
+  char note[FH_NOTE_MAX + 1];          /* last note given */
+} fh_andon;
+
+typedef struct fh_equipment {
+  char id[FH_ID_MAX + 1];              /* plant file id */
+  char line[FH_ID_MAX + 1];            /* owning line id */
+  char name[FH_NAME_MAX + 1];          /* display name */
+  fh_eq_state state;                   /* current state */
+  int64_t since;                       /* ms, when the current state began */
+  char reason[FH_KIND_MAX + 1];        /* reason code of the state, "" if none */
+  uint64_t good;                       /* good count, current shift */
+  uint64_t reject;                     /* reject count, current shift */
+  uint32_t ideal_cycle_ms;             /* ideal cycle time per piece */
+} fh_equipment;
+
+typedef struct fh_line {
+  char id[FH_ID_MAX + 1];              /* plant file id */
+  char name[FH_NAME_MAX + 1];          /* display name */
+  char area[FH_NAME_MAX + 1];          /* plant area */
+  fh_eq_state state;                   /* worst state of its equipment */
+  uint32_t open_andons;                /* raised + acknowledged */
+  uint32_t max_level;                  /* highest escalation level open */
+  int64_t oldest_andon_at;             /* raised_at of the oldest open, 0 none */
+  double oee;                          /* line OEE of the current shift, 0..1+ */
+} fh_line;
+
+typedef struct fh_oee {
+  char line[FH_ID_MAX + 1];            /* line id (or equipment id, per-eq) */
+  char shift[FH_NAME_MAX + 1];         /* shift name */
+  int64_t shift_start;                 /* ms */
+  int64_t shift_end;                   /* ms, planned end of the shift */
+  uint64_t planned_ms;                 /* elapsed - breaks - planned stops */
+  uint64_t run_ms;                     /* time in running */
+  uint64_t good;                       /* good count */
+  uint64_t reject;                     /* reject count */
+  double availability;                 /* run / planned */
+  double performance;                  /* raw: ideal * (good+reject) / run */
+  double quality;                      /* good / (good + reject) */
+  double oee;                          /* A * P(capped at 1) * Q */
+  uint64_t state_ms[FH_EQ__COUNT];     /* time per state this shift */
+  size_t nreasons;                     /* entries used in reasons[] */
+  struct {
+    char reason[FH_KIND_MAX + 1];      /* reason code given with a state */
+    uint64_t ms;                       /* time spent with that reason */
+  } reasons[FH_OEE_REASONS_MAX];       /* losses by reason, largest first */
+  uint32_t down_events;                /* number of down periods */
+  double mttr_s;                       /* mean down duration, 0 if none */
+  double mtbf_s;                       /* run time / down events, 0 if none */
+} fh_oee;
+
+/* ------------------------------------------------------------- requests */
+
+/* A view into the frame being decoded; valid only while that frame is. */
+typedef struct fh_strv {
+  const char *p; /* not NUL-terminated */
+  size_t n;      /* bytes */
+} fh_strv;
+
+typedef struct fh_since {
+  fh_strv topic; /* topic name */
+  uint64_t seq;  /* last seq the client holds */
+} fh_since;
+
+/* A decoded client -> hub message.  Only the member of `u` that matches
+ * `type` is set.  String views point into the decoded frame. */
+typedef struct fh_request {
+  fh_msg_type type;   /* FH_MSG_HELLO .. FH_MSG_SHIFT_REPORT */
+  int has_id;         /* the request carried `id` */
+  uint64_t id;        /* echoed in the reply */
+  fh_strv key;        /* idempotency key (writes only; required there) */
+  union {
+    struct {
+      fh_strv token;  /* JWT; empty when the upgrade carried one */
+      fh_strv client; /* free-form client name, may be empty */
+      fh_strv resume; /* session id of a previous welcome, may be empty */
+    } hello;
+    struct {
+      size_t ntopics;                 /* 1..FH_TOPICS_MAX */
+      fh_strv topics[FH_TOPICS_MAX];  /* topic names as sent */
+      size_t nsince;                  /* 0..FH_TOPICS_MAX */
+      fh_since since[FH_TOPICS_MAX];  /* resume points */
+      int has_epoch;                  /* `epoch` given */
+      uint64_t epoch;                 /* epoch the since seqs belong to */
+    } sub; /* also used by unsub (since/epoch unused) */
+    struct {
+      fh_strv line;       /* required */
+      fh_strv equipment;  /* optional */
+      fh_strv kind;       /* required */
+      uint8_t severity;   /* 1..3; 2 when absent */
+      fh_strv note;       /* optional */
+    } raise;
+    struct {
+      uint64_t andon;     /* required */
+      fh_strv reason;     /* required for resolve */
+      fh_strv note;       /* optional */
+    } andon_op; /* andon.ack, andon.resolve, andon.cancel */
+    struct {
+      fh_strv equipment;  /* required */
+      fh_eq_state state;  /* required */
+      fh_strv reason;     /* optional */
+      int64_t ts;         /* optional client time in ms, 0 when absent */
+    } eq_state;
+    struct {
+      fh_strv equipment;  /* required */
+      uint64_t good;      /* increment, required */
+      uint64_t reject;    /* increment, required */
+    } eq_count;
+    struct {
+      fh_strv line;       /* required */
+      int64_t shift_start;/* optional: that shift; 0 = last closed shift */
+    } shift_report;
+  } u;
+} fh_request;
+
+/* Why a decode failed: the error code for the `err` reply and the offending
+ * key ("t", "topics", ...) or "" when the map itself is broken. */
+typedef struct fh_decode_err {
+  fh_err_code code;            /* FH_E_BAD_REQUEST or FH_E_TOO_LARGE */
+  char key[FH_KIND_MAX + 1];   /* offending key, may be "" */
+  char msg[128];               /* human-readable, names the key */
+  int has_id;                  /* the broken map still had a readable id */
+  uint64_t id;                 /* ... which is this */
+} fh_decode_err;
+
+/* Iterates the maps of one frame.  `*off` starts at 0.  On success stores the
+ * next map's [start, start+len) in *map and *map_len, advances *off and
+ * returns 1; returns 0 at the end of the frame; returns -1 with `err` filled
+ * when the bytes at *off are not one well-formed map within the limits
+ * (truncated, a count larger than the bytes left, deeper than FH_DEPTH_MAX,
+ * invalid UTF-8, not a map, a non-string key).  After -1 the rest of the frame
+ * cannot be framed and must be dropped. */
+int fh_frame_next(const uint8_t *frame, size_t frame_len, size_t *off,
+                  const uint8_t **map, size_t *map_len, fh_decode_err *err);
+
+/* Decodes one map (as returned by fh_frame_next) into a request.  Unknown
+ * keys are ignored.  Returns 0, or -1 with `err` filled: a missing or
+ * ill-typed required key is FH_E_BAD_REQUEST naming that key; an unknown `t`
+ * names "t".  Nothing is allocated; `req` views point into `map`. */
+int fh_request_decode(const uint8_t *map, size_t map_len, fh_request *req,
+                      fh_decode_err *err);
+
+/* Encodes a request (clients: floorterm, floorsim, floorbench, tests).
+ * Appends one map to `out`.  Returns 0 or -ENOMEM. */
+int fh_request_encode(fh_buf *out, const fh_request *req);
+
+/* ------------------------------------------------------ hub -> client */
+
+typedef struct fh_welcome {
+  uint64_t id;                          /* echoed request id, if has_id */
+  int has_id;
+  const char *user;                     /* token sub */
+  const char *role;                     /* token role */
+  size_t nlines;                        /* 0 = all lines */
+  const char *const *lines;             /* the token's lines claim */
+  int64_t server_time;                  /* ms */
+  const char *hub;                      /* "floorhub/VERSION" */
+  const char *session;                  /* session id (hex) */
+  uint64_t epoch;                       /* current epoch */
+} fh_welcome;
+
+/* Each encoder appends one map to `out` and returns 0 or -ENOMEM. */
+int fh_enc_welcome(fh_buf *out, const fh_welcome *w);
+int fh_enc_pong(fh_buf *out, int has_id, uint64_t id, int64_t server_time);
+/* {t:"err", id?, code, msg, key?}; key may be NULL or "". */
+int fh_enc_err(fh_buf *out, int has_id, uint64_t id, fh_err_code code,
+               const char *key, const char *msg);
+/* {t:"ok", id?} with no body (unsub, ...). */
+int fh_enc_ok(fh_buf *out, int has_id, uint64_t id);
+/* {t:"ok", id?, andon:{...}, replay?:true} */
+int fh_enc_ok_andon(fh_buf *out, int has_id, uint64_t id, const fh_andon *a,
+                    int replay);
+/* {t:"ok", id?, equipment:{...}, replay?:true} */
+int fh_enc_ok_equipment(fh_buf *out, int has_id, uint64_t id,
+                        const fh_equipment *e, int replay);
+/* {t:"ok", id?, topics:[...]} -- the topics accepted by a sub. */
+int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
+                     const fh_strv *topics, size_t ntopics);
+/* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
+int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
+
+/* Snapshots and updates are built in two steps so that the hub can write the
+ * data map itself with the entity encoders below:
+ *   fh_enc_snap_begin(out, topic, seq, epoch);  then exactly one data value,
+ *   fh_enc_upd_begin(out, topic, seq);          then exactly one data value.
+ * The data value for each topic is listed in PROTOCOL.md. */
+int fh_enc_snap_begin(fh_buf *out, const char *topic, uint64_t seq,
+                      uint64_t epoch);
+int fh_enc_upd_begin(fh_buf *out, const char *topic, uint64_t seq);
+
+/* Raw building blocks for data values (maps/arrays of entities). */
+int fh_enc_map(fh_buf *out, uint32_t n);
+int fh_enc_array(fh_buf *out, uint32_t n);
+int fh_enc_str(fh_buf *out, const char *s);
+int fh_enc_uint(fh_buf *out, uint64_t v);
+int fh_enc_nil(fh_buf *out);
+
+int fh_enc_andon(fh_buf *out, const fh_andon *a);
+int fh_enc_equipment(fh_buf *out, const fh_equipment *e);
+int fh_enc_line(fh_buf *out, const fh_line *l);
+int fh_enc_oee(fh_buf *out, const fh_oee *o);
+
+/* --------------------------------------------------- client-side decoding */
+
+/* A bounded msgpack cursor over validated bytes (from fh_frame_next), for
+ * clients that read hub messages and for the storage layer. */
+typedef struct fh_mp_cursor {
+  const uint8_t *p;   /* next byte */
+  const uint8_t *end; /* one past the last byte */
+} fh_mp_cursor;
+
+typedef enum fh_mp_kind {
+  FH_MP_NIL, FH_MP_BOOL, FH_MP_UINT, FH_MP_INT, FH_MP_FLOAT, FH_MP_STR,
+  FH_MP_BIN, FH_MP_ARRAY, FH_MP_MAP, FH_MP_EXT, FH_MP_INVALID
+} fh_mp_kind;
+
+/* Kind of the next value, without consuming it. */
+fh_mp_kind fh_mp_peek(const fh_mp_cursor *c);
+/* Each reader consumes one value and returns 0, or -1 (cursor unchanged) on a
+ * type mismatch or truncation.  fh_mp_read_uint accepts non-negative ints;
+ * fh_mp_read_int accepts any integer that fits int64; fh_mp_read_double
+ * accepts floats and integers. */
+int fh_mp_read_nil(fh_mp_cursor *c);
+int fh_mp_read_bool(fh_mp_cursor *c, int *v);
+int fh_mp_read_uint(fh_mp_cursor *c, uint64_t *v);
+int fh_mp_read_int(fh_mp_cursor *c, int64_t *v);
+int fh_mp_read_double(fh_mp_cursor *c, double *v);
+int fh_mp_read_str(fh_mp_cursor *c, fh_strv *v);
+int fh_mp_read_map(fh_mp_cursor *c, uint32_t *n);
+int fh_mp_read_array(fh_mp_cursor *c, uint32_t *n);
+/* Skips one whole value (with everything nested in it). */
+int fh_mp_skip(fh_mp_cursor *c);
+/* Copies a str value into dst (cap bytes incl. NUL); nil gives "".  Returns
+ * -1 when the value is not a str/nil or does not fit. */
+int fh_mp_read_strcpy(fh_mp_cursor *c, char *dst, size_t cap);
+
+/* A decoded hub -> client message.  `body` is the cursor positioned at the
+ * value of `data` (snap/upd) or of the entity key of an ok (`andon`,
+ * `equipment`, `report`, `topics`), or empty. */
+typedef struct fh_event {
+  fh_msg_type type;          /* WELCOME, PONG, OK, ERR, SNAP, UPD */
+  int has_id;
+  uint64_t id;
+  fh_strv topic;             /* snap, upd */
+  uint64_t seq;              /* snap, upd */
+  uint64_t epoch;            /* snap, welcome */
+  int64_t server_time;       /* welcome, pong */
+  fh_err_code code;          /* err */
+  fh_strv msg;               /* err */
+  fh_strv err_key;           /* err: offending key, may be empty */
+  fh_strv body_key;          /* ok: "andon" | "equipment" | "report" | "topics" | "" */
+  int replay;                /* ok: the result of a replayed idempotency key */
+  fh_strv user, role, session; /* welcome */
+  fh_mp_cursor body;         /* see above; p == end when absent */
+} fh_event;
+
+/* Decodes one map (from fh_frame_next) sent by the hub.  Returns 0 or -1. */
+int fh_event_decode(const uint8_t *map, size_t map_len, fh_event *ev);
+
+/* Entity decoders: read one entity map at the cursor.  Unknown keys are
+ * skipped; missing keys keep the zero value.  Return 0 or -1. */
+int fh_dec_andon(fh_mp_cursor *c, fh_andon *a);
+int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e);
+int fh_dec_line(fh_mp_cursor *c, fh_line *l);
+int fh_dec_oee(fh_mp_cursor *c, fh_oee *o);
+
+/* 1 if the n bytes are valid UTF-8 (no overlongs, no surrogates). */
+int fh_utf8_valid(const char *s, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FH_PROTOCOL_H */

@@ -1,0 +1,1 @@
+# tests of the hub area (owned by that area's work)

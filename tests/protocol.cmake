@@ -1,0 +1,1 @@
+# tests of the protocol area (owned by that area's work)

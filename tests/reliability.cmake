@@ -1,0 +1,1 @@
+# tests of the reliability area (owned by that area's work)

@@ -1,0 +1,1 @@
+# tests of the storage area (owned by that area's work)

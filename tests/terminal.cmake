@@ -1,0 +1,1 @@
+# tests of the terminal area (owned by that area's work)

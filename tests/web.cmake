@@ -1,0 +1,1 @@
+# tests of the web area (owned by that area's work)
