@@ -41,4 +41,29 @@ typedef struct shift_window {
   int64_t break_end_ms[SHIFT_BREAKS_MAX];
 } shift_window;
 
+/* The occurrence of the shift that covers t_ms (start <= t < end), with its
+ * breaks in absolute time.  A moment exactly on a boundary belongs to the
+ * shift that starts there.  Returns 0, or -ENOENT when no shift covers t
+ * (*out is then unchanged).  Overlapping definitions (which
+ * shift_defs_check() rejects) give the first match in defs[]. */
+int shift_window_at(const shift_def *defs, size_t n, int64_t t_ms,
+                    shift_window *out);
+
+/* The first occurrence of any shift that starts strictly after t_ms: the
+ * moment the hub's end-of-shift timer waits for while in a gap.  Returns 0,
+ * or -ENOENT when n is 0. */
+int shift_next(const shift_def *defs, size_t n, int64_t t_ms,
+               shift_window *out);
+
+/* Milliseconds of [from_ms, to_ms) that fall into the window's breaks; 0 when
+ * to_ms <= from_ms. */
+int64_t shift_break_ms(const shift_window *w, int64_t from_ms, int64_t to_ms);
+
+/* Checks definitions for the plant loader: minutes below 1440, a non-empty
+ * name, at most SHIFTS_MAX shifts and SHIFT_BREAKS_MAX breaks, no two shifts
+ * overlapping, every break non-empty, inside its shift and not overlapping
+ * another break of it.  Returns 0, or -EINVAL with the first problem written
+ * to why (len bytes, may be NULL/0), e.g. "shift late overlaps shift early". */
+int shift_defs_check(const shift_def *defs, size_t n, char *why, size_t len);
+
 #endif

@@ -53,7 +53,8 @@ typedef struct fh_buf {
 } fh_buf;
 
 /* head: bytes kept free in front of every encoding (libwebsockets needs
- * LWS_PRE before the payload).  fh_buf_payload() points after them. */
+ * LWS_PRE before the payload).  fh_buf_payload() points after them; it is
+ * valid once something has been appended (data is NULL before that). */
 void fh_buf_init(fh_buf *b, size_t head);
 void fh_buf_reset(fh_buf *b);
 void fh_buf_free(fh_buf *b);
@@ -79,6 +80,8 @@ typedef enum fh_err_code {
 
 /* "bad_request", "unauthorized", ... ; "none" for FH_E_NONE. */
 const char *fh_err_code_name(fh_err_code code);
+/* The code named (name, len), or -1 when it is not a v1 code.  (added) */
+int fh_err_code_from(const char *name, size_t len);
 
 /* WebSocket close codes used by the hub. */
 #define FH_CLOSE_GOING_AWAY 1001
@@ -297,14 +300,23 @@ int fh_frame_next(const uint8_t *frame, size_t frame_len, size_t *off,
                   const uint8_t **map, size_t *map_len, fh_decode_err *err);
 
 /* Decodes one map (as returned by fh_frame_next) into a request.  Unknown
- * keys are ignored.  Returns 0, or -1 with `err` filled: a missing or
- * ill-typed required key is FH_E_BAD_REQUEST naming that key; an unknown `t`
- * names "t".  Nothing is allocated; `req` views point into `map`. */
+ * keys are ignored; nil for an optional key means absent.  Returns 0, or -1
+ * with `err` filled: a missing or ill-typed required key is FH_E_BAD_REQUEST
+ * naming that key; an unknown `t` names "t"; a known key given twice, an
+ * empty required string or a string over its limit names that key (a token
+ * over FH_TOKEN_MAX is FH_E_TOO_LARGE).  When the map's `id` was readable,
+ * err->has_id/id carry it.  Nothing is allocated; `req` views point into
+ * `map`. */
 int fh_request_decode(const uint8_t *map, size_t map_len, fh_request *req,
                       fh_decode_err *err);
 
 /* Encodes a request (clients: floorterm, floorsim, floorbench, tests).
- * Appends one map to `out`.  Returns 0 or -ENOMEM. */
+ * Appends one map to `out`: t, id (when has_id), then each key of the type
+ * that is required or present (a non-empty string, a non-zero ts or
+ * shift_start, a severity other than 0 and 2, since entries, has_epoch).
+ * Returns 0, -EINVAL (type is not a request, more than FH_TOPICS_MAX topics
+ * or since entries) or -ENOMEM; on error nothing was appended.  The
+ * encoder does not check limits: the hub does. */
 int fh_request_encode(fh_buf *out, const fh_request *req);
 
 /* ------------------------------------------------------ hub -> client */
@@ -322,7 +334,8 @@ typedef struct fh_welcome {
   uint64_t epoch;                       /* current epoch */
 } fh_welcome;
 
-/* Each encoder appends one map to `out` and returns 0 or -ENOMEM. */
+/* Each encoder appends one map to `out` and returns 0 or -ENOMEM; if it
+ * returns an error, nothing was appended. */
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w);
 int fh_enc_pong(fh_buf *out, int has_id, uint64_t id, int64_t server_time);
 /* {t:"err", id?, code, msg, key?}; key may be NULL or "". */
@@ -346,7 +359,9 @@ int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
  * data map itself with the entity encoders below:
  *   fh_enc_snap_begin(out, topic, seq, epoch);  then exactly one data value,
  *   fh_enc_upd_begin(out, topic, seq);          then exactly one data value.
- * The data value for each topic is listed in PROTOCOL.md. */
+ * The data value for each topic is listed in PROTOCOL.md.  If writing the
+ * data value fails, the message is incomplete: truncate `out` back to the
+ * length it had before the _begin call. */
 int fh_enc_snap_begin(fh_buf *out, const char *topic, uint64_t seq,
                       uint64_t epoch);
 int fh_enc_upd_begin(fh_buf *out, const char *topic, uint64_t seq);
@@ -357,6 +372,11 @@ int fh_enc_array(fh_buf *out, uint32_t n);
 int fh_enc_str(fh_buf *out, const char *s);
 int fh_enc_uint(fh_buf *out, uint64_t v);
 int fh_enc_nil(fh_buf *out);
+/* (added) */
+int fh_enc_strn(fh_buf *out, const char *s, size_t n);
+int fh_enc_int(fh_buf *out, int64_t v);
+int fh_enc_double(fh_buf *out, double v); /* always float64 */
+int fh_enc_bool(fh_buf *out, int v);
 
 int fh_enc_andon(fh_buf *out, const fh_andon *a);
 int fh_enc_equipment(fh_buf *out, const fh_equipment *e);
@@ -394,7 +414,7 @@ int fh_mp_read_array(fh_mp_cursor *c, uint32_t *n);
 /* Skips one whole value (with everything nested in it). */
 int fh_mp_skip(fh_mp_cursor *c);
 /* Copies a str value into dst (cap bytes incl. NUL); nil gives "".  Returns
- * -1 when the value is not a str/nil or does not fit. */
+ * -1 when the value is not a str/nil, does not fit or holds a NUL byte. */
 int fh_mp_read_strcpy(fh_mp_cursor *c, char *dst, size_t cap);
 
 /* A decoded hub -> client message.  `body` is the cursor positioned at the
@@ -414,14 +434,24 @@ typedef struct fh_event {
   fh_strv body_key;          /* ok: "andon" | "equipment" | "report" | "topics" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   fh_strv user, role, session; /* welcome */
+  fh_strv hub;               /* welcome: "floorhub/VERSION" (added) */
+  fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str
+                                or nil (= all lines) (added) */
   fh_mp_cursor body;         /* see above; p == end when absent */
 } fh_event;
 
-/* Decodes one map (from fh_frame_next) sent by the hub.  Returns 0 or -1. */
+/* Decodes one map (from fh_frame_next) sent by the hub.  Returns 0, or -1
+ * when it is not a hub message: `t` missing or not a hub type, a known key
+ * of the wrong type or given twice, two body keys, or a key the type
+ * requires missing (welcome: user, role, lines, server_time, hub, session,
+ * epoch; pong: server_time; err: code, msg; snap: topic, seq, epoch, data;
+ * upd: topic, seq, data).  Unknown keys are skipped. */
 int fh_event_decode(const uint8_t *map, size_t map_len, fh_event *ev);
 
-/* Entity decoders: read one entity map at the cursor.  Unknown keys are
- * skipped; missing keys keep the zero value.  Return 0 or -1. */
+/* Entity decoders: read one entity map at the cursor.  The struct is zeroed
+ * first; unknown keys are skipped; missing keys and nil keep the zero value.
+ * Return 0 with the cursor after the map, or -1 (wrong type, string too
+ * long for its array, unknown state name) with the cursor unchanged. */
 int fh_dec_andon(fh_mp_cursor *c, fh_andon *a);
 int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e);
 int fh_dec_line(fh_mp_cursor *c, fh_line *l);

@@ -35,6 +35,11 @@ extern "C" {
 
 #define FH_STORE_SCHEMA_VERSION 1
 
+/* Keys of FH_T_META that start with this prefix belong to the store itself
+ * ("_fh.schema", "_fh.epoch", "_fh.last_lsn", each a u64 big-endian): reads
+ * and scans show them, fh_batch_put/del refuse them with -EINVAL. */
+#define FH_STORE_META_PREFIX "_fh."
+
 typedef struct fh_store fh_store;
 typedef struct fh_batch fh_batch;
 
@@ -89,7 +94,11 @@ void fh_batch_clear(fh_batch *b);
 size_t fh_batch_count(const fh_batch *b);
 
 /* Queue operations.  Each returns 0, -EINVAL (key too long / bad table) or
- * -ENOMEM; if it returns an error, nothing was queued. */
+ * -ENOMEM; if it returns an error, nothing was queued.
+ * Limits: table keys 1..256 bytes (not FH_STORE_META_PREFIX in meta);
+ * event actor 0..255 bytes, type 1..255 bytes; idempotency scope 1..128
+ * bytes, key 1..256 bytes.  Values and event data have no limit of their
+ * own (the map cap bounds them). */
 int fh_batch_put(fh_batch *b, fh_table t, const void *key, size_t klen,
                  const void *val, size_t vlen);
 int fh_batch_del(fh_batch *b, fh_table t, const void *key, size_t klen);
@@ -110,7 +119,9 @@ int fh_store_commit(fh_store *s, fh_batch *b, uint64_t *first_lsn);
 /* ----------------------------------------------------------------- reads */
 
 /* Called with bytes that are valid only during the call.  Return 0 to go
- * on, anything else to stop (that value is returned by the reader). */
+ * on, anything else to stop (that value is returned by the reader).
+ * Callbacks run inside a read transaction: they must not call back into the
+ * store (copy what you need and act after the reader returns). */
 typedef int (*fh_store_cb)(void *arg, const void *key, size_t klen,
                            const void *val, size_t vlen);
 
@@ -121,7 +132,9 @@ int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
 int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
                   fh_store_cb cb, void *arg);
 
-/* The stored result of (scope, key), -ENOENT if absent or expired. */
+/* The stored result of (scope, key), -ENOENT if absent or expired (older
+ * than idem_ttl_ms by the wall clock).  cb gets the caller's key as key and
+ * the stored result as val. */
 int fh_store_idem_get(fh_store *s, const char *scope, const char *key,
                       size_t klen, fh_store_cb cb, void *arg);
 
@@ -153,12 +166,16 @@ int fh_store_backup(fh_store *s, const char *path);
 typedef struct fh_store_stats {
   size_t map_size;      /* current map size in bytes */
   size_t map_size_max;  /* the cap */
-  size_t used_bytes;    /* pages in use * page size */
+  size_t used_bytes;    /* pages in use * page size (the high-water mark
+                           of the data file: pages on LMDB's free list
+                           count as used) */
   uint64_t entries[FH_T__COUNT]; /* records per state table */
   uint64_t events;      /* events in the log */
   uint64_t idem_keys;   /* idempotency keys stored */
   uint64_t commits;     /* successful commits since open */
   uint64_t grows;       /* map growths since open */
+  uint64_t stale_readers; /* dead readers' slots cleared at open
+                             (mdb_reader_check) */
 } fh_store_stats;
 
 int fh_store_stats_get(fh_store *s, fh_store_stats *st);

@@ -1,0 +1,132 @@
+/* hub.h -- the floorhub daemon's shared state and the functions its core
+ * files call on each other.
+ *
+ * Design: one thread, one libuv loop.  libwebsockets runs on that loop as a
+ * foreign loop; every timer is a uv timer.  A connection is a `session`
+ * (session.h); what it may receive is organised in `topic`s (topic.h) whose
+ * updates are encoded once and shared by reference among subscribers
+ * (msg.h).  The live state of the plant is the `model` (model.h), loaded
+ * from the store at start.  Writes change the model at once, remember how
+ * to undo that, and queue their records in the hub's batch; a uv_check
+ * handle commits the batch once per loop iteration (group commit), and only
+ * then are the writes answered and their updates published (commit.c).  If
+ * the commit fails, the changes are undone and every writer gets
+ * `err unavailable`.
+ */
+#ifndef FH_HUB_HUB_H
+#define FH_HUB_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "auth.h"
+#include "config.h"
+#include "fh_protocol.h"
+#include "fh_storage.h"
+#include "metrics.h"
+#include "plant.h"
+
+struct session;
+struct topic;
+struct model;
+struct pending;
+
+typedef struct hub {
+  uv_loop_t *loop;                 /* the loop everything runs on */
+  const hub_config *cfg;           /* settings (config.h) */
+  plant *plant;                    /* the plant layout */
+  auth_config auth;                /* JWT verification settings */
+  fh_store *store;                 /* the LMDB store */
+  uint64_t epoch;                  /* the store's epoch for this run */
+  struct model *model;             /* live state */
+  struct lws_context *lws;         /* libwebsockets on our loop */
+  struct lws_vhost *vhost;         /* the one listening vhost */
+  lws_retry_bo_t idle_policy;      /* ping/hang-up of idle connections */
+
+  struct session *sessions;        /* every WebSocket session (list) */
+  size_t nsessions;                /* length of that list */
+  uint64_t next_session_id;        /* ids for sessions, from 1 */
+
+  struct topic **topics;           /* every topic, fixed after start */
+  size_t ntopics;                  /* length of topics */
+
+  fh_batch *batch;                 /* the records of this iteration */
+  struct pending *pending;         /* writes waiting for the commit (head) */
+  struct pending **pending_tail;   /* where the next one is linked */
+  size_t npending;                 /* length of the pending list */
+  int store_full;                  /* the last commit failed (map cap or
+                                      I/O): /healthz answers 503 */
+  uint32_t esc_after_s[PLANT_ESCALATION_MAX]; /* escalation steps, s */
+
+  fh_buf enc;                      /* scratch for encoding, reused */
+  fh_buf out;                      /* scratch for batching frames, reused */
+
+  uv_check_t commit_check;         /* commits the batch each iteration */
+  uv_timer_t tick;                 /* 1 s: timeouts, token expiry, OEE */
+  uv_timer_t escalate;             /* next escalation deadline */
+  uv_timer_t shift_timer;          /* next shift boundary */
+  uv_timer_t housekeeping;         /* store trim */
+  uv_timer_t watchdog;             /* WATCHDOG=1 to systemd */
+  uv_timer_t shutdown_timer;       /* bounds the shutdown */
+  uv_signal_t sigterm, sigint;     /* stop signals */
+  int stopping;                    /* shutdown in progress */
+  int exit_code;                   /* what main() returns */
+
+  metrics m;                       /* counters for /metrics */
+} hub;
+
+/* Milliseconds since the Unix epoch, from the real-time clock. */
+int64_t hub_now_ms(void);
+/* Monotonic milliseconds (for ages and rates). */
+uint64_t hub_mono_ms(void);
+
+/* hub_state.c: the hub without its network.  hub_state_open returns 0 or
+ * the exit code (1, or 2 for a store of a newer schema) with err filled;
+ * the uv handles it made are closed by hub_state_close_handles (then run
+ * the loop), the rest freed by hub_state_free. */
+int hub_state_open(hub *h, char *err, size_t errlen);
+void hub_state_close_handles(hub *h);
+void hub_state_free(hub *h);
+
+/* server.c: libwebsockets on the hub's loop. */
+int server_start(hub *h);
+/* The port the listener is bound to, -1 if none. */
+int server_port(hub *h);
+void server_stop(hub *h);
+
+/* dispatch.c: one decoded map from a session. */
+void dispatch_map(hub *h, struct session *s, const uint8_t *map, size_t len);
+
+/* writes.c: the write requests (andon.*, eq.*). */
+void writes_handle(hub *h, struct session *s, const fh_request *req);
+
+/* commit.c: the group commit. */
+int commit_start(hub *h);
+void commit_stop(hub *h);
+/* Commits now (used at shutdown and by the check handle). */
+void commit_flush(hub *h);
+/* Forget a closing session in pending writes (commit.h). */
+struct session;
+void commit_forget_session(hub *h, struct session *s);
+
+/* escalate.c: escalation deadlines. */
+void escalate_schedule(hub *h);
+void escalate_init(hub *h);
+
+/* shiftclock.c: OEE accounting, coalesced OEE updates, shift ends. */
+void shiftclock_init(hub *h);
+void shiftclock_tick(hub *h, int64_t now);
+/* The store key of a closed shift record; returns its length, 0 if cap is
+ * too small. */
+size_t shiftclock_record_key(const char *line, int64_t start, uint8_t *key,
+                             size_t cap);
+
+
+/* notify.c: sd_notify without libsystemd. */
+int notify_send(const char *state);
+uint64_t notify_watchdog_usec(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* hub_state.c -- the hub without its network: store, model, topics, clocks.
+ *
+ * main.c puts the listener and the process timers around this; the dispatch
+ * fuzzer (tests/fuzz) uses it alone, feeding requests to sessions that have
+ * no connection.  Order matters: the model needs the store, the topics need
+ * the model's plant, the shift clock and the escalation timer need both,
+ * and the records they queue are committed before anyone connects.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "hub.h"
+#include "log.h"
+#include "model.h"
+#include "topic.h"
+
+static void link_topics(hub *h) {
+  model *m = h->model;
+  m->t_plant = h->topics[0];
+  m->t_andon = h->topics[1];
+  for (size_t l = 0; l < m->nlines; l++) {
+    m->lines[l].t_line = h->topics[2 + 2 * l];
+    m->lines[l].t_oee = h->topics[3 + 2 * l];
+  }
+}
+
+int hub_state_open(hub *h, char *err, size_t errlen) {
+  fh_store_opts so;
+  int rc;
+
+  fh_buf_init(&h->enc, LWS_PRE);
+  fh_buf_init(&h->out, LWS_PRE);
+  fh_store_opts_init(&so);
+  so.dir = h->cfg->data_dir;
+  so.map_size = h->cfg->map_size;
+  so.map_size_max = h->cfg->map_size_max;
+  rc = fh_store_open(&h->store, &so, err, errlen);
+  if (rc != 0) return rc == -EPROTO ? 2 : 1;
+  h->epoch = fh_store_epoch(h->store);
+  if (commit_start(h) != 0 || model_load(h, err, errlen) != 0) return 1;
+  if (topics_create(h) != 0) {
+    snprintf(err, errlen, "out of memory");
+    return 1;
+  }
+  link_topics(h);
+  shiftclock_init(h);
+  escalate_init(h);
+  commit_flush(h);
+  if (h->store_full) log_error("store: the start-up records could not be written");
+  return 0;
+}
+
+void hub_state_close_handles(hub *h) {
+  uv_handle_t *handles[] = {(uv_handle_t *)&h->escalate,
+                            (uv_handle_t *)&h->shift_timer};
+  for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
+    if (handles[i]->loop != NULL && !uv_is_closing(handles[i]))
+      uv_close(handles[i], NULL);
+  commit_stop(h);
+}
+
+void hub_state_free(hub *h) {
+  model_free(h);
+  topics_destroy(h);
+  fh_batch_free(h->batch);
+  h->batch = NULL;
+  if (h->store) fh_store_close(h->store);
+  h->store = NULL;
+  fh_buf_free(&h->enc);
+  fh_buf_free(&h->out);
+}

@@ -1,0 +1,181 @@
+/* main.c -- floorhub: start, run, stop.
+ *
+ * Start-up order: settings, plant, keys (exit 2 on any of them), then the
+ * store, the model, the topics, the clocks and finally the listener; only
+ * then READY=1.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
+ * commit what is pending, close every session with 1001, give the close
+ * frames a moment, stop the loop.  Teardown follows the lws foreign-loop
+ * order: lws_context_destroy, close our own handles, run the loop until
+ * the close callbacks ran, uv_loop_close.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hub.h"
+#include "log.h"
+#include "model.h"
+#include "session.h"
+#include "topic.h"
+
+#define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
+#define TRIM_INTERVAL_MS 60000 /* store housekeeping */
+#define TRIM_BATCH 10000       /* records deleted per housekeeping run */
+
+int64_t hub_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t hub_mono_ms(void) { return uv_hrtime() / 1000000; }
+
+static void on_tick(uv_timer_t *t) {
+  hub *h = t->data;
+  uint64_t mono = hub_mono_ms();
+  int64_t now = hub_now_ms();
+  session *s, *next;
+
+  for (s = h->sessions; s != NULL; s = next) {
+    next = s->next;
+    session_tick(s, mono, now);
+  }
+  model_andon_prune(h->model, now);
+  shiftclock_tick(h, now);
+}
+
+static void on_housekeeping(uv_timer_t *t) {
+  hub *h = t->data;
+  int n = fh_store_trim(h->store, hub_now_ms(), TRIM_BATCH);
+  if (n < 0) log_warn("store trim failed: %s", fh_store_strerror(n));
+  else if (n > 0) log_debug("store trim: %d records removed", n);
+}
+
+static void on_watchdog(uv_timer_t *t) {
+  (void)t;
+  notify_send("WATCHDOG=1");
+}
+
+static void on_shutdown_timer(uv_timer_t *t) {
+  hub *h = t->data;
+  uv_stop(h->loop);
+}
+
+static void on_signal(uv_signal_t *sig, int signum) {
+  hub *h = sig->data;
+  if (h->stopping) return;
+  h->stopping = 1;
+  log_info("signal %d: stopping", signum);
+  notify_send("STOPPING=1");
+  commit_flush(h);
+  for (session *s = h->sessions; s != NULL; s = s->next)
+    session_close(s, FH_CLOSE_GOING_AWAY, "hub shutting down");
+  uv_timer_stop(&h->escalate);
+  uv_timer_start(&h->shutdown_timer, on_shutdown_timer,
+                 h->nsessions ? SHUTDOWN_GRACE_MS : 0, 0);
+}
+
+static int write_port_file(hub *h) {
+  FILE *fp;
+  if (h->cfg->port_file[0] == '\0') return 0;
+  fp = fopen(h->cfg->port_file, "w");
+  if (fp == NULL) return -errno;
+  fprintf(fp, "%d\n", server_port(h));
+  return fclose(fp) == 0 ? 0 : -errno;
+}
+
+static void start_timers(hub *h) {
+  uint64_t wd = notify_watchdog_usec();
+  uv_timer_t *timers[] = {&h->tick, &h->housekeeping, &h->watchdog,
+                          &h->shutdown_timer};
+  for (size_t i = 0; i < sizeof timers / sizeof timers[0]; i++) {
+    uv_timer_init(h->loop, timers[i]);
+    timers[i]->data = h;
+  }
+  uv_timer_start(&h->tick, on_tick, 1000, 1000);
+  uv_timer_start(&h->housekeeping, on_housekeeping, TRIM_INTERVAL_MS, TRIM_INTERVAL_MS);
+  if (wd > 0) uv_timer_start(&h->watchdog, on_watchdog, 0, wd / 2000 ? wd / 2000 : 1);
+  uv_signal_init(h->loop, &h->sigterm);
+  uv_signal_init(h->loop, &h->sigint);
+  h->sigterm.data = h->sigint.data = h;
+  uv_signal_start(&h->sigterm, on_signal, SIGTERM);
+  uv_signal_start(&h->sigint, on_signal, SIGINT);
+}
+
+static void close_handles(hub *h) {
+  uv_handle_t *handles[] = {
+      (uv_handle_t *)&h->tick,         (uv_handle_t *)&h->housekeeping,
+      (uv_handle_t *)&h->watchdog,     (uv_handle_t *)&h->shutdown_timer,
+      (uv_handle_t *)&h->sigterm,      (uv_handle_t *)&h->sigint};
+  for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
+    if (handles[i]->loop != NULL && !uv_is_closing(handles[i]))
+      uv_close(handles[i], NULL);
+  hub_state_close_handles(h);
+}
+
+static void teardown(hub *h) {
+  server_stop(h);
+  close_handles(h);
+  uv_run(h->loop, UV_RUN_DEFAULT);
+  if (uv_loop_close(h->loop) != 0) log_warn("loop closed with handles open");
+  hub_state_free(h);
+  auth_config_free(&h->auth);
+  plant_free(h->plant);
+}
+
+int main(int argc, char **argv) {
+  static hub_config cfg;
+  static hub h;
+  uv_loop_t loop;
+  char err[512] = "";
+  int rc;
+
+  config_defaults(&cfg);
+  rc = config_parse(&cfg, argc, argv, err, sizeof err);
+  if (rc != 0) {
+    if (rc < 0) fprintf(stderr, "floorhub: %s (see --help)\n", err);
+    return rc < 0 ? 2 : 0;
+  }
+  log_set_level((log_level)log_level_from(cfg.log_level));
+  signal(SIGPIPE, SIG_IGN);
+  h.cfg = &cfg;
+  if (plant_load(cfg.plant_file, &h.plant, err, sizeof err) != 0 ||
+      auth_config_load(&h.auth, cfg.jwt_alg, cfg.jwt_key_file, cfg.jwt_issuer,
+                       cfg.jwt_audience, err, sizeof err) != 0) {
+    fprintf(stderr, "floorhub: %s\n", err);
+    plant_free(h.plant);
+    return 2;
+  }
+  setenv("TZ", h.plant->timezone, 1);
+  tzset();
+  uv_loop_init(&loop);
+  h.loop = &loop;
+  h.exit_code = 0;
+  rc = hub_state_open(&h, err, sizeof err);
+  if (rc == 0 && server_start(&h) != 0) {
+    snprintf(err, sizeof err, "cannot listen on %s:%d", cfg.listen_addr, cfg.listen_port);
+    rc = 1;
+  }
+  if (rc == 0 && write_port_file(&h) != 0) {
+    snprintf(err, sizeof err, "--port-file: cannot write %.400s", cfg.port_file);
+    rc = 1;
+  }
+  if (rc != 0) {
+    log_error("%s", err);
+    teardown(&h);
+    return rc;
+  }
+  start_timers(&h);
+  log_info("floorhub %s listening on %s:%d (plant '%s', epoch %llu)",
+           FH_VERSION, cfg.listen_addr, server_port(&h), h.plant->name,
+           (unsigned long long)h.epoch);
+  notify_send("READY=1\nSTATUS=serving");
+  uv_run(&loop, UV_RUN_DEFAULT);
+  commit_flush(&h);
+  teardown(&h);
+  log_info("stopped");
+  return h.exit_code;
+}

@@ -1,0 +1,94 @@
+/* model.h -- the live state of the plant, in memory.
+ *
+ * Lines and equipment are arrays parallel to the plant's (index i of
+ * model.lines is plant->lines[i]).  Andons held in memory are the open ones
+ * and those closed in the last MODEL_CLOSED_KEEP_MS, sorted by id; older
+ * closed andons live only in the store.  The line summaries (state, open
+ * andons, highest level, oldest open andon, OEE) are derived and refreshed
+ * by model_line_refresh(), which says whether anything changed.
+ *
+ * Records in the store (fh_storage tables):
+ *   lines      line id          -> fh_enc_line
+ *   equipment  equipment id     -> fh_enc_equipment
+ *   andons     u64 BE andon id  -> fh_enc_andon
+ *   shifts     "acc/" eq id     -> oee_acc_encode (the open shift)
+ *              "rec/" line id "/" u64 BE shift start -> fh_enc_oee (closed)
+ *   meta       "next_andon_id"  -> u64 BE
+ */
+#ifndef FH_HUB_MODEL_H
+#define FH_HUB_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hub.h"
+#include "oee.h"
+#include "shift.h"
+
+#define MODEL_CLOSED_KEEP_MS (12LL * 3600 * 1000) /* closed andons kept */
+#define MODEL_ANDON_SNAP_MAX 500                  /* andons in a snapshot */
+
+struct topic;
+
+typedef struct model_eq {
+  fh_equipment e;          /* as published; counts are the shift's */
+  oee_acc acc;             /* the current shift's accounting */
+} model_eq;
+
+typedef struct model_line {
+  fh_line l;               /* the summary as last refreshed */
+  fh_oee oee;              /* the line OEE as last computed */
+  struct topic *t_line;    /* "line/<id>" */
+  struct topic *t_oee;     /* "oee/<id>" */
+  int summary_dirty;       /* summary changed since last published */
+  int oee_dirty;           /* counts or states changed since last OEE */
+  double oee_published;    /* OEE value in the last published summary */
+} model_line;
+
+typedef struct model {
+  model_line *lines;       /* parallel to plant->lines */
+  size_t nlines;
+  model_eq *eqs;           /* parallel to plant->equipment */
+  size_t neqs;
+  fh_andon **andons;       /* open and recently closed, sorted by id */
+  size_t nandons;
+  size_t cap;              /* slots allocated in andons */
+  uint64_t next_andon_id;  /* id for the next raise */
+  shift_window shift;      /* the current shift (valid if in_shift) */
+  int in_shift;            /* now is inside a shift of the calendar */
+  int64_t oee_refreshed_ms; /* last time every line's OEE was published */
+  struct topic *t_plant;   /* "plant" */
+  struct topic *t_andon;   /* "andon" */
+} model;
+
+/* Builds the model from the plant and the store, queueing into h->batch
+ * the records that the plant file adds or renames.  Returns 0 or a negative
+ * code with err filled. */
+int model_load(hub *h, char *err, size_t errlen);
+void model_free(hub *h);
+
+/* The andon in memory with that id, or NULL. */
+fh_andon *model_andon_find(model *m, uint64_t id);
+/* Inserts a copy (id must be larger than every id held).  0 or -ENOMEM. */
+int model_andon_insert(model *m, const fh_andon *a);
+/* Removes (and frees) the andon with that id if held. */
+void model_andon_remove(model *m, uint64_t id);
+/* Drops closed andons older than MODEL_CLOSED_KEEP_MS from memory. */
+void model_andon_prune(model *m, int64_t now_ms);
+
+/* Index of the plant line with that id, or -1. */
+long model_line_index(hub *h, const char *id);
+
+/* Recomputes line `li`'s summary; returns 1 (and marks it dirty) if it
+ * changed. */
+int model_line_refresh(hub *h, size_t li);
+
+/* Queue store records into h->batch.  0 or -ENOMEM. */
+int model_put_andon(hub *h, const fh_andon *a);
+int model_put_equipment(hub *h, size_t ei);
+int model_put_next_andon_id(hub *h);
+
+/* Store keys. */
+void model_andon_key(uint64_t id, uint8_t key[8]);
+
+#endif

@@ -1,0 +1,180 @@
+/* oee.c -- the OEE engine (see oee.h for the definitions).
+ *
+ * Accounting: each state change closes the open interval [since, ts) and
+ * adds its counted length (clipped to the shift, minus the breaks it spans)
+ * to the state's and the reason's totals.  Computing never changes the
+ * accumulator: the open interval up to `now` is added to a `totals` copy.
+ * One equipment and a whole line go through the same path: totals_add()
+ * sums any number of accumulators and totals_finish() turns the sums into
+ * ratios, so a line's OEE is computed from summed times and counts, never
+ * averaged.
+ *
+ * Storing an accumulator (oee_acc_encode/decode) lives in oee_codec.c.
+ */
+#include "oee.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINE_REASONS_MAX 64   /* merged reasons of a line */
+
+/* Sums over accumulators at one moment, open intervals included. */
+typedef struct totals {
+  uint64_t state_ms[FH_EQ__COUNT];     /* time per state */
+  uint64_t planned_ms;                 /* sum of planned times */
+  uint64_t good;                       /* summed good counts */
+  uint64_t reject;                     /* summed reject counts */
+  double ideal_ms;                     /* sum of ideal_cycle * (good+reject) */
+  uint32_t down_events;                /* summed down periods */
+  size_t nreasons;                     /* entries used in reasons[] */
+  oee_reason reasons[LINE_REASONS_MAX]; /* merged time per reason */
+} totals;
+
+/* ----------------------------------------------------------- accounting */
+
+/* Counted ms of [from, to): clipped to the shift, break time excluded. */
+static uint64_t counted_ms(const shift_window *w, int64_t from, int64_t to) {
+  if (from < w->start_ms) from = w->start_ms;
+  if (to > w->end_ms) to = w->end_ms;
+  if (to <= from) return 0;
+  return (uint64_t)(to - from - shift_break_ms(w, from, to));
+}
+
+static size_t reason_find(const oee_reason *tab, size_t n, const char *reason) {
+  size_t i = 0;
+  while (i < n && strcmp(tab[i].reason, reason) != 0) i++;
+  return i;
+}
+
+/* Adds ms to `reason` in a table of cap entries.  The last entry is kept for
+ * "other", which takes the time of new reasons once the others are used. */
+static void reason_add(oee_reason *tab, size_t *n, size_t cap,
+                       const char *reason, uint64_t ms) {
+  size_t i;
+
+  if (reason[0] == '\0' || ms == 0) return;
+  i = reason_find(tab, *n, reason);
+  if (i == *n && *n + 1 >= cap) {
+    reason = "other";
+    i = reason_find(tab, *n, reason);
+  }
+  if (i >= cap) i = cap - 1; /* a full table without "other" (decoded) */
+  if (i == *n) {
+    snprintf(tab[i].reason, sizeof tab[i].reason, "%s", reason);
+    tab[i].ms = 0;
+    (*n)++;
+  }
+  tab[i].ms += ms;
+}
+
+void oee_acc_begin(oee_acc *a, const shift_window *w, uint32_t ideal_cycle_ms,
+                   fh_eq_state state, const char *reason, int64_t now_ms) {
+  memset(a, 0, sizeof *a);
+  a->win = *w;
+  snprintf(a->shift, sizeof a->shift, "%s", w->def ? w->def->name : "");
+  a->ideal_cycle_ms = ideal_cycle_ms;
+  a->state = FH_EQ_UNKNOWN;
+  a->since = w->start_ms;
+  oee_acc_state(a, state, reason, now_ms);
+}
+
+void oee_acc_state(oee_acc *a, fh_eq_state s, const char *reason,
+                   int64_t ts_ms) {
+  uint64_t ms;
+
+  if ((unsigned)s >= FH_EQ__COUNT) s = FH_EQ_UNKNOWN;
+  if (ts_ms < a->since) ts_ms = a->since;
+  ms = counted_ms(&a->win, a->since, ts_ms);
+  a->state_ms[a->state] += ms;
+  reason_add(a->reasons, &a->nreasons, OEE_ACC_REASONS_MAX, a->reason, ms);
+  if (s == FH_EQ_DOWN && a->state != FH_EQ_DOWN && ts_ms < a->win.end_ms)
+    a->down_events++;
+  a->state = s;
+  snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
+  a->since = ts_ms;
+}
+
+void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject) {
+  a->good += good;
+  a->reject += reject;
+}
+
+/* ------------------------------------------------------------ computing */
+
+static double ratio(double num, double den) { return den > 0 ? num / den : 0; }
+
+/* Adds one accumulator, its open interval counted up to now_ms. */
+static void totals_add(totals *t, const oee_acc *a, int64_t now_ms) {
+  uint64_t open = counted_ms(&a->win, a->since, now_ms);
+  uint64_t worked = counted_ms(&a->win, a->win.start_ms, now_ms);
+  uint64_t stopped = a->state_ms[FH_EQ_PLANNED_STOP] +
+                     (a->state == FH_EQ_PLANNED_STOP ? open : 0);
+
+  t->planned_ms += worked > stopped ? worked - stopped : 0;
+  for (int s = 0; s < FH_EQ__COUNT; s++) t->state_ms[s] += a->state_ms[s];
+  t->state_ms[a->state] += open;
+  for (size_t i = 0; i < a->nreasons; i++)
+    reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX,
+               a->reasons[i].reason, a->reasons[i].ms);
+  reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX, a->reason, open);
+  t->good += a->good;
+  t->reject += a->reject;
+  t->ideal_ms += (double)a->ideal_cycle_ms * ((double)a->good + (double)a->reject);
+  t->down_events += a->down_events;
+}
+
+/* Largest first; equal times by name so the order is stable. */
+static int reason_cmp(const void *x, const void *y) {
+  const oee_reason *a = x, *b = y;
+  if (a->ms != b->ms) return a->ms > b->ms ? -1 : 1;
+  return strcmp(a->reason, b->reason);
+}
+
+/* Fills the time, count and ratio fields of out from the sums. */
+static void totals_finish(totals *t, fh_oee *out) {
+  uint64_t run = t->state_ms[FH_EQ_RUNNING];
+  double perf;
+
+  out->planned_ms = t->planned_ms;
+  out->run_ms = run;
+  out->good = t->good;
+  out->reject = t->reject;
+  out->availability = ratio((double)run, (double)t->planned_ms);
+  out->performance = perf = ratio(t->ideal_ms, (double)run);
+  out->quality = ratio((double)t->good, (double)t->good + (double)t->reject);
+  out->oee = out->availability * (perf < 1 ? perf : 1) * out->quality;
+  memcpy(out->state_ms, t->state_ms, sizeof out->state_ms);
+  qsort(t->reasons, t->nreasons, sizeof t->reasons[0], reason_cmp);
+  for (size_t i = 0; i < t->nreasons && i < FH_OEE_REASONS_MAX; i++) {
+    memcpy(out->reasons[i].reason, t->reasons[i].reason,
+           sizeof out->reasons[i].reason);
+    out->reasons[i].ms = t->reasons[i].ms;
+    out->nreasons = i + 1;
+  }
+  out->down_events = t->down_events;
+  out->mttr_s = ratio((double)t->state_ms[FH_EQ_DOWN], t->down_events) / 1000;
+  out->mtbf_s = ratio((double)run, t->down_events) / 1000;
+}
+
+void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
+                      const char *line_id, fh_oee *out) {
+  totals t;
+
+  memset(&t, 0, sizeof t);
+  memset(out, 0, sizeof *out);
+  snprintf(out->line, sizeof out->line, "%s", line_id ? line_id : "");
+  if (n > 0) {
+    memcpy(out->shift, accs[0]->shift, sizeof out->shift);
+    out->shift_start = accs[0]->win.start_ms;
+    out->shift_end = accs[0]->win.end_ms;
+  }
+  for (size_t i = 0; i < n; i++) totals_add(&t, accs[i], now_ms);
+  totals_finish(&t, out);
+}
+
+void oee_acc_compute(const oee_acc *a, int64_t now_ms, const char *id,
+                     fh_oee *out) {
+  oee_line_compute(&a, 1, now_ms, id, out);
+}

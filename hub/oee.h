@@ -1,0 +1,102 @@
+/* oee.h -- the OEE engine: time and counts of one equipment in one shift.
+ *
+ * An oee_acc accumulates one equipment's shift: the closed intervals of each
+ * state (and of each reason code) plus the open interval of the current
+ * state since `since`, and the good/reject counts.  Every interval is
+ * clipped to the shift window and break time is counted in no state, so
+ * availability stays <= 1.  The functions are pure: the hub passes the time
+ * (ms since the epoch) and calls them from its handlers and timers.
+ *
+ * Definitions (per equipment, and per line from the SUMS of its equipment):
+ *   planned = elapsed shift time - breaks - time in planned_stop
+ *   run     = time in running
+ *   A = run / planned,  P = sum(ideal_cycle * (good + reject)) / run (raw),
+ *   Q = good / (good + reject),  OEE = A * min(P, 1) * Q
+ * A ratio whose denominator is 0 is 0.  MTTR is the mean duration of the
+ * shift's down periods (completed and ongoing, break time excluded), MTBF the
+ * run time per down period, both in seconds and 0 without down periods.  A
+ * down period is counted when it starts inside the shift or is ongoing at the
+ * shift start; a change from down to down (new reason) is the same period.
+ *
+ * Shift change: a moment on the boundary belongs to the new shift.  The hub
+ * closes the old accumulator (its open interval stops at the shift end by
+ * itself) and begins a new one with the current state.
+ *
+ * Restart: oee_acc_encode()/oee_acc_decode() store and restore an
+ * accumulator.  After a restart the open interval continues from `since`, so
+ * the time the hub was down is counted in the stored state (documented
+ * choice: the hub cannot know better).
+ */
+#ifndef FH_HUB_OEE_H
+#define FH_HUB_OEE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fh_protocol.h"
+#include "shift.h"
+
+/* Reasons tracked per accumulator; when the table is full, the time of any
+ * further reason code is added to a last entry named "other". */
+#define OEE_ACC_REASONS_MAX 16
+
+typedef struct oee_reason {
+  char reason[FH_KIND_MAX + 1];        /* reason code given with a state */
+  uint64_t ms;                         /* closed time with that reason */
+} oee_reason;
+
+typedef struct oee_acc {
+  shift_window win;                    /* the shift; win.def is NULL after
+                                          oee_acc_decode() */
+  char shift[FH_NAME_MAX + 1];         /* shift name (survives decode) */
+  uint32_t ideal_cycle_ms;             /* ideal cycle time per piece */
+  fh_eq_state state;                   /* state of the open interval */
+  char reason[FH_KIND_MAX + 1];        /* its reason code, "" if none */
+  int64_t since;                       /* ms, start of the open interval */
+  uint64_t state_ms[FH_EQ__COUNT];     /* closed time per state */
+  size_t nreasons;                     /* entries used in reasons[] */
+  oee_reason reasons[OEE_ACC_REASONS_MAX]; /* closed time per reason */
+  uint64_t good;                       /* good count of the shift */
+  uint64_t reject;                     /* reject count of the shift */
+  uint32_t down_events;                /* down periods begun or ongoing */
+} oee_acc;
+
+/* Starts accounting shift `w` for equipment that is in `state` (with
+ * `reason`, may be NULL) at now_ms.  When now_ms is after the shift start,
+ * the time before it is counted as FH_EQ_UNKNOWN (the hub did not know it);
+ * when it is before, the state counts from the shift start. */
+void oee_acc_begin(oee_acc *a, const shift_window *w, uint32_t ideal_cycle_ms,
+                   fh_eq_state state, const char *reason, int64_t now_ms);
+
+/* A state change at ts_ms: closes the open interval at ts_ms (clamped to
+ * `since` if earlier, clipped to the shift, break time excluded) and opens
+ * one in `s` with `reason` (may be NULL).  An invalid `s` is taken as
+ * FH_EQ_UNKNOWN. */
+void oee_acc_state(oee_acc *a, fh_eq_state s, const char *reason,
+                   int64_t ts_ms);
+
+/* Adds counts to the shift. */
+void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject);
+
+/* The OEE record of one equipment at now_ms, the open interval included up
+ * to now_ms (or the shift end).  `id` goes to out->line.  Every field of *out
+ * is written. */
+void oee_acc_compute(const oee_acc *a, int64_t now_ms, const char *id,
+                     fh_oee *out);
+
+/* The line record from the sums of n equipment accumulators of the same
+ * shift (shift name and window from accs[0]); n == 0 gives a zero record.
+ * Every field of *out is written. */
+void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
+                      const char *line_id, fh_oee *out);
+
+/* Appends the accumulator as one msgpack map to out (oee_codec.c).  Returns
+ * 0, -ERANGE when a time is negative (nothing appended), or -ENOMEM (out may
+ * then hold a partial map: reset it). */
+int oee_acc_encode(const oee_acc *a, fh_buf *out);
+
+/* Reads a map written by oee_acc_encode().  Returns 0, or -EINVAL when the
+ * bytes are not one well-formed accumulator map; *a is then unchanged. */
+int oee_acc_decode(oee_acc *a, const uint8_t *p, size_t len);
+
+#endif

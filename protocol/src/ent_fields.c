@@ -1,0 +1,73 @@
+/* ent_fields.c -- the entity key tables (see ent_fields.h and the
+ * "Entities" section of PROTOCOL.md, which lists the same keys). */
+#include "ent_fields.h"
+
+#define F(type, member, kind)                                                \
+  { #member, kind, offsetof(type, member), sizeof(((type *)0)->member) }
+#define DESC(a) {a, sizeof(a) / sizeof((a)[0])}
+
+static const ent_field andon[] = {
+    F(fh_andon, id, EK_U64),
+    F(fh_andon, line, EK_STR),
+    F(fh_andon, equipment, EK_OPT_STR),
+    F(fh_andon, kind, EK_STR),
+    F(fh_andon, severity, EK_U8),
+    F(fh_andon, state, EK_ANDON_STATE),
+    F(fh_andon, level, EK_U32),
+    F(fh_andon, raised_at, EK_TIME),
+    F(fh_andon, raised_by, EK_STR),
+    F(fh_andon, acked_at, EK_TIME),
+    F(fh_andon, acked_by, EK_OPT_STR),
+    F(fh_andon, resolved_at, EK_TIME),
+    F(fh_andon, resolved_by, EK_OPT_STR),
+    F(fh_andon, reason, EK_OPT_STR),
+    F(fh_andon, note, EK_OPT_STR),
+};
+
+static const ent_field equipment[] = {
+    F(fh_equipment, id, EK_STR),
+    F(fh_equipment, line, EK_STR),
+    F(fh_equipment, name, EK_STR),
+    F(fh_equipment, state, EK_EQ_STATE),
+    F(fh_equipment, since, EK_TIME),
+    F(fh_equipment, reason, EK_OPT_STR),
+    F(fh_equipment, good, EK_U64),
+    F(fh_equipment, reject, EK_U64),
+    F(fh_equipment, ideal_cycle_ms, EK_U32),
+};
+
+static const ent_field line[] = {
+    F(fh_line, id, EK_STR),
+    F(fh_line, name, EK_STR),
+    F(fh_line, area, EK_STR),
+    F(fh_line, state, EK_EQ_STATE),
+    F(fh_line, open_andons, EK_U32),
+    F(fh_line, max_level, EK_U32),
+    F(fh_line, oldest_andon_at, EK_TIME),
+    F(fh_line, oee, EK_DOUBLE),
+};
+
+static const ent_field oee[] = {
+    F(fh_oee, line, EK_STR),
+    F(fh_oee, shift, EK_STR),
+    F(fh_oee, shift_start, EK_TIME),
+    F(fh_oee, shift_end, EK_TIME),
+    F(fh_oee, planned_ms, EK_U64),
+    F(fh_oee, run_ms, EK_U64),
+    F(fh_oee, good, EK_U64),
+    F(fh_oee, reject, EK_U64),
+    F(fh_oee, availability, EK_DOUBLE),
+    F(fh_oee, performance, EK_DOUBLE),
+    F(fh_oee, quality, EK_DOUBLE),
+    F(fh_oee, oee, EK_DOUBLE),
+    F(fh_oee, state_ms, EK_STATE_MS),
+    F(fh_oee, reasons, EK_REASONS),
+    F(fh_oee, down_events, EK_U32),
+    F(fh_oee, mttr_s, EK_DOUBLE),
+    F(fh_oee, mtbf_s, EK_DOUBLE),
+};
+
+const ent_desc ent_andon = DESC(andon);
+const ent_desc ent_equipment = DESC(equipment);
+const ent_desc ent_line = DESC(line);
+const ent_desc ent_oee = DESC(oee);

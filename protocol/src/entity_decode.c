@@ -1,0 +1,132 @@
+/* entity_decode.c -- andon, equipment, line and oee maps into structs.
+ *
+ * Design: the inverse of entity_encode.c over the same key tables.  The
+ * struct is zeroed first, so a missing key or a nil keeps the zero value
+ * (0 for times, "" for strings); unknown keys, and the derived andon keys
+ * ack_s and repair_s, are skipped.  A value of the wrong type, a string
+ * longer than its array, an unknown state name or more than
+ * FH_OEE_REASONS_MAX reasons fail the whole entity, and then the cursor is
+ * left where it was.
+ */
+#include <string.h>
+
+#include "ent_fields.h"
+
+/* Reads an unsigned integer of at most max into *v. */
+static int get_uint(fh_mp_cursor *c, uint64_t max, uint64_t *v) {
+  if (fh_mp_read_uint(c, v) < 0 || *v > max) return -1;
+  return 0;
+}
+
+/* Reads a state name with the given name -> value lookup. */
+static int get_state(fh_mp_cursor *c, int (*from)(const char *, size_t),
+                     int *v) {
+  fh_strv s;
+  if (fh_mp_read_str(c, &s) < 0) return -1;
+  *v = from(s.p, s.n);
+  return *v < 0 ? -1 : 0;
+}
+
+/* fh_oee.state_ms: state name -> ms. */
+static int get_state_ms(fh_mp_cursor *c, uint64_t *ms) {
+  uint32_t n;
+  if (fh_mp_read_map(c, &n) < 0) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    int s;
+    if (get_state(c, fh_eq_state_from, &s) < 0) return -1;
+    if (fh_mp_read_uint(c, &ms[s]) < 0) return -1;
+  }
+  return 0;
+}
+
+/* fh_oee.reasons: reason -> ms, at most FH_OEE_REASONS_MAX. */
+static int get_reasons(fh_mp_cursor *c, fh_oee *o) {
+  uint32_t n;
+  if (fh_mp_read_map(c, &n) < 0 || n > FH_OEE_REASONS_MAX) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    if (fh_mp_read_strcpy(c, o->reasons[i].reason,
+                          sizeof o->reasons[i].reason) < 0)
+      return -1;
+    if (fh_mp_read_uint(c, &o->reasons[i].ms) < 0) return -1;
+  }
+  o->nreasons = n;
+  return 0;
+}
+
+/* Reads the value of field f into obj. */
+static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
+  void *v = (char *)obj + f->off;
+  uint64_t u;
+  int s;
+  switch (f->kind) {
+  case EK_STR:
+  case EK_OPT_STR: return fh_mp_read_strcpy(c, v, f->size);
+  case EK_TIME:
+    if (fh_mp_peek(c) == FH_MP_NIL) return fh_mp_read_nil(c);
+    return fh_mp_read_int(c, v);
+  case EK_U64: return fh_mp_read_uint(c, v);
+  case EK_U32:
+    if (get_uint(c, UINT32_MAX, &u) < 0) return -1;
+    *(uint32_t *)v = (uint32_t)u;
+    return 0;
+  case EK_U8:
+    if (get_uint(c, UINT8_MAX, &u) < 0) return -1;
+    *(uint8_t *)v = (uint8_t)u;
+    return 0;
+  case EK_DOUBLE: return fh_mp_read_double(c, v);
+  case EK_EQ_STATE:
+    if (get_state(c, fh_eq_state_from, &s) < 0) return -1;
+    *(fh_eq_state *)v = (fh_eq_state)s;
+    return 0;
+  case EK_ANDON_STATE:
+    if (get_state(c, fh_andon_state_from, &s) < 0) return -1;
+    *(fh_andon_state *)v = (fh_andon_state)s;
+    return 0;
+  case EK_STATE_MS: return get_state_ms(c, v);
+  case EK_REASONS: return get_reasons(c, obj);
+  }
+  return -1;
+}
+
+/* The table entry for key, or NULL. */
+static const ent_field *lookup(const ent_desc *d, fh_strv key) {
+  for (size_t i = 0; i < d->n; i++)
+    if (strlen(d->fields[i].name) == key.n &&
+        memcmp(d->fields[i].name, key.p, key.n) == 0)
+      return &d->fields[i];
+  return NULL;
+}
+
+/* Reads one entity map of desc into obj (size bytes, zeroed first). */
+static int decode_entity(fh_mp_cursor *c, const ent_desc *d, void *obj,
+                         size_t size) {
+  fh_mp_cursor at = *c;
+  uint32_t n;
+  memset(obj, 0, size);
+  if (fh_mp_read_map(&at, &n) < 0) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    fh_strv key;
+    if (fh_mp_read_str(&at, &key) < 0) return -1;
+    const ent_field *f = lookup(d, key);
+    int rc = f ? get_value(&at, f, obj) : fh_mp_skip(&at);
+    if (rc < 0) return -1;
+  }
+  *c = at;
+  return 0;
+}
+
+int fh_dec_andon(fh_mp_cursor *c, fh_andon *a) {
+  return decode_entity(c, &ent_andon, a, sizeof *a);
+}
+
+int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e) {
+  return decode_entity(c, &ent_equipment, e, sizeof *e);
+}
+
+int fh_dec_line(fh_mp_cursor *c, fh_line *l) {
+  return decode_entity(c, &ent_line, l, sizeof *l);
+}
+
+int fh_dec_oee(fh_mp_cursor *c, fh_oee *o) {
+  return decode_entity(c, &ent_oee, o, sizeof *o);
+}

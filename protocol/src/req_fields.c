@@ -1,0 +1,91 @@
+/* req_fields.c -- the request key tables (see req_fields.h and the
+ * "Requests" section of PROTOCOL.md, which lists the same keys). */
+#include "req_fields.h"
+
+#define OFF(member) offsetof(fh_request, member)
+#define KEY_FIELD {"key", RK_STR, 1, FH_KEY_MAX, OFF(key)}
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static const req_field hello[] = {
+    {"token", RK_TOKEN, 0, FH_TOKEN_MAX, OFF(u.hello.token)},
+    {"client", RK_STR, 0, FH_NAME_MAX, OFF(u.hello.client)},
+    {"resume", RK_STR, 0, FH_ID_MAX, OFF(u.hello.resume)},
+};
+
+static const req_field sub[] = {
+    {"topics", RK_TOPICS, 1, FH_TOPIC_MAX, OFF(u.sub.topics)},
+    {"since", RK_SINCE, 0, FH_TOPIC_MAX, OFF(u.sub.since)},
+    {"epoch", RK_EPOCH, 0, 0, OFF(u.sub.epoch)},
+};
+
+static const req_field unsub[] = {
+    {"topics", RK_TOPICS, 1, FH_TOPIC_MAX, OFF(u.sub.topics)},
+};
+
+static const req_field raise[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.raise.line)},
+    {"equipment", RK_STR, 0, FH_ID_MAX, OFF(u.raise.equipment)},
+    {"kind", RK_STR, 1, FH_KIND_MAX, OFF(u.raise.kind)},
+    {"severity", RK_SEVERITY, 0, 0, OFF(u.raise.severity)},
+    {"note", RK_STR, 0, FH_NOTE_MAX, OFF(u.raise.note)},
+};
+
+static const req_field ack[] = {
+    KEY_FIELD,
+    {"andon", RK_UINT, 1, 0, OFF(u.andon_op.andon)},
+    {"note", RK_STR, 0, FH_NOTE_MAX, OFF(u.andon_op.note)},
+};
+
+static const req_field resolve[] = {
+    KEY_FIELD,
+    {"andon", RK_UINT, 1, 0, OFF(u.andon_op.andon)},
+    {"reason", RK_STR, 1, FH_KIND_MAX, OFF(u.andon_op.reason)},
+    {"note", RK_STR, 0, FH_NOTE_MAX, OFF(u.andon_op.note)},
+};
+
+static const req_field eq_state[] = {
+    KEY_FIELD,
+    {"equipment", RK_STR, 1, FH_ID_MAX, OFF(u.eq_state.equipment)},
+    {"state", RK_EQ_STATE, 1, 0, OFF(u.eq_state.state)},
+    {"reason", RK_STR, 0, FH_KIND_MAX, OFF(u.eq_state.reason)},
+    {"ts", RK_INT, 0, 0, OFF(u.eq_state.ts)},
+};
+
+static const req_field eq_count[] = {
+    KEY_FIELD,
+    {"equipment", RK_STR, 1, FH_ID_MAX, OFF(u.eq_count.equipment)},
+    {"good", RK_UINT, 1, 0, OFF(u.eq_count.good)},
+    {"reject", RK_UINT, 1, 0, OFF(u.eq_count.reject)},
+};
+
+static const req_field shift_report[] = {
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.shift_report.line)},
+    {"shift_start", RK_INT, 0, 0, OFF(u.shift_report.shift_start)},
+};
+
+#define SPEC(a) {a, COUNT_OF(a)}
+
+/* andon.ack and andon.cancel take the same keys. */
+static const req_spec specs[FH_MSG__COUNT] = {
+    [FH_MSG_HELLO] = SPEC(hello),
+    [FH_MSG_PING] = {NULL, 0},
+    [FH_MSG_SUB] = SPEC(sub),
+    [FH_MSG_UNSUB] = SPEC(unsub),
+    [FH_MSG_ANDON_RAISE] = SPEC(raise),
+    [FH_MSG_ANDON_ACK] = SPEC(ack),
+    [FH_MSG_ANDON_RESOLVE] = SPEC(resolve),
+    [FH_MSG_ANDON_CANCEL] = SPEC(ack),
+    [FH_MSG_EQ_STATE] = SPEC(eq_state),
+    [FH_MSG_EQ_COUNT] = SPEC(eq_count),
+    [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
+};
+
+const req_spec *req_spec_of(fh_msg_type t) {
+  if (t < FH_MSG_HELLO || t > FH_MSG_SHIFT_REPORT) return NULL;
+  return &specs[t];
+}
+
+void req_set_defaults(fh_request *req) {
+  if (req->type == FH_MSG_ANDON_RAISE) req->u.raise.severity = 2;
+}

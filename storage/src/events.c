@@ -1,0 +1,100 @@
+/* events.c -- the audit log: record format and reading it back.
+ *
+ * Database "events": key = LSN as u64 big-endian (so key order is LSN
+ * order and appends use MDB_APPEND); value = one event record, format 1:
+ *
+ *   offset  size  field
+ *   0       1     format, 1
+ *   1       1     A = length of actor (0..255, without the NUL)
+ *   2       1     T = length of type (1..255, without the NUL)
+ *   3       8     ts_ms, i64 big-endian (two's complement)
+ *   11      A+1   actor bytes, then a NUL
+ *   12+A    T+1   type bytes, then a NUL
+ *   13+A+T  rest  the caller's data
+ *
+ * Storing the NULs lets a reader hand actor and type to the callback as C
+ * strings pointing into the map, with no copy.  LSNs are given at commit
+ * (commit.c); trimming (trim.c) deletes from the oldest end.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define EVENT_FORMAT 1
+#define EVENT_HEAD 11
+
+size_t event_record_size(size_t actor_len, size_t type_len, size_t len) {
+  return EVENT_HEAD + actor_len + 1 + type_len + 1 + len;
+}
+
+void event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
+                        size_t actor_len, const char *type, size_t type_len,
+                        const void *data, size_t len) {
+  out[0] = EVENT_FORMAT;
+  out[1] = (uint8_t)actor_len;
+  out[2] = (uint8_t)type_len;
+  store_put_be64(out + 3, (uint64_t)ts_ms);
+  out += EVENT_HEAD;
+  memcpy(out, actor, actor_len);
+  out[actor_len] = '\0';
+  out += actor_len + 1;
+  memcpy(out, type, type_len);
+  out[type_len] = '\0';
+  if (len > 0) memcpy(out + type_len + 1, data, len);
+}
+
+/* Checks a record and points ev into it; -EBADMSG if malformed. */
+static int event_record_read(const MDB_val *key, const MDB_val *val,
+                             fh_event_rec *ev) {
+  const uint8_t *p = val->mv_data;
+  if (key->mv_size != 8 || val->mv_size < EVENT_HEAD || p[0] != EVENT_FORMAT)
+    return -EBADMSG;
+  size_t alen = p[1], tlen = p[2];
+  size_t head = event_record_size(alen, tlen, 0);
+  if (val->mv_size < head || p[EVENT_HEAD + alen] != '\0' ||
+      p[EVENT_HEAD + alen + 1 + tlen] != '\0')
+    return -EBADMSG;
+  ev->lsn = store_get_be64(key->mv_data);
+  ev->ts_ms = (int64_t)store_get_be64(p + 3);
+  ev->actor = (const char *)p + EVENT_HEAD;
+  ev->type = (const char *)p + EVENT_HEAD + alen + 1;
+  ev->data = p + head;
+  ev->len = val->mv_size - head;
+  return 0;
+}
+
+int event_record_time(const void *val, size_t vlen, int64_t *ts_ms) {
+  const uint8_t *p = val;
+  if (vlen < EVENT_HEAD || p[0] != EVENT_FORMAT) return -EBADMSG;
+  *ts_ms = (int64_t)store_get_be64(p + 3);
+  return 0;
+}
+
+int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
+                    void *arg) {
+  MDB_txn *txn = NULL;
+  MDB_cursor *cur = NULL;
+  uint8_t from[8];
+  MDB_val k = {sizeof from, from}, v;
+  fh_event_rec ev;
+  size_t seen = 0;
+  int rc = store_read_begin(s, &txn);
+  if (rc != 0) return rc;
+  rc = store_errno(mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur));
+  if (rc != 0) goto fail;
+  store_put_be64(from, since);
+  int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+  while (mrc == 0 && (max == 0 || seen < max)) {
+    rc = event_record_read(&k, &v, &ev);
+    if (rc == 0) rc = cb(arg, &ev);
+    if (rc != 0) goto fail;
+    seen++;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
+fail:
+  if (cur != NULL) mdb_cursor_close(cur);
+  mdb_txn_abort(txn);
+  return rc;
+}

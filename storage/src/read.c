@@ -1,0 +1,56 @@
+/* read.c -- point reads and prefix scans of the state tables.
+ *
+ * Each read is one short read-only transaction.  LMDB hands out pointers
+ * into the map that stay valid only until the transaction ends, so the
+ * bytes go to the caller's callback inside the transaction and no pointer
+ * ever leaves this file.  A callback's non-zero return stops the read and
+ * becomes its result.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "store_int.h"
+
+static int table_ok(fh_table t) { return (unsigned)t < FH_T__COUNT; }
+
+int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
+                 fh_store_cb cb, void *arg) {
+  MDB_txn *txn;
+  MDB_val k = {klen, (void *)key}, v;
+  if (!table_ok(t) || key == NULL || klen == 0 || klen > 511) return -EINVAL;
+  int rc = store_read_begin(s, &txn);
+  if (rc != 0) return rc;
+  rc = store_errno(mdb_get(txn, s->dbi[t], &k, &v));
+  if (rc == 0) rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+  mdb_txn_abort(txn);
+  return rc;
+}
+
+static int has_prefix(const MDB_val *k, const void *prefix, size_t plen) {
+  return plen == 0 ||
+         (k->mv_size >= plen && memcmp(k->mv_data, prefix, plen) == 0);
+}
+
+int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
+                  fh_store_cb cb, void *arg) {
+  MDB_txn *txn = NULL;
+  MDB_cursor *cur = NULL;
+  MDB_val k = {plen, (void *)prefix}, v;
+  if (!table_ok(t) || (prefix == NULL && plen > 0) || plen > 511)
+    return -EINVAL;
+  int rc = store_read_begin(s, &txn);
+  if (rc != 0) return rc;
+  rc = store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));
+  if (rc != 0) goto fail;
+  int mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+  while (mrc == 0 && has_prefix(&k, prefix, plen)) {
+    rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+    if (rc != 0) goto fail;
+    mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+  }
+  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
+fail:
+  if (cur != NULL) mdb_cursor_close(cur);
+  mdb_txn_abort(txn);
+  return rc;
+}

@@ -1,0 +1,1 @@
+…¡t©andon.ack¢id£key£k-1¥andon¤note¤done
