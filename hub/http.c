@@ -15,8 +15,10 @@
 #include "model.h"
 #include "session.h"
 
-/* Appends printf output to the body; on overflow or OOM the body is cut
- * and marked failed. */
+/* Appends printf output to the body; on OOM the body is marked failed. */
+static void body_printf(http_pss *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void body_printf(http_pss *p, const char *fmt, ...) {
   va_list ap;
   int n;
