@@ -73,6 +73,7 @@ typedef struct hub {
   uv_timer_t shutdown_timer;       /* bounds the shutdown */
   uv_signal_t sigterm, sigint;     /* stop signals */
   int stopping;                    /* shutdown in progress */
+  uint64_t shutdown_deadline_ms;   /* monotonic: stop the loop by then */
   int exit_code;                   /* what main() returns */
 
   metrics m;                       /* counters for /metrics */

@@ -59,9 +59,11 @@ static void on_watchdog(uv_timer_t *t) {
   notify_send("WATCHDOG=1");
 }
 
+/* Polls until every session has closed, or the grace time is over. */
 static void on_shutdown_timer(uv_timer_t *t) {
   hub *h = t->data;
-  uv_stop(h->loop);
+  if (h->nsessions == 0 || hub_mono_ms() >= h->shutdown_deadline_ms)
+    uv_stop(h->loop);
 }
 
 static void on_signal(uv_signal_t *sig, int signum) {
@@ -74,8 +76,8 @@ static void on_signal(uv_signal_t *sig, int signum) {
   for (session *s = h->sessions; s != NULL; s = s->next)
     session_close(s, FH_CLOSE_GOING_AWAY, "hub shutting down");
   uv_timer_stop(&h->escalate);
-  uv_timer_start(&h->shutdown_timer, on_shutdown_timer,
-                 h->nsessions ? SHUTDOWN_GRACE_MS : 0, 0);
+  h->shutdown_deadline_ms = hub_mono_ms() + SHUTDOWN_GRACE_MS;
+  uv_timer_start(&h->shutdown_timer, on_shutdown_timer, 0, 20);
 }
 
 static int write_port_file(hub *h) {

@@ -249,9 +249,11 @@ void session_handle_message(session *s, const uint8_t *frame, size_t len) {
       return; /* the rest of the frame cannot be framed */
     }
     if (!rate_allow(s)) {
+      fh_request req; /* decoded only for the id the reply echoes */
+      int ok = fh_request_decode(map, map_len, &req, &err) == 0;
       h->m.rate_limited++;
-      session_send_err(s, 0, 0, FH_E_RATE_LIMITED, "",
-                       "more than %u requests per second",
+      session_send_err(s, ok ? req.has_id : err.has_id, ok ? req.id : err.id,
+                       FH_E_RATE_LIMITED, "", "more than %u requests per second",
                        (unsigned)h->cfg->rate_per_s);
       continue;
     }

@@ -26,7 +26,7 @@
  * by the decoder against the field's limit). */
 static void copy_view(char *dst, size_t cap, fh_strv v) {
   size_t n = v.n < cap - 1 ? v.n : cap - 1;
-  memcpy(dst, v.p, n);
+  if (n > 0) memcpy(dst, v.p, n); /* an absent view has p == NULL */
   dst[n] = '\0';
 }
 
@@ -335,6 +335,14 @@ static void eq_write(hub *h, session *s, const fh_request *req, const char *key)
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST,
                      req->u.eq_count.good > COUNT_INCREMENT_MAX ? "good" : "reject",
                      "an increment may be at most %u", COUNT_INCREMENT_MAX);
+    return;
+  }
+  if (req->type == FH_MSG_EQ_STATE && req->u.eq_state.reason.n > 0 &&
+      !plant_reason_valid(h->plant, req->u.eq_state.reason.p,
+                          req->u.eq_state.reason.n)) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
+                     "unknown reason code '%.*s'", (int)req->u.eq_state.reason.n,
+                     req->u.eq_state.reason.p);
     return;
   }
   if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;

@@ -2,19 +2,21 @@
 WebSocket clients (python3-websockets), msgpack (python3-msgpack) and tokens
 minted with PyJWT (python3-jwt).  Debian's /usr/bin/python3 runs it.
 
-A test starts a Hub (which polls the port instead of sleeping and prints the
-hub's stderr when the test fails), opens Clients and asserts on the replies
-and on the stored state (read back through the hub or floorctl).
+A test starts a Hub (on a port the hub picks and reports in --port-file,
+which the harness polls instead of sleeping; it prints the hub's stderr when
+the test fails and fails a test whose hub a sanitizer reported on), opens
+Clients and asserts on the replies and on the stored state (read back
+through the hub or floorctl).
 
 Paths come from the environment that ctest sets: FLOORHUB_BIN, FLOORCTL_BIN,
 FH_SOURCE_DIR.
 """
 import asyncio
 import base64
-import copy
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -79,7 +81,7 @@ def hand_token(header, payload, secret=SECRET, digest=hashlib.sha256):
 def load_plant(path=SAMPLE_PLANT):
     """The plant layout at path as a dict (a fresh copy to modify)."""
     with open(path) as f:
-        return copy.deepcopy(json.load(f))
+        return json.load(f)
 
 
 def parse_metrics(text):
@@ -96,9 +98,9 @@ class Hub:
     """The real floorhub binary, on a free port, with a private store."""
 
     def __init__(self, plant=SAMPLE_PLANT, data_dir=None, args=(), secret=SECRET,
-                 plant_data=None):
+                 plant_data=None, env=None):
         """plant_data, a dict, is written to the hub's temp dir and used
-        instead of the plant file."""
+        instead of the plant file; env adds to the hub's environment."""
         self.tmp = tempfile.mkdtemp(prefix="fh-e2e-")
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         self.key_file = os.path.join(self.tmp, "jwt.key")
@@ -106,6 +108,7 @@ class Hub:
         with open(self.key_file, "w") as f:
             f.write(secret + "\n")
         self.plant = plant
+        self.env = dict(os.environ, **(env or {}))
         if plant_data is not None:
             self.plant = self.write_file("plant.json", json.dumps(plant_data))
         self.args = list(args)
@@ -151,7 +154,8 @@ class Hub:
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
         err = open(self.stderr_path, "ab")
-        self.proc = subprocess.Popen(self.command(), stderr=err, stdout=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(self.command(), stderr=err, stdout=subprocess.DEVNULL,
+                                     env=self.env)
         err.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -192,6 +196,11 @@ class Hub:
                 return f.read()
         except OSError:
             return ""
+
+    def sanitizer_report(self):
+        """The lines of the hub's stderr in which ASan/UBSan/LSan reported."""
+        marks = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+        return [l for l in self.stderr().splitlines() if any(m in l for m in marks)]
 
     def rss_kb(self):
         with open("/proc/%d/status" % self.proc.pid) as f:
@@ -246,6 +255,9 @@ class Client:
     request() sends with a fresh id and returns the reply with that id,
     leaving other messages (snap, upd) queued for next()."""
 
+    opened = []                      # every connected Client, for close_all()
+    write_keys = itertools.count(1)  # write(): keys unique in this process
+
     def __init__(self, hub):
         self.hub = hub
         self.ws = None
@@ -261,7 +273,9 @@ class Client:
         self.ws = await websockets.connect(
             "ws://127.0.0.1:%d%s" % (self.hub.port, path), extra_headers=headers,
             subprotocols=list(subprotocols) if subprotocols else None,
-            origin=origin, max_size=None, ping_interval=None, compression=None)
+            origin=origin, max_size=None, ping_interval=None, compression=None,
+            close_timeout=1)
+        Client.opened.append(self)
         if token is not None:
             welcome = await self.request({"t": "hello", "token": token})
             assert welcome["t"] == "welcome", welcome
@@ -271,6 +285,13 @@ class Client:
     async def close(self):
         if self.ws is not None:
             await self.ws.close()
+
+    @classmethod
+    async def close_all(cls):
+        """Closes every client still open (an open one would hold up the end
+        of asyncio.run() for its close timeout)."""
+        clients, cls.opened = cls.opened, []
+        await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
     async def send(self, *maps):
         await self.ws.send(b"".join(msgpack.packb(m) for m in maps))
@@ -348,8 +369,7 @@ class Client:
 
     async def write(self, t, key=None, **fields):
         """A write request t with a fresh idempotency key unless key is given."""
-        self.nwrites = getattr(self, "nwrites", 0) + 1
-        msg = {"t": t, "key": key or "k-%d-%d" % (id(self), self.nwrites)}
+        msg = {"t": t, "key": key or "k%d" % next(Client.write_keys)}
         msg.update(fields)
         return await self.request(msg)
 
@@ -360,9 +380,11 @@ class HubTest(unittest.TestCase):
 
     hub_args = ()
     plant_data = None  # a dict (e.g. from load_plant()) replaces the sample plant
+    hub_env = None     # added to the hub's environment
 
     def setUp(self):
-        self.hub = Hub(args=self.hub_args, plant_data=self.plant_data).start()
+        self.hub = Hub(args=self.hub_args, plant_data=self.plant_data,
+                       env=self.hub_env).start()
 
     def tearDown(self):
         outcome = getattr(self, "_outcome", None)
@@ -371,12 +393,23 @@ class HubTest(unittest.TestCase):
             result = getattr(outcome, "result", None)
             errors = getattr(result, "errors", []) + getattr(result, "failures", [])
             failed = any(t is self for t, _ in errors) or not getattr(outcome, "success", True)
-        if failed:
+        try:
+            self.hub.stop()  # a sanitizer reports leaks at exit
+        except AssertionError as e:
+            print("\n%s: %s" % (self.id(), e))
+        report = self.hub.sanitizer_report()
+        if failed or report:
             print("\n--- floorhub stderr (%s) ---\n%s--- end ---" % (self.id(), self.hub.stderr()))
         self.hub.cleanup()
+        self.assertEqual(report, [], "the sanitizers reported (stderr above)")
 
     def run_async(self, coro, timeout=60):
-        return asyncio.run(asyncio.wait_for(coro, timeout))
+        async def run():
+            try:
+                return await asyncio.wait_for(coro, timeout)
+            finally:
+                await Client.close_all()
+        return asyncio.run(run())
 
     async def client(self, role="operator", sub=None, lines=None, **kw):
         token = make_token(sub=sub or role + "1", role=role, lines=lines)
