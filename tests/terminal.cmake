@@ -1,1 +1,17 @@
-# tests of the terminal area (owned by that area's work)
+# tests of the terminal area: floorterm in tmux against the real hub, and
+# the unit tests of fh_client and floorterm's model.
+set(FH_TERMINAL_E2E_ENV
+  "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FLOORCTL_BIN=$<TARGET_FILE:floorctl>;FLOORTERM_BIN=$<TARGET_FILE:floorterm>;FH_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+foreach(group BoardTest AckTest TerminalTest EscalationTest)
+  add_test(NAME e2e_floorterm_${group}
+    COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm.py -v ${group}
+    WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+  set_tests_properties(e2e_floorterm_${group} PROPERTIES LABELS e2e TIMEOUT 180
+    ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
+endforeach()
+
+fh_unit_test(test_fh_client)
+target_include_directories(test_fh_client PRIVATE ${PROJECT_SOURCE_DIR}/terminal/client)
+target_link_libraries(test_fh_client PRIVATE fh_client)
+fh_unit_test(test_floorterm_model)
+target_link_libraries(test_floorterm_model PRIVATE floorterm_core)

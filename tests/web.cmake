@@ -1,1 +1,23 @@
-# tests of the web area (owned by that area's work)
+# Tests of the browser dashboard (hub/web/), label e2e.
+#
+# web_roles: the dashboard's role table and state helpers, in node.
+# web_dashboard: the bundled dashboard in headless Chromium (Debian's
+# /usr/bin/chromium, driven by playwright-core) against the real floorhub;
+# it writes the screenshot to ${CMAKE_CURRENT_BINARY_DIR}/web (and, with
+# FH_UPDATE_SCREENSHOT=1, over the committed tests/web/dashboard.png).
+# Both need scripts/web-deps to have run.
+if(NOT FH_WEB)
+  return()
+endif()
+
+add_test(NAME web_roles
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/roles.test.mjs)
+set_tests_properties(web_roles PROPERTIES LABELS e2e TIMEOUT 60)
+
+add_test(NAME web_dashboard
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/dashboard.test.mjs)
+set_tests_properties(web_dashboard PROPERTIES
+  LABELS e2e
+  TIMEOUT 180
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")

@@ -1,0 +1,203 @@
+/* test_sim_model.c -- floorsim's simulated plant (sim_model.c) on the
+ * sample plant: determinism, breaks, the mix of losses, counts against the
+ * ideal cycle, and codes the hub accepts.
+ *
+ * The simulation starts on Monday 2024-01-15 at 06:00 Europe/Berlin
+ * (05:00 UTC, 1705294800 s), the start of the sample plant's early shift,
+ * whose breaks are 09:00-09:15 and 11:30-12:00 local time.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fh_test.h"
+#include "plant.h"
+#include "sim_model.h"
+
+#define MIN_MS (60 * 1000LL)
+#define HOUR_MS (60 * MIN_MS)
+#define T0 (1705294800LL * 1000) /* 2024-01-15 06:00 Europe/Berlin */
+#define EQ_MAX 64
+
+/* Everything a run emitted, plus per-equipment totals. */
+typedef struct rec {
+  sim_event *ev;                /* every event, in order */
+  size_t n, cap;                /* used / allocated */
+  fh_eq_state state[EQ_MAX];    /* last state per equipment */
+  int64_t since[EQ_MAX];        /* when that state began */
+  int64_t run_ms[EQ_MAX];       /* time spent running, closed periods */
+  uint64_t good[EQ_MAX];        /* pieces reported good */
+  uint64_t reject[EQ_MAX];      /* pieces reported rejected */
+  size_t entered[FH_EQ__COUNT]; /* state changes into each state */
+  size_t andons;                /* andon events */
+} rec;
+
+static void record(void *arg, const sim_event *ev) {
+  rec *r = arg;
+  if (r->n == r->cap) {
+    r->cap = r->cap ? r->cap * 2 : 1024;
+    r->ev = realloc(r->ev, r->cap * sizeof *r->ev);
+    ASSERT(r->ev != NULL);
+  }
+  r->ev[r->n++] = *ev;
+  ASSERT_LT(ev->eq, EQ_MAX);
+  if (ev->type == SIM_EV_STATE) {
+    if (r->state[ev->eq] == FH_EQ_RUNNING && r->since[ev->eq])
+      r->run_ms[ev->eq] += ev->t_ms - r->since[ev->eq];
+    r->state[ev->eq] = ev->state;
+    r->since[ev->eq] = ev->t_ms;
+    r->entered[ev->state]++;
+  } else if (ev->type == SIM_EV_COUNT) {
+    r->good[ev->eq] += ev->good;
+    r->reject[ev->eq] += ev->reject;
+  } else {
+    r->andons++;
+  }
+}
+
+static plant *sample(void) {
+  char err[256];
+  plant *p = NULL;
+  ASSERT_EQ(plant_load(FH_SAMPLE_PLANT, &p, err, sizeof err), 0);
+  setenv("TZ", p->timezone, 1);
+  tzset();
+  return p;
+}
+
+/* Runs the sample plant from T0 for `ms` with `seed` into r. */
+static plant *run(rec *r, uint64_t seed, int64_t ms) {
+  plant *p = sample();
+  sim s;
+  memset(r, 0, sizeof *r);
+  for (size_t i = 0; i < EQ_MAX; i++) r->state[i] = FH_EQ_UNKNOWN;
+  ASSERT_EQ(sim_init(&s, p, seed, T0, record, r), 0);
+  sim_advance(&s, T0 + ms);
+  sim_free(&s);
+  return p;
+}
+
+static int same_events(const rec *a, const rec *b) {
+  if (a->n != b->n) return 0;
+  for (size_t i = 0; i < a->n; i++) {
+    const sim_event *x = &a->ev[i], *y = &b->ev[i];
+    if (x->type != y->type || x->t_ms != y->t_ms || x->eq != y->eq ||
+        x->state != y->state || x->reason != y->reason || x->good != y->good ||
+        x->reject != y->reject || x->kind != y->kind)
+      return 0;
+  }
+  return 1;
+}
+
+FH_TEST(same_seed_same_events_other_seed_other_events) {
+  static rec a, b, c;
+  plant *p = run(&a, 42, 8 * HOUR_MS);
+  plant_free(p);
+  plant_free(run(&b, 42, 8 * HOUR_MS));
+  plant_free(run(&c, 43, 8 * HOUR_MS));
+  ASSERT_GT(a.n, 100);
+  ASSERT(same_events(&a, &b));
+  ASSERT(!same_events(&a, &c));
+  free(a.ev), free(b.ev), free(c.ev);
+}
+
+FH_TEST(advancing_in_small_or_large_steps_gives_the_same_events) {
+  static rec a, b;
+  plant *p = run(&a, 7, 3 * HOUR_MS);
+  sim s;
+  memset(&b, 0, sizeof b);
+  ASSERT_EQ(sim_init(&s, p, 7, T0, record, &b), 0);
+  for (int64_t t = T0; t < T0 + 3 * HOUR_MS; t += 1234) sim_advance(&s, t);
+  sim_advance(&s, T0 + 3 * HOUR_MS);
+  ASSERT(same_events(&a, &b));
+  sim_free(&s);
+  plant_free(p);
+  free(a.ev), free(b.ev);
+}
+
+FH_TEST(everything_stops_for_the_breaks_and_runs_again_after) {
+  static rec r;
+  plant *p = sample();
+  sim s;
+  memset(&r, 0, sizeof r);
+  ASSERT_EQ(sim_init(&s, p, 1, T0, record, &r), 0);
+  sim_advance(&s, T0 + 3 * HOUR_MS + MIN_MS); /* 09:01, in the break */
+  for (size_t i = 0; i < p->nequipment; i++) {
+    ASSERT_EQ(r.state[i], FH_EQ_PLANNED_STOP);
+    ASSERT_EQ(r.since[i], T0 + 3 * HOUR_MS); /* from 09:00 sharp */
+  }
+  sim_advance(&s, T0 + 3 * HOUR_MS + 15 * MIN_MS); /* 09:15, break over */
+  for (size_t i = 0; i < p->nequipment; i++)
+    ASSERT_EQ(r.state[i], FH_EQ_RUNNING);
+  sim_free(&s);
+  plant_free(p);
+  free(r.ev);
+}
+
+FH_TEST(a_day_has_every_kind_of_loss_and_mostly_running) {
+  static rec r;
+  plant *p = run(&r, 5, 24 * HOUR_MS);
+  int64_t run_total = 0;
+  for (size_t i = 0; i < p->nequipment; i++) {
+    if (r.state[i] == FH_EQ_RUNNING) r.run_ms[i] += T0 + 24 * HOUR_MS - r.since[i];
+    run_total += r.run_ms[i];
+  }
+  ASSERT_GT(r.entered[FH_EQ_IDLE], 0);
+  ASSERT_GT(r.entered[FH_EQ_DOWN], 0);
+  ASSERT_GT(r.entered[FH_EQ_STARVED], 0);
+  ASSERT_GT(r.entered[FH_EQ_BLOCKED], 0);
+  ASSERT_GT(r.entered[FH_EQ_CHANGEOVER], 0);
+  ASSERT_EQ(r.entered[FH_EQ_PLANNED_STOP], 6 * p->nequipment); /* 6 breaks */
+  /* Running between 60 % and 95 % of the day, over the whole plant. */
+  ASSERT_GT(run_total * 100, 60 * 24 * HOUR_MS * (int64_t)p->nequipment);
+  ASSERT_LT(run_total * 100, 95 * 24 * HOUR_MS * (int64_t)p->nequipment);
+  ASSERT_GT(r.andons, 0);
+  ASSERT_LT(r.andons, 10 * p->nequipment);
+  plant_free(p);
+  free(r.ev);
+}
+
+FH_TEST(pieces_follow_the_ideal_cycle_and_the_scrap_rate) {
+  static rec r;
+  plant *p = run(&r, 9, 8 * HOUR_MS);
+  for (size_t i = 0; i < p->nequipment; i++) {
+    double ideal = p->equipment[i].ideal_cycle_ms;
+    double pieces = (double)(r.good[i] + r.reject[i]);
+    double run_ms = (double)r.run_ms[i];
+    if (r.state[i] == FH_EQ_RUNNING) run_ms += (double)(T0 + 8 * HOUR_MS - r.since[i]);
+    /* Slower than ideal (cycle x 1.03..1.18, piece noise 0.95..1.05),
+     * never faster; the pieces of the last 5 s are not reported yet. */
+    ASSERT_LE(pieces, run_ms / (ideal * 1.03 * 0.95) + 2);
+    ASSERT_GE(pieces, run_ms / (ideal * 1.18 * 1.05) - SIM_COUNT_EVERY_MS / ideal - 2);
+    if (pieces > 5000) ASSERT((double)r.reject[i] / pieces < 0.04);
+  }
+  ASSERT_GT(r.good[0], 0);
+  plant_free(p);
+  free(r.ev);
+}
+
+FH_TEST(codes_are_the_plants_and_counts_come_every_5_s) {
+  static rec r;
+  plant *p = run(&r, 11, 4 * HOUR_MS);
+  for (size_t k = 0; k < r.n; k++) {
+    const sim_event *ev = &r.ev[k];
+    if (ev->type == SIM_EV_STATE && ev->reason)
+      ASSERT(plant_reason_valid(p, ev->reason, strlen(ev->reason)));
+    if (ev->type == SIM_EV_ANDON) {
+      ASSERT(plant_kind_valid(p, ev->kind, strlen(ev->kind)));
+      ASSERT(ev->severity >= 1 && ev->severity <= 3);
+    }
+    if (ev->type == SIM_EV_COUNT) {
+      ASSERT_EQ((ev->t_ms - T0) % SIM_COUNT_EVERY_MS, 0);
+      ASSERT_GT(ev->good + ev->reject, 0);
+    }
+  }
+  plant_free(p);
+  free(r.ev);
+}
+
+FH_TEST_MAIN(FH_TEST_ENTRY(same_seed_same_events_other_seed_other_events),
+             FH_TEST_ENTRY(advancing_in_small_or_large_steps_gives_the_same_events),
+             FH_TEST_ENTRY(everything_stops_for_the_breaks_and_runs_again_after),
+             FH_TEST_ENTRY(a_day_has_every_kind_of_loss_and_mostly_running),
+             FH_TEST_ENTRY(pieces_follow_the_ideal_cycle_and_the_scrap_rate),
+             FH_TEST_ENTRY(codes_are_the_plants_and_counts_come_every_5_s))

@@ -1,0 +1,145 @@
+// state.js -- the plant as the dashboard knows it, built from snap/upd.
+//
+// Design: one PlantState holds the last entity of each kind by id, exactly
+// as the hub sent it (PROTOCOL.md section 6); views read it and never
+// change it.  apply() takes one snap or upd map of the topics the
+// dashboard subscribes (plant, andon, line/<id>) and reports what a view
+// or the chime may care about: whether anything changed and which andons
+// are new (raised after the first snapshot, so a reconnect or a page load
+// does not chime).  Andons arrive on two topics (andon and line/<id>); both
+// carry the same entity, so the last one received wins.  The OEE history
+// for the sparkline is sampled from successive oee records of the current
+// shift, one point per SAMPLE_MS, and starts over when the shift does.
+const SAMPLE_MS = 20000;
+const HISTORY_MAX = 2000;
+const CLOSED_KEEP_MS = 12 * 3600 * 1000; // as long as the hub's andon snap keeps them
+const ANDONS_MAX = 600; // prune closed andons beyond this many
+
+export const OPEN_STATES = new Set(["raised", "acknowledged"]);
+export function isOpen(a) {
+  return OPEN_STATES.has(a.state);
+}
+
+export class PlantState {
+  constructor() {
+    this.reset();
+  }
+
+  // Drops everything (a new epoch: the hub's history changed).
+  reset() {
+    this.plant = null; // {plant, kinds, reasons, escalation, shift} of the plant snap
+    this.lineOrder = []; // line ids in plant order
+    this.lines = new Map(); // line id -> line entity
+    this.equipment = new Map(); // line id -> equipment entities, plant order
+    this.andons = new Map(); // andon id -> andon entity
+    this.oee = new Map(); // line id -> oee record of the current shift
+    this.history = new Map(); // line id -> {shiftStart, points: [{t, oee}]}
+    this.seenAndons = false; // an andon snapshot has been applied
+    this.lineSnaps = new Set(); // lines whose line/<id> snap arrived
+  }
+
+  // Applies one snap or upd; returns {newAndons: [andon...]}.
+  apply(msg, now) {
+    const out = { newAndons: [] };
+    const d = msg.data || {};
+    const topic = msg.topic;
+    if (topic === "plant") this.applyPlant(msg.t, d);
+    else if (topic === "andon") this.applyAndons(msg.t, d, out);
+    else if (topic.startsWith("line/")) this.applyLine(msg.t, topic.slice(5), d, now, out);
+    return out;
+  }
+
+  applyPlant(t, d) {
+    if (t === "snap") {
+      this.plant = {
+        name: d.plant,
+        kinds: d.kinds || [],
+        reasons: d.reasons || [],
+        escalation: d.escalation || [],
+        shift: d.shift || null,
+      };
+      this.lineOrder = (d.lines || []).map((l) => l.id);
+      for (const l of d.lines || []) this.lines.set(l.id, l);
+    } else if (d.line) {
+      this.lines.set(d.line.id, d.line);
+    }
+  }
+
+  applyAndons(t, d, out) {
+    if (t === "snap") {
+      this.andons.clear();
+      for (const a of d.andons || []) this.andons.set(a.id, a);
+      this.seenAndons = true;
+    } else if (d.andon) {
+      this.putAndon(d.andon, out);
+      if (this.andons.size > ANDONS_MAX) this.pruneClosed(d.andon.raised_at - CLOSED_KEEP_MS);
+    }
+  }
+
+  // Forgets closed andons that closed before `before` (ms).
+  pruneClosed(before) {
+    for (const [id, a] of this.andons)
+      if (!isOpen(a) && (a.resolved_at || 0) < before) this.andons.delete(id);
+  }
+
+  applyLine(t, id, d, now, out) {
+    if (t === "snap") {
+      this.lines.set(id, d.line);
+      this.equipment.set(id, d.equipment || []);
+      for (const a of d.andons || []) this.andons.set(a.id, a);
+      this.lineSnaps.add(id);
+      if (d.oee) this.putOee(id, d.oee, now);
+      return;
+    }
+    if (d.line) this.lines.set(id, d.line);
+    if (d.andon) this.putAndon(d.andon, out);
+    if (d.oee) this.putOee(id, d.oee, now);
+    if (d.equipment) {
+      const list = this.equipment.get(id) || [];
+      const i = list.findIndex((e) => e.id === d.equipment.id);
+      if (i >= 0) list[i] = d.equipment;
+      else list.push(d.equipment);
+      this.equipment.set(id, list);
+    }
+  }
+
+  putAndon(a, out) {
+    const fresh = !this.andons.has(a.id);
+    this.andons.set(a.id, a);
+    if (fresh && this.seenAndons && a.state === "raised") out.newAndons.push(a);
+  }
+
+  putOee(id, o, now) {
+    this.oee.set(id, o);
+    let h = this.history.get(id);
+    if (!h || h.shiftStart !== o.shift_start) {
+      h = { shiftStart: o.shift_start, points: [] };
+      this.history.set(id, h);
+    }
+    const last = h.points[h.points.length - 1];
+    if (last && now - last.t < SAMPLE_MS) last.oee = o.oee;
+    else h.points.push({ t: now, oee: o.oee });
+    if (h.points.length > HISTORY_MAX) h.points.splice(0, h.points.length - HISTORY_MAX);
+  }
+
+  // Lines in plant order (entities).
+  lineList() {
+    return this.lineOrder.map((id) => this.lines.get(id)).filter(Boolean);
+  }
+
+  // Open andons, oldest first; with all=true also the closed ones, which
+  // follow newest first.
+  andonList(all, lineId) {
+    const list = [...this.andons.values()].filter((a) => !lineId || a.line === lineId);
+    const open = list.filter(isOpen).sort((a, b) => a.raised_at - b.raised_at);
+    if (!all) return open;
+    const closed = list.filter((a) => !isOpen(a)).sort((a, b) => b.raised_at - a.raised_at);
+    return open.concat(closed);
+  }
+
+  openAndonCount() {
+    let n = 0;
+    for (const a of this.andons.values()) n += isOpen(a) ? 1 : 0;
+    return n;
+  }
+}

@@ -1,0 +1,87 @@
+// line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
+// of the current shift), every equipment with its state and time in
+// state, and the line's open andons.
+//
+// Design: the summary and the sparkline are redrawn on every update (they
+// hold no controls); equipment rows are reconciled by id and the andon
+// table is the andon view's.  The sparkline holds the OEE values seen
+// since the page loaded (the hub keeps no history of them), sampled by
+// state.js.  Performance is shown capped at 100 % with the raw value in
+// the tooltip, as PROTOCOL.md asks.
+import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } from "../dom.js";
+import { stateIcon, gauge, sparkline } from "../graphics.js";
+import { andonTable } from "./andons.js";
+
+function metric(label, value, title) {
+  return h("div", { class: "metric", title }, h("span", { class: "metric-label", text: label }), h("span", { class: "metric-value", text: value }));
+}
+
+function summary(line, oee) {
+  const s = stateOf(line.state);
+  const o = oee || {};
+  return h(
+    "div",
+    { class: "line-summary" },
+    h("div", { class: `line-state st-bg-${s}` }, stateIcon(s), h("span", { class: "state-word", text: STATE_WORDS[s] })),
+    h("div", { class: "line-gauge" }, gauge(line.oee, "OEE"), h("div", { class: `oee-number band-${oeeBand(line.oee)}`, text: `OEE ${fmtPct(Math.min(line.oee, 1))}` })),
+    h(
+      "div",
+      { class: "metrics" },
+      metric("Availability", fmtPct(o.availability)),
+      metric("Performance", fmtPct(Math.min(o.performance || 0, 1)), `raw ${fmtPct(o.performance)}`),
+      metric("Quality", fmtPct(o.quality)),
+      metric("Good", String(o.good ?? 0)),
+      metric("Reject", String(o.reject ?? 0)),
+      metric("Shift", o.shift ? `${o.shift} ${fmtTime(o.shift_start)}–${fmtTime(o.shift_end)}` : "–"),
+    ),
+  );
+}
+
+function equipmentRow(e, now) {
+  const s = stateOf(e.state);
+  return h(
+    "tr",
+    { "data-equipment": e.id, class: `eq st-row-${s}` },
+    h("td", { class: "eq-name", text: e.name }),
+    h("td", { class: `eq-state st-${s}` }, stateIcon(s), " ", STATE_WORDS[s]),
+    h("td", {}, age(e.since, now)),
+    h("td", { text: e.reason ? e.reason.replaceAll("_", " ") : "" }),
+    h("td", { class: "num", text: e.good }),
+    h("td", { class: "num", text: e.reject }),
+    h("td", { class: "num", text: `${(e.ideal_cycle_ms / 1000).toFixed(1)} s` }),
+  );
+}
+
+export function lineView(ctx, lineId) {
+  const head = h("div", { class: "view-head" });
+  const top = h("div");
+  const spark = h("div", { class: "spark-box" });
+  const eqBody = h("tbody");
+  const andons = andonTable(ctx);
+  const eqTable = h(
+    "table",
+    { class: "equipment" },
+    h("thead", {}, h("tr", {}, ["Equipment", "State", "In state", "Reason", "Good", "Reject", "Ideal cycle"].map((t) => h("th", { text: t })))),
+    eqBody,
+  );
+  return {
+    root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
+    update() {
+      const { state } = ctx;
+      const line = state.lines.get(lineId);
+      if (!line) {
+        head.replaceChildren(h("h1", { text: state.plant ? `No line ${lineId}` : "Loading…" }));
+        return;
+      }
+      const now = ctx.now();
+      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), h("a", { class: "btn", href: `#/report/${encodeURIComponent(lineId)}`, text: "Shift report" }));
+      const oee = state.oee.get(lineId);
+      top.replaceChildren(summary(line, oee));
+      const hist = state.history.get(lineId);
+      spark.replaceChildren(oee && hist ? sparkline(hist.points, oee.shift_start, oee.shift_end) : h("p", { class: "empty", text: "No OEE data yet." }));
+      const eqs = state.equipment.get(lineId) || [];
+      reconcile(eqBody, eqs, (e) => e.id, (e) => JSON.stringify(e), (e) => equipmentRow(e, now));
+      andons.update(state.andonList(false, lineId));
+    },
+  };
+}

@@ -1,0 +1,136 @@
+/* route.c -- what the hub sends, map by map.
+ *
+ * welcome: the connection is usable; the subscription set is sent again
+ * (with since/epoch where seqs are held) and the outbox follows.  ok/err/
+ * pong with an id: the reply to a request of the control list (hello, sub,
+ * unsub) or of the outbox, which is removed before the application hears
+ * of it.  snap/upd: checked by subs.c for continuity; a gap or an epoch
+ * change queues the subs that fetch fresh snaps.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client_int.h"
+
+int client_queue_sub(fh_client *c, size_t from, size_t to,
+                     const sub_topic *skip) {
+  fh_request req;
+  size_t i = from;
+
+  while (i < to) {
+    memset(&req, 0, sizeof req);
+    req.type = FH_MSG_SUB;
+    for (; i < to && req.u.sub.ntopics < FH_TOPICS_MAX; i++) {
+      const sub_topic *t = &c->subs.v[i];
+      fh_strv name = {t->name, strlen(t->name)};
+      if (t == skip) continue;
+      req.u.sub.topics[req.u.sub.ntopics++] = name;
+      if (t->has_seq && c->subs.has_epoch)
+        req.u.sub.since[req.u.sub.nsince++] = (fh_since){name, t->seq};
+    }
+    if (req.u.sub.ntopics == 0) break;
+    req.u.sub.has_epoch = req.u.sub.nsince > 0;
+    req.u.sub.epoch = c->subs.epoch;
+    int rc = client_queue_ctl(c, &req);
+    if (rc != 0) return rc;
+  }
+  return 0;
+}
+
+static void on_welcome(fh_client *c, const fh_event *ev) {
+  out_req *hello = outq_find(&c->ctl, c->hello_id);
+
+  if (c->phase != PHASE_HELLO || !ev->has_id || ev->id != c->hello_id) {
+    client_log(c, "ignored a welcome that answers no hello");
+    return;
+  }
+  if (hello != NULL) outq_remove(&c->ctl, hello);
+  c->phase = PHASE_ONLINE;
+  c->backoff_ms = c->backoff_min_ms;
+  if (subs_on_welcome(&c->subs, ev->epoch))
+    client_log(c, "the hub's epoch changed: fresh snaps for every topic");
+  if (client_queue_sub(c, 0, c->subs.n, NULL) != 0) {
+    conn_drop(c, 1011, "out of memory");
+    return;
+  }
+  conn_want_write(c);
+  client_report(c, 1, ev);
+}
+
+/* An ok/err/pong with an id. */
+static void on_reply(fh_client *c, const fh_event *ev) {
+  out_list *l = &c->ctl;
+  out_req *r = outq_find(l, ev->id);
+  fh_client_req pub;
+
+  if (r != NULL && r->pub.type == FH_MSG_HELLO) {
+    snprintf(c->reason, sizeof c->reason, "hello refused: %.*s",
+             (int)ev->msg.n, ev->msg.p);
+    client_log(c, "%s", c->reason);
+    outq_remove(l, r);
+    return;
+  }
+  if (r == NULL) {
+    l = &c->outbox;
+    r = outq_find(l, ev->id);
+  }
+  if (r == NULL) {
+    client_log(c, "a reply to unknown request %llu", (unsigned long long)ev->id);
+    return;
+  }
+  pub = r->pub;
+  outq_remove(l, r);
+  if (c->cb.on_reply && !c->closing) c->cb.on_reply(c, &pub, ev, c->arg);
+}
+
+static void on_snap(fh_client *c, const fh_event *ev) {
+  int others;
+
+  if (!subs_on_snap(&c->subs, ev, &others)) return;
+  if (others) {
+    sub_topic *t = subs_find(&c->subs, ev->topic.p, ev->topic.n);
+    client_log(c, "epoch changed to %llu: fresh snaps for every topic",
+               (unsigned long long)ev->epoch);
+    if (client_queue_sub(c, 0, c->subs.n, t) != 0) conn_drop(c, 1011, "out of memory");
+  }
+  if (c->cb.on_event && !c->closing) c->cb.on_event(c, ev, c->arg);
+}
+
+static void on_upd(fh_client *c, const fh_event *ev) {
+  int gap;
+
+  if (subs_on_upd(&c->subs, ev, &gap)) {
+    if (c->cb.on_event && !c->closing) c->cb.on_event(c, ev, c->arg);
+    return;
+  }
+  if (gap) {
+    sub_topic *t = subs_find(&c->subs, ev->topic.p, ev->topic.n);
+    size_t i = (size_t)(t - c->subs.v);
+    client_log(c, "seq gap on %s: subscribing again", t->name);
+    if (client_queue_sub(c, i, i + 1, NULL) != 0) conn_drop(c, 1011, "out of memory");
+  }
+}
+
+void client_route(fh_client *c, const fh_event *ev) {
+  switch (ev->type) {
+    case FH_MSG_WELCOME:
+      on_welcome(c, ev);
+      return;
+    case FH_MSG_OK:
+    case FH_MSG_ERR:
+    case FH_MSG_PONG:
+      if (ev->has_id) on_reply(c, ev);
+      else if (ev->type == FH_MSG_ERR)
+        client_log(c, "hub error %s: %.*s", fh_err_code_name(ev->code),
+                   (int)ev->msg.n, ev->msg.p);
+      return;
+    case FH_MSG_SNAP:
+      on_snap(c, ev);
+      return;
+    case FH_MSG_UPD:
+      on_upd(c, ev);
+      return;
+    default:
+      return;
+  }
+}

@@ -1,0 +1,34 @@
+/* input.h -- the keyboard, read through the uv loop.
+ *
+ * Keys (documented in SCREENS.md): Up/Down or k/j select, Enter opens the
+ * selected line, Left/Right change the line of the line and report views,
+ * 1-4 or Tab switch views, r raise, a acknowledge, s resolve, c cancel,
+ * u refresh the report, q quit (again to quit with writes pending),
+ * Ctrl-L redraw, Ctrl-U unlock the kiosk with the unlock code (or lock it
+ * again).  A key that the help line does not offer does nothing.
+ */
+#ifndef FT_INPUT_H
+#define FT_INPUT_H
+
+#include <wchar.h>
+
+#include "app.h"
+
+/* Help-line keys that are not single characters. */
+enum {
+  HK_SELECT = 0x110000, /* Up/Down */
+  HK_LINE,              /* Left/Right */
+  HK_OPEN,              /* Enter */
+  HK_VIEWS,             /* 1-4, Tab */
+  HK_UNLOCK             /* Ctrl-U */
+};
+
+/* Starts reading stdin (uv_poll, keys drained with wget_wch in nodelay
+ * mode).  0 or a negative libuv error. */
+int input_start(app *a);
+/* Handles one key (is_key: a KEY_ code). */
+void input_key(app *a, wint_t ch, int is_key);
+/* The terminal changed size: take the new size from the tty. */
+void input_resize(app *a);
+
+#endif /* FT_INPUT_H */

@@ -1,0 +1,143 @@
+/* model.h -- floorterm's copy of the plant, built from snaps and upds.
+ *
+ * The model knows nothing of the screen: the plant topic gives the lines,
+ * andon kinds, reason codes, escalation steps and the current shift; each
+ * line/<id> topic gives that line's equipment and OEE record; the andon
+ * topic (and the andons inside line snaps) fill one table of andons keyed
+ * by id, open and recently closed.  model_apply() reports what the screen
+ * must call attention to (a new andon, an escalation) in a model_news.
+ * The last shift report answered by the hub is kept here too.
+ */
+#ifndef FT_MODEL_H
+#define FT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fh_protocol.h"
+
+#define MODEL_NEWS_MAX 16     /* news entries kept per applied event */
+#define MODEL_ANDONS_MAX 1000 /* andons kept; the oldest closed go first */
+
+/* A line with what its line/<id> topic told. */
+typedef struct model_line {
+  fh_line line;              /* from the plant or line topic */
+  fh_equipment *eq;          /* its equipment, in plant order; owned */
+  size_t neq;                /* entries in eq */
+  fh_oee oee;                /* the line's OEE record of the current shift */
+  int has_oee;               /* oee was received */
+  int has_detail;            /* a line/<id> snap was received */
+} model_line;
+
+/* One escalation step of the plant. */
+typedef struct model_esc {
+  uint32_t after_s;          /* seconds after raised_at */
+  char role[FH_KIND_MAX + 1];/* role notified at this step */
+} model_esc;
+
+/* A name list: andon kinds or reason codes. */
+typedef struct model_names {
+  char (*v)[FH_KIND_MAX + 1];/* names; owned */
+  size_t n;                  /* names used */
+} model_names;
+
+/* What an applied event brought that deserves attention. */
+typedef struct model_news {
+  size_t nraised;                       /* entries in raised[] */
+  uint64_t raised[MODEL_NEWS_MAX];      /* andons seen for the first time,
+                                           still raised */
+  size_t nescalated;                    /* entries in escalated[] */
+  uint64_t escalated[MODEL_NEWS_MAX];   /* andons whose level went up */
+} model_news;
+
+typedef enum report_state {
+  REPORT_NONE = 0,           /* never asked */
+  REPORT_LOADING,            /* asked, no answer yet */
+  REPORT_OK,                 /* oee holds the answer */
+  REPORT_ERR                 /* err holds the hub's message */
+} report_state;
+
+/* The last shift report asked for. */
+typedef struct model_report {
+  report_state state;        /* see above */
+  char line[FH_ID_MAX + 1];  /* the line it is about */
+  fh_oee oee;                /* the closed shift's OEE record */
+  char err[200];             /* why there is none, in words */
+} model_report;
+
+typedef struct model {
+  char plant[FH_NAME_MAX + 1]; /* plant name, "" before the plant snap */
+  int has_plant;             /* the plant snap arrived */
+  model_line *lines;         /* in plant order; owned */
+  size_t nlines;             /* entries in lines */
+  model_names kinds;         /* andon kinds */
+  model_names reasons;       /* resolve reason codes */
+  model_esc *esc;            /* escalation steps, in order; owned */
+  size_t nesc;               /* entries in esc */
+  char shift[FH_NAME_MAX + 1]; /* current shift name */
+  int64_t shift_start;       /* ms */
+  int64_t shift_end;         /* ms */
+  fh_andon *andons;          /* open and recently closed, any order; owned */
+  size_t nandons;            /* entries used */
+  size_t andons_cap;         /* entries allocated */
+  int andons_loaded;         /* the andon snap arrived: news from now on */
+  model_report report;       /* the last shift report */
+} model;
+
+void model_init(model *m);
+void model_free(model *m);
+
+/* Applies one snap or upd (plant, line/<id>, andon).  Returns 0, or -EINVAL
+ * when the data did not decode (the model keeps what it had), or -ENOMEM.
+ * `news` (may be NULL) is cleared and then filled. */
+int model_apply(model *m, const fh_event *ev, model_news *news);
+
+/* Stores the answer to the shift.report asked for report.line: an ok with
+ * a report body, or an err. */
+void model_report_set(model *m, const fh_event *ev);
+
+/* Puts one andon into the table (new, or a newer version of one held) and
+ * adds what it means to news (may be NULL).  0 or -ENOMEM. */
+int model_andon_put(model *m, const fh_andon *a, model_news *news);
+/* Replaces the table with list (n entries, malloc'ed; the model takes it)
+ * after adding to news what is new against the old table.  From now on
+ * changes are news. */
+void model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news);
+
+model_line *model_line_find(const model *m, const char *id);
+const fh_andon *model_andon_find(const model *m, uint64_t id);
+/* 1 for raised and acknowledged andons. */
+int model_andon_open(const fh_andon *a);
+
+/* Fills out[] with the open andons (of `line`, or all when NULL), queue
+ * order: unacknowledged first, then highest level, then oldest.  Returns
+ * how many there are (may exceed cap; only cap are stored). */
+size_t model_open_andons(const model *m, const char *line,
+                         const fh_andon **out, size_t cap);
+
+/* Andon counts and response times of one line over a time range. */
+typedef struct model_andon_stats {
+  uint32_t raised;           /* andons raised in the range */
+  uint32_t acked;            /* ... of them acknowledged (also by resolve) */
+  uint32_t resolved;         /* ... resolved */
+  uint32_t cancelled;        /* ... cancelled */
+  uint32_t open;             /* ... still raised or acknowledged */
+  double ack_mean_s;         /* mean raise -> ack, 0 when none acked */
+  double repair_mean_s;      /* mean ack -> resolve, 0 when none resolved */
+} model_andon_stats;
+
+/* Stats of the andons of `line` raised in [from, to) ms, from the andon
+ * table (which holds closed andons of the last 12 h). */
+void model_andon_stats_of(const model *m, const char *line, int64_t from,
+                          int64_t to, model_andon_stats *st);
+
+/* The current shift's name: the plant snap's, or a newer one that the
+ * lines' OEE records carry (the plant topic has no upd for it). */
+const char *model_shift_name(const model *m);
+
+/* The role called at escalation level `level` (step level-1), or NULL. */
+const char *model_esc_role(const model *m, uint32_t level);
+/* 1 if one of the steps the andon has reached called `role`. */
+int model_esc_calls(const model *m, const fh_andon *a, const char *role);
+
+#endif /* FT_MODEL_H */

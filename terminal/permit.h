@@ -1,0 +1,29 @@
+/* permit.h -- who may raise, acknowledge, resolve and cancel andons.
+ *
+ * Mirrors PROTOCOL.md 2.2: raise (every role but viewer), ack (maintenance,
+ * quality, engineer, shift_manager, production_manager, admin; once the
+ * andon escalated only shift_manager, production_manager, admin), resolve
+ * (the ack roles), cancel (the user who raised it, or shift_manager,
+ * production_manager, admin).  Only open andons can be acted on, and ack
+ * only while raised.
+ */
+#ifndef FT_PERMIT_H
+#define FT_PERMIT_H
+
+#include "fh_protocol.h"
+
+typedef enum act_verb {
+  ACT_RAISE = 0,
+  ACT_ACK,
+  ACT_RESOLVE,
+  ACT_CANCEL,
+  ACT__COUNT
+} act_verb;
+
+/* `andon` NULL asks whether the role can ever do the verb (cancel: on its
+ * own andons); otherwise whether `user` with `role` can do it on this
+ * andon in its current state.  1 yes, 0 no. */
+int permit_allows(const char *role, const char *user, act_verb v,
+                  const fh_andon *andon);
+
+#endif /* FT_PERMIT_H */

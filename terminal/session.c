@@ -1,0 +1,152 @@
+/* session.c -- what the hub connection tells floorterm.
+ *
+ * The welcome gives the identity (user, role, lines claim) and the hub's
+ * clock; an admin token lifts the kiosk lock.  The plant snap gives the
+ * lines, whose line/<id> topics are subscribed then.  Every snap and upd
+ * goes into the model; the news it brings decides the bell: a new andon on
+ * a watched line (the kiosk's line, or every line without --line), or an
+ * escalation that calls the user's role, flashes that andon and beeps.
+ */
+#include <string.h>
+
+#include <curses.h>
+
+#include "actions.h"
+#include "views.h"
+
+#define TOPIC_BUF (FH_ID_MAX + 8) /* "line/" + id */
+
+static void take_identity(app *a, const fh_event *w) {
+  fh_mp_cursor c = w->lines;
+  uint32_t n;
+
+  snprintf(a->user, sizeof a->user, "%.*s", (int)w->user.n, w->user.p);
+  snprintf(a->role, sizeof a->role, "%.*s", (int)w->role.n, w->role.p);
+  a->skew_ms = w->server_time - app_wall_ms();
+  a->nclaim = 0;
+  if (fh_mp_read_array(&c, &n) == 0) {
+    for (uint32_t i = 0; i < n && a->nclaim < FH_LINES_MAX; i++)
+      if (fh_mp_read_strcpy(&c, a->claim[a->nclaim], sizeof a->claim[0]) == 0)
+        a->nclaim++;
+  }
+  if (a->locked && strcmp(a->role, "admin") == 0) {
+    a->locked = 0;
+    app_log(a, "kiosk unlocked by an admin token");
+  }
+}
+
+void session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
+  app *a = arg;
+  (void)c;
+
+  a->online = st->online;
+  a->dirty = 1;
+  if (!st->online) {
+    a->offline_since = st->since;
+    snprintf(a->offline_reason, sizeof a->offline_reason, "%s", st->reason);
+    app_log(a, "offline: %s", st->reason);
+    if (a->npend > 0)
+      app_status(a, CAP_WARN, "Offline: %zu action(s) pending, sent when the hub is back",
+                 a->npend);
+    return;
+  }
+  a->ever_online = 1;
+  take_identity(a, st->welcome);
+  app_log(a, "online as %s (%s)", a->user, a->role);
+  if (a->npend > 0)
+    app_status(a, CAP_INFO, "Back online: sending %zu pending action(s)", a->npend);
+  else
+    app_status(a, CAP_NORMAL, "Connected as %s (%s)", a->user, a->role);
+}
+
+/* Subscribes line/<id> of every line of the plant (already known ones are
+ * skipped by the client). */
+static void subscribe_lines(app *a) {
+  char bufs[64][TOPIC_BUF];
+  const char *topics[64];
+  size_t k = 0;
+
+  for (size_t i = 0; i < a->m.nlines; i++) {
+    snprintf(bufs[k], sizeof bufs[k], "line/%s", a->m.lines[i].line.id);
+    topics[k] = bufs[k];
+    if (++k == 64 || i + 1 == a->m.nlines) {
+      if (fh_client_subscribe(a->client, topics, k) != 0)
+        app_log(a, "cannot subscribe the lines");
+      k = 0;
+    }
+  }
+  a->lines_subscribed = 1;
+}
+
+static int watched(const app *a, const char *line) {
+  return a->opt.line == NULL || strcmp(a->opt.line, line) == 0;
+}
+
+static void alert(app *a, uint64_t id) {
+  a->flash_andon = id;
+  a->flash_until = uv_now(a->loop) + APP_FLASH_MS;
+  beep();
+}
+
+static void on_news(app *a, const model_news *news) {
+  for (size_t i = 0; i < news->nraised; i++) {
+    const fh_andon *an = model_andon_find(&a->m, news->raised[i]);
+    if (an == NULL || !watched(a, an->line)) continue;
+    alert(a, an->id);
+    app_status(a, CAP_ALERT, "NEW ANDON %llu on %s: %s (raised by %s)",
+               (unsigned long long)an->id, an->line, an->kind, an->raised_by);
+  }
+  for (size_t i = 0; i < news->nescalated; i++) {
+    const fh_andon *an = model_andon_find(&a->m, news->escalated[i]);
+    const char *role = an ? model_esc_role(&a->m, an->level) : NULL;
+    if (role == NULL || strcmp(role, a->role) != 0) continue;
+    alert(a, an->id);
+    app_status(a, CAP_ALERT, "ESCALATED: andon %llu on %s reached level %u: %s is called",
+               (unsigned long long)an->id, an->line, an->level, role);
+  }
+}
+
+void session_on_event(fh_client *c, const fh_event *ev, void *arg) {
+  app *a = arg;
+  model_news news;
+  int rc;
+  (void)c;
+
+  rc = model_apply(&a->m, ev, &news);
+  if (rc != 0) {
+    app_log(a, "could not apply %s of %.*s (%d)", fh_msg_type_name(ev->type),
+            (int)ev->topic.n, ev->topic.p, rc);
+    return;
+  }
+  if (ev->type == FH_MSG_SNAP && ev->topic.n == 5 && memcmp(ev->topic.p, "plant", 5) == 0)
+    subscribe_lines(a);
+  on_news(a, &news);
+  a->dirty = 1;
+}
+
+void session_on_reply(fh_client *c, const fh_client_req *req,
+                      const fh_event *ev, void *arg) {
+  app *a = arg;
+  (void)c;
+
+  a->dirty = 1;
+  if (req->type == FH_MSG_SHIFT_REPORT) {
+    if (req->id == a->report_req) {
+      model_report_set(&a->m, ev);
+      a->report_req = 0;
+    }
+    return;
+  }
+  if (req->type == FH_MSG_SUB || req->type == FH_MSG_UNSUB) {
+    if (ev->type == FH_MSG_ERR)
+      app_status(a, CAP_BAD, "The hub refused a subscription: %.*s", (int)ev->msg.n,
+                 ev->msg.p);
+    return;
+  }
+  actions_on_reply(a, req, ev);
+}
+
+void session_on_log(fh_client *c, const char *line, void *arg) {
+  (void)c;
+  app_log(arg, "client: %s", line);
+}

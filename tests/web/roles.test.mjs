@@ -1,0 +1,81 @@
+// roles.test.mjs -- the dashboard's button table (hub/web/src/roles.js)
+// against the role table of PROTOCOL.md section 2.2, role by role, and
+// the reconcile/state helpers that need no browser (run with `node --test`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mayAck, mayResolve, mayCancel } from "../../hub/web/src/roles.js";
+import { PlantState } from "../../hub/web/src/state.js";
+
+const ROLES = ["viewer", "operator", "maintenance", "quality", "engineer", "shift_manager", "production_manager", "admin", "gateway"];
+const ACK = ["maintenance", "quality", "engineer", "shift_manager", "production_manager", "admin"];
+const MANAGERS = ["shift_manager", "production_manager", "admin"];
+
+function andon(over = {}) {
+  return { id: 7, line: "L1", state: "raised", level: 0, raised_by: "op1", raised_at: 1000, ...over };
+}
+const me = (role, user = "u1", lines = null) => ({ user, role, lines });
+
+test("acknowledge: the ack roles at level 0, only managers once escalated", () => {
+  for (const role of ROLES) {
+    assert.equal(mayAck(me(role), andon()), ACK.includes(role), `level 0, ${role}`);
+    assert.equal(mayAck(me(role), andon({ level: 1 })), MANAGERS.includes(role), `level 1, ${role}`);
+    assert.equal(mayAck(me(role), andon({ level: 2 })), MANAGERS.includes(role), `level 2, ${role}`);
+  }
+});
+
+test("acknowledge only a raised andon", () => {
+  for (const state of ["acknowledged", "resolved", "cancelled"])
+    assert.equal(mayAck(me("admin"), andon({ state })), false, state);
+});
+
+test("resolve: the resolve roles, on open andons only", () => {
+  for (const role of ROLES) {
+    assert.equal(mayResolve(me(role), andon()), ACK.includes(role), role);
+    assert.equal(mayResolve(me(role), andon({ state: "acknowledged" })), ACK.includes(role), role);
+    assert.equal(mayResolve(me(role), andon({ state: "resolved" })), false, role);
+  }
+});
+
+test("cancel: the raiser or a manager", () => {
+  for (const role of ROLES) {
+    assert.equal(mayCancel(me(role, "someone"), andon()), MANAGERS.includes(role), role);
+    assert.equal(mayCancel(me(role, "op1"), andon()), true, `${role} who raised it`);
+    assert.equal(mayCancel(me(role, "op1"), andon({ state: "cancelled" })), false, `${role}, closed`);
+  }
+});
+
+test("a lines claim hides buttons on other lines, except for admin", () => {
+  assert.equal(mayAck(me("maintenance", "m", ["L2"]), andon()), false);
+  assert.equal(mayAck(me("maintenance", "m", ["L1", "L2"]), andon()), true);
+  assert.equal(mayResolve(me("shift_manager", "s", ["L3"]), andon()), false);
+  assert.equal(mayCancel(me("operator", "op1", ["L3"]), andon()), false);
+  assert.equal(mayAck(me("admin", "a", ["L3"]), andon()), true);
+});
+
+test("no user, no buttons", () => {
+  assert.equal(mayAck(null, andon()), false);
+  assert.equal(mayResolve(null, andon()), false);
+  assert.equal(mayCancel(null, andon()), false);
+});
+
+test("state: new andons are reported only after the andon snapshot, and a snapshot replaces the list", () => {
+  const s = new PlantState();
+  const upd = (a) => s.apply({ t: "upd", topic: "andon", seq: 2, data: { andon: a } }, 0);
+  assert.deepEqual(upd(andon({ id: 1 })).newAndons, [], "before the snapshot");
+  s.apply({ t: "snap", topic: "andon", seq: 1, data: { andons: [andon({ id: 2 })] } }, 0);
+  assert.deepEqual([...s.andons.keys()], [2]);
+  assert.equal(upd(andon({ id: 3 })).newAndons.length, 1, "a new raised andon");
+  assert.equal(upd(andon({ id: 3, state: "acknowledged" })).newAndons.length, 0, "a known andon");
+  assert.deepEqual(s.andonList(false).map((a) => a.id), [2, 3]);
+});
+
+test("state: the OEE history starts over with a new shift", () => {
+  const s = new PlantState();
+  const oee = (shift_start, v) => ({ t: "upd", topic: "line/L1", seq: 1, data: { oee: { shift_start, oee: v } } });
+  s.apply(oee(100, 0.5), 0);
+  s.apply(oee(100, 0.6), 30000);
+  s.apply(oee(100, 0.7), 35000); // within one sample period: replaces the last point
+  assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.5, 0.7]);
+  s.apply(oee(200, 0.1), 40000);
+  assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.1]);
+});
