@@ -2,7 +2,7 @@
  *
  * Data values, as PROTOCOL.md lists them:
  *   plant      snap {plant, lines, kinds, reasons, escalation, shift}
- *              upd  {line}
+ *              upd  {line} | {shift}
  *   line/<id>  snap {line, equipment, andons, oee}
  *              upd  {line} | {equipment} | {andon} | {oee}
  *   andon      snap {andons}             upd {andon}
@@ -166,6 +166,12 @@ void publish_oee(hub *h, size_t li) {
     topic_publish_enc(h, t);
   t = ml->t_line;
   if (upd_begin(h, t, "oee") == 0 && fh_enc_oee(&h->enc, &ml->oee) == 0)
+    topic_publish_enc(h, t);
+}
+
+void publish_shift(hub *h) {
+  topic *t = h->model->t_plant;
+  if (upd_begin(h, t, "shift") == 0 && enc_shift(h, &h->enc) == 0)
     topic_publish_enc(h, t);
 }
 

@@ -17,6 +17,8 @@ void publish_andon(hub *h, const fh_andon *a);
 void publish_equipment(hub *h, const fh_equipment *e);
 void publish_line_summary(hub *h, size_t li);
 void publish_oee(hub *h, size_t li);
+/* The plant's current shift changed (or ended): {shift: {...} | nil}. */
+void publish_shift(hub *h);
 
 /* Publishes the summaries of every line marked dirty. */
 void publish_dirty_lines(hub *h);

@@ -101,6 +101,7 @@ static void on_boundary(uv_timer_t *t) {
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
+  publish_shift(h);
   schedule(h, now);
 }
 

@@ -181,6 +181,21 @@ static void put_line(model *m, const fh_line *l) {
   if (ml != NULL) ml->line = *l;
 }
 
+/* A plant upd {shift: {...} | nil}: a shift began or ended. */
+static int apply_shift(model *m, fh_mp_cursor *c, plant_stage *p) {
+  if (fh_mp_peek(c) == FH_MP_NIL) {
+    memset(p->shift, 0, sizeof p->shift);
+    p->shift_start = p->shift_end = 0;
+    if (fh_mp_read_nil(c) != 0) return -EINVAL;
+  } else if (read_shift(c, p) != 0) {
+    return -EINVAL;
+  }
+  memcpy(m->shift, p->shift, sizeof m->shift);
+  m->shift_start = p->shift_start;
+  m->shift_end = p->shift_end;
+  return 0;
+}
+
 static int apply_plant(model *m, fh_mp_cursor *c, int snap) {
   plant_stage p;
   uint32_t n;
@@ -193,6 +208,7 @@ static int apply_plant(model *m, fh_mp_cursor *c, int snap) {
   for (uint32_t i = 0; i < n && rc == 0; i++) {
     if (fh_mp_read_str(c, &k) != 0) rc = -EINVAL;
     else if (snap) rc = plant_key(c, &k, &p);
+    else if (key_is(&k, "shift")) rc = apply_shift(m, c, &p);
     else if (!key_is(&k, "line")) rc = fh_mp_skip(c) ? -EINVAL : 0;
     else if (fh_dec_line(c, &l) != 0) rc = -EINVAL;
     else put_line(m, &l);

@@ -41,6 +41,9 @@ class ShiftClose(HubTest):
             view = await self.client("viewer")
             self.assertOk(await gw.write("eq.state", equipment="L3-FILL", state="running"))
             self.assertOk(await gw.write("eq.count", equipment="L3-FILL", good=40, reject=4))
+            self.assertOk(await view.sub("plant"))
+            snap = await view.next(pred=lambda m: m["t"] == "snap" and m["topic"] == "plant")
+            self.assertEqual(snap["data"]["shift"]["name"], "a")
             before = await view.snapshot("oee/L3")
             self.assertEqual(before["data"]["oee"]["shift"], "a")
             self.assertErr(await view.request({"t": "shift.report", "line": "L3"}), "not_found")
@@ -64,6 +67,10 @@ class ShiftClose(HubTest):
             upd = await view.next(timeout=3, pred=lambda m: m["t"] == "upd" and
                                   m["topic"] == "oee/L3" and m["data"]["oee"]["shift"] == "b")
             self.assertEqual((upd["data"]["oee"]["good"], upd["data"]["oee"]["reject"]), (0, 0))
+            shift = await view.next(timeout=3, pred=lambda m: m["t"] == "upd" and
+                                    m["topic"] == "plant" and "shift" in m["data"])
+            self.assertEqual((shift["data"]["shift"]["name"], shift["data"]["shift"]["start"]),
+                             ("b", self.end * 1000))
             eqs = {e["id"]: e for e in (await view.snapshot("line/L3"))["data"]["equipment"]}
             self.assertEqual((eqs["L3-FILL"]["good"], eqs["L3-FILL"]["state"]), (0, "running"))
 

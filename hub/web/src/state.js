@@ -62,6 +62,8 @@ export class PlantState {
       for (const l of d.lines || []) this.lines.set(l.id, l);
     } else if (d.line) {
       this.lines.set(d.line.id, d.line);
+    } else if ("shift" in d && this.plant) {
+      this.plant.shift = d.shift || null; // a shift began or ended
     }
   }
 
