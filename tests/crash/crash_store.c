@@ -68,6 +68,7 @@ static int key_cmp(const void *a, const void *b) {
 
 /* Fails if keys[from..n) holds a key twice (sorts that range). */
 static void check_unique(keyset *ks, size_t from, const char *what) {
+  if (ks->n - from < 2) return; /* nothing to compare (ks->k may be NULL) */
   qsort(ks->k + from, ks->n - from, sizeof *ks->k, key_cmp);
   for (size_t i = from + 1; i < ks->n; i++)
     if (key_cmp(ks->k[i - 1], ks->k[i]) == 0)
