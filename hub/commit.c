@@ -2,8 +2,21 @@
  *
  * A uv_check handle runs after the loop has handled the I/O of an
  * iteration; by then every request of the iteration has queued its records
- * in h->batch, so one transaction commits them all.  Answers and updates go
- * out only after fh_store_commit() returned: an `ok` is always durable.
+ * in h->batch.  If no store job is running, the batch and its pending
+ * writes are handed to a job on libuv's thread pool, which commits them in
+ * one transaction (fsync included) while the loop goes on serving: reads,
+ * fan-out and the next batch, which collects everything that arrives
+ * meanwhile.  Answers and updates go out in the job's after-work callback,
+ * on the loop, only after fh_store_commit() returned: an `ok` is always
+ * durable.  At most one store job (a commit or a trim) runs at a time, so
+ * the store has one writer.
+ *
+ * When a commit fails, the writes queued after it were made on top of the
+ * failed ones, so they are undone too (newest first) and every writer of
+ * both gets `err unavailable`.
+ *
+ * With --commit-per-op (benchmarks only) everything is synchronous: each
+ * write is committed on its own, on the loop thread.
  */
 #include "commit.h"
 
@@ -24,18 +37,28 @@ pending *commit_pending_new(hub *h) {
   return p;
 }
 
-pending *commit_pending_find(hub *h, const char *scope, const char *key) {
-  for (pending *p = h->pending; p != NULL; p = p->next)
+static pending *find_in(pending *list, const char *scope, const char *key) {
+  for (pending *p = list; p != NULL; p = p->next)
     if (p->key[0] && !strcmp(p->scope, scope) && !strcmp(p->key, key)) return p;
   return NULL;
 }
 
-void commit_forget_session(hub *h, session *s) {
-  for (pending *p = h->pending; p != NULL; p = p->next) {
+pending *commit_pending_find(hub *h, const char *scope, const char *key) {
+  pending *p = find_in(h->job.list, scope, key);
+  return p ? p : find_in(h->pending, scope, key);
+}
+
+static void forget_in(pending *list, session *s) {
+  for (pending *p = list; p != NULL; p = p->next) {
     if (p->s == s) p->s = NULL;
     for (waiter *w = p->waiters; w != NULL; w = w->next)
       if (w->s == s) w->s = NULL;
   }
+}
+
+void commit_forget_session(hub *h, session *s) {
+  forget_in(h->job.list, s);
+  forget_in(h->pending, s);
 }
 
 static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
@@ -90,14 +113,21 @@ static void send_unavailable(session *s, int has_id, uint64_t id, int rc) {
                      "storage error: the write was not stored");
 }
 
-static void finish_fail(hub *h, pending *list, size_t n, int rc) {
+/* Undoes a list newest first. */
+static void undo_list(hub *h, pending *list, size_t n) {
   pending **arr = malloc((n ? n : 1) * sizeof *arr);
   size_t i = 0;
 
-  for (pending *p = list; p != NULL && arr != NULL; p = p->next) arr[i++] = p;
-  while (arr != NULL && i-- > 0) undo(h, arr[i]); /* newest first */
+  if (arr == NULL) {
+    log_error("store: out of memory while undoing failed writes");
+    return;
+  }
+  for (pending *p = list; p != NULL && i < n; p = p->next) arr[i++] = p;
+  while (i-- > 0) undo(h, arr[i]);
   free(arr);
-  for (size_t li = 0; li < h->model->nlines; li++) model_line_refresh(h, li);
+}
+
+static void fail_list(hub *h, pending *list, int rc) {
   for (pending *p = list; p != NULL; p = p->next) {
     send_unavailable(p->s, p->has_id, p->id, rc);
     for (waiter *w = p->waiters; w != NULL; w = w->next)
@@ -110,6 +140,17 @@ static void finish_fail(hub *h, pending *list, size_t n, int rc) {
       publish_equipment(h, &h->model->eqs[p->eq].e);
     }
   }
+}
+
+/* The committed list failed; `later` (may be NULL) was queued on top of
+ * it and is dropped with it. */
+static void finish_fail(hub *h, pending *list, size_t n, pending *later,
+                        size_t nlater, int rc) {
+  undo_list(h, later, nlater);
+  undo_list(h, list, n);
+  for (size_t li = 0; li < h->model->nlines; li++) model_line_refresh(h, li);
+  fail_list(h, list, rc);
+  fail_list(h, later, rc);
   publish_dirty_lines(h);
 }
 
@@ -127,21 +168,18 @@ static void free_list(pending *p) {
   }
 }
 
-void commit_flush(hub *h) {
+/* Takes the current batch's pending writes off the hub. */
+static pending *detach_pending(hub *h, size_t *n) {
   pending *list = h->pending;
-  size_t n = h->npending;
-  uint64_t t0;
-  double ms;
-  int rc;
-
-  if (n == 0 && fh_batch_count(h->batch) == 0) return;
-  t0 = uv_hrtime();
-  rc = fh_store_commit(h->store, h->batch, NULL);
-  ms = (double)(uv_hrtime() - t0) / 1e6;
-  fh_batch_clear(h->batch);
+  *n = h->npending;
   h->pending = NULL;
   h->pending_tail = &h->pending;
   h->npending = 0;
+  return list;
+}
+
+/* Answers a finished commit of `list` (n writes) with result rc. */
+static void finish(hub *h, pending *list, size_t n, int rc, double ms) {
   if (rc == 0) {
     h->m.commits++;
     h->m.commit_writes += n;
@@ -149,17 +187,130 @@ void commit_flush(hub *h) {
     if (h->store_full) log_info("store: writes are stored again");
     h->store_full = 0;
     finish_ok(h, list);
-  } else {
-    h->m.commit_failures++;
-    if (!h->store_full)
-      log_error("store: commit of %zu writes failed: %s", n, fh_store_strerror(rc));
-    h->store_full = 1;
-    finish_fail(h, list, n, rc);
+    free_list(list);
+    return;
   }
+  size_t nlater;
+  pending *later = detach_pending(h, &nlater);
+  fh_batch_clear(h->batch);
+  h->m.commit_failures++;
+  if (!h->store_full)
+    log_error("store: commit of %zu writes failed: %s%s", n + nlater,
+              fh_store_strerror(rc),
+              rc == -ENOSPC ? " (the map is at --map-size-max)" : "");
+  h->store_full = 1;
+  finish_fail(h, list, n, later, nlater, rc);
   free_list(list);
+  free_list(later);
 }
 
-static void on_check(uv_check_t *c) { commit_flush(c->data); }
+static int has_work(hub *h) {
+  return h->npending > 0 || fh_batch_count(h->batch) > 0;
+}
+
+/* Synchronous commit of the current batch (no job may be running). */
+static void commit_now(hub *h) {
+  size_t n;
+  pending *list;
+  uint64_t t0 = uv_hrtime();
+  int rc = fh_store_commit(h->store, h->batch, NULL);
+  double ms = (double)(uv_hrtime() - t0) / 1e6;
+
+  fh_batch_clear(h->batch);
+  list = detach_pending(h, &n);
+  finish(h, list, n, rc, ms);
+}
+
+static void job_work(uv_work_t *req) {
+  store_job *j = req->data;
+  uint64_t t0 = uv_hrtime();
+  if (j->kind == JOB_COMMIT)
+    j->rc = fh_store_commit(j->store, j->batch, NULL);
+  else
+    j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH);
+  j->ms = (double)(uv_hrtime() - t0) / 1e6;
+}
+
+static void job_done(uv_work_t *req, int status) {
+  store_job *j = req->data;
+  hub *h = j->h;
+  pending *list = j->list;
+  size_t n = j->n;
+
+  j->busy = 0;
+  j->list = NULL;
+  j->n = 0;
+  if (j->kind == JOB_COMMIT) {
+    fh_batch *done = j->batch;
+    j->batch = NULL;
+    fh_batch_clear(done);
+    fh_batch_free(h->spare_batch);
+    h->spare_batch = done;
+    finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms);
+  } else if (j->rc < 0) {
+    log_warn("store trim failed: %s", fh_store_strerror(j->rc));
+  } else if (j->rc > 0) {
+    log_debug("store trim: %d records removed", j->rc);
+  }
+  commit_kick(h);
+}
+
+static int start_job(hub *h, store_job_kind kind) {
+  store_job *j = &h->job;
+  j->h = h;
+  j->kind = kind;
+  j->store = h->store;
+  j->now_ms = hub_now_ms();
+  j->req.data = j;
+  if (kind == JOB_COMMIT) {
+    fh_batch *next = h->spare_batch ? h->spare_batch : fh_batch_new();
+    if (next == NULL) return -ENOMEM;
+    h->spare_batch = NULL;
+    j->batch = h->batch;
+    h->batch = next;
+    j->list = detach_pending(h, &j->n);
+  }
+  j->busy = 1;
+  return uv_queue_work(h->loop, &j->req, job_work, job_done);
+}
+
+void commit_kick(hub *h) {
+  if (h->job.busy) return;
+  if (h->cfg->commit_per_op) {
+    if (has_work(h)) commit_now(h);
+    return;
+  }
+  if (has_work(h)) {
+    if (start_job(h, JOB_COMMIT) != 0) commit_now(h); /* no memory: inline */
+  } else if (h->trim_wanted) {
+    h->trim_wanted = 0;
+    start_job(h, JOB_TRIM);
+  }
+}
+
+void commit_flush(hub *h) {
+  if (h->job.busy) return; /* the running job commits the rest after it */
+  if (has_work(h)) commit_now(h);
+}
+
+int commit_idle(hub *h) { return !h->job.busy && !has_work(h); }
+
+void commit_trim(hub *h) {
+  if (h->cfg->commit_per_op) {
+    int n = fh_store_trim(h->store, hub_now_ms(), COMMIT_TRIM_BATCH);
+    if (n < 0) log_warn("store trim failed: %s", fh_store_strerror(n));
+    return;
+  }
+  h->trim_wanted = 1;
+  commit_kick(h);
+}
+
+void commit_drain(hub *h) {
+  while (h->job.busy) uv_run(h->loop, UV_RUN_ONCE);
+  commit_flush(h);
+}
+
+static void on_check(uv_check_t *c) { commit_kick(c->data); }
 
 int commit_start(hub *h) {
   h->pending_tail = &h->pending;

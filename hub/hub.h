@@ -34,6 +34,23 @@ struct topic;
 struct model;
 struct pending;
 
+typedef enum store_job_kind { JOB_COMMIT = 0, JOB_TRIM } store_job_kind;
+
+/* The one store job that may run on the thread pool (commit.c). */
+typedef struct store_job {
+  uv_work_t req;                   /* libuv's request */
+  struct hub *h;                   /* the hub */
+  store_job_kind kind;             /* commit a batch, or trim */
+  int busy;                        /* queued or running */
+  fh_store *store;                 /* the store (one writer: this job) */
+  fh_batch *batch;                 /* JOB_COMMIT: the batch, owned */
+  struct pending *list;            /* JOB_COMMIT: its pending writes */
+  size_t n;                        /* their number */
+  int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  int rc;                          /* the store's answer */
+  double ms;                       /* how long it took */
+} store_job;
+
 typedef struct hub {
   uv_loop_t *loop;                 /* the loop everything runs on */
   const hub_config *cfg;           /* settings (config.h) */
@@ -53,7 +70,11 @@ typedef struct hub {
   struct topic **topics;           /* every topic, fixed after start */
   size_t ntopics;                  /* length of topics */
 
-  fh_batch *batch;                 /* the records of this iteration */
+  fh_batch *batch;                 /* records queued since the last commit
+                                      started */
+  fh_batch *spare_batch;           /* a cleared batch kept for reuse */
+  store_job job;                   /* the commit or trim in flight */
+  int trim_wanted;                 /* housekeeping waits for the job */
   struct pending *pending;         /* writes waiting for the commit (head) */
   struct pending **pending_tail;   /* where the next one is linked */
   size_t npending;                 /* length of the pending list */
@@ -105,10 +126,21 @@ void dispatch_map(hub *h, struct session *s, const uint8_t *map, size_t len);
 void writes_handle(hub *h, struct session *s, const fh_request *req);
 
 /* commit.c: the group commit. */
+#define COMMIT_TRIM_BATCH 10000 /* records one trim job may delete */
 int commit_start(hub *h);
 void commit_stop(hub *h);
-/* Commits now (used at shutdown and by the check handle). */
+/* Starts a commit job for what is queued, if no job runs (the check handle
+ * calls it every iteration; a finished job calls it again). */
+void commit_kick(hub *h);
+/* Commits what is queued now, on the loop thread, unless a job runs (then
+ * that job's completion commits it).  At start-up. */
 void commit_flush(hub *h);
+/* Outside uv_run only: waits for the running job, then commits the rest. */
+void commit_drain(hub *h);
+/* 1 when no job runs and nothing is queued. */
+int commit_idle(hub *h);
+/* Housekeeping: trims the store in a job of its own. */
+void commit_trim(hub *h);
 /* Forget a closing session in pending writes (commit.h). */
 struct session;
 void commit_forget_session(hub *h, struct session *s);

@@ -63,7 +63,8 @@ void hub_state_free(hub *h) {
   model_free(h);
   topics_destroy(h);
   fh_batch_free(h->batch);
-  h->batch = NULL;
+  fh_batch_free(h->spare_batch);
+  h->batch = h->spare_batch = NULL;
   if (h->store) fh_store_close(h->store);
   h->store = NULL;
   fh_buf_free(&h->enc);

@@ -23,7 +23,6 @@
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
 #define TRIM_INTERVAL_MS 60000 /* store housekeeping */
-#define TRIM_BATCH 10000       /* records deleted per housekeeping run */
 
 int64_t hub_now_ms(void) {
   struct timespec ts;
@@ -47,22 +46,19 @@ static void on_tick(uv_timer_t *t) {
   shiftclock_tick(h, now);
 }
 
-static void on_housekeeping(uv_timer_t *t) {
-  hub *h = t->data;
-  int n = fh_store_trim(h->store, hub_now_ms(), TRIM_BATCH);
-  if (n < 0) log_warn("store trim failed: %s", fh_store_strerror(n));
-  else if (n > 0) log_debug("store trim: %d records removed", n);
-}
+static void on_housekeeping(uv_timer_t *t) { commit_trim(t->data); }
 
 static void on_watchdog(uv_timer_t *t) {
   (void)t;
   notify_send("WATCHDOG=1");
 }
 
-/* Polls until every session has closed, or the grace time is over. */
+/* Polls until every session has closed and the store job is done, or the
+ * grace time is over. */
 static void on_shutdown_timer(uv_timer_t *t) {
   hub *h = t->data;
-  if (h->nsessions == 0 || hub_mono_ms() >= h->shutdown_deadline_ms)
+  if ((h->nsessions == 0 && commit_idle(h)) ||
+      hub_mono_ms() >= h->shutdown_deadline_ms)
     uv_stop(h->loop);
 }
 
@@ -72,7 +68,7 @@ static void on_signal(uv_signal_t *sig, int signum) {
   h->stopping = 1;
   log_info("signal %d: stopping", signum);
   notify_send("STOPPING=1");
-  commit_flush(h);
+  commit_kick(h);
   for (session *s = h->sessions; s != NULL; s = s->next)
     session_close(s, FH_CLOSE_GOING_AWAY, "hub shutting down");
   uv_timer_stop(&h->escalate);
@@ -176,7 +172,7 @@ int main(int argc, char **argv) {
            (unsigned long long)h.epoch);
   notify_send("READY=1\nSTATUS=serving");
   uv_run(&loop, UV_RUN_DEFAULT);
-  commit_flush(&h);
+  commit_drain(&h); /* before the sessions it answers go away */
   teardown(&h);
   log_info("stopped");
   return h.exit_code;

@@ -168,7 +168,7 @@ static void queue_failed(hub *h, session *s, const fh_request *req) {
 }
 
 static void after_queue(hub *h) {
-  if (h->cfg->commit_per_op) commit_flush(h);
+  if (h->cfg->commit_per_op) commit_kick(h); /* one commit per write */
 }
 
 /* ------------------------------------------------------------- andons */

@@ -20,8 +20,14 @@
  * transactions; LMDB values are valid only inside their transaction, so
  * every read hands the bytes to a callback and never returns a pointer.
  *
- * Every function returns 0 or a negative errno-style code; the store handle
- * is not thread-safe and must not be used after fork().
+ * Threads: one thread at a time writes (fh_store_commit, fh_store_trim);
+ * reads (fh_store_get, _scan, _idem_get, _events, _stats_get) may run on
+ * another thread meanwhile -- the hub commits on a worker thread while its
+ * loop reads.  A map resize waits for the reads in progress (an internal
+ * read-write lock), because LMDB allows it only with no transaction open.
+ * A handle must not be used after fork().
+ *
+ * Every function returns 0 or a negative errno-style code.
  */
 #ifndef FH_STORAGE_H
 #define FH_STORAGE_H
@@ -81,7 +87,7 @@ void fh_store_close(fh_store *s);
 /* The epoch counter (1 on the first open, +1 on each later one). */
 uint64_t fh_store_epoch(const fh_store *s);
 /* LSN of the last committed event, 0 if none. */
-uint64_t fh_store_last_lsn(const fh_store *s);
+uint64_t fh_store_last_lsn(fh_store *s);
 
 /* ----------------------------------------------------------------- batch */
 

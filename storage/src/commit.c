@@ -39,9 +39,11 @@ static int grow_map(fh_store *s) {
   size_t cur = info.me_mapsize;
   if (cur >= s->map_size_max) return -ENOSPC;
   size_t next = cur > s->map_size_max / 2 ? s->map_size_max : cur * 2;
-  rc = mdb_env_set_mapsize(s->env, next);
+  rc = store_set_mapsize(s, next);
   if (rc != 0) return store_errno(rc);
+  pthread_rwlock_wrlock(&s->lock);
   s->grows++;
+  pthread_rwlock_unlock(&s->lock);
   return 0;
 }
 
@@ -82,7 +84,7 @@ int store_write(fh_store *s, store_txn_fn fn, void *arg) {
       rc = grow_map(s);
       if (rc == -ENOSPC && !released++) rc = release_freed_pages(s);
     } else if (rc == MDB_MAP_RESIZED && resized++ < RESIZED_RETRIES)
-      rc = mdb_env_set_mapsize(s->env, 0);
+      rc = store_set_mapsize(s, 0);
     else
       return store_errno(rc);
     if (rc != 0) return store_errno(rc);
@@ -131,8 +133,10 @@ int fh_store_commit(fh_store *s, fh_batch *b, uint64_t *first_lsn) {
   if (b->nops == 0) return 0;
   int rc = store_write(s, apply_batch, b);
   if (rc != 0) return rc;
+  pthread_rwlock_wrlock(&s->lock);
   if (first_lsn != NULL && b->nevents > 0) *first_lsn = s->last_lsn + 1;
   s->last_lsn += b->nevents;
   s->commits++;
+  pthread_rwlock_unlock(&s->lock);
   return 0;
 }

@@ -95,6 +95,6 @@ int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
   if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
 fail:
   if (cur != NULL) mdb_cursor_close(cur);
-  mdb_txn_abort(txn);
+  store_read_end(s, txn);
   return rc;
 }

@@ -146,6 +146,6 @@ int fh_store_idem_get(fh_store *s, const char *scope, const char *key,
   if (rc == 0)
     rc = cb(arg, key, klen, (const uint8_t *)v.mv_data + IDEM_HEAD,
             v.mv_size - IDEM_HEAD);
-  mdb_txn_abort(txn);
+  store_read_end(s, txn);
   return rc;
 }

@@ -22,7 +22,7 @@ int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
   if (rc != 0) return rc;
   rc = store_errno(mdb_get(txn, s->dbi[t], &k, &v));
   if (rc == 0) rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
-  mdb_txn_abort(txn);
+  store_read_end(s, txn);
   return rc;
 }
 
@@ -51,6 +51,6 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
   if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
 fail:
   if (cur != NULL) mdb_cursor_close(cur);
-  mdb_txn_abort(txn);
+  store_read_end(s, txn);
   return rc;
 }

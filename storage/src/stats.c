@@ -34,13 +34,13 @@ int fh_store_stats_get(fh_store *s, fh_store_stats *st) {
     rc = db_entries(txn, s->dbi[t], &st->entries[t]);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_EVENTS], &st->events);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_IDEM], &st->idem_keys);
-  mdb_txn_abort(txn);
+  st->commits = s->commits; /* read under the shared lock */
+  st->grows = s->grows;
+  store_read_end(s, txn);
   if (rc != 0) return rc;
   st->map_size = info.me_mapsize;
   st->map_size_max = s->map_size_max;
   st->used_bytes = (info.me_last_pgno + 1) * (size_t)env.ms_psize;
-  st->commits = s->commits;
-  st->grows = s->grows;
   st->stale_readers = s->stale_readers;
   return 0;
 }
@@ -70,6 +70,6 @@ int fh_store_backup(fh_store *s, const char *path) {
   MDB_txn *txn;
   rc = store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  mdb_txn_abort(txn);
+  store_read_end(s, txn);
   return store_errno(mdb_env_copy2(s->env, path, MDB_CP_COMPACT));
 }

@@ -137,11 +137,13 @@ static int open_read_txn(fh_store *s, struct open_ctx *ctx) {
   if (rc == 0 && ctx->schema > FH_STORE_SCHEMA_VERSION) rc = -EPROTO;
   if (rc == 0) rc = read_counters(s, txn);
   if (rc != 0) {
-    mdb_txn_abort(txn);
+    store_read_end(s, txn);
     return rc;
   }
   /* Committing (not aborting) keeps the database handles open. */
-  return store_errno(mdb_txn_commit(txn));
+  rc = store_errno(mdb_txn_commit(txn));
+  pthread_rwlock_unlock(&s->lock);
+  return rc;
 }
 
 static int check_opts(const fh_store_opts *o) {
@@ -199,6 +201,7 @@ int fh_store_open(fh_store **out, const fh_store_opts *opts, char *errbuf,
   }
   s = calloc(1, sizeof *s);
   if (s == NULL) return report(errbuf, errlen, -ENOMEM, "out of memory");
+  pthread_rwlock_init(&s->lock, NULL);
   s->read_only = opts->read_only != 0;
   s->map_size_max = opts->map_size_max;
   s->idem_ttl_ms = opts->idem_ttl_ms;
@@ -221,9 +224,15 @@ fail:
 void fh_store_close(fh_store *s) {
   if (s == NULL) return;
   if (s->env != NULL) mdb_env_close(s->env);
+  pthread_rwlock_destroy(&s->lock);
   free(s);
 }
 
 uint64_t fh_store_epoch(const fh_store *s) { return s->epoch; }
 
-uint64_t fh_store_last_lsn(const fh_store *s) { return s->last_lsn; }
+uint64_t fh_store_last_lsn(fh_store *s) {
+  pthread_rwlock_rdlock(&s->lock);
+  uint64_t lsn = s->last_lsn;
+  pthread_rwlock_unlock(&s->lock);
+  return lsn;
+}

@@ -15,6 +15,7 @@
 #define FH_STORE_INT_H
 
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "fh_storage.h"
@@ -55,6 +56,10 @@ struct fh_store {
   uint64_t commits;       /* successful commits since open */
   uint64_t grows;         /* map growths since open */
   uint64_t stale_readers; /* dead reader slots cleared at open */
+  pthread_rwlock_t lock;  /* shared by read transactions; exclusive for a
+                             map resize (mdb_env_set_mapsize needs no
+                             transaction active in the process) and for
+                             updating the counters above */
 };
 
 /* Operation kinds of a batch. */
@@ -93,6 +98,12 @@ int store_write(fh_store *s, store_txn_fn fn, void *arg);
 
 /* Begins a read-only transaction, adopting a map grown by another process. */
 int store_read_begin(fh_store *s, MDB_txn **txn);
+/* Ends a read transaction from store_read_begin (aborts it, drops the
+ * shared lock). */
+void store_read_end(fh_store *s, MDB_txn *txn);
+/* Resizes the map with the lock held exclusive; size 0 adopts the size
+ * another process set. */
+int store_set_mapsize(fh_store *s, size_t size);
 
 /* Maps an LMDB return code (or a negative errno, passed through) to a
  * negative errno. */

@@ -116,14 +116,29 @@ int store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
 int store_read_begin(fh_store *s, MDB_txn **txn) {
   int rc = 0;
   for (int tries = 0; tries < 8; tries++) {
+    pthread_rwlock_rdlock(&s->lock);
     rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
+    if (rc == 0) return 0; /* the lock stays held until store_read_end */
+    pthread_rwlock_unlock(&s->lock);
     if (rc != MDB_MAP_RESIZED) break;
-    rc = mdb_env_set_mapsize(s->env, 0);
+    rc = store_set_mapsize(s, 0);
     if (rc != 0) break;
     rc = MDB_MAP_RESIZED;
   }
-  if (rc != 0) *txn = NULL;
+  *txn = NULL;
   return store_errno(rc);
+}
+
+void store_read_end(fh_store *s, MDB_txn *txn) {
+  mdb_txn_abort(txn);
+  pthread_rwlock_unlock(&s->lock);
+}
+
+int store_set_mapsize(fh_store *s, size_t size) {
+  pthread_rwlock_wrlock(&s->lock);
+  int rc = mdb_env_set_mapsize(s->env, size);
+  pthread_rwlock_unlock(&s->lock);
+  return rc;
 }
 
 int64_t store_now_ms(void) {
