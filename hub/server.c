@@ -170,7 +170,8 @@ int server_start(hub *h) {
   info.user = h;
   info.retry_and_idle_policy = &h->idle_policy;
   info.max_http_header_data = HEADER_MAX;
-  info.timeout_secs = 5; /* handshakes and partial upgrades */
+  info.timeout_secs = 5;         /* handshakes */
+  info.timeout_secs_ah_idle = 5; /* a partial upgrade that stalls */
   info.vhost_name = "floorhub";
   if (h->cfg->web_root[0]) {
     mount_web.origin = h->cfg->web_root;

@@ -66,7 +66,7 @@ static void occurrence(const shift_def *def, const struct tm *day, int offset,
 int shift_window_at(const shift_def *defs, size_t n, int64_t t_ms,
                     shift_window *out) {
   struct tm day;
-  shift_window w;
+  shift_window w = {0}; /* unused break slots stay defined */
 
   local_day(t_ms, &day);
   for (size_t i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ int shift_window_at(const shift_def *defs, size_t n, int64_t t_ms,
 int shift_next(const shift_def *defs, size_t n, int64_t t_ms,
                shift_window *out) {
   struct tm day;
-  shift_window w, best;
+  shift_window w = {0}, best = {0};
   int found = 0;
 
   local_day(t_ms, &day);
