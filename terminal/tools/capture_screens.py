@@ -1,4 +1,4 @@
-"""capture_screens -- regenerates the screen captures of terminal/SCREENS.md.
+"""capture_screens -- regenerates the floorterm screen captures of README.md.
 
 Starts a real floorhub with the sample plant moved into a one-minute shift
 (so that a shift closes while we watch), feeds it equipment states, counts
