@@ -24,6 +24,8 @@
 
 #define SEND_BATCH_MAX (64 * 1024) /* bytes coalesced into one frame */
 #define RX_INITIAL 4096            /* first reassembly allocation */
+#define DISCARD_MAX_BYTES (1u << 20) /* refused bytes read before closing */
+#define DISCARD_MAX_MS 1000          /* ... or time spent reading them */
 /* The close opcode of lws_write(): internal in lws 4.1's public header. */
 #define LWS_WRITE_CLOSE_INTERNAL ((enum lws_write_protocol)4)
 
@@ -283,27 +285,54 @@ static int rx_append(session *s, const uint8_t *in, size_t len) {
   return 0;
 }
 
+/* A refused message is read to its end before the close: closing a socket
+ * with unread data makes the kernel send a reset, and the peer would see
+ * 1006 instead of the close code.  The bytes are dropped as they come, and
+ * a peer that never ends its message is closed anyway after
+ * DISCARD_MAX_BYTES or DISCARD_MAX_MS (session_tick). */
+static void start_discard(session *s, uint16_t code) {
+  free(s->rx);
+  s->rx = NULL;
+  s->rxlen = s->rxcap = 0;
+  s->rx_discard = code;
+  s->rx_discard_ms = hub_mono_ms();
+  s->rx_discarded = 0;
+}
+
+static int discard(session *s, size_t len, int message_ends) {
+  s->rx_discarded += len;
+  if (message_ends || s->rx_discarded > DISCARD_MAX_BYTES)
+    return close_now(s, s->rx_discard, s->rx_discard == FH_CLOSE_TOO_LARGE
+                                           ? "message too large"
+                                           : "binary frames only");
+  return 0;
+}
+
 int session_receive(session *s, const uint8_t *in, size_t len) {
   hub *h = s->h;
   struct lws *wsi = s->wsi;
   int first = lws_is_first_fragment(wsi), last = lws_is_final_fragment(wsi);
   size_t remaining = lws_remaining_packet_payload(wsi);
+  int ends = last && remaining == 0;
 
+  if (s->rx_discard) return discard(s, len, ends);
   if (s->close_code != 0) return 0;
   if (first && s->rxlen == 0 && !lws_frame_is_binary(wsi)) {
     h->m.text_frame_closes++;
-    return close_now(s, FH_CLOSE_UNSUPPORTED, "binary frames only");
+    start_discard(s, FH_CLOSE_UNSUPPORTED);
+    return discard(s, len, ends);
   }
   if (s->rxlen + len + remaining > h->cfg->frame_max) {
     h->m.too_large_closes++;
-    return close_now(s, FH_CLOSE_TOO_LARGE, "message too large");
+    start_discard(s, FH_CLOSE_TOO_LARGE);
+    return discard(s, len, ends);
   }
-  if (s->rxlen == 0 && last && remaining == 0) {
+  if (s->rxlen == 0 && ends) {
     session_handle_message(s, in, len); /* the common case: no copy */
     return 0;
   }
   if (rx_append(s, in, len) != 0) return close_now(s, 1011, "out of memory");
-  if (last && remaining == 0) {
+  if (ends) {
     session_handle_message(s, s->rx, s->rxlen);
     free(s->rx);
     s->rx = NULL;
@@ -380,6 +409,12 @@ int session_authenticate(session *s, const auth_identity *who, int has_id,
 void session_tick(session *s, uint64_t now_mono, int64_t now_ms) {
   hub *h = s->h;
   if (s->close_code != 0) return;
+  if (s->rx_discard && now_mono - s->rx_discard_ms > DISCARD_MAX_MS) {
+    session_close(s, s->rx_discard, s->rx_discard == FH_CLOSE_TOO_LARGE
+                                        ? "message too large"
+                                        : "binary frames only");
+    return;
+  }
   if (!s->authed && now_mono - s->opened_ms >= h->cfg->auth_timeout_ms) {
     h->m.auth_timeouts++;
     session_close(s, FH_CLOSE_UNAUTHENTICATED, "not authenticated in time");

@@ -59,7 +59,11 @@ typedef struct session {
   uint8_t *rx;                  /* reassembly of a fragmented message */
   size_t rxlen;                 /* bytes in rx */
   size_t rxcap;                 /* allocated */
-  int rx_discard;               /* drop the rest of an oversized message */
+  uint16_t rx_discard;          /* close code once the refused message
+                                   (too large: 1009, text: 1003) has been
+                                   read to its end; 0 = not discarding */
+  uint64_t rx_discard_ms;       /* monotonic time the discarding began */
+  uint64_t rx_discarded;        /* bytes dropped since */
 
   double tokens;                /* rate limit bucket */
   uint64_t tokens_ms;           /* when it was last refilled */
