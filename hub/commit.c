@@ -85,6 +85,8 @@ static void finish_ok(hub *h, pending *list) {
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
     else publish_equipment(h, &p->eq_new);
   }
+  for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
+    if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
   publish_dirty_lines(h);
 }
 

@@ -108,6 +108,7 @@ static void metrics_text(hub *h, http_pss *p) {
   counter(p, "floorhub_text_frame_closes_total", "sessions closed with 1003", m->text_frame_closes);
   counter(p, "floorhub_auth_timeouts_total", "sessions closed unauthenticated", m->auth_timeouts);
   counter(p, "floorhub_auth_expired_total", "sessions closed on token expiry", m->auth_expired);
+  counter(p, "floorhub_idle_closes_total", "sessions closed after no answer to pings", m->idle_closes);
   body_printf(p, "# HELP floorhub_auth_failures_total tokens rejected by reason\n"
                  "# TYPE floorhub_auth_failures_total counter\n");
   for (int f = 1; f < AUTH_FAIL__COUNT; f++)

@@ -42,7 +42,6 @@ static void on_tick(uv_timer_t *t) {
     next = s->next;
     session_tick(s, mono, now);
   }
-  model_andon_prune(h->model, now);
   shiftclock_tick(h, now);
 }
 

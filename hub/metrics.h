@@ -29,6 +29,7 @@ typedef struct metrics {
   uint64_t slow_consumer_closes;     /* closed with 4008 */
   uint64_t auth_timeouts;            /* closed unauthenticated */
   uint64_t auth_expired;             /* closed on token expiry */
+  uint64_t idle_closes;              /* closed: silent past idle-hangup-s */
   uint64_t auth_failures[AUTH_FAIL__COUNT]; /* rejected tokens by reason */
   uint64_t too_large_closes;         /* closed with 1009 */
   uint64_t text_frame_closes;        /* closed with 1003 */

@@ -30,6 +30,10 @@ static uint64_t be64(const uint8_t *p) {
 
 /* ------------------------------------------------------------- andons */
 
+static int andon_open(const fh_andon *a) {
+  return a->state == FH_ANDON_RAISED || a->state == FH_ANDON_ACKNOWLEDGED;
+}
+
 static long andon_slot(const model *m, uint64_t id) {
   size_t lo = 0, hi = m->nandons;
   while (lo < hi) {
@@ -76,20 +80,23 @@ void model_andon_remove(model *m, uint64_t id) {
   m->nandons--;
 }
 
-static int andon_open(const fh_andon *a) {
-  return a->state == FH_ANDON_RAISED || a->state == FH_ANDON_ACKNOWLEDGED;
+static void ring_put(model *m, const fh_andon *a) {
+  m->closed[m->closed_next] = *a;
+  m->closed_next = (m->closed_next + 1) % MODEL_ANDON_SNAP_MAX;
+  if (m->nclosed < MODEL_ANDON_SNAP_MAX) m->nclosed++;
 }
 
-void model_andon_prune(model *m, int64_t now_ms) {
-  size_t w = 0;
-  for (size_t r = 0; r < m->nandons; r++) {
-    fh_andon *a = m->andons[r];
-    if (!andon_open(a) && now_ms - a->resolved_at > MODEL_CLOSED_KEEP_MS)
-      free(a);
-    else
-      m->andons[w++] = a;
-  }
-  m->nandons = w;
+void model_andon_retire(model *m, uint64_t id) {
+  fh_andon *a = model_andon_find(m, id);
+  if (a == NULL || andon_open(a)) return;
+  ring_put(m, a);
+  model_andon_remove(m, id);
+}
+
+const fh_andon *model_closed_at(const model *m, size_t i) {
+  if (i >= m->nclosed) return NULL;
+  return &m->closed[(m->closed_next + MODEL_ANDON_SNAP_MAX - 1 - i) %
+                    MODEL_ANDON_SNAP_MAX];
 }
 
 /* -------------------------------------------------------------- lines */
@@ -248,8 +255,10 @@ static int load_andon_cb(void *arg, const void *key, size_t klen,
     return 0;
   }
   if (be64(key) > sc->max_id) sc->max_id = be64(key);
-  if (andon_open(&a) || sc->now - a.resolved_at <= MODEL_CLOSED_KEEP_MS)
+  if (andon_open(&a))
     sc->rc = model_andon_insert(sc->h->model, &a);
+  else if (sc->now - a.resolved_at <= MODEL_CLOSED_KEEP_MS)
+    ring_put(sc->h->model, &a); /* in id order: the ring keeps the newest */
   return sc->rc;
 }
 
@@ -272,7 +281,8 @@ int model_load(hub *h, char *err, size_t errlen) {
   h->model = m;
   m->lines = calloc(p->nlines, sizeof *m->lines);
   m->eqs = calloc(p->nequipment, sizeof *m->eqs);
-  if (m->lines == NULL || m->eqs == NULL) goto nomem;
+  m->closed = calloc(MODEL_ANDON_SNAP_MAX, sizeof *m->closed);
+  if (m->lines == NULL || m->eqs == NULL || m->closed == NULL) goto nomem;
   m->nlines = p->nlines;
   m->neqs = p->nequipment;
   rc = load_lines_and_equipment(h);
@@ -284,8 +294,9 @@ int model_load(hub *h, char *err, size_t errlen) {
   fh_store_get(h->store, FH_T_META, META_NEXT_ID, sizeof META_NEXT_ID - 1,
                load_next_id_cb, &stored_next);
   m->next_andon_id = sc.max_id + 1 > stored_next ? sc.max_id + 1 : stored_next;
-  log_info("state loaded: %zu lines, %zu equipment, %zu andons in memory, "
-           "next andon id %llu", m->nlines, m->neqs, m->nandons,
+  log_info("state loaded: %zu lines, %zu equipment, %zu open andons, %zu "
+           "closed in the last 12 h kept for snapshots, next andon id %llu",
+           m->nlines, m->neqs, m->nandons, m->nclosed,
            (unsigned long long)m->next_andon_id);
   return 0;
 nomem:
@@ -298,6 +309,7 @@ void model_free(hub *h) {
   if (m == NULL) return;
   for (size_t i = 0; i < m->nandons; i++) free(m->andons[i]);
   free(m->andons);
+  free(m->closed);
   free(m->lines);
   free(m->eqs);
   free(m);

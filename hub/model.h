@@ -1,9 +1,12 @@
 /* model.h -- the live state of the plant, in memory.
  *
  * Lines and equipment are arrays parallel to the plant's (index i of
- * model.lines is plant->lines[i]).  Andons held in memory are the open ones
- * and those closed in the last MODEL_CLOSED_KEEP_MS, sorted by id; older
- * closed andons live only in the store.  The line summaries (state, open
+ * model.lines is plant->lines[i]).  `andons` holds the open andons, sorted
+ * by id (plus closed ones until their close is committed), so the work done
+ * per write (line summaries, escalation deadlines) grows with the open
+ * calls, not with history.  Once committed, a closed andon is retired into
+ * `closed`, a ring of the last MODEL_ANDON_SNAP_MAX closed andons kept for
+ * the `andon` topic's snapshot; every closed andon lives in the store.  The line summaries (state, open
  * andons, highest level, oldest open andon, OEE) are derived and refreshed
  * by model_line_refresh(), which says whether anything changed.
  *
@@ -50,9 +53,12 @@ typedef struct model {
   size_t nlines;
   model_eq *eqs;           /* parallel to plant->equipment */
   size_t neqs;
-  fh_andon **andons;       /* open and recently closed, sorted by id */
+  fh_andon **andons;       /* open (and closed, not yet retired), by id */
   size_t nandons;
   size_t cap;              /* slots allocated in andons */
+  fh_andon *closed;        /* ring of retired andons, MODEL_ANDON_SNAP_MAX */
+  size_t closed_next;      /* slot the next retired andon goes to */
+  size_t nclosed;          /* slots used */
   uint64_t next_andon_id;  /* id for the next raise */
   shift_window shift;      /* the current shift (valid if in_shift) */
   int in_shift;            /* now is inside a shift of the calendar */
@@ -73,8 +79,10 @@ fh_andon *model_andon_find(model *m, uint64_t id);
 int model_andon_insert(model *m, const fh_andon *a);
 /* Removes (and frees) the andon with that id if held. */
 void model_andon_remove(model *m, uint64_t id);
-/* Drops closed andons older than MODEL_CLOSED_KEEP_MS from memory. */
-void model_andon_prune(model *m, int64_t now_ms);
+/* Moves the andon with that id into the closed ring if it is closed. */
+void model_andon_retire(model *m, uint64_t id);
+/* The i-th most recently retired andon (0 = newest), or NULL. */
+const fh_andon *model_closed_at(const model *m, size_t i);
 
 /* Index of the plant line with that id, or -1. */
 long model_line_index(hub *h, const char *id);

@@ -11,6 +11,7 @@
 #include "publish.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -96,14 +97,31 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
   return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee);
 }
 
-/* Open andons and those closed within the keep time, newest first. */
+static int newest_first(const void *a, const void *b) {
+  uint64_t x = (*(const fh_andon *const *)a)->id;
+  uint64_t y = (*(const fh_andon *const *)b)->id;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Open andons and those closed within the keep time, newest (highest id)
+ * first, at most MODEL_ANDON_SNAP_MAX. */
 static int enc_andon_data(hub *h, fh_buf *b) {
   const model *m = h->model;
-  uint32_t n = m->nandons < MODEL_ANDON_SNAP_MAX ? (uint32_t)m->nandons
-                                                 : MODEL_ANDON_SNAP_MAX;
-  int rc = fh_enc_map(b, 1) || fh_enc_str(b, "andons") || fh_enc_array(b, n);
-  for (uint32_t i = 0; i < n && rc == 0; i++)
-    rc = fh_enc_andon(b, m->andons[m->nandons - 1 - i]);
+  int64_t oldest = hub_now_ms() - MODEL_CLOSED_KEEP_MS;
+  const fh_andon **list = malloc((m->nandons + m->nclosed + 1) * sizeof *list);
+  const fh_andon *c;
+  size_t n = 0;
+  int rc;
+
+  if (list == NULL) return -ENOMEM;
+  for (size_t i = 0; i < m->nandons; i++) list[n++] = m->andons[i];
+  for (size_t i = 0; (c = model_closed_at(m, i)) != NULL; i++)
+    if (c->resolved_at >= oldest) list[n++] = c;
+  qsort(list, n, sizeof *list, newest_first);
+  if (n > MODEL_ANDON_SNAP_MAX) n = MODEL_ANDON_SNAP_MAX;
+  rc = fh_enc_map(b, 1) || fh_enc_str(b, "andons") || fh_enc_array(b, (uint32_t)n);
+  for (size_t i = 0; i < n && rc == 0; i++) rc = fh_enc_andon(b, list[i]);
+  free(list);
   return rc;
 }
 

@@ -7,8 +7,13 @@
  * mounts: /healthz and /metrics are answered by http.c, everything else is
  * served from --web-root (the dashboard) when one is given, else 404.
  * Idle connections are pinged after --idle-ping-s and dropped after
- * --idle-hangup-s without an answer (lws retry_and_idle_policy; the lws
- * default would be five minutes).
+ * --idle-hangup-s without any traffic from the peer.  session_tick() does
+ * this from the hub's 1 s tick rather than lws's retry_and_idle_policy:
+ * lws 4.1 keeps those deadlines in one sorted list that every connection
+ * and every received frame re-inserts into (a walk of the whole list), which
+ * made a storm of 5,000 reconnects take seconds.  The policy handed to lws
+ * has both times 0 (without a policy lws would use its own default, which
+ * pings and hangs up after five minutes).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -97,6 +102,9 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
       return 0;
     case LWS_CALLBACK_RECEIVE:
       return session_receive(s, in, len);
+    case LWS_CALLBACK_RECEIVE_PONG:
+      session_heard(s);
+      return 0;
     case LWS_CALLBACK_SERVER_WRITEABLE:
       return session_writable(s);
     case LWS_CALLBACK_CLOSED:
@@ -166,8 +174,8 @@ int server_start(hub *h) {
 
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
   memset(&info, 0, sizeof info);
-  h->idle_policy.secs_since_valid_ping = (uint16_t)h->cfg->idle_ping_s;
-  h->idle_policy.secs_since_valid_hangup = (uint16_t)h->cfg->idle_hangup_s;
+  h->idle_policy.secs_since_valid_ping = 0;   /* session_tick() pings */
+  h->idle_policy.secs_since_valid_hangup = 0; /* ... and hangs up */
   info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6;
   info.foreign_loops = loops;
   info.port = h->cfg->listen_port; /* 0: the kernel picks a free port */

@@ -35,6 +35,7 @@ session *session_open(hub *h, struct lws *wsi, session *s) {
   s->wsi = wsi;
   s->id = ++h->next_session_id;
   s->opened_ms = hub_mono_ms();
+  s->last_rx_ms = s->opened_ms;
   s->tokens = h->cfg->rate_burst;
   s->tokens_ms = s->opened_ms;
   if (wsi != NULL) lws_get_peer_simple(wsi, s->peer, sizeof s->peer);
@@ -193,6 +194,17 @@ static int write_close(session *s) {
   return -1;
 }
 
+/* A one-byte payload: lws 4.1 does not report the pong of an empty ping
+ * (LWS_CALLBACK_RECEIVE_PONG), and the pong is what proves the peer alive. */
+static int write_ping(session *s) {
+  uint8_t frame[LWS_PRE + 1] = {0};
+  s->ping_due = 0;
+  s->ping_sent = 1;
+  if (lws_write(s->wsi, frame + LWS_PRE, 1, LWS_WRITE_PING) < 0) return -1;
+  if (s->qcount > 0) want_writable(s);
+  return 0;
+}
+
 int session_writable(session *s) {
   hub *h = s->h;
   size_t bytes;
@@ -201,6 +213,7 @@ int session_writable(session *s) {
   int wrote;
 
   if (s->close_code != 0 && s->qcount == 0) return write_close(s);
+  if (s->ping_due) return write_ping(s);
   if (s->qcount == 0) return 0;
   n = batch_extent(s, &bytes);
   if (n == 1) {
@@ -308,6 +321,11 @@ static int discard(session *s, size_t len, int message_ends) {
   return 0;
 }
 
+void session_heard(session *s) {
+  s->last_rx_ms = hub_mono_ms();
+  s->ping_sent = 0;
+}
+
 int session_receive(session *s, const uint8_t *in, size_t len) {
   hub *h = s->h;
   struct lws *wsi = s->wsi;
@@ -315,6 +333,7 @@ int session_receive(session *s, const uint8_t *in, size_t len) {
   size_t remaining = lws_remaining_packet_payload(wsi);
   int ends = last && remaining == 0;
 
+  session_heard(s);
   if (s->rx_discard) return discard(s, len, ends);
   if (s->close_code != 0) return 0;
   if (first && s->rxlen == 0 && !lws_frame_is_binary(wsi)) {
@@ -423,6 +442,15 @@ void session_tick(session *s, uint64_t now_mono, int64_t now_ms) {
     log_info("session %llu (%s): token of %s expired, closing 4001",
              (unsigned long long)s->id, s->peer, s->user);
     session_close(s, FH_CLOSE_UNAUTHENTICATED, "token expired");
+  } else if (now_mono - s->last_rx_ms >= 1000ull * h->cfg->idle_hangup_s) {
+    log_info("session %llu (%s): silent for %u s, closing",
+             (unsigned long long)s->id, s->peer, (unsigned)h->cfg->idle_hangup_s);
+    h->m.idle_closes++;
+    session_close(s, FH_CLOSE_GOING_AWAY, "no answer to ping");
+  } else if (!s->ping_sent && !s->ping_due &&
+             now_mono - s->last_rx_ms >= 1000ull * h->cfg->idle_ping_s) {
+    s->ping_due = 1;
+    want_writable(s);
   } else if (s->qcount > 0 &&
              now_mono - s->q[s->qhead].queued_ms > h->cfg->queue_max_age_ms) {
     h->m.slow_consumer_closes++;

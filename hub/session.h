@@ -65,6 +65,10 @@ typedef struct session {
   uint64_t rx_discard_ms;       /* monotonic time the discarding began */
   uint64_t rx_discarded;        /* bytes dropped since */
 
+  uint64_t last_rx_ms;          /* monotonic time the peer last sent */
+  int ping_due;                 /* send a ping on the next WRITEABLE */
+  int ping_sent;                /* a ping is out since last_rx_ms */
+
   double tokens;                /* rate limit bucket */
   uint64_t tokens_ms;           /* when it was last refilled */
 
@@ -79,6 +83,8 @@ typedef struct session {
 session *session_open(hub *h, struct lws *wsi, session *mem);
 void session_closed(session *s);
 int session_receive(session *s, const uint8_t *in, size_t len);
+/* The peer sent something (a frame or a pong): it is alive. */
+void session_heard(session *s);
 /* One complete message: every map of it is dispatched.  Also the entry of
  * the dispatch fuzzer, with a session whose wsi is NULL. */
 void session_handle_message(session *s, const uint8_t *frame, size_t len);
@@ -103,7 +109,7 @@ int session_authenticate(session *s, const auth_identity *who, int has_id,
 void session_identity(const session *s, auth_identity *who);
 /* The session may write for this plant line index. */
 int session_line_allowed(const session *s, size_t line_index);
-/* 1 s tick: auth timeout, token expiry, queue age. */
+/* 1 s tick: auth timeout, token expiry, idle ping and hang-up, queue age. */
 void session_tick(session *s, uint64_t now_mono, int64_t now_ms);
 
 #endif
