@@ -1,0 +1,28 @@
+# Benchmarks (tests/bench/): built, never registered with ctest -- a
+# benchmark does not decide whether the suite passes.  scripts/bench runs
+# them and writes the report (tests/bench/README-bench.md).
+#
+# floorbench: the load generator and meter (epoll WebSocket client,
+# floorhub / MQTT-over-WebSocket / node-ws adapters, histograms).
+add_executable(floorbench
+  bench/floorbench/main.c
+  bench/floorbench/scenario.c
+  bench/floorbench/sc_fanout.c
+  bench/floorbench/sc_plant.c
+  bench/floorbench/sc_memory.c
+  bench/floorbench/sc_durable.c
+  bench/floorbench/sc_storm.c
+  bench/floorbench/bench.c
+  bench/floorbench/conn.c
+  bench/floorbench/wsc.c
+  bench/floorbench/pacer.c
+  bench/floorbench/target_fh.c
+  bench/floorbench/target_mqtt.c
+  bench/floorbench/target_node.c
+  bench/floorbench/server.c
+  bench/floorbench/token.c
+  bench/floorbench/hist.c
+  bench/floorbench/out.c
+  bench/floorbench/selftest.c
+  bench/floorbench/util.c)
+target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT m)

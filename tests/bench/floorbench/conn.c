@@ -1,0 +1,216 @@
+/* conn.c -- one client connection's I/O: connect, upgrade, read, write.
+ *
+ * Reading goes through one 64 KiB scratch buffer shared by every
+ * connection: the bytes are parsed where they landed and only an
+ * incomplete tail (half a frame) is kept in the connection's rx.  Writing
+ * appends to the connection's tx; bench.c flushes every connection that
+ * has something queued once per loop iteration, so a burst of publishes
+ * costs one write(2).  A connection that fails or is closed by the server
+ * keeps its buffers (they may be in use higher up the stack) until
+ * conn_reset().
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fb.h"
+#include "wsc.h"
+
+#define SCRATCH (64 * 1024)
+#define COMPACT_MIN (64 * 1024) /* written tx bytes before moving the rest */
+#define READS_MAX 4             /* reads per event: others get their turn */
+
+static uint8_t scratch[SCRATCH];
+
+static void watch(bench *b, conn *c, int op, uint32_t events) {
+  struct epoll_event ev = {.events = events, .data.u32 = c->idx};
+  epoll_ctl(b->epfd, op, c->fd, &ev);
+}
+
+/* The connection is gone (failed, or closed by either side). */
+static void conn_lost(bench *b, conn *c) {
+  if (c->fd >= 0) close(c->fd); /* also leaves the epoll set */
+  c->fd = -1;
+  if (c->state == CS_CONNECTING || c->state == CS_UPGRADING) b->handshakes--;
+  if (c->ready) b->nready--;
+  if (!c->closing) b->closes_by_server++;
+  c->ready = 0;
+  c->state = CS_CLOSED;
+  b->nclosed++;
+}
+
+void conn_start(bench *b, conn *c) {
+  unsigned src = 1 + c->idx % (unsigned)(b->o->src_addrs > 0 ? b->o->src_addrs : 1);
+  int fd = wsc_connect(&b->dst, src);
+
+  if (fd < 0) {
+    fprintf(stderr, "floorbench: connect: %s\n", strerror(-fd));
+    c->state = CS_CLOSED;
+    c->closing = 1; /* not the server's doing */
+    b->nclosed++;
+    return;
+  }
+  c->fd = fd;
+  c->state = CS_CONNECTING;
+  c->out_armed = 1;
+  b->handshakes++;
+  watch(b, c, EPOLL_CTL_ADD, EPOLLIN | EPOLLOUT);
+}
+
+void conn_reset(bench *b, conn *c) {
+  if (c->fd >= 0) {
+    c->closing = 1;
+    conn_lost(b, c);
+  }
+  c->state = CS_IDLE;
+  c->ready = c->out_armed = c->closing = c->dirty = 0;
+  c->nsnaps = 0;
+  c->tx_off = 0;
+  fh_buf_reset(&c->rx);
+  fh_buf_reset(&c->tx);
+  fh_buf_reset(&c->frag);
+  fh_buf_reset(&c->app);
+}
+
+void conn_flush(bench *b, conn *c) {
+  while (c->fd >= 0 && c->tx.len > c->tx_off) {
+    ssize_t w = send(c->fd, c->tx.data + c->tx_off, c->tx.len - c->tx_off,
+                     MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!c->out_armed) watch(b, c, EPOLL_CTL_MOD, EPOLLIN | EPOLLOUT);
+      c->out_armed = 1;
+      if (c->tx_off >= COMPACT_MIN) {
+        memmove(c->tx.data, c->tx.data + c->tx_off, c->tx.len - c->tx_off);
+        c->tx.len -= c->tx_off;
+        c->tx_off = 0;
+      }
+      return;
+    }
+    if (w <= 0) {
+      conn_lost(b, c);
+      return;
+    }
+    c->tx_off += (size_t)w;
+  }
+  fh_buf_reset(&c->tx);
+  c->tx_off = 0;
+  if (c->fd >= 0 && c->out_armed && c->state != CS_CONNECTING) {
+    watch(b, c, EPOLL_CTL_MOD, EPOLLIN);
+    c->out_armed = 0;
+  }
+  if (c->closing && c->fd >= 0) conn_lost(b, c);
+}
+
+/* A whole message (or the last frame of a fragmented one). */
+static int deliver(bench *b, conn *c, const ws_frame *f, const uint8_t *p) {
+  int rc;
+  if (f->fin && c->frag.len == 0 && f->opcode != WS_CONT)
+    return b->ops->on_message(b, c, p, f->plen);
+  if (fh_buf_append(&c->frag, p, f->plen) != 0) return -ENOMEM;
+  if (!f->fin) return 0;
+  rc = b->ops->on_message(b, c, c->frag.data, c->frag.len);
+  fh_buf_reset(&c->frag);
+  return rc;
+}
+
+static int on_frame(bench *b, conn *c, const ws_frame *f, const uint8_t *p) {
+  switch (f->opcode) {
+    case WS_PING: return bench_send(b, c, WS_PONG, p, f->plen);
+    case WS_PONG: return 0;
+    case WS_CLOSE: /* answer with the same code, then hang up */
+      bench_send(b, c, WS_CLOSE, p, f->plen >= 2 ? 2 : 0);
+      b->closes_by_server++;
+      c->closing = 1;
+      return 0;
+    default: return deliver(b, c, f, p);
+  }
+}
+
+/* Parses what it can of p; returns the bytes consumed or -1. */
+static long parse(bench *b, conn *c, const uint8_t *p, size_t n) {
+  size_t off = 0;
+  ws_frame f;
+  int rc;
+
+  if (c->state == CS_UPGRADING) {
+    long h = wsc_upgrade_response(p, n);
+    if (h <= 0) return h;
+    off = (size_t)h;
+    c->state = CS_OPEN;
+    b->handshakes--;
+    c->upgraded_ns = now_ns();
+    if (b->ops->on_open(b, c) != 0) return -1;
+  }
+  while (c->state == CS_OPEN && !c->closing &&
+         (rc = wsc_parse(p + off, n - off, &f)) != 0) {
+    if (rc < 0 || on_frame(b, c, &f, p + off + f.hlen) != 0) return -1;
+    off += f.hlen + f.plen;
+  }
+  return (long)off;
+}
+
+/* Feeds n fresh bytes through the parser, keeping any incomplete tail. */
+static int feed(bench *b, conn *c, const uint8_t *p, size_t n) {
+  const uint8_t *src = p;
+  size_t len = n;
+  long used;
+
+  if (c->rx.len > 0) {
+    if (fh_buf_append(&c->rx, p, n) != 0) return -1;
+    src = c->rx.data;
+    len = c->rx.len;
+  }
+  used = parse(b, c, src, len);
+  if (used < 0) return -1;
+  if (c->state != CS_OPEN && c->state != CS_UPGRADING) return 0;
+  if (src == c->rx.data) {
+    memmove(c->rx.data, c->rx.data + used, len - (size_t)used);
+    c->rx.len = len - (size_t)used;
+    return 0;
+  }
+  return fh_buf_append(&c->rx, p + used, n - (size_t)used) ? -1 : 0;
+}
+
+static void on_readable(bench *b, conn *c) {
+  for (int reads = 0; reads < READS_MAX; reads++) {
+    ssize_t n = read(c->fd, scratch, sizeof scratch);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n <= 0 || feed(b, c, scratch, (size_t)n) != 0) {
+      conn_lost(b, c);
+      return;
+    }
+    if (c->fd < 0 || c->closing || (size_t)n < sizeof scratch) return;
+  }
+}
+
+static void on_connected(bench *b, conn *c) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (err != 0) {
+    conn_lost(b, c);
+    return;
+  }
+  c->state = CS_UPGRADING;
+  if (wsc_upgrade_request(&c->tx, &b->dst, b->ops->path, b->ops->subprotocol,
+                          b->ops->bearer ? b->ops->bearer(b, c) : NULL) != 0) {
+    conn_lost(b, c);
+    return;
+  }
+  conn_flush(b, c);
+}
+
+void conn_event(bench *b, conn *c, uint32_t events) {
+  if (c->state == CS_CONNECTING) {
+    if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_connected(b, c);
+    return;
+  }
+  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(b, c);
+  if (c->fd >= 0 && (events & EPOLLOUT)) conn_flush(b, c);
+  if (c->fd >= 0 && c->closing) conn_flush(b, c);
+}

@@ -1,0 +1,392 @@
+#!/usr/bin/python3
+"""report.py -- the benchmark report: floorbench's JSON lines in, a markdown
+report and two PNG plots (gnuplot) out.  scripts/bench runs it.
+
+Every number in a table is the median over the runs of that scenario.
+Each server's row comes from the same floorbench binary and the same
+machine, measured in the same run.  A window in which floorbench used more
+than 90 % of a core is marked "saturated": there the meter, not the server,
+may have set the number.  `other` is the CPU the rest of the machine used
+during the window; on a shared machine that is noise in the numbers.
+
+  report.py --results R.jsonl [--store store.txt] --out X.md
+
+R.jsonl holds one {"scenario": "env", ...} line (machine, versions, load)
+written by scripts/bench, then floorbench's results.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import tempfile
+
+TARGETS = ["floorhub", "mosquitto", "node-ws"]
+SATURATED = 0.9  # floorbench CPU (cores) above which a window is suspect
+
+
+def load(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                rows.append(json.loads(line))
+    return rows
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def num(v, fmt="{:,.0f}"):
+    return "–" if v is None else fmt.format(v)
+
+
+def ms(us):
+    return "–" if us is None else "{:.2f}".format(us / 1000.0)
+
+
+def cpu(v):
+    if v is None:
+        return "–"
+    return "{:.2f}{}".format(v, " (saturated)" if v > SATURATED else "")
+
+
+def pick(rows, scenario, phase=None, target=None, **match):
+    out = []
+    for r in rows:
+        if r["scenario"] != scenario or (phase and r["phase"] != phase):
+            continue
+        if target and r["target"] != target:
+            continue
+        if all(r.get(k) == v for k, v in match.items()):
+            out.append(r)
+    return out
+
+
+def verdict(ok):
+    return "–" if ok is None else ("**met**" if ok else "**missed**")
+
+
+# ------------------------------------------------------------ scenario 1
+
+def fanout_stats(rows, target, subs):
+    """Median over runs of the sustained rate and the half-rate latency."""
+    runs = {}
+    for r in pick(rows, "fanout", target=target, subs=subs):
+        runs.setdefault(r["run"], []).append(r)
+    best, half, self_max, other, cost = [], [], [], [], []
+    for steps in runs.values():
+        passed = [s for s in steps if s["phase"] == "step" and s["pass"]]
+        top = max(passed, key=lambda s: s["rate"]) if passed else None
+        best.append(top["deliv_per_s"] if top else 0.0)
+        if top:
+            self_max.append(max(s["self_cpu"] for s in steps if s["phase"] == "step"))
+            other.append(top.get("other_cpu"))
+            if top["server_cpu"] > 0 and top["deliv_per_s"] > 0:
+                cost.append(top["server_cpu"] * 1e6 / top["deliv_per_s"])
+        half += [s for s in steps if s["phase"] == "half"]
+    return {
+        "deliv": med(best),
+        "p50": med([h["p50_us"] for h in half]),
+        "p99": med([h["p99_us"] for h in half]),
+        "p999": med([h["p999_us"] for h in half]),
+        "self": med(self_max),
+        "other": med(other),
+        "cost": med(cost),
+        "n": len(runs),
+    }
+
+
+def fanout_section(rows, out, checks, stem):
+    subs_list = sorted({r["subs"] for r in pick(rows, "fanout")})
+    if not subs_list:
+        return
+    out += ["## 1. Fan-out: one publisher, N subscribers of one topic", "",
+            "Highest sustained deliveries/s (a step passes when >= 99.9 % of "
+            "sent x N arrive, p99 is within the bound -- 50 ms per 1,000 "
+            "subscribers, at least 50 ms -- and nothing is dropped), "
+            "then publish->deliver latency at half that rate.  floorhub "
+            "publishes durable `eq.count` writes whose increments carry the send "
+            "time (fsync'ed before the update goes out); the peers publish QoS 0 / plain broadcasts of the "
+            "same 128-byte payload.  Server CPU per delivery is taken at the "
+            "highest passing step: unlike the rates it does not depend much on "
+            "what else the machine was doing.", "",
+            "| subs | floorhub deliv/s | mosquitto | node-ws | floorhub / mosquitto "
+            "| floorhub / node-ws | floorhub p50 / p99 / p999 ms at half | "
+            "mosquitto p99 ms | node-ws p99 ms | server CPU us per delivery (fh / mq / node) "
+            "| floorbench CPU (fh / mq / node) | other CPU (fh) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for subs in subs_list:
+        st = {t: fanout_stats(rows, t, subs) for t in TARGETS}
+        fh, mq, nd = st["floorhub"], st["mosquitto"], st["node-ws"]
+        r_mq = fh["deliv"] / mq["deliv"] if fh["deliv"] and mq["deliv"] else None
+        r_nd = fh["deliv"] / nd["deliv"] if fh["deliv"] and nd["deliv"] else None
+        out.append("| {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {} / {} / {} "
+                   "| {} / {} / {} | {} |".format(
+            subs, num(fh["deliv"]), num(mq["deliv"]), num(nd["deliv"]),
+            num(r_mq, "{:.2f}x"), num(r_nd, "{:.2f}x"),
+            ms(fh["p50"]), ms(fh["p99"]), ms(fh["p999"]), ms(mq["p99"]), ms(nd["p99"]),
+            num(fh["cost"], "{:.1f}"), num(mq["cost"], "{:.1f}"), num(nd["cost"], "{:.1f}"),
+            cpu(fh["self"]), cpu(mq["self"]), cpu(nd["self"]), num(fh["other"], "{:.2f}")))
+        if subs == 1000:
+            checks.append(("Fan-out deliveries/s at 1,000 subscribers >= 2x mosquitto",
+                           num(r_mq, "{:.2f}x"), None if r_mq is None else r_mq >= 2))
+            checks.append(("Fan-out deliveries/s at 1,000 subscribers >= 5x node-ws",
+                           num(r_nd, "{:.2f}x"), None if r_nd is None else r_nd >= 5))
+            checks.append(("p99 publish->deliver <= 5 ms at half the sustained rate "
+                           "(1,000 subscribers)", ms(fh["p99"]) + " ms",
+                           None if fh["p99"] is None else fh["p99"] <= 5000))
+    out += ["", "![latency against rate](%s-fanout.png)" % stem, ""]
+
+
+# ------------------------------------------------------------ scenario 2
+
+def plant_section(rows, out):
+    mix = pick(rows, "plant", "mix")
+    if not mix:
+        return
+    r0 = mix[0]
+    out += ["## 2. Plant mix", "",
+            "%d lines x %d equipment, each updated %g times a second (one "
+            "gateway connection per line); %d terminals subscribed to their "
+            "line, %d dashboards to `plant` and every line." % (
+                r0["lines"], r0["equipment"], r0["hz"], r0["terminals"], r0["dashboards"]),
+            "", "| server | published/s | delivered | deliveries/s | p50 ms | p99 ms "
+            "| p999 ms | server CPU | floorbench CPU | other CPU |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for t in TARGETS:
+        rs = [r for r in mix if r["target"] == t]
+        if not rs:
+            continue
+        share = med([r["delivered"] / r["expected"] if r["expected"] else 0 for r in rs])
+        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            t, num(med([r["sent_per_s"] for r in rs])), num(share * 100, "{:.1f} %"),
+            num(med([r["deliv_per_s"] for r in rs])), ms(med([r["p50_us"] for r in rs])),
+            ms(med([r["p99_us"] for r in rs])), ms(med([r["p999_us"] for r in rs])),
+            num(med([r["server_cpu"] for r in rs]), "{:.2f}"),
+            cpu(med([r["self_cpu"] for r in rs])), num(med([r["other_cpu"] for r in rs]), "{:.2f}")))
+    out.append("")
+
+
+# ------------------------------------------------------------ scenario 3
+
+def memory_points(rows, target):
+    """{conns: (median rss KiB, median bytes per conn)}."""
+    by = {}
+    for r in pick(rows, "memory", "rss", target):
+        by.setdefault(r["conns"], []).append(r)
+    return {c: (med([r["rss_kib"] for r in rs]), med([r["bytes_per_conn"] for r in rs]))
+            for c, rs in sorted(by.items())}
+
+
+def memory_section(rows, out, checks, stem):
+    pts = {t: memory_points(rows, t) for t in TARGETS}
+    counts = sorted({c for p in pts.values() for c in p if c > 0})
+    if not counts:
+        return
+    out += ["## 3. Memory per idle, subscribed connection", "",
+            "Server RSS once every connection is open, authenticated (floorhub), "
+            "subscribed to one line and holds its snapshot; per connection = "
+            "(RSS - RSS before any connection) / connections.", "",
+            "| connections | " + " | ".join("%s RSS MiB | %s per conn" % (t, t) for t in TARGETS) + " |",
+            "|---|" + "---|---|" * len(TARGETS)]
+    for c in counts:
+        cells = []
+        for t in TARGETS:
+            rss, per = pts[t].get(c, (None, None))
+            cells += [num(None if rss is None else rss / 1024.0, "{:.1f}"),
+                      num(None if per is None else per / 1024.0, "{:.2f} KiB")]
+        out.append("| {:,} | {} |".format(c, " | ".join(cells)))
+    stops = []
+    for t in TARGETS:
+        rs = pick(rows, "memory", "stop", t)
+        if rs:
+            stops.append("%s %s s" % (t, num(med([r["stop_s"] for r in rs]), "{:.2f}")))
+    if stops:
+        out += ["", "Time from SIGTERM to exit with %s connections open: %s." % (
+            "{:,}".format(counts[-1]), ", ".join(stops))]
+    per10k = pts["floorhub"].get(10000, (None, None))[1]
+    checks.append(("<= 4 KiB RSS per idle subscribed connection at 10,000",
+                   num(None if per10k is None else per10k / 1024.0, "{:.2f} KiB"),
+                   None if per10k is None else per10k <= 4096))
+    out += ["", "![memory against connections](%s-memory.png)" % stem, ""]
+
+
+# ------------------------------------------------------------ scenario 4
+
+def durable_section(rows, out, checks):
+    w = pick(rows, "durable", "writes")
+    if not w:
+        return
+    out += ["## 4. Durable writes", "",
+            "%d clients, %d requests in flight each, cycling andon.raise, "
+            "eq.count, andon.ack, eq.count, andon.resolve, eq.count with "
+            "idempotency keys; time from sending a request to its `ok` (sent "
+            "only after the commit is fsync'ed)." % (w[0]["clients"], w[0]["inflight"]),
+            "", "| hub | ok/s | p50 ms | p99 ms | p999 ms | errors | server CPU | other CPU |",
+            "|---|---|---|---|---|---|---|---|"]
+    stats = {}
+    for label in ("group-commit", "commit-per-op"):
+        rs = [r for r in w if r["label"] == label]
+        if not rs:
+            continue
+        s = stats[label] = {k: med([r[k] for r in rs]) for k in
+                            ("ops_per_s", "p50_us", "p99_us", "p999_us", "errors",
+                             "server_cpu", "other_cpu")}
+        out.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            label, num(s["ops_per_s"]), ms(s["p50_us"]), ms(s["p99_us"]), ms(s["p999_us"]),
+            num(s["errors"]), num(s["server_cpu"], "{:.2f}"), num(s["other_cpu"], "{:.2f}")))
+    g, p = stats.get("group-commit"), stats.get("commit-per-op")
+    ratio = g["ops_per_s"] / p["ops_per_s"] if g and p and p["ops_per_s"] else None
+    out += ["", "Group commit buys %s the throughput of one commit per write." %
+            num(ratio, "{:.1f}x"), ""]
+    if g:
+        checks.append(("Durable writes >= 20,000 ops/s", num(g["ops_per_s"]),
+                       g["ops_per_s"] >= 20000))
+        checks.append(("Durable writes p99 time to ok <= 20 ms", ms(g["p99_us"]) + " ms",
+                       g["p99_us"] <= 20000))
+    checks.append(("Group commit >= 10x one commit per operation", num(ratio, "{:.1f}x"),
+                   None if ratio is None else ratio >= 10))
+
+
+# ------------------------------------------------------------ scenario 5
+
+def storm_section(rows, out, checks):
+    st = pick(rows, "storm", "storm")
+    if not st:
+        return
+    out += ["## 5. Reconnect storm", "",
+            "%d subscribers hold their snapshot; the server is restarted "
+            "(SIGTERM, start again); from the moment its port accepts, every "
+            "client connects at once, authenticates (floorhub), subscribes "
+            "and waits for its snapshot (floorhub: `snap`; mosquitto: SUBACK; "
+            "node-ws: the sub's `ok`)." % st[0]["clients"], "",
+            "| server | all ready in s (median) | min | max | runs all ready | "
+            "server stop s | server start s | server CPU | other CPU |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    fh = None
+    for t in TARGETS:
+        rs = [r for r in st if r["target"] == t]
+        if not rs:
+            continue
+        s = med([r["storm_s"] for r in rs])
+        if t == "floorhub":
+            fh = s if all(r["all_ready"] for r in rs) else None
+        out.append("| {} | {} | {} | {} | {}/{} | {} | {} | {} | {} |".format(
+            t, num(s, "{:.2f}"), num(min(r["storm_s"] for r in rs), "{:.2f}"),
+            num(max(r["storm_s"] for r in rs), "{:.2f}"),
+            sum(r["all_ready"] for r in rs), len(rs),
+            num(med([r["stop_s"] for r in rs]), "{:.2f}"),
+            num(med([r["start_s"] for r in rs]), "{:.3f}"),
+            num(med([r["server_cpu"] for r in rs]), "{:.2f}"),
+            num(med([r["other_cpu"] for r in rs]), "{:.2f}")))
+    checks.append(("5,000-client reconnect storm done in < 2 s", num(fh, "{:.2f} s"),
+                   None if fh is None else fh < 2))
+    out.append("")
+
+
+# ------------------------------------------------------------ plots
+
+def gnuplot(script):
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def fanout_plot(rows, path, tmp):
+    subs_list = sorted({r["subs"] for r in pick(rows, "fanout")})
+    plots = []
+    for subs in subs_list:
+        series = []
+        for t in TARGETS:
+            pts = sorted((r["rate"] * subs, r["p99_us"] / 1000.0)
+                         for r in pick(rows, "fanout", "step", t, subs=subs) if r["samples"])
+            if not pts:
+                continue
+            data = os.path.join(tmp, "fanout-%d-%s.dat" % (subs, t))
+            with open(data, "w") as f:
+                f.writelines("%g %g\n" % p for p in pts)
+            series.append("'%s' using 1:2 with points pt %d ps 0.8 title '%s'" % (
+                data, 5 + 2 * len(series), t))
+        if series:
+            plots.append("set title '%d subscribers'\nplot %s\n" % (subs, ", ".join(series)))
+    if not plots:
+        return
+    gnuplot("set terminal pngcairo size %d,420 font ',9'\nset output '%s'\n"
+            "set multiplot layout 1,%d\nset logscale xy\nset grid\n"
+            "set xlabel 'offered deliveries/s (every step of every run)'\n"
+            "set ylabel 'p99 publish->deliver (ms)'\n"
+            "set key top left\n%sunset multiplot\n" % (
+                480 * len(plots), path, len(plots), "".join(plots)))
+
+
+def memory_plot(rows, path, tmp):
+    series = []
+    for t in TARGETS:
+        pts = memory_points(rows, t)
+        if not pts:
+            continue
+        data = os.path.join(tmp, "memory-%s.dat" % t)
+        with open(data, "w") as f:
+            f.writelines("%d %g\n" % (c, v[0] / 1024.0) for c, v in pts.items())
+        series.append("'%s' using 1:2 with linespoints title '%s'" % (data, t))
+    if series:
+        gnuplot("set terminal pngcairo size 720,420 font ',9'\nset output '%s'\n"
+                "set grid\nset xlabel 'idle subscribed connections'\n"
+                "set ylabel 'server RSS (MiB)'\nset key top left\nplot %s\n" % (
+                    path, ", ".join(series)))
+
+
+# ------------------------------------------------------------ main
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--store")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    rows = load(a.results)
+    env = next((r for r in rows if r.get("scenario") == "env"), {})
+    rows = [r for r in rows if r.get("scenario") != "env"]
+    base = os.path.splitext(a.out)[0]
+    stem = os.path.basename(base)
+    checks = []
+    out = ["# floorhub benchmarks, %s" % env.get("date", "?"), "",
+                   "Mode %s, %s run(s) per scenario; each number is the median over "
+                   "the runs.  Machine: %s, %s cores, %s; %s.  Load average at start "
+                   "%s, at end %s; the whole run took %s s." % (
+                       env.get("mode"), env.get("runs"), env.get("cpu"), env.get("cores"),
+                       env.get("mem"), env.get("kernel"), env.get("loadavg_start"),
+                       env.get("loadavg_end"), env.get("duration_s")),
+                   "", "Versions: floorhub %s, libwebsockets %s, libuv %s, mosquitto %s, "
+                   "Node.js %s with ws %s." % (
+                       env.get("floorhub"), env.get("libwebsockets"), env.get("libuv"),
+                       env.get("mosquitto"), env.get("node"), env.get("ws")),
+                   "", "floorbench CPU is in cores (1.00 = one core busy); "
+                   "\"(saturated)\" marks windows where it used more than 90 % of a "
+                   "core.  \"other CPU\" is what the rest of the machine used meanwhile.",
+                   "", "TARGETS", ""]
+    fanout_section(rows, out, checks, stem)
+    plant_section(rows, out)
+    memory_section(rows, out, checks, stem)
+    durable_section(rows, out, checks)
+    storm_section(rows, out, checks)
+    if a.store and os.path.exists(a.store):
+        out += ["## Storage benchmark (bench_store)", "", "```"] + \
+               open(a.store).read().rstrip("\n").split("\n") + ["```", ""]
+    table = ["## Targets", "", "| target | measured | |", "|---|---|---|"] + \
+            ["| %s | %s | %s |" % (name, value, verdict(ok)) for name, value, ok in checks]
+    i = out.index("TARGETS")
+    out[i:i + 1] = table
+    with tempfile.TemporaryDirectory() as tmp:
+        if any(r["scenario"] == "fanout" for r in rows):
+            fanout_plot(rows, base + "-fanout.png", tmp)
+        if any(r["scenario"] == "memory" for r in rows):
+            memory_plot(rows, base + "-memory.png", tmp)
+    with open(a.out, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
