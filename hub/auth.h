@@ -53,14 +53,6 @@ typedef struct auth_config {
   int leeway_s;           /* allowed clock skew, AUTH_LEEWAY_S_DEFAULT */
 } auth_config;
 
-/* Who a verified token speaks for. */
-struct auth_identity {
-  char sub[FH_ID_MAX + 1];                  /* the token's sub */
-  role_id role;                             /* the token's role */
-  size_t nlines;                            /* 0: all lines (no lines claim) */
-  char lines[FH_LINES_MAX][FH_ID_MAX + 1];  /* the lines claim */
-  int64_t exp_ms;                           /* exp in ms since the epoch */
-};
 
 typedef enum auth_fail {
   AUTH_OK = 0,

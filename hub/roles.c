@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
 
 #define BIT(r) (1u << (r))
 

@@ -41,7 +41,14 @@ typedef enum role_id {
   ROLE__COUNT
 } role_id;
 
-/* Defined in auth.h; the table only reads its sub, role and lines. */
+/* Who a verified token speaks for. */
+struct auth_identity {
+  char sub[FH_ID_MAX + 1];                  /* the token's sub */
+  role_id role;                             /* the token's role */
+  size_t nlines;                            /* 0: all lines (no lines claim) */
+  char lines[FH_LINES_MAX][FH_ID_MAX + 1];  /* the lines claim */
+  int64_t exp_ms;                           /* exp in ms since the epoch */
+};
 typedef struct auth_identity auth_identity;
 
 /* The claim value ("shift_manager"), or NULL when r is out of range. */
