@@ -7,8 +7,8 @@ fh_unit_test(test_protocol)
 target_link_libraries(test_protocol PRIVATE fh_protocol)
 
 # Writes the seed corpus (run by hand: fh_gen_corpus DIR; see the tool).
-add_executable(fh_gen_corpus EXCLUDE_FROM_ALL
-  ${PROJECT_SOURCE_DIR}/protocol/tools/gen_corpus.c)
+add_executable(fh_gen_corpus EXCLUDE_FROM_ALL fuzz/gen_corpus.c)
+target_include_directories(fh_gen_corpus PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(fh_gen_corpus PRIVATE fh_protocol)
 
 if(FH_FUZZ AND CMAKE_C_COMPILER_ID STREQUAL "Clang")

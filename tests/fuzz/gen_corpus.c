@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fh_protocol.h"
+#include "samples.h"
 
 static const char *dir;
 
@@ -89,73 +90,14 @@ static int requests(fh_buf *all) {
   return 0;
 }
 
-static fh_andon andon(void) {
-  fh_andon a;
-  memset(&a, 0, sizeof a);
-  a.id = 12;
-  strcpy(a.line, "L1");
-  strcpy(a.equipment, "press1");
-  strcpy(a.kind, "material");
-  a.severity = 2;
-  a.state = FH_ANDON_RESOLVED;
-  a.level = 1;
-  a.raised_at = 1700000000000;
-  strcpy(a.raised_by, "op7");
-  a.acked_at = 1700000030000;
-  strcpy(a.acked_by, "mt2");
-  a.resolved_at = 1700000090000;
-  strcpy(a.resolved_by, "mt2");
-  strcpy(a.reason, "refilled");
-  return a;
-}
-
-static fh_equipment equipment(void) {
-  fh_equipment e;
-  memset(&e, 0, sizeof e);
-  strcpy(e.id, "press1");
-  strcpy(e.line, "L1");
-  strcpy(e.name, "Press 1");
-  e.state = FH_EQ_DOWN;
-  e.since = 1700000000000;
-  strcpy(e.reason, "jam");
-  e.good = 120;
-  e.reject = 3;
-  e.ideal_cycle_ms = 1500;
-  return e;
-}
-
-static fh_oee oee(void) {
-  fh_oee o;
-  memset(&o, 0, sizeof o);
-  strcpy(o.line, "L1");
-  strcpy(o.shift, "early");
-  o.shift_start = 1699999200000;
-  o.run_ms = 3000000;
-  o.planned_ms = 3600000;
-  o.good = 1900;
-  o.reject = 100;
-  o.availability = 0.8333;
-  o.performance = 1.05;
-  o.quality = 0.95;
-  o.oee = 0.79;
-  o.state_ms[FH_EQ_DOWN] = 400000;
-  o.nreasons = 1;
-  strcpy(o.reasons[0].reason, "jam");
-  o.reasons[0].ms = 400000;
-  o.down_events = 2;
-  o.mttr_s = 200;
-  o.mtbf_s = 1500;
-  return o;
-}
-
 /* One of each hub message. */
 static int hub_messages(fh_buf *all) {
   static const char *const lines[] = {"L1"};
   fh_welcome w = {1, 1, "op7", "operator", 1, lines, 1700000000000,
                   "floorhub/0.1.0", "9f86d081884c7d65", 3};
-  fh_andon a = andon();
-  fh_equipment e = equipment();
-  fh_oee o = oee();
+  fh_andon a = sample_andon(FH_ANDON_RESOLVED);
+  fh_equipment e = sample_equipment();
+  fh_oee o = sample_oee();
   fh_line l;
   fh_strv topics[1] = {{"plant", 5}};
   memset(&l, 0, sizeof l);
