@@ -8,10 +8,11 @@
  * (msg.h).  The live state of the plant is the `model` (model.h), loaded
  * from the store at start.  Writes change the model at once, remember how
  * to undo that, and queue their records in the hub's batch; a uv_check
- * handle commits the batch once per loop iteration (group commit), and only
- * then are the writes answered and their updates published (commit.c).  If
- * the commit fails, the changes are undone and every writer gets
- * `err unavailable`.
+ * handle hands the batch of each loop iteration to one commit job on the
+ * thread pool (group commit; the next batch fills meanwhile), and only when
+ * it is durable are the writes answered and their updates published
+ * (commit.c).  If the commit fails, the changes are undone and every writer
+ * gets `err unavailable`.
  */
 #ifndef FH_HUB_HUB_H
 #define FH_HUB_HUB_H

@@ -23,7 +23,6 @@
 #include "topic.h"
 
 #define SEND_BATCH_MAX (64 * 1024) /* bytes coalesced into one frame */
-#define RX_INITIAL 4096            /* first reassembly allocation */
 #define DISCARD_MAX_BYTES (1u << 20) /* refused bytes read before closing */
 #define DISCARD_MAX_MS 1000          /* ... or time spent reading them */
 /* The close opcode of lws_write(): internal in lws 4.1's public header. */
@@ -70,9 +69,8 @@ void session_closed(session *s) {
   commit_forget_session(h, s);
   topic_unsubscribe_all(s);
   queue_drop(s);
-  free(s->rx);
+  fh_buf_free(&s->rx);
   free(s->line_mask);
-  s->rx = NULL;
   s->line_mask = NULL;
   if (s->prev) s->prev->next = s->next;
   else h->sessions = s->next;
@@ -282,31 +280,13 @@ static int close_now(session *s, uint16_t code, const char *why) {
   return -1;
 }
 
-static int rx_append(session *s, const uint8_t *in, size_t len) {
-  if (s->rxlen + len > s->rxcap) {
-    size_t ncap = s->rxcap ? s->rxcap : RX_INITIAL;
-    uint8_t *n;
-    while (ncap < s->rxlen + len) ncap *= 2;
-    if (ncap > s->h->cfg->frame_max) ncap = s->h->cfg->frame_max;
-    n = realloc(s->rx, ncap);
-    if (n == NULL) return -ENOMEM;
-    s->rx = n;
-    s->rxcap = ncap;
-  }
-  memcpy(s->rx + s->rxlen, in, len);
-  s->rxlen += len;
-  return 0;
-}
-
 /* A refused message is read to its end before the close: closing a socket
  * with unread data makes the kernel send a reset, and the peer would see
  * 1006 instead of the close code.  The bytes are dropped as they come, and
  * a peer that never ends its message is closed anyway after
  * DISCARD_MAX_BYTES or DISCARD_MAX_MS (session_tick). */
 static void start_discard(session *s, uint16_t code) {
-  free(s->rx);
-  s->rx = NULL;
-  s->rxlen = s->rxcap = 0;
+  fh_buf_free(&s->rx);
   s->rx_discard = code;
   s->rx_discard_ms = hub_mono_ms();
   s->rx_discarded = 0;
@@ -336,26 +316,25 @@ int session_receive(session *s, const uint8_t *in, size_t len) {
   session_heard(s);
   if (s->rx_discard) return discard(s, len, ends);
   if (s->close_code != 0) return 0;
-  if (first && s->rxlen == 0 && !lws_frame_is_binary(wsi)) {
+  if (first && s->rx.len == 0 && !lws_frame_is_binary(wsi)) {
     h->m.text_frame_closes++;
     start_discard(s, FH_CLOSE_UNSUPPORTED);
     return discard(s, len, ends);
   }
-  if (s->rxlen + len + remaining > h->cfg->frame_max) {
+  if (s->rx.len + len + remaining > h->cfg->frame_max) {
     h->m.too_large_closes++;
     start_discard(s, FH_CLOSE_TOO_LARGE);
     return discard(s, len, ends);
   }
-  if (s->rxlen == 0 && ends) {
+  if (s->rx.len == 0 && ends) {
     session_handle_message(s, in, len); /* the common case: no copy */
     return 0;
   }
-  if (rx_append(s, in, len) != 0) return close_now(s, 1011, "out of memory");
+  if (fh_buf_append(&s->rx, in, len) != 0)
+    return close_now(s, 1011, "out of memory");
   if (ends) {
-    session_handle_message(s, s->rx, s->rxlen);
-    free(s->rx);
-    s->rx = NULL;
-    s->rxlen = s->rxcap = 0;
+    session_handle_message(s, s->rx.data, s->rx.len);
+    fh_buf_free(&s->rx);
   }
   return 0;
 }

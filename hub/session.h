@@ -56,9 +56,9 @@ typedef struct session {
   uint32_t qcount;              /* entries queued */
   uint64_t qbytes;              /* payload bytes queued */
 
-  uint8_t *rx;                  /* reassembly of a fragmented message */
-  size_t rxlen;                 /* bytes in rx */
-  size_t rxcap;                 /* allocated */
+  fh_buf rx;                    /* reassembly of a fragmented message
+                                   (no headroom; empty, unallocated while
+                                   no message is in pieces) */
   uint16_t rx_discard;          /* close code once the refused message
                                    (too large: 1009, text: 1003) has been
                                    read to its end; 0 = not discarding */

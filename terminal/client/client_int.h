@@ -135,9 +135,8 @@ struct fh_client {
   subs subs;                   /* the subscription set */
   fh_buf enc;                  /* scratch for encoding one request */
 
-  uint8_t *rx;                 /* reassembly buffer of a fragmented message */
-  size_t rxlen;                /* bytes in rx */
-  size_t rxcap;                /* bytes allocated */
+  fh_buf rx;                   /* reassembly of a fragmented message (no
+                                  headroom; unallocated between messages) */
   fh_buf tx;                   /* the batch being written (LWS_PRE head) */
 };
 

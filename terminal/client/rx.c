@@ -15,13 +15,7 @@
 
 #include "client_int.h"
 
-#define RX_INITIAL (64 * 1024) /* first size of the reassembly buffer */
-
-void rx_reset(fh_client *c) {
-  free(c->rx);
-  c->rx = NULL;
-  c->rxlen = c->rxcap = 0;
-}
+void rx_reset(fh_client *c) { fh_buf_free(&c->rx); }
 
 static void handle_message(fh_client *c, const uint8_t *msg, size_t len) {
   size_t off = 0;
@@ -41,47 +35,29 @@ static void handle_message(fh_client *c, const uint8_t *msg, size_t len) {
   if (rc < 0) client_log(c, "dropped the rest of a message: %s", err.msg);
 }
 
-static int rx_append(fh_client *c, const uint8_t *in, size_t len) {
-  if (c->rxlen + len > c->rxcap) {
-    size_t ncap = c->rxcap ? c->rxcap : RX_INITIAL;
-    uint8_t *n;
-    while (ncap < c->rxlen + len) ncap *= 2;
-    if (ncap > c->msg_max) ncap = c->msg_max;
-    n = realloc(c->rx, ncap);
-    if (n == NULL) return -ENOMEM;
-    c->rx = n;
-    c->rxcap = ncap;
-  }
-  memcpy(c->rx + c->rxlen, in, len);
-  c->rxlen += len;
-  return 0;
-}
-
 int rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
                 int last, size_t remaining, int binary) {
   int done = last && remaining == 0;
 
-  if (first && c->rxlen == 0 && !binary) {
+  if (first && c->rx.len == 0 && !binary) {
     client_log(c, "the hub sent a text message: closing");
     return 1003;
   }
-  if (c->rxlen + len + remaining > c->msg_max) {
+  if (c->rx.len + len + remaining > c->msg_max) {
     client_log(c, "a message over %zu bytes: closing", c->msg_max);
     return 1009;
   }
-  if (c->rxlen == 0 && done) {
+  if (c->rx.len == 0 && done) {
     handle_message(c, in, len); /* the common case: no copy */
     return 0;
   }
-  if (rx_append(c, in, len) != 0) return 1011;
+  if (fh_buf_append(&c->rx, in, len) != 0) return 1011;
   if (done) {
     /* handle_message may reach client_lost() (which resets rx): detach it */
-    uint8_t *msg = c->rx;
-    size_t msg_len = c->rxlen;
-    c->rx = NULL;
-    c->rxlen = c->rxcap = 0;
-    handle_message(c, msg, msg_len);
-    free(msg);
+    fh_buf msg = c->rx;
+    fh_buf_init(&c->rx, 0);
+    handle_message(c, msg.data, msg.len);
+    fh_buf_free(&msg);
   }
   return 0;
 }

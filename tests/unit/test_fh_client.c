@@ -234,7 +234,7 @@ FH_TEST(fragments_are_reassembled_and_every_map_is_delivered) {
   ASSERT_UINT_EQ(r.seqs[0], 4);
   ASSERT_UINT_EQ(r.seqs[1], 5);
   ASSERT_UINT_EQ(r.seqs[2], 6);
-  ASSERT(c->rx == NULL); /* the reassembly buffer is freed after use */
+  ASSERT(c->rx.data == NULL); /* the reassembly buffer is freed after use */
   fh_buf_free(&b);
   free_client(c);
 }
