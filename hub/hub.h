@@ -67,6 +67,10 @@ typedef struct hub {
   struct session *sessions;        /* every WebSocket session (list) */
   size_t nsessions;                /* length of that list */
   uint64_t next_session_id;        /* ids for sessions, from 1 */
+  struct session *write_wanted;    /* sessions waiting for their WRITEABLE
+                                      request (session_request_writes) */
+  uv_prepare_t write_prepare;      /* ... made before each poll phase */
+  uv_check_t write_check;          /* ... and after it */
 
   struct topic **topics;           /* every topic, fixed after start */
   size_t ntopics;                  /* length of topics */

@@ -139,9 +139,16 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
  * messages arrive in pieces and are reassembled by session.c, so 512 bytes
  * keep an idle subscribed connection near 3 KiB instead of 6. */
 #define RX_CHUNK 512
+/* What one send() may take.  Left 0, lws would cap every send at RX_CHUNK
+ * and park the rest of a frame in a heap copy that goes out one loop
+ * iteration (two POLLOUT changes, another send) per 512 bytes: a batch or
+ * a snapshot of a few KiB then took several iterations.  Only a limit: no
+ * memory is allocated for it. */
+#define TX_CHUNK SEND_BATCH_MAX
 
 static const struct lws_protocols protocols[] = {
-    {FH_PROTO_SUBPROTOCOL, ws_callback, sizeof(session), RX_CHUNK, 0, NULL, 0},
+    {FH_PROTO_SUBPROTOCOL, ws_callback, sizeof(session), RX_CHUNK, 0, NULL,
+     TX_CHUNK},
     {"fh-http", http_callback, sizeof(http_pss), 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0}};
 
@@ -160,6 +167,20 @@ static struct lws_http_mount mount_web = {
 static struct lws_http_mount mount_404 = {
     .mount_next = &mount_healthz, .mountpoint = "/", .mountpoint_len = 1,
     .origin = "fh-http", .origin_protocol = LWSMPRO_CALLBACK};
+
+static void on_write_prepare(uv_prepare_t *p) { session_request_writes(p->data); }
+static void on_write_check(uv_check_t *c) { session_request_writes(c->data); }
+
+/* The WRITEABLE requests queued by session.c are made outside the I/O
+ * callbacks: before the poll phase (for what timers queued) and after it
+ * (for what the I/O callbacks queued), so nothing waits an extra turn. */
+static void write_handles_start(hub *h) {
+  uv_prepare_init(h->loop, &h->write_prepare);
+  uv_check_init(h->loop, &h->write_check);
+  h->write_prepare.data = h->write_check.data = h;
+  uv_prepare_start(&h->write_prepare, on_write_prepare);
+  uv_check_start(&h->write_check, on_write_check);
+}
 
 static void lws_log_emit(int level, const char *line) {
   size_t n = strlen(line);
@@ -199,6 +220,7 @@ int server_start(hub *h) {
     return -EADDRINUSE;
   }
   h->vhost = lws_get_vhost_by_name(h->lws, "floorhub");
+  write_handles_start(h);
   return 0;
 }
 
@@ -210,4 +232,8 @@ void server_stop(hub *h) {
   if (h->lws != NULL) lws_context_destroy(h->lws);
   h->lws = NULL;
   h->vhost = NULL;
+  if (h->write_check.loop != NULL) { /* after lws: its sessions are gone */
+    uv_close((uv_handle_t *)&h->write_prepare, NULL);
+    uv_close((uv_handle_t *)&h->write_check, NULL);
+  }
 }

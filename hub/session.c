@@ -22,7 +22,6 @@
 #include "plant.h"
 #include "topic.h"
 
-#define SEND_BATCH_MAX (64 * 1024) /* bytes coalesced into one frame */
 #define DISCARD_MAX_BYTES (1u << 20) /* refused bytes read before closing */
 #define DISCARD_MAX_MS 1000          /* ... or time spent reading them */
 /* The close opcode of lws_write(): internal in lws 4.1's public header. */
@@ -47,9 +46,36 @@ session *session_open(hub *h, struct lws *wsi, session *s) {
   return s;
 }
 
-/* A session without a connection (the dispatch fuzzer's) only queues. */
+/* Asks for WRITEABLE, deferred to session_request_writes() at the end of
+ * the loop phase.  Inside an I/O callback (a commit's completion fanning an
+ * update out to every subscriber, say), libuv 1.44's uv_poll_start() --
+ * which lws calls for every POLLOUT change -- walks the whole array of
+ * events the iteration is dispatching; outside it does not.  A session
+ * without a connection (the dispatch fuzzer's) only queues. */
 static void want_writable(session *s) {
-  if (s->wsi != NULL) lws_callback_on_writable(s->wsi);
+  hub *h = s->h;
+  if (s->wsi == NULL || s->write_wanted) return;
+  s->write_wanted = 1;
+  s->wprev = NULL;
+  s->wnext = h->write_wanted;
+  if (h->write_wanted != NULL) h->write_wanted->wprev = s;
+  h->write_wanted = s;
+}
+
+static void unwant_writable(session *s) {
+  if (!s->write_wanted) return;
+  if (s->wprev != NULL) s->wprev->wnext = s->wnext;
+  else s->h->write_wanted = s->wnext;
+  if (s->wnext != NULL) s->wnext->wprev = s->wprev;
+  s->write_wanted = 0;
+}
+
+void session_request_writes(hub *h) {
+  session *s;
+  while ((s = h->write_wanted) != NULL) {
+    unwant_writable(s);
+    lws_callback_on_writable(s->wsi);
+  }
 }
 
 static void queue_drop(session *s) {
@@ -67,6 +93,7 @@ static void queue_drop(session *s) {
 void session_closed(session *s) {
   hub *h = s->h;
   commit_forget_session(h, s);
+  unwant_writable(s);
   topic_unsubscribe_all(s);
   queue_drop(s);
   fh_buf_free(&s->rx);
@@ -229,7 +256,6 @@ int session_writable(session *s) {
   h->m.bytes_out += bytes;
   h->m.frames_out++;
   queue_pop(s, n);
-  if (s->qcount == 0) queue_drop(s); /* an idle session keeps no queue memory */
   if (s->qcount > 0 || s->close_code != 0) want_writable(s);
   return 0;
 }
@@ -406,6 +432,9 @@ int session_authenticate(session *s, const auth_identity *who, int has_id,
 
 void session_tick(session *s, uint64_t now_mono, int64_t now_ms) {
   hub *h = s->h;
+  /* The ring stays allocated while messages flow (no malloc/free per
+   * delivery); an idle session gives it back here. */
+  if (s->qcount == 0 && s->q != NULL) queue_drop(s);
   if (s->close_code != 0) return;
   if (s->rx_discard && now_mono - s->rx_discard_ms > DISCARD_MAX_MS) {
     session_close(s, s->rx_discard, s->rx_discard == FH_CLOSE_TOO_LARGE

@@ -22,6 +22,10 @@
 
 struct topic;
 
+/* Bytes of queued messages coalesced into one frame (a single larger
+ * message, a snapshot, goes out in a frame of its own). */
+#define SEND_BATCH_MAX (64 * 1024)
+
 /* A subscription: linked into its topic's list and its session's list. */
 typedef struct sub_node {
   struct topic *topic;        /* what is subscribed */
@@ -50,7 +54,8 @@ typedef struct session {
   uint64_t *line_mask;          /* bit per plant line; NULL = all lines */
   int64_t exp_ms;               /* token expiry (leeway included) */
 
-  qent *q;                      /* send queue ring, NULL while empty */
+  qent *q;                      /* send queue ring; freed by the tick
+                                   once empty */
   uint32_t qcap;                /* ring slots */
   uint32_t qhead;               /* index of the oldest entry */
   uint32_t qcount;              /* entries queued */
@@ -75,6 +80,9 @@ typedef struct session {
   sub_node *subs;               /* subscriptions */
   uint32_t nsubs;               /* their number */
 
+  int write_wanted;             /* linked in the hub's write_wanted list */
+  struct session *wprev, *wnext; /* that list */
+
   uint16_t close_code;          /* non-zero: close with this on WRITEABLE */
   char close_why[64];           /* the close reason text */
 } session;
@@ -89,6 +97,9 @@ void session_heard(session *s);
  * the dispatch fuzzer, with a session whose wsi is NULL. */
 void session_handle_message(session *s, const uint8_t *frame, size_t len);
 int session_writable(session *s);
+/* Asks lws for WRITEABLE on every session that queued something since the
+ * last call (server.c calls it before and after each poll phase). */
+void session_request_writes(hub *h);
 
 /* Queue a copy of the payload of `b` (a reply to this session only).
  * If this returns an error the session is being closed. */
