@@ -28,63 +28,61 @@ typedef enum ev_kind {
 
 typedef struct ev_field {
   const char *name; /* the wire key */
+  size_t len;       /* strlen(name) */
   ev_kind kind;     /* how the value is typed */
   size_t off;       /* offset of the member in struct fh_event */
 } ev_field;
 
-#define OFF(member) offsetof(fh_event, member)
-
-static const ev_field fields[] = {
-    {"t", EV_TYPE, OFF(type)},
-    {"id", EV_ID, OFF(id)},
-    {"topic", EV_STR, OFF(topic)},
-    {"seq", EV_UINT, OFF(seq)},
-    {"epoch", EV_UINT, OFF(epoch)},
-    {"server_time", EV_INT, OFF(server_time)},
-    {"code", EV_CODE, OFF(code)},
-    {"msg", EV_STR, OFF(msg)},
-    {"key", EV_STR, OFF(err_key)},
-    {"user", EV_STR, OFF(user)},
-    {"role", EV_STR, OFF(role)},
-    {"session", EV_STR, OFF(session)},
-    {"hub", EV_STR, OFF(hub)},
-    {"lines", EV_LINES, OFF(lines)},
-    {"data", EV_DATA, OFF(body)},
-    {"andon", EV_BODY, OFF(body)},
-    {"equipment", EV_BODY, OFF(body)},
-    {"report", EV_BODY, OFF(body)},
-    {"topics", EV_BODY, OFF(body)},
-    {"replay", EV_BOOL, OFF(replay)},
+/* Index of each key in fields[]; a bit per index records what was seen. */
+enum {
+  F_T, F_ID, F_TOPIC, F_SEQ, F_EPOCH, F_SERVER_TIME, F_CODE, F_MSG, F_KEY,
+  F_USER, F_ROLE, F_SESSION, F_HUB, F_LINES, F_DATA, F_ANDON, F_EQUIPMENT,
+  F_REPORT, F_TOPICS, F_REPLAY, NFIELDS
 };
 
-#define NFIELDS (sizeof fields / sizeof fields[0])
+#define OFF(member) offsetof(fh_event, member)
+#define FIELD(idx, key, kind, member) [idx] = {key, sizeof key - 1, kind, OFF(member)}
+
+static const ev_field fields[NFIELDS] = {
+    FIELD(F_T, "t", EV_TYPE, type),
+    FIELD(F_ID, "id", EV_ID, id),
+    FIELD(F_TOPIC, "topic", EV_STR, topic),
+    FIELD(F_SEQ, "seq", EV_UINT, seq),
+    FIELD(F_EPOCH, "epoch", EV_UINT, epoch),
+    FIELD(F_SERVER_TIME, "server_time", EV_INT, server_time),
+    FIELD(F_CODE, "code", EV_CODE, code),
+    FIELD(F_MSG, "msg", EV_STR, msg),
+    FIELD(F_KEY, "key", EV_STR, err_key),
+    FIELD(F_USER, "user", EV_STR, user),
+    FIELD(F_ROLE, "role", EV_STR, role),
+    FIELD(F_SESSION, "session", EV_STR, session),
+    FIELD(F_HUB, "hub", EV_STR, hub),
+    FIELD(F_LINES, "lines", EV_LINES, lines),
+    FIELD(F_DATA, "data", EV_DATA, body),
+    FIELD(F_ANDON, "andon", EV_BODY, body),
+    FIELD(F_EQUIPMENT, "equipment", EV_BODY, body),
+    FIELD(F_REPORT, "report", EV_BODY, body),
+    FIELD(F_TOPICS, "topics", EV_BODY, body),
+    FIELD(F_REPLAY, "replay", EV_BOOL, replay),
+};
+
 #define BIT(i) (1u << (i))
+/* Keys holding the message's one body: at most one of them per map. */
+#define BODIES (BIT(F_DATA) | BIT(F_ANDON) | BIT(F_EQUIPMENT) | BIT(F_REPORT) | \
+                BIT(F_TOPICS))
 
-/* Bit of the key named name in fields[]. */
-static uint32_t bit_of(const char *name) {
-  for (size_t i = 0; i < NFIELDS; i++)
-    if (strcmp(fields[i].name, name) == 0) return BIT(i);
-  return 0;
-}
-
-/* The keys each hub message must carry, as bits of fields[]. */
+/* The keys each hub message must carry. */
 static uint32_t required(fh_msg_type t) {
-  static const char *const welcome[] = {"user", "role", "lines", "server_time",
-                                        "hub", "session", "epoch", NULL};
-  static const char *const pong[] = {"server_time", NULL};
-  static const char *const err[] = {"code", "msg", NULL};
-  static const char *const snap[] = {"topic", "seq", "epoch", "data", NULL};
-  static const char *const upd[] = {"topic", "seq", "data", NULL};
-  static const char *const none[] = {NULL};
-  const char *const *keys = t == FH_MSG_WELCOME ? welcome
-                            : t == FH_MSG_PONG  ? pong
-                            : t == FH_MSG_ERR   ? err
-                            : t == FH_MSG_SNAP  ? snap
-                            : t == FH_MSG_UPD   ? upd
-                                                : none;
-  uint32_t bits = 0;
-  for (size_t i = 0; keys[i]; i++) bits |= bit_of(keys[i]);
-  return bits;
+  switch (t) {
+  case FH_MSG_WELCOME:
+    return BIT(F_USER) | BIT(F_ROLE) | BIT(F_LINES) | BIT(F_SERVER_TIME) |
+           BIT(F_HUB) | BIT(F_SESSION) | BIT(F_EPOCH);
+  case FH_MSG_PONG: return BIT(F_SERVER_TIME);
+  case FH_MSG_ERR: return BIT(F_CODE) | BIT(F_MSG);
+  case FH_MSG_SNAP: return BIT(F_TOPIC) | BIT(F_SEQ) | BIT(F_EPOCH) | BIT(F_DATA);
+  case FH_MSG_UPD: return BIT(F_TOPIC) | BIT(F_SEQ) | BIT(F_DATA);
+  default: return 0;
+  }
 }
 
 /* Keeps a cursor on the value at c (which is then skipped). */
@@ -147,16 +145,13 @@ static int read_field(fh_mp_cursor *c, const ev_field *f, fh_strv key,
 /* The table index of key, or -1. */
 static int lookup(fh_strv key) {
   for (size_t i = 0; i < NFIELDS; i++)
-    if (strlen(fields[i].name) == key.n &&
+    if (fields[i].len == key.n &&
         memcmp(fields[i].name, key.p, key.n) == 0)
       return (int)i;
   return -1;
 }
 
 int fh_event_decode(const uint8_t *map, size_t map_len, fh_event *ev) {
-  const uint32_t bodies = bit_of("data") | bit_of("andon") |
-                          bit_of("equipment") | bit_of("report") |
-                          bit_of("topics");
   uint32_t n, seen = 0;
   memset(ev, 0, sizeof *ev);
   if (map == NULL) return -1;
@@ -170,11 +165,11 @@ int fh_event_decode(const uint8_t *map, size_t map_len, fh_event *ev) {
       if (fh_mp_skip(&c) < 0) return -1;
       continue;
     }
-    if ((seen & BIT(f)) || ((seen & bodies) && (BIT(f) & bodies))) return -1;
+    if ((seen & BIT(f)) || ((seen & BODIES) && (BIT(f) & BODIES))) return -1;
     seen |= BIT(f);
     if (read_field(&c, &fields[f], key, ev) < 0) return -1;
   }
-  if (!(seen & BIT(0)) || c.p != c.end) return -1;
+  if (!(seen & BIT(F_T)) || c.p != c.end) return -1;
   uint32_t need = required(ev->type);
   return (seen & need) == need ? 0 : -1;
 }
