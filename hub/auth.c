@@ -4,8 +4,9 @@
  * auth_fail: shape (our own base64url and JSON parse of header and payload,
  * so libjwt only ever sees well-formed tokens), header (alg pinned to the
  * configuration), signature (jwt_decode with the configured key, then
- * jwt_get_alg once more), and claims (the grants libjwt returns, read
- * with jansson so that every type is checked).  Work buffers live on the
+ * jwt_get_alg once more), and claims (our own parse of the payload, kept
+ * from the shape check -- the bytes libjwt verified -- and read with
+ * jansson so that every type is checked).  Work buffers live on the
  * stack: a token is at most FH_TOKEN_MAX bytes.
  */
 #include "auth.h"
@@ -131,68 +132,53 @@ static auth_fail check_header(const auth_config *cfg, json_t *hdr) {
 }
 
 /* Everything that can be judged without the key, in the order that gives
- * the most telling reason: shape, header (alg), payload, signature bytes. */
+ * the most telling reason: shape, header (alg), payload, signature bytes.
+ * On success *payload is the parsed payload object: once the signature
+ * over these very bytes checks out, it is the claims. */
 static auth_fail check_shape(const auth_config *cfg, const char *token,
-                             size_t len) {
+                             size_t len, json_t **payload) {
   unsigned char sig[FH_TOKEN_MAX];
-  json_t *hdr = NULL, *payload = NULL;
+  json_t *hdr = NULL;
   auth_fail f = AUTH_E_MALFORMED;
   size_t siglen, want;
   segments seg;
 
+  *payload = NULL;
   if (split(token, len, &seg) != 0 ||
       (hdr = segment_json(seg.p[0], seg.n[0])) == NULL)
     goto fail;
   if ((f = check_header(cfg, hdr)) != AUTH_OK) goto fail;
   f = AUTH_E_MALFORMED;
   want = signature_len(cfg->alg);
-  if ((payload = segment_json(seg.p[1], seg.n[1])) == NULL ||
+  if ((*payload = segment_json(seg.p[1], seg.n[1])) == NULL ||
       b64url_decode(seg.p[2], seg.n[2], sig, &siglen) != 0 || siglen == 0 ||
       (want != 0 && siglen != want))
     goto fail;
   f = AUTH_OK;
 fail:
   json_decref(hdr);
-  json_decref(payload);
+  if (f != AUTH_OK) {
+    json_decref(*payload);
+    *payload = NULL;
+  }
   return f;
 }
 
 /* ------------------------------------------------------------- signature */
 
-/* Verifies the signature; on success *claims is the payload object. */
+/* Verifies the signature with the configured key and alg. */
 static auth_fail check_signature(const auth_config *cfg, const char *token,
-                                 size_t len, json_t **claims) {
+                                 size_t len) {
   char copy[FH_TOKEN_MAX + 1];
   jwt_t *jwt = NULL;
-  char *grants = NULL;
-  auth_fail f;
+  auth_fail f = AUTH_OK;
   int rc;
 
-  *claims = NULL;
   memcpy(copy, token, len);
   copy[len] = '\0';
   rc = jwt_decode(&jwt, copy, cfg->key, (int)cfg->keylen);
-  if (rc != 0) {
-    f = rc == ENOMEM ? AUTH_E_INTERNAL : AUTH_E_SIGNATURE;
-    goto fail;
-  }
-  if (jwt_get_alg(jwt) != cfg->alg) {
-    f = AUTH_E_ALG;
-    goto fail;
-  }
-  f = AUTH_E_INTERNAL;
-  if ((grants = jwt_get_grants_json(jwt, NULL)) == NULL) goto fail;
-  *claims = json_loads(grants, JSON_REJECT_DUPLICATES, NULL);
-  if (*claims == NULL) goto fail;
-  if (!json_is_object(*claims)) {
-    f = AUTH_E_MALFORMED;
-    json_decref(*claims);
-    *claims = NULL;
-    goto fail;
-  }
-  f = AUTH_OK;
-fail:
-  free(grants);
+  if (rc != 0) f = rc == ENOMEM ? AUTH_E_INTERNAL : AUTH_E_SIGNATURE;
+  else if (jwt_get_alg(jwt) != cfg->alg) f = AUTH_E_ALG;
   jwt_free(jwt);
   return f;
 }
@@ -296,8 +282,8 @@ auth_fail auth_verify(const auth_config *cfg, const char *token, size_t len,
     return AUTH_E_INTERNAL; /* not a loaded configuration */
   if (len > FH_TOKEN_MAX) return AUTH_E_TOO_LARGE;
   if (token == NULL || len == 0) return AUTH_E_MALFORMED;
-  if ((f = check_shape(cfg, token, len)) != AUTH_OK ||
-      (f = check_signature(cfg, token, len, &claims)) != AUTH_OK ||
+  if ((f = check_shape(cfg, token, len, &claims)) != AUTH_OK ||
+      (f = check_signature(cfg, token, len)) != AUTH_OK ||
       (f = check_claims(cfg, claims, now_ms, out)) != AUTH_OK)
     memset(out, 0, sizeof *out);
   json_decref(claims);
