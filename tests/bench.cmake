@@ -1,6 +1,6 @@
 # Benchmarks (tests/bench/): built, never registered with ctest -- a
 # benchmark does not decide whether the suite passes.  scripts/bench runs
-# them and writes the report (tests/bench/README-bench.md).
+# them and writes the report (README.md, "Benchmarks").
 #
 # floorbench: the load generator and meter (epoll WebSocket client,
 # floorhub / MQTT-over-WebSocket / node-ws adapters, histograms).
@@ -12,6 +12,7 @@ add_executable(floorbench
   bench/floorbench/sc_memory.c
   bench/floorbench/sc_durable.c
   bench/floorbench/sc_storm.c
+  bench/floorbench/sc_floor.c
   bench/floorbench/bench.c
   bench/floorbench/conn.c
   bench/floorbench/wsc.c

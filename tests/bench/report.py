@@ -79,11 +79,12 @@ def fanout_stats(rows, target, subs):
         runs.setdefault(r["run"], []).append(r)
     best, half, self_max, other, cost = [], [], [], [], []
     for steps in runs.values():
-        passed = [s for s in steps if s["phase"] == "step" and s["pass"]]
+        tried = [s for s in steps if s["phase"] in ("step", "retry")]
+        passed = [s for s in tried if s["pass"]]
         top = max(passed, key=lambda s: s["rate"]) if passed else None
         best.append(top["deliv_per_s"] if top else 0.0)
         if top:
-            self_max.append(max(s["self_cpu"] for s in steps if s["phase"] == "step"))
+            self_max.append(max(s["self_cpu"] for s in tried))
             other.append(top.get("other_cpu"))
             if top["server_cpu"] > 0 and top["deliv_per_s"] > 0:
                 cost.append(top["server_cpu"] * 1e6 / top["deliv_per_s"])
@@ -107,7 +108,8 @@ def fanout_section(rows, out, checks, stem):
     out += ["## 1. Fan-out: one publisher, N subscribers of one topic", "",
             "Highest sustained deliveries/s (a step passes when >= 99.9 % of "
             "sent x N arrive, p99 is within the bound -- 50 ms per 1,000 "
-            "subscribers, at least 50 ms -- and nothing is dropped), "
+            "subscribers, at least 50 ms -- and nothing is dropped; a failed "
+            "step is run once more before it counts), "
             "then publish->deliver latency at half that rate.  floorhub "
             "publishes durable `eq.count` writes whose increments carry the send "
             "time (fsync'ed before the update goes out); the peers publish QoS 0 / plain broadcasts of the "
@@ -132,14 +134,48 @@ def fanout_section(rows, out, checks, stem):
             num(fh["cost"], "{:.1f}"), num(mq["cost"], "{:.1f}"), num(nd["cost"], "{:.1f}"),
             cpu(fh["self"]), cpu(mq["self"]), cpu(nd["self"]), num(fh["other"], "{:.2f}")))
         if subs == 1000:
+            fl = floor_stats(rows, subs)
+            floor_note = "" if fl is None else " (a bare send() loop: %s ms)" % ms(fl["p99"])
             checks.append(("Fan-out deliveries/s at 1,000 subscribers >= 2x mosquitto",
                            num(r_mq, "{:.2f}x"), None if r_mq is None else r_mq >= 2))
             checks.append(("Fan-out deliveries/s at 1,000 subscribers >= 5x node-ws",
                            num(r_nd, "{:.2f}x"), None if r_nd is None else r_nd >= 5))
             checks.append(("p99 publish->deliver <= 5 ms at half the sustained rate "
-                           "(1,000 subscribers)", ms(fh["p99"]) + " ms",
+                           "(1,000 subscribers)", ms(fh["p99"]) + " ms" + floor_note,
                            None if fh["p99"] is None else fh["p99"] <= 5000))
     out += ["", "![latency against rate](%s-fanout.png)" % stem, ""]
+    floor_table(rows, out)
+
+
+def floor_stats(rows, subs):
+    """Medians of the no-server floor runs (floorbench floor) for subs."""
+    fl = pick(rows, "floor", "floor", subs=subs)
+    if not fl:
+        return None
+    return {k: med([r[k] for r in fl]) for k in
+            ("rate", "p50_us", "p99_us", "p999_us", "writer_cpu_us_per_delivery",
+             "reader_cpu_us_per_delivery")} | {"p99": med([r["p99_us"] for r in fl])}
+
+
+def floor_table(rows, out):
+    subs_list = sorted({r["subs"] for r in pick(rows, "floor", "floor")})
+    if not subs_list:
+        return
+    out += ["### The floor: one send() per subscriber, no server", "",
+            "`floorbench floor`: a forked writer puts each 128-byte message on N "
+            "loopback sockets with a plain loop of blocking send() calls; the "
+            "reader is floorbench's epoll loop.  No framework, no parsing, no "
+            "durability: the least any server here needs to write one message "
+            "to N subscribers.  Between them, writer and reader use both cores.",
+            "", "| subs | messages/s | p50 ms | p99 ms | p999 ms | writer CPU us per send "
+            "| reader CPU us per delivery |", "|---|---|---|---|---|---|---|"]
+    for subs in subs_list:
+        f = floor_stats(rows, subs)
+        out.append("| {} | {} | {} | {} | {} | {} | {} |".format(
+            subs, num(f["rate"]), ms(f["p50_us"]), ms(f["p99_us"]), ms(f["p999_us"]),
+            num(f["writer_cpu_us_per_delivery"], "{:.1f}"),
+            num(f["reader_cpu_us_per_delivery"], "{:.1f}")))
+    out.append("")
 
 
 # ------------------------------------------------------------ scenario 2
@@ -301,7 +337,8 @@ def fanout_plot(rows, path, tmp):
         series = []
         for t in TARGETS:
             pts = sorted((r["rate"] * subs, r["p99_us"] / 1000.0)
-                         for r in pick(rows, "fanout", "step", t, subs=subs) if r["samples"])
+                         for r in pick(rows, "fanout", target=t, subs=subs)
+                         if r["phase"] in ("step", "retry") and r["samples"])
             if not pts:
                 continue
             data = os.path.join(tmp, "fanout-%d-%s.dat" % (subs, t))

@@ -110,7 +110,8 @@ typedef struct pacer {
 
 /* Options given on the command line (main.c). */
 typedef struct opts {
-  const char *scenario;       /* fanout | plant | memory | durable | storm */
+  const char *scenario;       /* fanout | plant | memory | durable | storm
+                                 | floor */
   const char *target;         /* floorhub | mqtt | node */
   const char *label;          /* free text copied into every result */
   int port;                   /* server port on 127.0.0.1 */
@@ -125,6 +126,7 @@ typedef struct opts {
   double start_rate;          /* fanout: first step, deliveries/s */
   double p99_bound_ms;        /* fanout: a step fails above this p99 */
   int max_steps;              /* fanout: steps at most */
+  double rate;                /* floor: messages/s */
   int lines, equipment;       /* plant: lines, equipment per line */
   double hz;                  /* plant: updates per equipment per s */
   int terminals, dashboards;  /* plant: per line, and in all */

@@ -3,11 +3,12 @@
  *   floorbench SCENARIO --target floorhub|mqtt|node --port PORT [options]
  *              -- SERVER COMMAND...
  *   floorbench plant-file --lines N --equipment M   (a plant file on stdout)
+ *   floorbench floor --subs N --rate R  (raw loopback fan-out, no server)
  *   floorbench selftest                 (checks of the meter; exit 1 if bad)
  *
  * floorbench starts the server command itself, measures, stops it and
  * prints one JSON object per measurement on stdout (progress and errors go
- * to stderr).  scripts/bench drives it; see tests/bench/README-bench.md.
+ * to stderr).  scripts/bench drives it; see "Benchmarks" in README.md.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -30,6 +31,7 @@ static void usage(void) {
           "usage: floorbench fanout|plant|memory|durable|storm --target T --port P\n"
           "                  [options] -- SERVER COMMAND...\n"
           "       floorbench plant-file --lines N --equipment M\n"
+          "       floorbench floor --subs N --rate MSGS_PER_S [--window-s S]\n"
           "       floorbench selftest\n"
           "  --target floorhub|mqtt|node   server protocol\n"
           "  --jwt-key-file F    floorhub HS256 secret (tokens are minted)\n"
@@ -72,6 +74,7 @@ static void parse(int argc, char **argv, opts *o) {
       {"window-s", 1, 0, 'w'}, {"lines", 1, 0, 'n'}, {"equipment", 1, 0, 'e'},
       {"hz", 1, 0, 'h'}, {"terminals", 1, 0, 'T'}, {"dashboards", 1, 0, 'D'},
       {"mem-steps", 1, 0, 'm'}, {"clients", 1, 0, 'c'}, {"inflight", 1, 0, 'i'},
+      {"rate", 1, 0, 'F'},
       {0, 0, 0, 0}};
   int ch;
   while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -96,6 +99,7 @@ static void parse(int argc, char **argv, opts *o) {
       case 'm': o->mem_steps = optarg; break;
       case 'c': o->clients = atoi(optarg); break;
       case 'i': o->inflight = atoi(optarg); break;
+      case 'F': o->rate = atof(optarg); break;
       default: usage();
     }
   }
@@ -162,6 +166,17 @@ static size_t plan(opts *o) {
   return n;
 }
 
+/* floor: no server, so only what the output lines need of a bench. */
+static int floor_run(opts *o) {
+  static const target_ops raw = {.name = "raw-tcp"};
+  static bench b;
+  if (o->window_s <= 0) o->window_s = 5;
+  raise_fd_limit();
+  b.o = o;
+  b.ops = &raw;
+  return sc_floor(&b);
+}
+
 int main(int argc, char **argv) {
   opts o;
   bench b;
@@ -174,6 +189,7 @@ int main(int argc, char **argv) {
   o.scenario = argv[1];
   parse(argc - 1, argv + 1, &o);
   if (!strcmp(o.scenario, "plant-file")) return plant_file(&o);
+  if (!strcmp(o.scenario, "floor")) return floor_run(&o);
   ops = target_of(o.target);
   if (ops == NULL || o.port <= 0 || o.server_argv[0] == NULL || o.lines < 1 ||
       o.equipment < 1)

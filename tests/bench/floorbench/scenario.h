@@ -22,5 +22,7 @@ int sc_plant(bench *b);
 int sc_memory(bench *b);
 int sc_durable(bench *b);
 int sc_storm(bench *b);
+/* No server: N loopback sockets written by a plain send() loop (sc_floor.c). */
+int sc_floor(bench *b);
 
 #endif
