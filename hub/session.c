@@ -8,7 +8,9 @@
  * Sending: the queue is a ring of references to shared msgs.  In WRITEABLE
  * one message is written directly from its shared bytes; when several are
  * waiting they are copied into the hub's scratch buffer and written as one
- * frame of concatenated maps (up to SEND_BATCH_MAX bytes).
+ * frame of concatenated maps (up to SEND_BATCH_MAX bytes).  A session whose
+ * queue goes from empty to one entry is listed for WRITEABLE; the list is
+ * handed to lws between poll phases (session_request_writes).
  */
 #include "session.h"
 
