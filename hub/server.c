@@ -232,7 +232,8 @@ void server_stop(hub *h) {
   if (h->lws != NULL) lws_context_destroy(h->lws);
   h->lws = NULL;
   h->vhost = NULL;
-  if (h->write_check.loop != NULL) { /* after lws: its sessions are gone */
+  if (h->write_check.loop != NULL && /* after lws: its sessions are gone */
+      !uv_is_closing((uv_handle_t *)&h->write_check)) {
     uv_close((uv_handle_t *)&h->write_prepare, NULL);
     uv_close((uv_handle_t *)&h->write_check, NULL);
   }

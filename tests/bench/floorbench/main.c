@@ -170,6 +170,7 @@ static size_t plan(opts *o) {
 static int floor_run(opts *o) {
   static const target_ops raw = {.name = "raw-tcp"};
   static bench b;
+  if (o->rate <= 0 || o->subs < 1) usage();
   if (o->window_s <= 0) o->window_s = 5;
   raise_fd_limit();
   b.o = o;

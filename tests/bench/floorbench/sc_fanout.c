@@ -117,7 +117,8 @@ static step_result search(bench *b, conn *pub, size_t nsubs) {
   for (int i = 0; i < o->max_steps && bisect <= BISECTIONS; i++) {
     run_step(b, pub, rate, nsubs, &r);
     print_step(b, "step", &r, nsubs);
-    if (!r.pass && recover(b, nsubs + 1) == 0) {
+    if (!r.pass) {
+      if (recover(b, nsubs + 1) != 0) break;
       run_step(b, pub, rate, nsubs, &r);
       print_step(b, "retry", &r, nsubs);
     }

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,16 +46,17 @@ static int open_pairs(floor_pair *p, size_t n) {
   struct sockaddr_in a = {.sin_family = AF_INET,
                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   socklen_t alen = sizeof a;
-  int one = 1, lfd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1, lfd = -1;
 
   p->n = n;
   p->tx = malloc(n * sizeof *p->tx);
   p->rx = malloc(n * sizeof *p->rx);
-  if (lfd < 0 || p->tx == NULL || p->rx == NULL ||
+  if (p->tx == NULL || p->rx == NULL) goto fail;
+  for (size_t i = 0; i < n; i++) p->tx[i] = p->rx[i] = -1;
+  if ((lfd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
       bind(lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(lfd, 128) != 0 ||
       getsockname(lfd, (struct sockaddr *)&a, &alen) != 0)
     goto fail;
-  for (size_t i = 0; i < n; i++) p->tx[i] = p->rx[i] = -1;
   for (size_t i = 0; i < n; i++) {
     if ((p->rx[i] = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
         connect(p->rx[i], (struct sockaddr *)&a, sizeof a) != 0 ||
@@ -72,6 +74,8 @@ fail:
     close_all(p->tx, n);
     close_all(p->rx, n);
   }
+  free(p->tx);
+  free(p->rx);
   return -1;
 }
 
@@ -123,12 +127,14 @@ static int drain(bench *b, int fd, uint8_t *partial, uint8_t *have) {
   return 0;
 }
 
-/* The reader: until every delivery arrived or the deadline passed. */
+/* The reader: until every delivery arrived, every socket ended or the
+ * deadline passed. */
 static int reader(bench *b, const floor_pair *p, uint64_t want, uint64_t deadline) {
   int ep = epoll_create1(0);
   uint8_t(*partial)[FLOOR_MSG] = calloc(p->n, FLOOR_MSG);
   uint8_t *have = calloc(p->n, 1);
   struct epoll_event evs[256];
+  size_t open = p->n;
   int rc = -1;
 
   if (ep < 0 || partial == NULL || have == NULL) goto out;
@@ -136,13 +142,16 @@ static int reader(bench *b, const floor_pair *p, uint64_t want, uint64_t deadlin
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = i};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, p->rx[i], &ev) != 0) goto out;
   }
-  while (b->delivered < want && now_ns() < deadline) {
+  while (b->delivered < want && open > 0 && now_ns() < deadline) {
     int n = epoll_wait(ep, evs, 256, 100);
     for (int e = 0; e < n; e++) {
       size_t i = (size_t)evs[e].data.u64;
       int r = drain(b, p->rx[i], partial[i], &have[i]);
       if (r < 0) goto out;
-      if (r > 0) epoll_ctl(ep, EPOLL_CTL_DEL, p->rx[i], NULL);
+      if (r > 0) {
+        epoll_ctl(ep, EPOLL_CTL_DEL, p->rx[i], NULL);
+        open--;
+      }
     }
   }
   rc = 0;
@@ -163,12 +172,12 @@ int sc_floor(bench *b) {
   size_t nsubs = (size_t)o->subs;
   uint64_t period = (uint64_t)(1e9 / o->rate), count, start;
   floor_pair p;
-  struct rusage self0, self1, child;
-  int status = 0, rc;
+  struct rusage self0, self1, child = {0};
+  int status = 0, waited = 0, rc;
   pid_t pid;
   jout j;
 
-  if (o->rate <= 0 || open_pairs(&p, nsubs) != 0) return 1;
+  if (open_pairs(&p, nsubs) != 0) return 1;
   count = (uint64_t)(o->window_s * o->rate);
   start = now_ns() + 500000000ull; /* warmed up, both sides settled */
   getrusage(RUSAGE_SELF, &self0);
@@ -181,8 +190,9 @@ int sc_floor(bench *b) {
                : reader(b, &p, count * nsubs,
                         start + count * period + 5000000000ull);
   getrusage(RUSAGE_SELF, &self1);
-  if (pid > 0) wait4(pid, &status, 0, &child);
-  close_all(p.rx, nsubs);
+  close_all(p.rx, nsubs); /* a writer still sending gets EPIPE and stops */
+  if (pid > 0 && (rc != 0 || b->delivered < count * nsubs)) kill(pid, SIGKILL);
+  if (pid > 0) waited = wait4(pid, &status, 0, &child) == pid;
   free(p.tx);
   free(p.rx);
   jout_begin(&j, b, "floor");
@@ -192,11 +202,11 @@ int sc_floor(bench *b) {
   jout_int(&j, "delivered", b->delivered);
   jout_lat(&j, &b->lat);
   jout_num(&j, "writer_cpu_us_per_delivery",
-           pid > 0 && count ? cpu_s(&child) * 1e6 / (double)(count * nsubs) : 0);
+           waited && count ? cpu_s(&child) * 1e6 / (double)(count * nsubs) : 0);
   jout_num(&j, "reader_cpu_us_per_delivery",
            count ? (cpu_s(&self1) - cpu_s(&self0)) * 1e6 / (double)(count * nsubs) : 0);
   jout_end(&j);
-  return rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+  return rc == 0 && waited && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
                  b->delivered == count * nsubs
              ? 0
              : 1;
