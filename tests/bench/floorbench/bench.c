@@ -181,9 +181,10 @@ void bench_window(bench *b, double s) {
   hist_reset(&b->lat);
 }
 
-void bench_delivery(bench *b, uint64_t ts) {
+void bench_delivery(bench *b, uint64_t ts) { bench_delivery_at(b, ts, now_ns()); }
+
+void bench_delivery_at(bench *b, uint64_t ts, uint64_t now) {
   if (ts >= b->win_start && ts < b->win_end) {
-    uint64_t now = now_ns();
     b->delivered++;
     hist_record(&b->lat, now > ts ? now - ts : 0);
   } else {

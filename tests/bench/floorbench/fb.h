@@ -212,6 +212,9 @@ void bench_sleep(bench *b, double s);
 void bench_drop_all(bench *b);
 /* A delivery of a message published at ts (counted if in the window). */
 void bench_delivery(bench *b, uint64_t ts);
+/* The same, for a message that arrived at `now` (one clock read serves
+ * every update of a frame). */
+void bench_delivery_at(bench *b, uint64_t ts, uint64_t now);
 /* Opens the measuring window [now, now + s) (both ends on whole us, so a
  * stamp in us falls on the same side) and clears the counters. */
 void bench_window(bench *b, double s);

@@ -14,9 +14,11 @@
  * A subscriber keeps the last good/reject of every equipment of its lines
  * (from the snap, then from each upd); the difference is the stamp, modulo
  * 10^12 us (11.5 days), and the upd's arrival time minus it is the
- * latency.  Decoding uses fh_frame_next and fh_event_decode, then the
- * cursor readers down to the few keys needed.  Upds without equipment
- * (line summaries, OEE) are not deliveries.
+ * latency.  An upd is read in one pass with the protocol's cursor readers
+ * (which still check every header and string): its type, then only the
+ * data keys needed; every other message is decoded in full by
+ * fh_event_decode.  Upds without equipment (line summaries, OEE) are not
+ * deliveries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,9 +103,9 @@ static int read_equipment(fh_mp_cursor *cur, uint32_t *line, uint32_t *item,
   return have == 7 ? 0 : -1;
 }
 
-/* Key `name` of the map at cur: leaves cur at its value; 0 or -1. */
-static int find_key(fh_mp_cursor *cur, const char *name) {
-  size_t len = strlen(name);
+/* Key `name` (of len bytes) of the map at cur: leaves cur at its value;
+ * 0 or -1. */
+static int find_key(fh_mp_cursor *cur, const char *name, size_t len) {
   uint32_t n;
   fh_strv key;
   if (fh_mp_read_map(cur, &n) != 0) return -1;
@@ -114,6 +116,7 @@ static int find_key(fh_mp_cursor *cur, const char *name) {
   }
   return -1;
 }
+#define FIND_KEY(cur, lit) find_key(cur, lit, sizeof lit - 1)
 
 /* A line snap: remember the counts of its equipment. */
 static void on_snap(bench *b, conn *c, const fh_event *ev) {
@@ -121,7 +124,7 @@ static void on_snap(bench *b, conn *c, const fh_event *ev) {
   uint32_t n, line, item;
   uint64_t good, reject, *slot;
 
-  if (find_key(&cur, "equipment") != 0 || fh_mp_read_array(&cur, &n) != 0) return;
+  if (FIND_KEY(&cur, "equipment") != 0 || fh_mp_read_array(&cur, &n) != 0) return;
   while (n-- > 0) {
     if (read_equipment(&cur, &line, &item, &good, &reject) != 0) return;
     if ((slot = counts_of(b, c, line, item)) != NULL) {
@@ -131,13 +134,13 @@ static void on_snap(bench *b, conn *c, const fh_event *ev) {
   }
 }
 
-/* An upd: if it is an equipment whose counts moved, the move is a stamp. */
-static void on_upd(bench *b, conn *c, const fh_event *ev) {
-  fh_mp_cursor cur = ev->body;
+/* The data of an upd that arrived at now: if it is an equipment whose
+ * counts moved, the move is a stamp. */
+static void on_upd(bench *b, conn *c, fh_mp_cursor cur, uint64_t now) {
   uint32_t line, item;
   uint64_t good, reject, dg, dr, *slot;
 
-  if (find_key(&cur, "equipment") != 0 ||
+  if (FIND_KEY(&cur, "equipment") != 0 ||
       read_equipment(&cur, &line, &item, &good, &reject) != 0 ||
       (slot = counts_of(b, c, line, item)) == NULL)
     return;
@@ -146,7 +149,30 @@ static void on_upd(bench *b, conn *c, const fh_event *ev) {
   slot[0] = good;
   slot[1] = reject;
   if (dg < STAMP_MOD && dr < STAMP_MOD) /* else not one of ours */
-    bench_delivery(b, stamp_from_counts(dg, dr, now_ns() / 1000) * 1000);
+    bench_delivery_at(b, stamp_from_counts(dg, dr, now / 1000) * 1000, now);
+}
+
+/* One pass over the map at cur (left after it): 1 and *data set when it
+ * is an upd, 0 for any other message, -1 when it is not a map of string
+ * keys. */
+static int scan_upd(fh_mp_cursor *cur, fh_mp_cursor *data) {
+  uint32_t n;
+  fh_strv key, type = {NULL, 0};
+  int have_data = 0;
+  if (fh_mp_read_map(cur, &n) != 0) return -1;
+  while (n-- > 0) {
+    if (fh_mp_read_str(cur, &key) != 0) return -1;
+    if (key.n == 1 && key.p[0] == 't') {
+      if (fh_mp_read_str(cur, &type) != 0) return -1;
+      continue;
+    }
+    if (key.n == 4 && memcmp(key.p, "data", 4) == 0) {
+      *data = *cur;
+      have_data = 1;
+    }
+    if (fh_mp_skip(cur) != 0) return -1;
+  }
+  return have_data && type.n == 3 && memcmp(type.p, "upd", 3) == 0;
 }
 
 /* --------------------------------------------------------- messages */
@@ -159,36 +185,48 @@ static void on_err(bench *b, const fh_event *ev) {
             (int)ev->msg.n, ev->msg.p);
 }
 
-static int fh_on_message(bench *b, conn *c, const uint8_t *p, size_t n) {
-  size_t off = 0;
-  const uint8_t *map;
-  size_t len;
-  fh_decode_err err;
+/* Any message but an upd, decoded in full. */
+static void on_event(bench *b, conn *c, const uint8_t *map, size_t len) {
   fh_event ev;
-  int rc;
-
-  while ((rc = fh_frame_next(p, n, &off, &map, &len, &err)) > 0) {
-    if (fh_event_decode(map, len, &ev) != 0) {
-      b->errors++;
-      continue;
-    }
-    switch (ev.type) {
-      case FH_MSG_WELCOME:
-        if (c->role != ROLE_SUB) bench_conn_ready(b, c);
-        break;
-      case FH_MSG_SNAP:
-        on_snap(b, c, &ev);
-        if (++c->nsnaps == c->ntopics) bench_conn_ready(b, c);
-        break;
-      case FH_MSG_UPD: on_upd(b, c, &ev); break;
-      case FH_MSG_OK: b->acks++; break;
-      case FH_MSG_ERR: on_err(b, &ev); break;
-      default: break;
-    }
-    if ((ev.type == FH_MSG_OK || ev.type == FH_MSG_ERR) && b->on_reply != NULL)
-      b->on_reply(b, c, &ev);
+  if (fh_event_decode(map, len, &ev) != 0) {
+    b->errors++;
+    return;
   }
-  if (rc < 0) b->errors++;
+  switch (ev.type) {
+    case FH_MSG_WELCOME:
+      if (c->role != ROLE_SUB) bench_conn_ready(b, c);
+      break;
+    case FH_MSG_SNAP:
+      on_snap(b, c, &ev);
+      if (++c->nsnaps == c->ntopics) bench_conn_ready(b, c);
+      break;
+    case FH_MSG_OK: b->acks++; break;
+    case FH_MSG_ERR: on_err(b, &ev); break;
+    default: break;
+  }
+  if ((ev.type == FH_MSG_OK || ev.type == FH_MSG_ERR) && b->on_reply != NULL)
+    b->on_reply(b, c, &ev);
+}
+
+static int fh_on_message(bench *b, conn *c, const uint8_t *p, size_t n) {
+  fh_mp_cursor cur = {p, p + n}, data = {NULL, NULL};
+  uint64_t now = now_ns(); /* the frame's arrival, for each of its upds */
+
+  while (cur.p < cur.end) {
+    const uint8_t *map = cur.p;
+    int rc = scan_upd(&cur, &data);
+    if (rc < 0) {
+      b->errors++;
+      return 0; /* the rest of the frame cannot be framed */
+    }
+    if (rc > 0) {
+      /* the end of this map is the start of the data cursor's next value */
+      fh_mp_cursor body = {data.p, cur.p};
+      on_upd(b, c, body, now);
+    } else {
+      on_event(b, c, map, (size_t)(cur.p - map));
+    }
+  }
   return 0;
 }
 
