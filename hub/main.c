@@ -15,27 +15,21 @@
 #include <string.h>
 #include <time.h>
 
+#include "commit.h"
 #include "hub.h"
 #include "log.h"
-#include "model.h"
+#include "notify.h"
+#include "server.h"
 #include "session.h"
-#include "topic.h"
+#include "shiftclock.h"
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
 #define TRIM_INTERVAL_MS 60000 /* store housekeeping */
 
-int64_t hub_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-uint64_t hub_mono_ms(void) { return uv_hrtime() / 1000000; }
-
 static void on_tick(uv_timer_t *t) {
   hub *h = t->data;
-  uint64_t mono = hub_mono_ms();
-  int64_t now = hub_now_ms();
+  uint64_t mono = hub_mono_ms(h);
+  int64_t now = hub_now_ms(h);
   session *s, *next;
 
   for (s = h->sessions; s != NULL; s = next) {
@@ -57,7 +51,7 @@ static void on_watchdog(uv_timer_t *t) {
 static void on_shutdown_timer(uv_timer_t *t) {
   hub *h = t->data;
   if ((h->nsessions == 0 && commit_idle(h)) ||
-      hub_mono_ms() >= h->shutdown_deadline_ms)
+      hub_mono_ms(h) >= h->shutdown_deadline_ms)
     uv_stop(h->loop);
 }
 
@@ -71,7 +65,7 @@ static void on_signal(uv_signal_t *sig, int signum) {
   for (session *s = h->sessions; s != NULL; s = s->next)
     session_close(s, FH_CLOSE_GOING_AWAY, "hub shutting down");
   uv_timer_stop(&h->escalate);
-  h->shutdown_deadline_ms = hub_mono_ms() + SHUTDOWN_GRACE_MS;
+  h->shutdown_deadline_ms = hub_mono_ms(h) + SHUTDOWN_GRACE_MS;
   uv_timer_start(&h->shutdown_timer, on_shutdown_timer, 0, 20);
 }
 

@@ -23,14 +23,14 @@ static int line_claimed(const app *a, const char *line) {
   return 0;
 }
 
-int actions_can(const app *a, act_verb v, const fh_andon *andon,
+int ft_actions_can(const app *a, act_verb v, const fh_andon *andon,
                 const char *line) {
-  if (!permit_allows(a->role, a->user, v, andon)) return 0;
+  if (!ft_permit_allows(a->role, a->user, v, andon)) return 0;
   if (v == ACT_RAISE) return line != NULL && line_claimed(a, line);
   return andon == NULL || line_claimed(a, andon->line);
 }
 
-const char *actions_verb_name(act_verb v) {
+const char *ft_actions_verb_name(act_verb v) {
   static const char *const names[ACT__COUNT] = {"Raise", "Acknowledge",
                                                 "Resolve", "Cancel"};
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
@@ -43,7 +43,7 @@ static const char *verb_done(act_verb v) {
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
 }
 
-const act_pending *actions_pending_on(const app *a, uint64_t andon) {
+const act_pending *ft_actions_pending_on(const app *a, uint64_t andon) {
   for (size_t i = 0; i < a->npend; i++)
     if (andon != 0 && a->pend[i].andon == andon) return &a->pend[i];
   return NULL;
@@ -60,7 +60,7 @@ static void send_flow(app *a, const char *note) {
   int rc;
 
   if (a->npend == APP_PENDING_MAX) {
-    app_status(a, CAP_BAD, "Too many actions waiting for the hub: try again later");
+    ft_app_status(a, CAP_BAD, "Too many actions waiting for the hub: try again later");
     return;
   }
   memset(&req, 0, sizeof req);
@@ -76,23 +76,23 @@ static void send_flow(app *a, const char *note) {
   }
   rc = fh_client_send(a->client, &req, NULL, &id);
   if (rc != 0) {
-    app_status(a, CAP_BAD, "%s could not be queued (error %d)", actions_verb_name(f->verb), rc);
+    ft_app_status(a, CAP_BAD, "%s could not be queued (error %d)", ft_actions_verb_name(f->verb), rc);
     return;
   }
   a->pend[a->npend++] = (act_pending){.req = id, .verb = f->verb, .andon = f->andon};
   memcpy(a->pend[a->npend - 1].line, f->line, sizeof f->line);
   if (f->verb == ACT_RAISE)
-    app_status(a, CAP_INFO, "Raise on %s (%s) %s", f->line, f->choice,
+    ft_app_status(a, CAP_INFO, "Raise on %s (%s) %s", f->line, f->choice,
                a->online ? "sent, waiting for the hub" : "pending: offline, sent when the hub is back");
   else
-    app_status(a, CAP_INFO, "%s of andon %llu %s", actions_verb_name(f->verb),
+    ft_app_status(a, CAP_INFO, "%s of andon %llu %s", ft_actions_verb_name(f->verb),
                (unsigned long long)f->andon,
                a->online ? "sent, waiting for the hub" : "pending: offline, sent when the hub is back");
 }
 
 static void on_note(app *a, const dialog *d, int ok) {
   if (!ok) {
-    app_status(a, CAP_NORMAL, "%s: nothing was sent", actions_verb_name(a->flow.verb));
+    ft_app_status(a, CAP_NORMAL, "%s: nothing was sent", ft_actions_verb_name(a->flow.verb));
     return;
   }
   send_flow(a, d->text);
@@ -102,31 +102,31 @@ static void on_choice(app *a, const dialog *d, int ok) {
   char title[96];
 
   if (!ok) {
-    app_status(a, CAP_NORMAL, "%s: nothing was sent", actions_verb_name(a->flow.verb));
+    ft_app_status(a, CAP_NORMAL, "%s: nothing was sent", ft_actions_verb_name(a->flow.verb));
     return;
   }
   snprintf(a->flow.choice, sizeof a->flow.choice, "%s", d->items->v[d->sel]);
-  snprintf(title, sizeof title, "%s (%s): note, optional", actions_verb_name(a->flow.verb),
+  snprintf(title, sizeof title, "%s (%s): note, optional", ft_actions_verb_name(a->flow.verb),
            a->flow.choice);
-  dialog_text(a, title, 0, on_note);
+  ft_dialog_text(a, title, 0, on_note);
 }
 
-void actions_start(app *a, act_verb v) {
-  const fh_andon *an = v == ACT_RAISE ? NULL : ui_selected_andon(a);
-  const char *line = v == ACT_RAISE ? ui_target_line(a) : NULL;
+void ft_actions_start(app *a, act_verb v) {
+  const fh_andon *an = v == ACT_RAISE ? NULL : ft_ui_selected_andon(a);
+  const char *line = v == ACT_RAISE ? ft_ui_target_line(a) : NULL;
   char title[96];
 
-  if ((v != ACT_RAISE && an == NULL) || !actions_can(a, v, an, line)) return;
+  if ((v != ACT_RAISE && an == NULL) || !ft_actions_can(a, v, an, line)) return;
   memset(&a->flow, 0, sizeof a->flow);
   a->flow.verb = v;
   if (v == ACT_RAISE) {
     if (a->m.kinds.n == 0) {
-      app_status(a, CAP_WARN, "The plant's andon kinds are not known yet");
+      ft_app_status(a, CAP_WARN, "The plant's andon kinds are not known yet");
       return;
     }
     snprintf(a->flow.line, sizeof a->flow.line, "%s", line);
     snprintf(title, sizeof title, "Raise an andon on %s: kind", line);
-    dialog_choose(a, title, &a->m.kinds, on_choice);
+    ft_dialog_choose(a, title, &a->m.kinds, on_choice);
     return;
   }
   a->flow.andon = an->id;
@@ -134,11 +134,11 @@ void actions_start(app *a, act_verb v) {
     send_flow(a, NULL);
   } else if (v == ACT_RESOLVE) {
     snprintf(title, sizeof title, "Resolve andon %llu: reason", (unsigned long long)an->id);
-    dialog_choose(a, title, &a->m.reasons, on_choice);
+    ft_dialog_choose(a, title, &a->m.reasons, on_choice);
   } else {
     snprintf(title, sizeof title, "Cancel andon %llu: note (optional), Esc keeps it",
              (unsigned long long)an->id);
-    dialog_text(a, title, 0, on_note);
+    ft_dialog_text(a, title, 0, on_note);
   }
 }
 
@@ -150,14 +150,14 @@ static void report_done(app *a, const act_pending *p, const fh_event *ev) {
   memset(&an, 0, sizeof an);
   if (ev->body_key.n > 0) fh_dec_andon(&c, &an);
   if (p->verb == ACT_RAISE)
-    app_status(a, CAP_OK, "Andon %llu raised on %s%s", (unsigned long long)an.id,
+    ft_app_status(a, CAP_OK, "Andon %llu raised on %s%s", (unsigned long long)an.id,
                p->line, again);
   else
-    app_status(a, CAP_OK, "Andon %llu %s%s", (unsigned long long)p->andon,
+    ft_app_status(a, CAP_OK, "Andon %llu %s%s", (unsigned long long)p->andon,
                verb_done(p->verb), again);
 }
 
-void actions_on_reply(app *a, const fh_client_req *req, const fh_event *ev) {
+void ft_actions_on_reply(app *a, const fh_client_req *req, const fh_event *ev) {
   act_pending p;
   size_t i;
 
@@ -170,10 +170,10 @@ void actions_on_reply(app *a, const fh_client_req *req, const fh_event *ev) {
     return;
   }
   if (p.verb == ACT_RAISE)
-    app_status(a, CAP_BAD, "Raise on %s refused: %s: %.*s", p.line,
+    ft_app_status(a, CAP_BAD, "Raise on %s refused: %s: %.*s", p.line,
                fh_err_code_name(ev->code), (int)ev->msg.n, ev->msg.p);
   else
-    app_status(a, CAP_BAD, "%s of andon %llu refused: %s: %.*s",
-               actions_verb_name(p.verb), (unsigned long long)p.andon,
+    ft_app_status(a, CAP_BAD, "%s of andon %llu refused: %s: %.*s",
+               ft_actions_verb_name(p.verb), (unsigned long long)p.andon,
                fh_err_code_name(ev->code), (int)ev->msg.n, ev->msg.p);
 }

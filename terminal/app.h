@@ -98,7 +98,7 @@ typedef struct app {
   uint64_t flash_until;        /* uv_now() ms when the flash ends */
   int quit_armed;              /* q pressed once with writes pending */
   int dirty;                   /* the screen needs a redraw */
-  int stopping;                /* app_stop ran */
+  int stopping;                /* ft_app_stop ran */
   int exit_code;               /* process exit status */
 
   uv_poll_t input;             /* stdin readable */
@@ -113,29 +113,29 @@ typedef struct app {
 /* main.c */
 /* Leaves: restores the terminal, closes the client and the handles; the
  * loop then ends.  Safe to call more than once. */
-void app_stop(app *a, int exit_code);
+void ft_app_stop(app *a, int exit_code);
 /* Wall-clock ms by our clock. */
-int64_t app_wall_ms(void);
+int64_t ft_app_wall_ms(void);
 /* Wall-clock ms as the hub sees it (our clock + skew). */
-int64_t app_now_ms(const app *a);
-void app_log(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int64_t ft_app_now_ms(const app *a);
+void ft_app_log(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the status line and marks the screen dirty. */
-void app_status(app *a, cap_style style, const char *fmt, ...)
+void ft_app_status(app *a, cap_style style, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* token.c */
 /* Reads the token: the file when path is given, else $FLOORHUB_TOKEN;
  * trailing white space is dropped.  A malloc'ed string, or NULL with a
  * message in err. */
-char *token_load(const char *path, char *err, size_t errlen);
+char *ft_token_load(const char *path, char *err, size_t errlen);
 /* While offline: re-reads a changed --token-file for the next attempt. */
-void token_reload(app *a);
+void ft_token_reload(app *a);
 
 /* session.c: the client's callbacks. */
-void session_on_state(fh_client *c, const fh_client_state *st, void *arg);
-void session_on_event(fh_client *c, const fh_event *ev, void *arg);
-void session_on_reply(fh_client *c, const fh_client_req *req,
+void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg);
+void ft_session_on_event(fh_client *c, const fh_event *ev, void *arg);
+void ft_session_on_reply(fh_client *c, const fh_client_req *req,
                       const fh_event *ev, void *arg);
-void session_on_log(fh_client *c, const char *line, void *arg);
+void ft_session_on_log(fh_client *c, const char *line, void *arg);
 
 #endif /* FT_APP_H */

@@ -23,34 +23,34 @@
 #define COL_FIXED (2 + COL_STATE + COL_OEE + COL_APQ + COL_ANDONS + COL_OLDEST)
 
 static void draw_header(app *a, int y, int name_w) {
-  int attr = caps_attr(&a->caps, CAP_HEAD), x = 2;
+  int attr = ft_caps_attr(&a->caps, CAP_HEAD), x = 2;
 
-  draw_blank(y, 0, COLS, attr);
-  x += draw_str(&a->caps, y, x, name_w, "LINE", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_STATE, "STATE", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_OEE, "OEE", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_APQ, "A/P/Q %", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_ANDONS, "ANDONS", attr, 1);
-  draw_str(&a->caps, y, x, COL_OLDEST, "OLDEST", attr, 1);
+  ft_draw_blank(y, 0, COLS, attr);
+  x += ft_draw_str(&a->caps, y, x, name_w, "LINE", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_STATE, "STATE", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_OEE, "OEE", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_APQ, "A/P/Q %", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_ANDONS, "ANDONS", attr, 1);
+  ft_draw_str(&a->caps, y, x, COL_OLDEST, "OLDEST", attr, 1);
 }
 
 /* "72.4% FAIR" in the band's style; returns the columns used. */
 static int draw_oee(app *a, int y, int x, int w, double oee) {
   char pct[16];
-  oee_band b = band_of(oee);
-  return draw_fmt(&a->caps, y, x, w, caps_attr(&a->caps, band_style(b)), "%s %s",
-                  fmt_pct(pct, sizeof pct, oee), band_word(b));
+  oee_band b = ft_band_of(oee);
+  return ft_draw_fmt(&a->caps, y, x, w, ft_caps_attr(&a->caps, ft_band_style(b)), "%s %s",
+                  ft_fmt_pct(pct, sizeof pct, oee), ft_band_word(b));
 }
 
 static void draw_apq(app *a, int y, int x, const model_line *ml) {
   double p;
 
   if (!ml->has_oee) {
-    draw_str(&a->caps, y, x, COL_APQ, "-", PLAIN, 0);
+    ft_draw_str(&a->caps, y, x, COL_APQ, "-", PLAIN, 0);
     return;
   }
   p = ml->oee.performance > 1.0 ? 1.0 : ml->oee.performance; /* capped for display */
-  draw_fmt(&a->caps, y, x, COL_APQ - 1, PLAIN, "%.0f/%.0f/%.0f",
+  ft_draw_fmt(&a->caps, y, x, COL_APQ - 1, PLAIN, "%.0f/%.0f/%.0f",
            ml->oee.availability * 100.0, p * 100.0, ml->oee.quality * 100.0);
 }
 
@@ -59,11 +59,11 @@ static void draw_row(app *a, int y, const model_line *ml, int selected, int name
   char buf[64];
   int x = 2;
 
-  if (selected) draw_str(&a->caps, y, 0, 2, a->caps.g.sel, caps_attr(&a->caps, CAP_SELECTED), 0);
-  draw_fmt(&a->caps, y, x, name_w - 1, selected ? A_BOLD : PLAIN, "%s %s", l->id, l->name);
+  if (selected) ft_draw_str(&a->caps, y, 0, 2, a->caps.g.sel, ft_caps_attr(&a->caps, CAP_SELECTED), 0);
+  ft_draw_fmt(&a->caps, y, x, name_w - 1, selected ? A_BOLD : PLAIN, "%s %s", l->id, l->name);
   x += name_w;
-  draw_str(&a->caps, y, x, COL_STATE - 1, state_word(l->state),
-           caps_attr(&a->caps, caps_state_style(l->state)), 0);
+  ft_draw_str(&a->caps, y, x, COL_STATE - 1, ft_state_word(l->state),
+           ft_caps_attr(&a->caps, ft_caps_state_style(l->state)), 0);
   x += COL_STATE;
   draw_oee(a, y, x, COL_OEE - 1, ml->has_oee ? ml->oee.oee : l->oee);
   x += COL_OEE;
@@ -72,23 +72,23 @@ static void draw_row(app *a, int y, const model_line *ml, int selected, int name
   if (l->open_andons > 0) {
     if (l->max_level > 0) snprintf(buf, sizeof buf, "%u esc%u", l->open_andons, l->max_level);
     else snprintf(buf, sizeof buf, "%u", l->open_andons);
-    draw_str(&a->caps, y, x, COL_ANDONS - 1, buf, caps_attr(&a->caps, CAP_BAD), 0);
-    draw_str(&a->caps, y, x + COL_ANDONS, COL_OLDEST,
-             fmt_dur(buf, sizeof buf, app_now_ms(a) - l->oldest_andon_at),
-             caps_attr(&a->caps, CAP_BAD), 0);
+    ft_draw_str(&a->caps, y, x, COL_ANDONS - 1, buf, ft_caps_attr(&a->caps, CAP_BAD), 0);
+    ft_draw_str(&a->caps, y, x + COL_ANDONS, COL_OLDEST,
+             ft_fmt_dur(buf, sizeof buf, ft_app_now_ms(a) - l->oldest_andon_at),
+             ft_caps_attr(&a->caps, CAP_BAD), 0);
   } else {
-    draw_str(&a->caps, y, x, COL_ANDONS - 1, "0", PLAIN, 0);
-    draw_str(&a->caps, y, x + COL_ANDONS, COL_OLDEST, "-", PLAIN, 0);
+    ft_draw_str(&a->caps, y, x, COL_ANDONS - 1, "0", PLAIN, 0);
+    ft_draw_str(&a->caps, y, x + COL_ANDONS, COL_OLDEST, "-", PLAIN, 0);
   }
 }
 
-void board_draw(app *a, int top, int rows) {
+void ft_board_draw(app *a, int top, int rows) {
   int name_w = COLS - COL_FIXED;
   size_t first = 0, sel = a->sel[VIEW_BOARD];
 
   if (name_w < 12) name_w = 12;
   if (!a->m.has_plant) {
-    draw_str(&a->caps, top + 1, 2, COLS - 4, "Waiting for the plant from the hub...",
+    ft_draw_str(&a->caps, top + 1, 2, COLS - 4, "Waiting for the plant from the hub...",
              PLAIN, 0);
     return;
   }
@@ -98,7 +98,7 @@ void board_draw(app *a, int top, int rows) {
   if (rows > 0 && sel >= (size_t)rows) first = sel - (size_t)rows + 1;
   for (size_t i = first; i < a->m.nlines && (int)(i - first) < rows; i++)
     draw_row(a, top + 1 + (int)(i - first), &a->m.lines[i], i == sel, name_w);
-  draw_str(&a->caps, top + rows + 1, 2, COLS - 4,
+  ft_draw_str(&a->caps, top + rows + 1, 2, COLS - 4,
            "OEE: LOW <65% <= FAIR <= 85% < GOOD   escN: andon escalation level N",
-           caps_attr(&a->caps, CAP_DIM), 0);
+           ft_caps_attr(&a->caps, CAP_DIM), 0);
 }

@@ -25,7 +25,7 @@ static const caps_glyphs glyphs_utf8 = {
 static const caps_glyphs glyphs_ascii = {
     .sel = ">", .hline = "-", .up_down = "Up/Dn", .left_right = "Lt/Rt", .esc = "!!", .dot = "|"};
 
-void caps_detect_locale(caps *c) {
+void ft_caps_detect_locale(caps *c) {
   const char *cs = nl_langinfo(CODESET);
 
   memset(c, 0, sizeof *c);
@@ -46,7 +46,7 @@ static const short pair_colors[CAP__COUNT][2] = {
     [CAP_ALERT] = {COLOR_WHITE, COLOR_RED},
     [CAP_KEY] = {COLOR_YELLOW, -1}};
 
-void caps_init_colors(caps *c) {
+void ft_caps_init_colors(caps *c) {
   const char *no_color = getenv("NO_COLOR");
 
   c->color = 0;
@@ -70,13 +70,13 @@ static const int color_extra[CAP__COUNT] = {
     [CAP_TITLE] = A_BOLD, [CAP_BAD] = A_BOLD, [CAP_ALERT] = A_BOLD,
     [CAP_KEY] = A_BOLD,   [CAP_HEAD] = A_BOLD};
 
-int caps_attr(const caps *c, cap_style s) {
+int ft_caps_attr(const caps *c, cap_style s) {
   if (s <= CAP_NORMAL || s >= CAP__COUNT) return A_NORMAL;
   if (!c->color) return mono_attr[s];
   return COLOR_PAIR(s) | color_extra[s];
 }
 
-cap_style caps_state_style(fh_eq_state s) {
+cap_style ft_caps_state_style(fh_eq_state s) {
   switch (s) {
     case FH_EQ_RUNNING: return CAP_OK;
     case FH_EQ_DOWN: return CAP_BAD;

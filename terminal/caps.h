@@ -45,13 +45,13 @@ typedef struct caps {
 } caps;
 
 /* Reads the locale (setlocale must have run).  Before initscr. */
-void caps_detect_locale(caps *c);
+void ft_caps_detect_locale(caps *c);
 /* Sets up colours when the terminal has them and NO_COLOR is not set.
  * After initscr. */
-void caps_init_colors(caps *c);
+void ft_caps_init_colors(caps *c);
 /* The curses attributes for a meaning. */
-int caps_attr(const caps *c, cap_style s);
+int ft_caps_attr(const caps *c, cap_style s);
 /* The meaning of an equipment / line state. */
-cap_style caps_state_style(fh_eq_state s);
+cap_style ft_caps_state_style(fh_eq_state s);
 
 #endif /* FT_CAPS_H */

@@ -26,13 +26,13 @@ static void open_dialog(app *a, dlg_kind kind, const char *title,
   a->dirty = 1;
 }
 
-void dialog_choose(app *a, const char *title, const model_names *items,
+void ft_dialog_choose(app *a, const char *title, const model_names *items,
                    void (*done)(app *, const dialog *, int)) {
   open_dialog(a, DLG_CHOOSE, title, done);
   a->dlg.items = items;
 }
 
-void dialog_text(app *a, const char *title, int secret,
+void ft_dialog_text(app *a, const char *title, int secret,
                  void (*done)(app *, const dialog *, int)) {
   open_dialog(a, DLG_TEXT, title, done);
   a->dlg.secret = secret;
@@ -81,7 +81,7 @@ static void choose_key(app *a, wint_t ch, int is_key) {
   }
 }
 
-void dialog_key(app *a, wint_t ch, int is_key) {
+void ft_dialog_key(app *a, wint_t ch, int is_key) {
   dialog *d = &a->dlg;
 
   a->dirty = 1;
@@ -104,14 +104,14 @@ static const char *text_tail(const char *s, size_t cols) {
 }
 
 static void draw_box(app *a, int top, int left, int h, int w) {
-  int attr = caps_attr(&a->caps, CAP_SELECTED);
-  for (int y = top; y < top + h; y++) draw_blank(y, left, w, PLAIN);
-  draw_blank(top, left, w, attr);
-  draw_str(&a->caps, top, left + 1, w - 2, a->dlg.title, attr, 0);
-  draw_blank(top + h - 1, left, w, attr);
+  int attr = ft_caps_attr(&a->caps, CAP_SELECTED);
+  for (int y = top; y < top + h; y++) ft_draw_blank(y, left, w, PLAIN);
+  ft_draw_blank(top, left, w, attr);
+  ft_draw_str(&a->caps, top, left + 1, w - 2, a->dlg.title, attr, 0);
+  ft_draw_blank(top + h - 1, left, w, attr);
 }
 
-void dialog_draw(app *a) {
+void ft_dialog_draw(app *a) {
   dialog *d = &a->dlg;
   int w = COLS < 64 ? COLS : 64, left = (COLS - w) / 2;
   size_t n = d->kind == DLG_CHOOSE && d->items ? d->items->n : 0;
@@ -124,19 +124,19 @@ void dialog_draw(app *a) {
   draw_box(a, top, left, h, w);
   if (d->kind == DLG_CHOOSE) {
     for (size_t i = 0; i < n && (int)i < h - 3; i++) {
-      int attr = i == d->sel ? caps_attr(&a->caps, CAP_SELECTED) : PLAIN;
-      draw_fmt(&a->caps, top + 1 + (int)i, left + 2, w - 4, attr, "%s %zu  %s",
+      int attr = i == d->sel ? ft_caps_attr(&a->caps, CAP_SELECTED) : PLAIN;
+      ft_draw_fmt(&a->caps, top + 1 + (int)i, left + 2, w - 4, attr, "%s %zu  %s",
                i == d->sel ? a->caps.g.sel : " ", i + 1, d->items->v[i]);
     }
-    draw_str(&a->caps, top + h - 1, left + 1, w - 2,
+    ft_draw_str(&a->caps, top + h - 1, left + 1, w - 2,
              "Enter choose  1-9 pick  Esc cancel",
-             caps_attr(&a->caps, CAP_SELECTED), 0);
+             ft_caps_attr(&a->caps, CAP_SELECTED), 0);
     return;
   }
   memset(masked, '*', d->len);
   masked[d->len] = '\0';
-  draw_fmt(&a->caps, top + 1, left + 2, w - 4, PLAIN, "> %s_",
+  ft_draw_fmt(&a->caps, top + 1, left + 2, w - 4, PLAIN, "> %s_",
            text_tail(d->secret ? masked : d->text, (size_t)w - 8));
-  draw_str(&a->caps, top + h - 1, left + 1, w - 2, "Enter confirm  Esc cancel",
-           caps_attr(&a->caps, CAP_SELECTED), 0);
+  ft_draw_str(&a->caps, top + h - 1, left + 1, w - 2, "Enter confirm  Esc cancel",
+           ft_caps_attr(&a->caps, CAP_SELECTED), 0);
 }

@@ -36,13 +36,13 @@ typedef struct dialog {
   void (*done)(struct app *a, const struct dialog *d, int ok);
 } dialog;
 
-void dialog_choose(struct app *a, const char *title, const model_names *items,
+void ft_dialog_choose(struct app *a, const char *title, const model_names *items,
                    void (*done)(struct app *, const dialog *, int));
-void dialog_text(struct app *a, const char *title, int secret,
+void ft_dialog_text(struct app *a, const char *title, int secret,
                  void (*done)(struct app *, const dialog *, int));
 /* A key while a dialog is open (is_key: ch is a KEY_ code).  Always
  * consumes the key. */
-void dialog_key(struct app *a, wint_t ch, int is_key);
-void dialog_draw(struct app *a);
+void ft_dialog_key(struct app *a, wint_t ch, int is_key);
+void ft_dialog_draw(struct app *a);
 
 #endif /* FT_DIALOG_H */

@@ -1,6 +1,6 @@
 /* draw.c -- clipped UTF-8 text, rules, and the formats of the views.
  *
- * draw_str decodes UTF-8 itself (the hub guarantees valid UTF-8, but we do
+ * ft_draw_str decodes UTF-8 itself (the hub guarantees valid UTF-8, but we do
  * not rely on it: an invalid byte shows as '?'), measures each character
  * with wcwidth in a UTF-8 locale, and copies whole characters until the
  * width is used.  Control characters never reach the terminal.
@@ -35,7 +35,7 @@ static int char_width(const caps *c, unsigned cp) {
   return wcwidth((wchar_t)cp);
 }
 
-int draw_str(const caps *c, int y, int x, int w, const char *s, int attr,
+int ft_draw_str(const caps *c, int y, int x, int w, const char *s, int attr,
              int pad) {
   char out[1024];
   size_t o = 0, i = 0, n = strlen(s);
@@ -66,7 +66,7 @@ int draw_str(const caps *c, int y, int x, int w, const char *s, int attr,
   return used;
 }
 
-int draw_fmt(const caps *c, int y, int x, int w, int attr, const char *fmt,
+int ft_draw_fmt(const caps *c, int y, int x, int w, int attr, const char *fmt,
              ...) {
   char buf[1024];
   va_list ap;
@@ -74,22 +74,22 @@ int draw_fmt(const caps *c, int y, int x, int w, int attr, const char *fmt,
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  return draw_str(c, y, x, w, buf, attr, 0);
+  return ft_draw_str(c, y, x, w, buf, attr, 0);
 }
 
-void draw_rule(const caps *c, int y, int x, int w, int attr) {
+void ft_draw_rule(const caps *c, int y, int x, int w, int attr) {
   attron(attr);
   for (int i = 0; i < w; i++) mvaddstr(y, x + i, c->g.hline);
   attroff(attr);
 }
 
-void draw_blank(int y, int x, int w, int attr) {
+void ft_draw_blank(int y, int x, int w, int attr) {
   attron(attr);
   mvhline(y, x, ' ', w);
   attroff(attr);
 }
 
-char *fmt_dur(char *buf, size_t n, int64_t ms) {
+char *ft_fmt_dur(char *buf, size_t n, int64_t ms) {
   int64_t s = ms / 1000;
 
   if (ms < 0) snprintf(buf, n, "-");
@@ -101,12 +101,12 @@ char *fmt_dur(char *buf, size_t n, int64_t ms) {
   return buf;
 }
 
-char *fmt_pct(char *buf, size_t n, double v) {
+char *ft_fmt_pct(char *buf, size_t n, double v) {
   snprintf(buf, n, "%.1f%%", v * 100.0);
   return buf;
 }
 
-char *fmt_clock(char *buf, size_t n, int64_t ms) {
+char *ft_fmt_clock(char *buf, size_t n, int64_t ms) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
 
@@ -115,23 +115,23 @@ char *fmt_clock(char *buf, size_t n, int64_t ms) {
   return buf;
 }
 
-oee_band band_of(double oee) {
+oee_band ft_band_of(double oee) {
   if (oee < 0.65) return BAND_RED;
   if (oee <= 0.85) return BAND_YELLOW;
   return BAND_GREEN;
 }
 
-const char *band_word(oee_band b) {
+const char *ft_band_word(oee_band b) {
   static const char *const words[] = {"LOW", "FAIR", "GOOD"};
   return words[b];
 }
 
-cap_style band_style(oee_band b) {
+cap_style ft_band_style(oee_band b) {
   static const cap_style styles[] = {CAP_BAD, CAP_WARN, CAP_OK};
   return styles[b];
 }
 
-const char *state_word(fh_eq_state s) {
+const char *ft_state_word(fh_eq_state s) {
   static const char *const words[FH_EQ__COUNT] = {
       [FH_EQ_RUNNING] = "running",      [FH_EQ_IDLE] = "idle",
       [FH_EQ_DOWN] = "DOWN",            [FH_EQ_BLOCKED] = "BLOCKED",
@@ -140,7 +140,7 @@ const char *state_word(fh_eq_state s) {
   return (unsigned)s < FH_EQ__COUNT ? words[s] : "unknown";
 }
 
-const char *andon_state_word(fh_andon_state s) {
+const char *ft_andon_state_word(fh_andon_state s) {
   switch (s) {
     case FH_ANDON_RAISED: return "RAISED";
     case FH_ANDON_ACKNOWLEDGED: return "acked";

@@ -5,7 +5,7 @@
  * blocks on the keyboard and never spins.  Readable with nothing to read
  * means the terminal hung up: floorterm then stops.  A key first goes to
  * an open dialog; otherwise it is mapped to a help-line key and ignored
- * unless help_key_offered() allows it now.
+ * unless ft_help_key_offered() allows it now.
  */
 #include <string.h>
 #include <sys/ioctl.h>
@@ -23,16 +23,16 @@ static void on_unlock(app *a, const dialog *d, int ok) {
   if (!ok) return;
   if (a->opt.unlock_code != NULL && strcmp(d->text, a->opt.unlock_code) == 0) {
     a->locked = 0;
-    app_log(a, "kiosk unlocked with the unlock code");
-    app_status(a, CAP_OK, "Kiosk unlocked: Ctrl-U locks it again");
+    ft_app_log(a, "kiosk unlocked with the unlock code");
+    ft_app_status(a, CAP_OK, "Kiosk unlocked: Ctrl-U locks it again");
   } else {
-    app_status(a, CAP_BAD, "Wrong unlock code");
+    ft_app_status(a, CAP_BAD, "Wrong unlock code");
   }
 }
 
 static void toggle_lock(app *a) {
   if (a->locked) {
-    dialog_text(a, "Kiosk unlock code", 1, on_unlock);
+    ft_dialog_text(a, "Kiosk unlock code", 1, on_unlock);
     return;
   }
   a->locked = 1;
@@ -42,17 +42,17 @@ static void toggle_lock(app *a) {
   } else {
     a->view = VIEW_BOARD;
   }
-  app_status(a, CAP_INFO, "Kiosk locked");
+  ft_app_status(a, CAP_INFO, "Kiosk locked");
 }
 
 static void quit(app *a) {
   if (a->npend > 0 && !a->quit_armed) {
     a->quit_armed = 1;
-    app_status(a, CAP_WARN,
+    ft_app_status(a, CAP_WARN,
                "%zu action(s) still wait for the hub: press q again to quit anyway", a->npend);
     return;
   }
-  app_stop(a, 0);
+  ft_app_stop(a, 0);
 }
 
 static void switch_line(app *a, int delta) {
@@ -64,15 +64,15 @@ static void switch_line(app *a, int delta) {
   snprintf(a->cur_line, sizeof a->cur_line, "%s", a->m.lines[i].line.id);
   a->sel[VIEW_LINE] = 0;
   a->dirty = 1;
-  if (a->view == VIEW_REPORT) report_request(a);
+  if (a->view == VIEW_REPORT) ft_report_request(a);
 }
 
 static void open_line(app *a) {
-  const char *l = ui_target_line(a);
+  const char *l = ft_ui_target_line(a);
   if (l == NULL) return;
   snprintf(a->cur_line, sizeof a->cur_line, "%s", l);
   a->sel[VIEW_LINE] = 0;
-  ui_set_view(a, VIEW_LINE);
+  ft_ui_set_view(a, VIEW_LINE);
 }
 
 /* The help-line key a raw key stands for. */
@@ -98,22 +98,22 @@ static void dispatch(app *a, int key, wint_t ch, int is_key) {
   int left = is_key && ch == KEY_LEFT;
 
   switch (key) {
-    case HK_SELECT: ui_move(a, up ? -1 : 1); break;
+    case HK_SELECT: ft_ui_move(a, up ? -1 : 1); break;
     case HK_LINE: switch_line(a, left ? -1 : 1); break;
     case HK_OPEN: open_line(a); break;
-    case HK_VIEWS: ui_set_view(a, ch == '\t' ? (a->view + 1) % VIEW__COUNT : (view_id)(ch - '1')); break;
+    case HK_VIEWS: ft_ui_set_view(a, ch == '\t' ? (a->view + 1) % VIEW__COUNT : (view_id)(ch - '1')); break;
     case HK_UNLOCK: toggle_lock(a); break;
     case 'q': quit(a); break;
-    case 'r': actions_start(a, ACT_RAISE); break;
-    case 'a': actions_start(a, ACT_ACK); break;
-    case 's': actions_start(a, ACT_RESOLVE); break;
-    case 'c': actions_start(a, ACT_CANCEL); break;
-    case 'u': report_request(a); break;
+    case 'r': ft_actions_start(a, ACT_RAISE); break;
+    case 'a': ft_actions_start(a, ACT_ACK); break;
+    case 's': ft_actions_start(a, ACT_RESOLVE); break;
+    case 'c': ft_actions_start(a, ACT_CANCEL); break;
+    case 'u': ft_report_request(a); break;
     default: break;
   }
 }
 
-void input_key(app *a, wint_t ch, int is_key) {
+void ft_input_key(app *a, wint_t ch, int is_key) {
   int key;
 
   if (is_key && ch == KEY_RESIZE) {
@@ -122,7 +122,7 @@ void input_key(app *a, wint_t ch, int is_key) {
     return;
   }
   if (a->dlg.kind != DLG_NONE) {
-    dialog_key(a, ch, is_key);
+    ft_dialog_key(a, ch, is_key);
     return;
   }
   if (!is_key && ch == CTRL_KEY('L')) {
@@ -132,12 +132,12 @@ void input_key(app *a, wint_t ch, int is_key) {
   }
   key = map_key(ch, is_key);
   if (key != 'q') a->quit_armed = 0;
-  if (key < 0 || !help_key_offered(a, key)) return;
+  if (key < 0 || !ft_help_key_offered(a, key)) return;
   dispatch(a, key, ch, is_key);
   a->dirty = 1;
 }
 
-void input_resize(app *a) {
+void ft_input_resize(app *a) {
   struct winsize ws;
 
   if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
@@ -153,17 +153,17 @@ static void on_input(uv_poll_t *h, int status, int events) {
 
   if (events & UV_DISCONNECT) status = UV_EOF; /* hung up: do not read */
   while (!a->stopping && status == 0 && (r = wget_wch(stdscr, &ch)) != ERR) {
-    input_key(a, ch, r == KEY_CODE_YES);
+    ft_input_key(a, ch, r == KEY_CODE_YES);
     keys++;
   }
   if (a->stopping || keys > 0) return;
   if (status < 0 || (ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail == 0)) {
-    app_log(a, "the terminal went away");
-    app_stop(a, 1);
+    ft_app_log(a, "the terminal went away");
+    ft_app_stop(a, 1);
   }
 }
 
-int input_start(app *a) {
+int ft_input_start(app *a) {
   int rc = uv_poll_init(a->loop, &a->input, STDIN_FILENO);
   if (rc != 0) return rc;
   a->input.data = a;

@@ -25,10 +25,10 @@ enum {
 
 /* Starts reading stdin (uv_poll, keys drained with wget_wch in nodelay
  * mode).  0 or a negative libuv error. */
-int input_start(app *a);
+int ft_input_start(app *a);
 /* Handles one key (is_key: a KEY_ code). */
-void input_key(app *a, wint_t ch, int is_key);
+void ft_input_key(app *a, wint_t ch, int is_key);
 /* The terminal changed size: take the new size from the tty. */
-void input_resize(app *a);
+void ft_input_resize(app *a);
 
 #endif /* FT_INPUT_H */

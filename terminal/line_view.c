@@ -27,64 +27,64 @@ static void draw_summary(app *a, int y, const model_line *ml) {
   const fh_oee *o = &ml->oee;
   char p1[16], p2[16], p3[16], p4[16];
   double oee = ml->has_oee ? o->oee : l->oee;
-  oee_band b = band_of(oee);
+  oee_band b = ft_band_of(oee);
   int x;
 
-  x = 1 + draw_fmt(&a->caps, y, 1, COLS - 30, A_BOLD, "%s %s %s %s", l->id, l->name,
+  x = 1 + ft_draw_fmt(&a->caps, y, 1, COLS - 30, A_BOLD, "%s %s %s %s", l->id, l->name,
                    a->caps.g.dot, l->area);
-  x += draw_str(&a->caps, y, x, 8, "  state ", PLAIN, 0);
-  draw_str(&a->caps, y, x, 13, state_word(l->state),
-           caps_attr(&a->caps, caps_state_style(l->state)), 0);
-  x = 1 + draw_fmt(&a->caps, y + 1, 1, 16, caps_attr(&a->caps, band_style(b)), "OEE %s %s",
-                   fmt_pct(p1, sizeof p1, oee), band_word(b));
+  x += ft_draw_str(&a->caps, y, x, 8, "  state ", PLAIN, 0);
+  ft_draw_str(&a->caps, y, x, 13, ft_state_word(l->state),
+           ft_caps_attr(&a->caps, ft_caps_state_style(l->state)), 0);
+  x = 1 + ft_draw_fmt(&a->caps, y + 1, 1, 16, ft_caps_attr(&a->caps, ft_band_style(b)), "OEE %s %s",
+                   ft_fmt_pct(p1, sizeof p1, oee), ft_band_word(b));
   if (!ml->has_oee) return;
-  draw_fmt(&a->caps, y + 1, x + 2, COLS - x - 3, PLAIN,
+  ft_draw_fmt(&a->caps, y + 1, x + 2, COLS - x - 3, PLAIN,
            "A %s  P %s  Q %s  good %llu  reject %llu  shift %s",
-           fmt_pct(p2, sizeof p2, o->availability),
-           fmt_pct(p3, sizeof p3, o->performance > 1.0 ? 1.0 : o->performance),
-           fmt_pct(p4, sizeof p4, o->quality), (unsigned long long)o->good,
+           ft_fmt_pct(p2, sizeof p2, o->availability),
+           ft_fmt_pct(p3, sizeof p3, o->performance > 1.0 ? 1.0 : o->performance),
+           ft_fmt_pct(p4, sizeof p4, o->quality), (unsigned long long)o->good,
            (unsigned long long)o->reject, o->shift);
 }
 
 static void draw_eq_header(app *a, int y, int name_w) {
-  int attr = caps_attr(&a->caps, CAP_HEAD), x = 2;
+  int attr = ft_caps_attr(&a->caps, CAP_HEAD), x = 2;
 
-  draw_blank(y, 0, COLS, attr);
-  x += draw_str(&a->caps, y, x, name_w, "EQUIPMENT", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_EQ_STATE, "STATE", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_EQ_TIME, "IN STATE", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_EQ_REASON, "REASON", attr, 1);
-  x += draw_str(&a->caps, y, x, COL_EQ_GOOD, "GOOD", attr, 1);
-  draw_str(&a->caps, y, x, COL_EQ_REJECT, "REJECT", attr, 1);
+  ft_draw_blank(y, 0, COLS, attr);
+  x += ft_draw_str(&a->caps, y, x, name_w, "EQUIPMENT", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_EQ_STATE, "STATE", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_EQ_TIME, "IN STATE", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_EQ_REASON, "REASON", attr, 1);
+  x += ft_draw_str(&a->caps, y, x, COL_EQ_GOOD, "GOOD", attr, 1);
+  ft_draw_str(&a->caps, y, x, COL_EQ_REJECT, "REJECT", attr, 1);
 }
 
 static void draw_eq(app *a, int y, const fh_equipment *e, int name_w) {
   char buf[32];
   int x = 2;
 
-  draw_fmt(&a->caps, y, x, name_w - 1, PLAIN, "%s %s", e->id, e->name);
+  ft_draw_fmt(&a->caps, y, x, name_w - 1, PLAIN, "%s %s", e->id, e->name);
   x += name_w;
-  draw_str(&a->caps, y, x, COL_EQ_STATE - 1, state_word(e->state),
-           caps_attr(&a->caps, caps_state_style(e->state)), 0);
+  ft_draw_str(&a->caps, y, x, COL_EQ_STATE - 1, ft_state_word(e->state),
+           ft_caps_attr(&a->caps, ft_caps_state_style(e->state)), 0);
   x += COL_EQ_STATE;
-  draw_str(&a->caps, y, x, COL_EQ_TIME - 1,
-           e->since ? fmt_dur(buf, sizeof buf, app_now_ms(a) - e->since) : "-", PLAIN, 0);
+  ft_draw_str(&a->caps, y, x, COL_EQ_TIME - 1,
+           e->since ? ft_fmt_dur(buf, sizeof buf, ft_app_now_ms(a) - e->since) : "-", PLAIN, 0);
   x += COL_EQ_TIME;
-  draw_str(&a->caps, y, x, COL_EQ_REASON - 1, e->reason[0] ? e->reason : "-", PLAIN, 0);
+  ft_draw_str(&a->caps, y, x, COL_EQ_REASON - 1, e->reason[0] ? e->reason : "-", PLAIN, 0);
   x += COL_EQ_REASON;
-  draw_fmt(&a->caps, y, x, COL_EQ_GOOD - 1, PLAIN, "%llu", (unsigned long long)e->good);
-  draw_fmt(&a->caps, y, x + COL_EQ_GOOD, COL_EQ_REJECT, PLAIN, "%llu",
+  ft_draw_fmt(&a->caps, y, x, COL_EQ_GOOD - 1, PLAIN, "%llu", (unsigned long long)e->good);
+  ft_draw_fmt(&a->caps, y, x + COL_EQ_GOOD, COL_EQ_REJECT, PLAIN, "%llu",
            (unsigned long long)e->reject);
 }
 
-void line_view_draw(app *a, int top, int rows) {
-  const model_line *ml = model_line_find(&a->m, a->cur_line);
+void ft_line_view_draw(app *a, int top, int rows) {
+  const model_line *ml = ft_model_line_find(&a->m, a->cur_line);
   const fh_andon *list[LIST_MAX];
   int name_w = COLS - COL_EQ_FIXED, eq_rows, y;
   size_t n, sel = a->sel[VIEW_LINE];
 
   if (ml == NULL) {
-    draw_fmt(&a->caps, top + 1, 2, COLS - 4, PLAIN, "Line %s is not (yet) in the plant.",
+    ft_draw_fmt(&a->caps, top + 1, 2, COLS - 4, PLAIN, "Line %s is not (yet) in the plant.",
              a->cur_line);
     return;
   }
@@ -95,17 +95,17 @@ void line_view_draw(app *a, int top, int rows) {
   draw_eq_header(a, top + 2, name_w);
   for (int i = 0; i < eq_rows; i++) draw_eq(a, top + 3 + i, &ml->eq[i], name_w);
   if ((size_t)eq_rows < ml->neq) {
-    draw_fmt(&a->caps, top + 3 + eq_rows, 2, COLS - 4, caps_attr(&a->caps, CAP_DIM),
+    ft_draw_fmt(&a->caps, top + 3 + eq_rows, 2, COLS - 4, ft_caps_attr(&a->caps, CAP_DIM),
              "... %zu more", ml->neq - (size_t)eq_rows);
     eq_rows++;
   }
   y = top + 3 + eq_rows;
-  n = model_open_andons(&a->m, ml->line.id, list, LIST_MAX);
+  n = ft_model_open_andons(&a->m, ml->line.id, list, LIST_MAX);
   if (n > LIST_MAX) n = LIST_MAX;
   if (n > 0 && sel >= n) sel = a->sel[VIEW_LINE] = n - 1;
-  draw_fmt(&a->caps, y, 1, COLS - 2, A_BOLD, "ANDONS of %s: %zu open", ml->line.id, n);
-  andon_header_draw(a, y + 1, 0);
+  ft_draw_fmt(&a->caps, y, 1, COLS - 2, A_BOLD, "ANDONS of %s: %zu open", ml->line.id, n);
+  ft_andon_header_draw(a, y + 1, 0);
   if (n == 0)
-    draw_str(&a->caps, y + 2, 2, COLS - 4, "No open andons on this line.", PLAIN, 0);
-  andon_list_draw(a, y + 2, top + rows - y - 2, list, n, sel, 0);
+    ft_draw_str(&a->caps, y + 2, 2, COLS - 4, "No open andons on this line.", PLAIN, 0);
+  ft_andon_list_draw(a, y + 2, top + rows - y - 2, list, n, sel, 0);
 }

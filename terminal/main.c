@@ -4,7 +4,7 @@
  * (input.c), a 1 s tick for the age counters and the clock, and a prepare
  * handle that redraws when something changed, so an idle floorterm sleeps
  * in epoll.  SIGTERM, SIGINT and SIGHUP arrive as uv signals and leave
- * through app_stop(), which restores the terminal (endwin) before anything
+ * through ft_app_stop(), which restores the terminal (endwin) before anything
  * else; atexit() does it too for any other exit.  SIGWINCH is a uv signal
  * as well (installed before initscr, so curses leaves it to us).
  */
@@ -47,15 +47,15 @@ static void usage(FILE *f) {
           "The help line shows only the keys your role may use.\n");
 }
 
-int64_t app_wall_ms(void) {
+int64_t ft_app_wall_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t app_now_ms(const app *a) { return app_wall_ms() + a->skew_ms; }
+int64_t ft_app_now_ms(const app *a) { return ft_app_wall_ms() + a->skew_ms; }
 
-void app_log(app *a, const char *fmt, ...) {
+void ft_app_log(app *a, const char *fmt, ...) {
   char ts[32];
   time_t t = time(NULL);
   struct tm tm;
@@ -72,7 +72,7 @@ void app_log(app *a, const char *fmt, ...) {
   fflush(a->log);
 }
 
-void app_status(app *a, cap_style style, const char *fmt, ...) {
+void ft_app_status(app *a, cap_style style, const char *fmt, ...) {
   va_list ap;
 
   va_start(ap, fmt);
@@ -93,7 +93,7 @@ static void close_handle(uv_handle_t *h) {
   if (h->loop != NULL && !uv_is_closing(h)) uv_close(h, NULL);
 }
 
-void app_stop(app *a, int exit_code) {
+void ft_app_stop(app *a, int exit_code) {
   if (a->stopping) return;
   a->stopping = 1;
   a->exit_code = exit_code;
@@ -112,22 +112,22 @@ void app_stop(app *a, int exit_code) {
 static void on_signal(uv_signal_t *s, int signum) {
   app *a = s->data;
   if (signum == SIGWINCH) {
-    input_resize(a);
+    ft_input_resize(a);
     return;
   }
-  app_log(a, "signal %d: leaving", signum);
-  app_stop(a, 0);
+  ft_app_log(a, "signal %d: leaving", signum);
+  ft_app_stop(a, 0);
 }
 
 static void on_tick(uv_timer_t *t) {
   app *a = t->data;
   a->dirty = 1;
-  token_reload(a);
+  ft_token_reload(a);
 }
 
 static void on_prepare(uv_prepare_t *p) {
   app *a = p->data;
-  if (a->dirty && a->curses_on && !a->stopping) ui_draw(a);
+  if (a->dirty && a->curses_on && !a->stopping) ft_ui_draw(a);
 }
 
 /* Parses argv into a->opt.  Returns -1 to go on, or the exit code. */
@@ -171,10 +171,10 @@ static int start_client(app *a) {
   o.url = a->opt.url;
   o.token = a->token;
   o.name = "floorterm";
-  o.cb.on_state = session_on_state;
-  o.cb.on_event = session_on_event;
-  o.cb.on_reply = session_on_reply;
-  o.cb.on_log = session_on_log;
+  o.cb.on_state = ft_session_on_state;
+  o.cb.on_event = ft_session_on_event;
+  o.cb.on_reply = ft_session_on_reply;
+  o.cb.on_log = ft_session_on_log;
   o.arg = a;
   if (fh_client_new(&a->client, a->loop, &o) != 0) return -EINVAL;
   return fh_client_subscribe(a->client, topics, 2);
@@ -199,7 +199,7 @@ static int start_curses(app *a) {
   nodelay(stdscr, TRUE);
   set_escdelay(25);
   curs_set(0);
-  caps_init_colors(&a->caps);
+  ft_caps_init_colors(&a->caps);
   return 0;
 }
 
@@ -207,7 +207,7 @@ static int run(app *a) {
   char err[256];
   struct stat st;
 
-  a->token = token_load(a->opt.token_file, err, sizeof err);
+  a->token = ft_token_load(a->opt.token_file, err, sizeof err);
   if (a->token == NULL) {
     fprintf(stderr, "floorterm: %s\n", err);
     return 2;
@@ -221,8 +221,8 @@ static int run(app *a) {
   start_signal(a, &a->sig_int, SIGINT);
   start_signal(a, &a->sig_hup, SIGHUP);
   start_signal(a, &a->sig_winch, SIGWINCH);
-  if (start_curses(a) != 0 || input_start(a) != 0) {
-    app_stop(a, 1);
+  if (start_curses(a) != 0 || ft_input_start(a) != 0) {
+    ft_app_stop(a, 1);
     fprintf(stderr, "floorterm: stdin/stdout is not a usable terminal\n");
     return 1;
   }
@@ -248,21 +248,21 @@ int main(int argc, char **argv) {
     fprintf(stderr, "floorterm: cannot open --log %s: %s\n", a->opt.log_path, strerror(errno));
     return 2;
   }
-  caps_detect_locale(&a->caps);
-  model_init(&a->m);
+  ft_caps_detect_locale(&a->caps);
+  ft_model_init(&a->m);
   a->locked = a->opt.kiosk;
   a->view = a->opt.line ? VIEW_LINE : VIEW_BOARD;
   if (a->opt.line) snprintf(a->cur_line, sizeof a->cur_line, "%s", a->opt.line);
-  a->offline_since = app_wall_ms();
+  a->offline_since = ft_app_wall_ms();
   uv_loop_init(&loop);
   a->loop = &loop;
   atexit(restore_terminal);
   rc = run(a);
-  if (rc >= 0) app_stop(a, rc);
+  if (rc >= 0) ft_app_stop(a, rc);
   uv_run(&loop, UV_RUN_DEFAULT);
-  if (uv_loop_close(&loop) != 0) app_log(a, "loop closed with handles open");
+  if (uv_loop_close(&loop) != 0) ft_app_log(a, "loop closed with handles open");
   if (a->screen != NULL) delscreen(a->screen);
-  model_free(&a->m);
+  ft_model_free(&a->m);
   free(a->token);
   if (a->log) fclose(a->log);
   return a->exit_code;

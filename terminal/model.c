@@ -3,16 +3,16 @@
  * Lines are few (a plant has tens) and andons at most MODEL_ANDONS_MAX, so
  * everything is a plain array searched linearly; the screen asks a few
  * hundred questions per second at most.  Decoding events into the model
- * is model_apply.c, the andon table model_andons.c.
+ * is ft_model_apply.c, the andon table model_andons.c.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
 
-void model_init(model *m) { memset(m, 0, sizeof *m); }
+void ft_model_init(model *m) { memset(m, 0, sizeof *m); }
 
-void model_free(model *m) {
+void ft_model_free(model *m) {
   for (size_t i = 0; i < m->nlines; i++) free(m->lines[i].eq);
   free(m->lines);
   free(m->kinds.v);
@@ -22,24 +22,24 @@ void model_free(model *m) {
   memset(m, 0, sizeof *m);
 }
 
-model_line *model_line_find(const model *m, const char *id) {
+model_line *ft_model_line_find(const model *m, const char *id) {
   for (size_t i = 0; i < m->nlines; i++)
     if (strcmp(m->lines[i].line.id, id) == 0) return &m->lines[i];
   return NULL;
 }
 
-const char *model_esc_role(const model *m, uint32_t level) {
+const char *ft_model_esc_role(const model *m, uint32_t level) {
   if (level == 0 || level > m->nesc) return NULL;
   return m->esc[level - 1].role;
 }
 
-int model_esc_calls(const model *m, const fh_andon *a, const char *role) {
+int ft_model_esc_calls(const model *m, const fh_andon *a, const char *role) {
   for (uint32_t l = 1; l <= a->level && l <= m->nesc; l++)
     if (strcmp(m->esc[l - 1].role, role) == 0) return 1;
   return 0;
 }
 
-const char *model_shift_name(const model *m) {
+const char *ft_model_shift_name(const model *m) {
   const char *name = m->shift;
   int64_t start = m->shift_start;
 

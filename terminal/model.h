@@ -4,7 +4,7 @@
  * andon kinds, reason codes, escalation steps and the current shift; each
  * line/<id> topic gives that line's equipment and OEE record; the andon
  * topic (and the andons inside line snaps) fill one table of andons keyed
- * by id, open and recently closed.  model_apply() reports what the screen
+ * by id, open and recently closed.  ft_model_apply() reports what the screen
  * must call attention to (a new andon, an escalation) in a model_news.
  * The last shift report answered by the hub is kept here too.
  */
@@ -84,35 +84,35 @@ typedef struct model {
   model_report report;       /* the last shift report */
 } model;
 
-void model_init(model *m);
-void model_free(model *m);
+void ft_model_init(model *m);
+void ft_model_free(model *m);
 
 /* Applies one snap or upd (plant, line/<id>, andon).  Returns 0, or -EINVAL
  * when the data did not decode (the model keeps what it had), or -ENOMEM.
  * `news` (may be NULL) is cleared and then filled. */
-int model_apply(model *m, const fh_event *ev, model_news *news);
+int ft_model_apply(model *m, const fh_event *ev, model_news *news);
 
 /* Stores the answer to the shift.report asked for report.line: an ok with
  * a report body, or an err. */
-void model_report_set(model *m, const fh_event *ev);
+void ft_model_report_set(model *m, const fh_event *ev);
 
 /* Puts one andon into the table (new, or a newer version of one held) and
  * adds what it means to news (may be NULL).  0 or -ENOMEM. */
-int model_andon_put(model *m, const fh_andon *a, model_news *news);
+int ft_model_andon_put(model *m, const fh_andon *a, model_news *news);
 /* Replaces the table with list (n entries, malloc'ed; the model takes it)
  * after adding to news what is new against the old table.  From now on
  * changes are news. */
-void model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news);
+void ft_model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news);
 
-model_line *model_line_find(const model *m, const char *id);
-const fh_andon *model_andon_find(const model *m, uint64_t id);
+model_line *ft_model_line_find(const model *m, const char *id);
+const fh_andon *ft_model_andon_find(const model *m, uint64_t id);
 /* 1 for raised and acknowledged andons. */
-int model_andon_open(const fh_andon *a);
+int ft_model_andon_open(const fh_andon *a);
 
 /* Fills out[] with the open andons (of `line`, or all when NULL), queue
  * order: unacknowledged first, then highest level, then oldest.  Returns
  * how many there are (may exceed cap; only cap are stored). */
-size_t model_open_andons(const model *m, const char *line,
+size_t ft_model_open_andons(const model *m, const char *line,
                          const fh_andon **out, size_t cap);
 
 /* Andon counts and response times of one line over a time range. */
@@ -128,16 +128,16 @@ typedef struct model_andon_stats {
 
 /* Stats of the andons of `line` raised in [from, to) ms, from the andon
  * table (which holds closed andons of the last 12 h). */
-void model_andon_stats_of(const model *m, const char *line, int64_t from,
+void ft_model_andon_stats_of(const model *m, const char *line, int64_t from,
                           int64_t to, model_andon_stats *st);
 
 /* The current shift's name: the plant snap's, or a newer one that the
  * lines' OEE records carry (the plant topic has no upd for it). */
-const char *model_shift_name(const model *m);
+const char *ft_model_shift_name(const model *m);
 
 /* The role called at escalation level `level` (step level-1), or NULL. */
-const char *model_esc_role(const model *m, uint32_t level);
+const char *ft_model_esc_role(const model *m, uint32_t level);
 /* 1 if one of the steps the andon has reached called `role`. */
-int model_esc_calls(const model *m, const fh_andon *a, const char *role);
+int ft_model_esc_calls(const model *m, const fh_andon *a, const char *role);
 
 #endif /* FT_MODEL_H */

@@ -14,13 +14,13 @@
 
 #include "model.h"
 
-const fh_andon *model_andon_find(const model *m, uint64_t id) {
+const fh_andon *ft_model_andon_find(const model *m, uint64_t id) {
   for (size_t i = 0; i < m->nandons; i++)
     if (m->andons[i].id == id) return &m->andons[i];
   return NULL;
 }
 
-int model_andon_open(const fh_andon *a) {
+int ft_model_andon_open(const fh_andon *a) {
   return a->state == FH_ANDON_RAISED || a->state == FH_ANDON_ACKNOWLEDGED;
 }
 
@@ -35,13 +35,13 @@ static int queue_cmp(const void *pa, const void *pb) {
   return a->id < b->id ? -1 : a->id > b->id;
 }
 
-size_t model_open_andons(const model *m, const char *line,
+size_t ft_model_open_andons(const model *m, const char *line,
                          const fh_andon **out, size_t cap) {
   size_t n = 0;
 
   for (size_t i = 0; i < m->nandons; i++) {
     const fh_andon *a = &m->andons[i];
-    if (!model_andon_open(a) || (line != NULL && strcmp(a->line, line) != 0))
+    if (!ft_model_andon_open(a) || (line != NULL && strcmp(a->line, line) != 0))
       continue;
     if (n < cap) out[n] = a;
     n++;
@@ -60,7 +60,7 @@ static void andon_news(const model *m, const fh_andon *old, const fh_andon *a,
   if (news == NULL || !m->andons_loaded) return;
   if (old == NULL && a->state == FH_ANDON_RAISED)
     news_add(news->raised, &news->nraised, a->id);
-  else if (old != NULL && a->level > old->level && model_andon_open(a))
+  else if (old != NULL && a->level > old->level && ft_model_andon_open(a))
     news_add(news->escalated, &news->nescalated, a->id);
 }
 
@@ -71,7 +71,7 @@ static void andon_evict(model *m) {
   int closed_found = 0;
 
   for (size_t i = 0; i < m->nandons; i++) {
-    int closed = !model_andon_open(&m->andons[i]);
+    int closed = !ft_model_andon_open(&m->andons[i]);
     if ((closed && !closed_found) ||
         (closed == closed_found && m->andons[i].raised_at < m->andons[victim].raised_at)) {
       victim = i;
@@ -81,8 +81,8 @@ static void andon_evict(model *m) {
   m->andons[victim] = m->andons[--m->nandons];
 }
 
-int model_andon_put(model *m, const fh_andon *a, model_news *news) {
-  fh_andon *old = (fh_andon *)model_andon_find(m, a->id);
+int ft_model_andon_put(model *m, const fh_andon *a, model_news *news) {
+  fh_andon *old = (fh_andon *)ft_model_andon_find(m, a->id);
 
   andon_news(m, old, a, news);
   if (old != NULL) {
@@ -101,16 +101,16 @@ int model_andon_put(model *m, const fh_andon *a, model_news *news) {
   return 0;
 }
 
-void model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news) {
+void ft_model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news) {
   for (size_t i = 0; i < n; i++)
-    andon_news(m, model_andon_find(m, list[i].id), &list[i], news);
+    andon_news(m, ft_model_andon_find(m, list[i].id), &list[i], news);
   free(m->andons);
   m->andons = list;
   m->nandons = m->andons_cap = n;
   m->andons_loaded = 1;
 }
 
-void model_andon_stats_of(const model *m, const char *line, int64_t from,
+void ft_model_andon_stats_of(const model *m, const char *line, int64_t from,
                           int64_t to, model_andon_stats *st) {
   double ack_sum = 0, repair_sum = 0;
 
@@ -120,7 +120,7 @@ void model_andon_stats_of(const model *m, const char *line, int64_t from,
     if (strcmp(a->line, line) != 0 || a->raised_at < from || a->raised_at >= to)
       continue;
     st->raised++;
-    st->open += (uint32_t)model_andon_open(a);
+    st->open += (uint32_t)ft_model_andon_open(a);
     st->cancelled += a->state == FH_ANDON_CANCELLED;
     if (a->acked_at != 0) {
       st->acked++;

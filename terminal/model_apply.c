@@ -1,4 +1,4 @@
-/* model_apply.c -- snaps and upds into the model.
+/* ft_model_apply.c -- snaps and upds into the model.
  *
  * Each topic's data map is read key by key with the protocol's bounded
  * cursor and entity decoders; unknown keys are skipped.  A snap is decoded
@@ -147,7 +147,7 @@ static int commit_plant(model *m, plant_stage *p) {
 
   if (nl == NULL) return -ENOMEM;
   for (size_t i = 0; i < p->nlines; i++) {
-    model_line *old = model_line_find(m, p->lines[i].id);
+    model_line *old = ft_model_line_find(m, p->lines[i].id);
     if (old != NULL) {
       nl[i] = *old;
       old->eq = NULL; /* moved */
@@ -177,7 +177,7 @@ static int commit_plant(model *m, plant_stage *p) {
 }
 
 static void put_line(model *m, const fh_line *l) {
-  model_line *ml = model_line_find(m, l->id);
+  model_line *ml = ft_model_line_find(m, l->id);
   if (ml != NULL) ml->line = *l;
 }
 
@@ -247,13 +247,13 @@ static int apply_andon_topic(model *m, fh_mp_cursor *c, int snap,
       have_list = 1;
       rc = read_andons(c, &list, &nlist);
     } else if (!snap && key_is(&k, "andon")) {
-      rc = fh_dec_andon(c, &a) ? -EINVAL : model_andon_put(m, &a, news);
+      rc = fh_dec_andon(c, &a) ? -EINVAL : ft_model_andon_put(m, &a, news);
     } else {
       rc = fh_mp_skip(c) ? -EINVAL : 0;
     }
   }
   if (rc == 0 && have_list) {
-    model_andons_replace(m, list, nlist, news);
+    ft_model_andons_replace(m, list, nlist, news);
     list = NULL;
   }
   free(list);
@@ -322,7 +322,7 @@ static int commit_line(model *m, model_line *ml, line_stage *s, int snap,
     rc = -EINVAL; /* an upd carries one equipment, not a list */
   }
   for (size_t i = 0; i < s->nandons && rc == 0; i++)
-    rc = model_andon_put(m, &s->andons[i], news);
+    rc = ft_model_andon_put(m, &s->andons[i], news);
   return rc;
 }
 
@@ -334,7 +334,7 @@ static int line_upd_key(model *m, model_line *ml, fh_mp_cursor *c,
   fh_andon a;
 
   if (key_is(k, "equipment")) return fh_dec_equipment(c, &e) ? -EINVAL : put_equipment(ml, &e);
-  if (key_is(k, "andon")) return fh_dec_andon(c, &a) ? -EINVAL : model_andon_put(m, &a, news);
+  if (key_is(k, "andon")) return fh_dec_andon(c, &a) ? -EINVAL : ft_model_andon_put(m, &a, news);
   return line_key(c, k, s);
 }
 
@@ -350,7 +350,7 @@ static int apply_line(model *m, const fh_strv *id, fh_mp_cursor *c, int snap,
   if (id->n == 0 || id->n > FH_ID_MAX) return -EINVAL;
   memcpy(lid, id->p, id->n);
   lid[id->n] = '\0';
-  if ((ml = model_line_find(m, lid)) == NULL) return 0; /* not in the plant */
+  if ((ml = ft_model_line_find(m, lid)) == NULL) return 0; /* not in the plant */
   memset(&s, 0, sizeof s);
   if (fh_mp_read_map(c, &n) != 0) return -EINVAL;
   for (uint32_t i = 0; i < n && rc == 0; i++) {
@@ -363,7 +363,7 @@ static int apply_line(model *m, const fh_strv *id, fh_mp_cursor *c, int snap,
   return rc;
 }
 
-int model_apply(model *m, const fh_event *ev, model_news *news) {
+int ft_model_apply(model *m, const fh_event *ev, model_news *news) {
   fh_mp_cursor c = ev->body;
   int snap = ev->type == FH_MSG_SNAP;
   fh_strv rest;
@@ -376,7 +376,7 @@ int model_apply(model *m, const fh_event *ev, model_news *news) {
   return 0;
 }
 
-void model_report_set(model *m, const fh_event *ev) {
+void ft_model_report_set(model *m, const fh_event *ev) {
   model_report *r = &m->report;
   fh_mp_cursor c = ev->body;
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "permit.h"
-#include "roles.h"
+#include "fh_roles.h"
 
 /* The request a verb is. */
 static fh_msg_type op_of(act_verb v) {
@@ -24,17 +24,17 @@ static int is_open(const fh_andon *a) {
   return a->state == FH_ANDON_RAISED || a->state == FH_ANDON_ACKNOWLEDGED;
 }
 
-int permit_allows(const char *role, const char *user, act_verb v,
+int ft_permit_allows(const char *role, const char *user, act_verb v,
                   const fh_andon *andon) {
-  int r = roles_from(role, strlen(role));
-  auth_identity who;
+  int r = fh_role_from(role, strlen(role));
+  fh_identity who;
 
   if (r < 0 || (unsigned)v >= ACT__COUNT) return 0;
-  if (andon == NULL) return (roles_actions((role_id)r) >> op_of(v)) & 1;
+  if (andon == NULL) return (fh_role_actions((fh_role)r) >> op_of(v)) & 1;
   if (!is_open(andon)) return 0;
   if (v == ACT_ACK && andon->state != FH_ANDON_RAISED) return 0;
   memset(&who, 0, sizeof who);
   snprintf(who.sub, sizeof who.sub, "%s", user);
-  who.role = (role_id)r;
-  return roles_may(&who, op_of(v), andon, andon->line, NULL, 0) == 0;
+  who.role = (fh_role)r;
+  return fh_role_may(&who, op_of(v), andon, andon->line, NULL, 0) == 0;
 }

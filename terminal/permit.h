@@ -23,7 +23,7 @@ typedef enum act_verb {
 /* `andon` NULL asks whether the role can ever do the verb (cancel: on its
  * own andons); otherwise whether `user` with `role` can do it on this
  * andon in its current state.  1 yes, 0 no. */
-int permit_allows(const char *role, const char *user, act_verb v,
+int ft_permit_allows(const char *role, const char *user, act_verb v,
                   const fh_andon *andon);
 
 #endif /* FT_PERMIT_H */

@@ -22,7 +22,7 @@ static void take_identity(app *a, const fh_event *w) {
 
   snprintf(a->user, sizeof a->user, "%.*s", (int)w->user.n, w->user.p);
   snprintf(a->role, sizeof a->role, "%.*s", (int)w->role.n, w->role.p);
-  a->skew_ms = w->server_time - app_wall_ms();
+  a->skew_ms = w->server_time - ft_app_wall_ms();
   a->nclaim = 0;
   if (fh_mp_read_array(&c, &n) == 0) {
     for (uint32_t i = 0; i < n && a->nclaim < FH_LINES_MAX; i++)
@@ -31,11 +31,11 @@ static void take_identity(app *a, const fh_event *w) {
   }
   if (a->locked && strcmp(a->role, "admin") == 0) {
     a->locked = 0;
-    app_log(a, "kiosk unlocked by an admin token");
+    ft_app_log(a, "kiosk unlocked by an admin token");
   }
 }
 
-void session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
+void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
   app *a = arg;
   (void)c;
 
@@ -44,19 +44,19 @@ void session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
   if (!st->online) {
     a->offline_since = st->since;
     snprintf(a->offline_reason, sizeof a->offline_reason, "%s", st->reason);
-    app_log(a, "offline: %s", st->reason);
+    ft_app_log(a, "offline: %s", st->reason);
     if (a->npend > 0)
-      app_status(a, CAP_WARN, "Offline: %zu action(s) pending, sent when the hub is back",
+      ft_app_status(a, CAP_WARN, "Offline: %zu action(s) pending, sent when the hub is back",
                  a->npend);
     return;
   }
   a->ever_online = 1;
   take_identity(a, st->welcome);
-  app_log(a, "online as %s (%s)", a->user, a->role);
+  ft_app_log(a, "online as %s (%s)", a->user, a->role);
   if (a->npend > 0)
-    app_status(a, CAP_INFO, "Back online: sending %zu pending action(s)", a->npend);
+    ft_app_status(a, CAP_INFO, "Back online: sending %zu pending action(s)", a->npend);
   else
-    app_status(a, CAP_NORMAL, "Connected as %s (%s)", a->user, a->role);
+    ft_app_status(a, CAP_NORMAL, "Connected as %s (%s)", a->user, a->role);
 }
 
 /* Subscribes line/<id> of every line of the plant (already known ones are
@@ -71,7 +71,7 @@ static void subscribe_lines(app *a) {
     topics[k] = bufs[k];
     if (++k == 64 || i + 1 == a->m.nlines) {
       if (fh_client_subscribe(a->client, topics, k) != 0)
-        app_log(a, "cannot subscribe the lines");
+        ft_app_log(a, "cannot subscribe the lines");
       k = 0;
     }
   }
@@ -90,31 +90,31 @@ static void alert(app *a, uint64_t id) {
 
 static void on_news(app *a, const model_news *news) {
   for (size_t i = 0; i < news->nraised; i++) {
-    const fh_andon *an = model_andon_find(&a->m, news->raised[i]);
+    const fh_andon *an = ft_model_andon_find(&a->m, news->raised[i]);
     if (an == NULL || !watched(a, an->line)) continue;
     alert(a, an->id);
-    app_status(a, CAP_ALERT, "NEW ANDON %llu on %s: %s (raised by %s)",
+    ft_app_status(a, CAP_ALERT, "NEW ANDON %llu on %s: %s (raised by %s)",
                (unsigned long long)an->id, an->line, an->kind, an->raised_by);
   }
   for (size_t i = 0; i < news->nescalated; i++) {
-    const fh_andon *an = model_andon_find(&a->m, news->escalated[i]);
-    const char *role = an ? model_esc_role(&a->m, an->level) : NULL;
+    const fh_andon *an = ft_model_andon_find(&a->m, news->escalated[i]);
+    const char *role = an ? ft_model_esc_role(&a->m, an->level) : NULL;
     if (role == NULL || strcmp(role, a->role) != 0) continue;
     alert(a, an->id);
-    app_status(a, CAP_ALERT, "ESCALATED: andon %llu on %s reached level %u: %s is called",
+    ft_app_status(a, CAP_ALERT, "ESCALATED: andon %llu on %s reached level %u: %s is called",
                (unsigned long long)an->id, an->line, an->level, role);
   }
 }
 
-void session_on_event(fh_client *c, const fh_event *ev, void *arg) {
+void ft_session_on_event(fh_client *c, const fh_event *ev, void *arg) {
   app *a = arg;
   model_news news;
   int rc;
   (void)c;
 
-  rc = model_apply(&a->m, ev, &news);
+  rc = ft_model_apply(&a->m, ev, &news);
   if (rc != 0) {
-    app_log(a, "could not apply %s of %.*s (%d)", fh_msg_type_name(ev->type),
+    ft_app_log(a, "could not apply %s of %.*s (%d)", fh_msg_type_name(ev->type),
             (int)ev->topic.n, ev->topic.p, rc);
     return;
   }
@@ -124,7 +124,7 @@ void session_on_event(fh_client *c, const fh_event *ev, void *arg) {
   a->dirty = 1;
 }
 
-void session_on_reply(fh_client *c, const fh_client_req *req,
+void ft_session_on_reply(fh_client *c, const fh_client_req *req,
                       const fh_event *ev, void *arg) {
   app *a = arg;
   (void)c;
@@ -132,21 +132,21 @@ void session_on_reply(fh_client *c, const fh_client_req *req,
   a->dirty = 1;
   if (req->type == FH_MSG_SHIFT_REPORT) {
     if (req->id == a->report_req) {
-      model_report_set(&a->m, ev);
+      ft_model_report_set(&a->m, ev);
       a->report_req = 0;
     }
     return;
   }
   if (req->type == FH_MSG_SUB || req->type == FH_MSG_UNSUB) {
     if (ev->type == FH_MSG_ERR)
-      app_status(a, CAP_BAD, "The hub refused a subscription: %.*s", (int)ev->msg.n,
+      ft_app_status(a, CAP_BAD, "The hub refused a subscription: %.*s", (int)ev->msg.n,
                  ev->msg.p);
     return;
   }
-  actions_on_reply(a, req, ev);
+  ft_actions_on_reply(a, req, ev);
 }
 
-void session_on_log(fh_client *c, const char *line, void *arg) {
+void ft_session_on_log(fh_client *c, const char *line, void *arg) {
   (void)c;
-  app_log(arg, "client: %s", line);
+  ft_app_log(arg, "client: %s", line);
 }

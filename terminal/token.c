@@ -14,7 +14,7 @@
 
 #include "app.h"
 
-char *token_load(const char *path, char *err, size_t errlen) {
+char *ft_token_load(const char *path, char *err, size_t errlen) {
   char buf[FH_TOKEN_MAX + 2];
   size_t n = 0;
   const char *env = getenv("FLOORHUB_TOKEN");
@@ -44,7 +44,7 @@ char *token_load(const char *path, char *err, size_t errlen) {
   return strdup(buf);
 }
 
-void token_reload(app *a) {
+void ft_token_reload(app *a) {
   struct stat st;
   char err[256], *t;
 
@@ -53,15 +53,15 @@ void token_reload(app *a) {
        st.st_mtim.tv_nsec == a->token_mtime.tv_nsec))
     return;
   a->token_mtime = st.st_mtim;
-  t = token_load(a->opt.token_file, err, sizeof err);
+  t = ft_token_load(a->opt.token_file, err, sizeof err);
   if (t == NULL) {
-    app_log(a, "%s", err);
+    ft_app_log(a, "%s", err);
     return;
   }
   if (strcmp(t, a->token) != 0 && fh_client_set_token(a->client, t) == 0) {
     free(a->token);
     a->token = t;
-    app_log(a, "the token file changed: the next attempt uses the new token");
+    ft_app_log(a, "the token file changed: the next attempt uses the new token");
     return;
   }
   free(t);

@@ -11,40 +11,40 @@
 #include "app.h"
 
 /* ui.c */
-void ui_draw(app *a);
+void ft_ui_draw(app *a);
 /* Switches the view (refused while the kiosk lock is on). */
-void ui_set_view(app *a, view_id v);
+void ft_ui_set_view(app *a, view_id v);
 /* The andon under the cursor in the line and andon views, or NULL. */
-const fh_andon *ui_selected_andon(app *a);
+const fh_andon *ft_ui_selected_andon(app *a);
 /* The line a raise would go to: the line view's line, the board's
  * selected line, or the kiosk line; NULL if none. */
-const char *ui_target_line(app *a);
+const char *ft_ui_target_line(app *a);
 /* Moves the selection of the current view by delta rows. */
-void ui_move(app *a, int delta);
+void ft_ui_move(app *a, int delta);
 /* Rows a view can select. */
-size_t ui_count(app *a, view_id v);
+size_t ft_ui_count(app *a, view_id v);
 /* Style of an andon row: flash, escalated to the user, raised, acked. */
-cap_style ui_andon_style(app *a, const fh_andon *an);
+cap_style ft_ui_andon_style(app *a, const fh_andon *an);
 
 /* board.c */
-void board_draw(app *a, int top, int rows);
+void ft_board_draw(app *a, int top, int rows);
 /* line_view.c */
-void line_view_draw(app *a, int top, int rows);
+void ft_line_view_draw(app *a, int top, int rows);
 /* andon_view.c */
-void andon_view_draw(app *a, int top, int rows);
+void ft_andon_view_draw(app *a, int top, int rows);
 /* The column header of andon rows (with or without the LINE column). */
-void andon_header_draw(app *a, int y, int with_line);
+void ft_andon_header_draw(app *a, int y, int with_line);
 /* Draws n andons into `rows` rows from top, keeping `sel` visible. */
-void andon_list_draw(app *a, int top, int rows, const fh_andon *const *list,
+void ft_andon_list_draw(app *a, int top, int rows, const fh_andon *const *list,
                      size_t n, size_t sel, int with_line);
 /* report_view.c */
-void report_view_draw(app *a, int top, int rows);
+void ft_report_view_draw(app *a, int top, int rows);
 /* Asks the hub for the last closed shift of a->cur_line. */
-void report_request(app *a);
+void ft_report_request(app *a);
 
 /* help.c: the help line, with only the keys this user may use now. */
-void help_draw(app *a, int y);
+void ft_help_draw(app *a, int y);
 /* 1 if the key is offered now (the same rule the help line uses). */
-int help_key_offered(app *a, int key);
+int ft_help_key_offered(app *a, int key);
 
 #endif /* FT_VIEWS_H */

@@ -1,11 +1,11 @@
 # tests of the hub area (owned by that area's work)
 
-# plant layout, JWT verification and the role table (hub/plant_auth.cmake)
+# plant layout, JWT verification and the role table (hub/plant, protocol/src/roles.c)
 fh_unit_test(test_plant)
-target_link_libraries(test_plant PRIVATE fh_hub_modules)
+target_link_libraries(test_plant PRIVATE fh_plant)
 target_compile_definitions(test_plant PRIVATE
   FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
 fh_unit_test(test_auth)
-target_link_libraries(test_auth PRIVATE fh_hub_modules)
+target_link_libraries(test_auth PRIVATE fh_plant)
 fh_unit_test(test_roles)
-target_link_libraries(test_roles PRIVATE fh_hub_modules)
+target_link_libraries(test_roles PRIVATE fh_protocol)

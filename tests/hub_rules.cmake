@@ -1,7 +1,7 @@
 # Unit tests of the hub's pure rules: shift calendar, OEE, andon workflow.
 fh_unit_test(test_shift)
-target_link_libraries(test_shift PRIVATE fh_hub_modules)
+target_link_libraries(test_shift PRIVATE fh_rules)
 fh_unit_test(test_oee)
-target_link_libraries(test_oee PRIVATE fh_hub_modules)
+target_link_libraries(test_oee PRIVATE fh_rules)
 fh_unit_test(test_andon_rules)
-target_link_libraries(test_andon_rules PRIVATE fh_hub_modules)
+target_link_libraries(test_andon_rules PRIVATE fh_rules)

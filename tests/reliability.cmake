@@ -48,30 +48,35 @@ fh_reliability_test(rel_systemd_install test_systemd.py 120 Installed)
 fh_reliability_test(rel_watchdog test_systemd.py 60 Watchdog)
 
 # ------------------------------------------------------------ fuzz_dispatch
-# The fuzzer compiles its own copy of the hub's modules and of fh_protocol
-# with libFuzzer's coverage instrumentation (the daemon's fh_hub_modules
-# stays uninstrumented); fh_storage and the system libraries are linked as
-# they are.
+# The fuzzer compiles its own copy of the hub's core, plant and rules
+# libraries and of fh_protocol with libFuzzer's coverage instrumentation
+# (the daemon's libraries stay uninstrumented); fh_storage and the system
+# libraries are linked as they are.
 set(FH_FUZZ_DISPATCH_RUNS 30000 CACHE STRING
     "inputs fuzz_dispatch runs in ctest (about a minute sanitized)")
 if(FH_FUZZ AND CMAKE_C_COMPILER_ID STREQUAL "Clang")
-  get_target_property(fh_hub_srcs fh_hub_modules SOURCES)
-  get_target_property(fh_hub_dir fh_hub_modules SOURCE_DIR)
-  get_target_property(fh_hub_libs fh_hub_modules LINK_LIBRARIES)
-  list(TRANSFORM fh_hub_srcs PREPEND ${fh_hub_dir}/ REGEX "^[^/]")
-  list(REMOVE_ITEM fh_hub_libs fh_protocol)
-  add_executable(fuzz_dispatch fuzz/fuzz_dispatch.c ${fh_hub_srcs}
-    ${FH_PROTOCOL_SOURCES})
-  target_include_directories(fuzz_dispatch PRIVATE ${fh_hub_dir}
+  set(fh_fuzz_srcs "")
+  set(fh_fuzz_dirs "")
+  foreach(lib fh_core fh_plant fh_rules)
+    get_target_property(srcs ${lib} SOURCES)
+    get_target_property(dir ${lib} SOURCE_DIR)
+    list(TRANSFORM srcs PREPEND ${dir}/ REGEX "^[^/]")
+    list(APPEND fh_fuzz_srcs ${srcs})
+    list(APPEND fh_fuzz_dirs ${dir})
+  endforeach()
+  add_executable(fuzz_dispatch fuzz/fuzz_dispatch.c core/harness.c
+    ${fh_fuzz_srcs} ${FH_PROTOCOL_SOURCES})
+  target_include_directories(fuzz_dispatch PRIVATE ${fh_fuzz_dirs}
+    ${CMAKE_CURRENT_SOURCE_DIR}/core
     ${PROJECT_SOURCE_DIR}/protocol/include ${PROJECT_SOURCE_DIR}/protocol/src)
   target_compile_definitions(fuzz_dispatch PRIVATE
-    $<TARGET_PROPERTY:fh_hub_modules,COMPILE_DEFINITIONS>
     FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
   set(fh_fuzz_flags -fsanitize=fuzzer,address,undefined
       -fno-sanitize-recover=undefined)
   target_compile_options(fuzz_dispatch PRIVATE ${fh_fuzz_flags})
   target_link_options(fuzz_dispatch PRIVATE ${fh_fuzz_flags})
-  target_link_libraries(fuzz_dispatch PRIVATE ${fh_hub_libs} PkgConfig::MSGPACK)
+  target_link_libraries(fuzz_dispatch PRIVATE fh_storage PkgConfig::LWS PkgConfig::UV
+    PkgConfig::JWT PkgConfig::JANSSON PkgConfig::MSGPACK m)
   # New inputs go to a scratch directory in the build tree; the committed
   # seeds (second directory) never change.
   # A crash is written to fuzz_dispatch_artifacts/.

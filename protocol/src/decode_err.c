@@ -5,9 +5,9 @@
 
 #include "decode_err.h"
 
-void derr_clear(fh_decode_err *err) { memset(err, 0, sizeof *err); }
+void fh__derr_clear(fh_decode_err *err) { memset(err, 0, sizeof *err); }
 
-int derr_set(fh_decode_err *err, fh_err_code code, const char *key,
+int fh__derr_set(fh_decode_err *err, fh_err_code code, const char *key,
              const char *fmt, ...) {
   va_list ap;
   err->code = code;

@@ -2,7 +2,7 @@
  *
  * Design: an `enc` wraps a msgpack_packer whose write callback appends to an
  * fh_buf.  The first error is sticky: after it every enc_* call does nothing,
- * so an encoder is a straight list of calls followed by enc_end(), which
+ * so an encoder is a straight list of calls followed by fh__enc_end(), which
  * returns that error and truncates the buffer back to where the message
  * began -- an encoder that fails appends nothing.
  */
@@ -20,29 +20,29 @@ typedef struct enc {
   int rc;            /* 0, or the first error (-ENOMEM) */
 } enc;
 
-void enc_begin(enc *e, fh_buf *out);
+void fh__enc_begin(enc *e, fh_buf *out);
 /* Returns 0, or the first error after truncating `out` back. */
-int enc_end(enc *e);
+int fh__enc_end(enc *e);
 
-void enc_map(enc *e, uint32_t n);
-void enc_array(enc *e, uint32_t n);
-void enc_strn(enc *e, const char *s, size_t n);
-void enc_str(enc *e, const char *s); /* NULL encodes as nil */
-void enc_uint(enc *e, uint64_t v);
-void enc_int(enc *e, int64_t v);
-void enc_double(enc *e, double v);
-void enc_bool(enc *e, int v);
-void enc_nil(enc *e);
+void fh__enc_map(enc *e, uint32_t n);
+void fh__enc_array(enc *e, uint32_t n);
+void fh__enc_strn(enc *e, const char *s, size_t n);
+void fh__enc_str(enc *e, const char *s); /* NULL encodes as nil */
+void fh__enc_uint(enc *e, uint64_t v);
+void fh__enc_int(enc *e, int64_t v);
+void fh__enc_double(enc *e, double v);
+void fh__enc_bool(enc *e, int v);
+void fh__enc_nil(enc *e);
 
 /* The common head of every message: a map of `nkeys` keys besides t and id,
  * then t (the wire name of `type`) and id when has_id. */
-void enc_msg_head(enc *e, fh_msg_type type, uint32_t nkeys, int has_id,
+void fh__enc_msg_head(enc *e, fh_msg_type type, uint32_t nkeys, int has_id,
                   uint64_t id);
 
 /* Entities written into an open message (entity_encode.c). */
-void enc_andon(enc *e, const fh_andon *a);
-void enc_equipment(enc *e, const fh_equipment *eq);
-void enc_line(enc *e, const fh_line *l);
-void enc_oee(enc *e, const fh_oee *o);
+void fh__enc_andon(enc *e, const fh_andon *a);
+void fh__enc_equipment(enc *e, const fh_equipment *eq);
+void fh__enc_line(enc *e, const fh_line *l);
+void fh__enc_oee(enc *e, const fh_oee *o);
 
 #endif /* FH_ENC_H */

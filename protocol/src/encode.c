@@ -1,6 +1,6 @@
 /* encode.c -- the hub -> client messages and the raw building blocks.
  *
- * Design: each message is enc_msg_head() (t and the echoed id) followed by
+ * Design: each message is fh__enc_msg_head() (t and the echoed id) followed by
  * its keys in the order PROTOCOL.md lists them; the key count is computed
  * up front because a msgpack map header carries it.  snap and upd are
  * written in two steps (the head, then one data value written by the hub
@@ -11,83 +11,83 @@
 
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_WELCOME, 7, w->has_id, w->id);
-  enc_str(&e, "user");
-  enc_str(&e, w->user);
-  enc_str(&e, "role");
-  enc_str(&e, w->role);
-  enc_str(&e, "lines");
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_WELCOME, 7, w->has_id, w->id);
+  fh__enc_str(&e, "user");
+  fh__enc_str(&e, w->user);
+  fh__enc_str(&e, "role");
+  fh__enc_str(&e, w->role);
+  fh__enc_str(&e, "lines");
   if (w->nlines == 0) {
-    enc_nil(&e);
+    fh__enc_nil(&e);
   } else {
-    enc_array(&e, (uint32_t)w->nlines);
-    for (size_t i = 0; i < w->nlines; i++) enc_str(&e, w->lines[i]);
+    fh__enc_array(&e, (uint32_t)w->nlines);
+    for (size_t i = 0; i < w->nlines; i++) fh__enc_str(&e, w->lines[i]);
   }
-  enc_str(&e, "server_time");
-  enc_int(&e, w->server_time);
-  enc_str(&e, "hub");
-  enc_str(&e, w->hub);
-  enc_str(&e, "session");
-  enc_str(&e, w->session);
-  enc_str(&e, "epoch");
-  enc_uint(&e, w->epoch);
-  return enc_end(&e);
+  fh__enc_str(&e, "server_time");
+  fh__enc_int(&e, w->server_time);
+  fh__enc_str(&e, "hub");
+  fh__enc_str(&e, w->hub);
+  fh__enc_str(&e, "session");
+  fh__enc_str(&e, w->session);
+  fh__enc_str(&e, "epoch");
+  fh__enc_uint(&e, w->epoch);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_pong(fh_buf *out, int has_id, uint64_t id, int64_t server_time) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_PONG, 1, has_id, id);
-  enc_str(&e, "server_time");
-  enc_int(&e, server_time);
-  return enc_end(&e);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_PONG, 1, has_id, id);
+  fh__enc_str(&e, "server_time");
+  fh__enc_int(&e, server_time);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_err(fh_buf *out, int has_id, uint64_t id, fh_err_code code,
                const char *key, const char *msg) {
   int with_key = key != NULL && key[0] != '\0';
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_ERR, with_key ? 3 : 2, has_id, id);
-  enc_str(&e, "code");
-  enc_str(&e, fh_err_code_name(code));
-  enc_str(&e, "msg");
-  enc_str(&e, msg ? msg : "");
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_ERR, with_key ? 3 : 2, has_id, id);
+  fh__enc_str(&e, "code");
+  fh__enc_str(&e, fh_err_code_name(code));
+  fh__enc_str(&e, "msg");
+  fh__enc_str(&e, msg ? msg : "");
   if (with_key) {
-    enc_str(&e, "key");
-    enc_str(&e, key);
+    fh__enc_str(&e, "key");
+    fh__enc_str(&e, key);
   }
-  return enc_end(&e);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_ok(fh_buf *out, int has_id, uint64_t id) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_OK, 0, has_id, id);
-  return enc_end(&e);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 0, has_id, id);
+  return fh__enc_end(&e);
 }
 
 /* Writes the entity at obj (see the callers). */
 typedef void (*put_fn)(enc *e, const void *obj);
 
-static void put_andon(enc *e, const void *obj) { enc_andon(e, obj); }
-static void put_equipment(enc *e, const void *obj) { enc_equipment(e, obj); }
-static void put_report(enc *e, const void *obj) { enc_oee(e, obj); }
+static void put_andon(enc *e, const void *obj) { fh__enc_andon(e, obj); }
+static void put_equipment(enc *e, const void *obj) { fh__enc_equipment(e, obj); }
+static void put_report(enc *e, const void *obj) { fh__enc_oee(e, obj); }
 
 /* {t:"ok", id?, <key>: entity, replay?: true} */
 static int ok_entity(fh_buf *out, int has_id, uint64_t id, const char *key,
                      put_fn put, const void *obj, int replay) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_OK, replay ? 2 : 1, has_id, id);
-  enc_str(&e, key);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, replay ? 2 : 1, has_id, id);
+  fh__enc_str(&e, key);
   put(&e, obj);
   if (replay) {
-    enc_str(&e, "replay");
-    enc_bool(&e, 1);
+    fh__enc_str(&e, "replay");
+    fh__enc_bool(&e, 1);
   }
-  return enc_end(&e);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_ok_andon(fh_buf *out, int has_id, uint64_t id, const fh_andon *a,
@@ -107,38 +107,38 @@ int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {
 int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
-  enc_str(&e, "topics");
-  enc_array(&e, (uint32_t)ntopics);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
+  fh__enc_str(&e, "topics");
+  fh__enc_array(&e, (uint32_t)ntopics);
   for (size_t i = 0; i < ntopics; i++)
-    enc_strn(&e, topics[i].p, topics[i].n);
-  return enc_end(&e);
+    fh__enc_strn(&e, topics[i].p, topics[i].n);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_snap_begin(fh_buf *out, const char *topic, uint64_t seq,
                       uint64_t epoch) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_SNAP, 4, 0, 0);
-  enc_str(&e, "topic");
-  enc_str(&e, topic);
-  enc_str(&e, "seq");
-  enc_uint(&e, seq);
-  enc_str(&e, "epoch");
-  enc_uint(&e, epoch);
-  enc_str(&e, "data");
-  return enc_end(&e);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_SNAP, 4, 0, 0);
+  fh__enc_str(&e, "topic");
+  fh__enc_str(&e, topic);
+  fh__enc_str(&e, "seq");
+  fh__enc_uint(&e, seq);
+  fh__enc_str(&e, "epoch");
+  fh__enc_uint(&e, epoch);
+  fh__enc_str(&e, "data");
+  return fh__enc_end(&e);
 }
 
 int fh_enc_upd_begin(fh_buf *out, const char *topic, uint64_t seq) {
   enc e;
-  enc_begin(&e, out);
-  enc_msg_head(&e, FH_MSG_UPD, 3, 0, 0);
-  enc_str(&e, "topic");
-  enc_str(&e, topic);
-  enc_str(&e, "seq");
-  enc_uint(&e, seq);
-  enc_str(&e, "data");
-  return enc_end(&e);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_UPD, 3, 0, 0);
+  fh__enc_str(&e, "topic");
+  fh__enc_str(&e, topic);
+  fh__enc_str(&e, "seq");
+  fh__enc_uint(&e, seq);
+  fh__enc_str(&e, "data");
+  return fh__enc_end(&e);
 }

@@ -67,7 +67,7 @@ static const ent_field oee[] = {
     F(fh_oee, mtbf_s, EK_DOUBLE),
 };
 
-const ent_desc ent_andon = DESC(andon);
-const ent_desc ent_equipment = DESC(equipment);
-const ent_desc ent_line = DESC(line);
-const ent_desc ent_oee = DESC(oee);
+const ent_desc fh__ent_andon = DESC(andon);
+const ent_desc fh__ent_equipment = DESC(equipment);
+const ent_desc fh__ent_line = DESC(line);
+const ent_desc fh__ent_oee = DESC(oee);

@@ -40,6 +40,6 @@ typedef struct ent_desc {
   size_t n;                /* entries in fields */
 } ent_desc;
 
-extern const ent_desc ent_andon, ent_equipment, ent_line, ent_oee;
+extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee;
 
 #endif /* FH_ENT_FIELDS_H */

@@ -116,17 +116,17 @@ static int decode_entity(fh_mp_cursor *c, const ent_desc *d, void *obj,
 }
 
 int fh_dec_andon(fh_mp_cursor *c, fh_andon *a) {
-  return decode_entity(c, &ent_andon, a, sizeof *a);
+  return decode_entity(c, &fh__ent_andon, a, sizeof *a);
 }
 
 int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e) {
-  return decode_entity(c, &ent_equipment, e, sizeof *e);
+  return decode_entity(c, &fh__ent_equipment, e, sizeof *e);
 }
 
 int fh_dec_line(fh_mp_cursor *c, fh_line *l) {
-  return decode_entity(c, &ent_line, l, sizeof *l);
+  return decode_entity(c, &fh__ent_line, l, sizeof *l);
 }
 
 int fh_dec_oee(fh_mp_cursor *c, fh_oee *o) {
-  return decode_entity(c, &ent_oee, o, sizeof *o);
+  return decode_entity(c, &fh__ent_oee, o, sizeof *o);
 }

@@ -15,20 +15,20 @@
 static void put_reasons(enc *e, const fh_oee *o) {
   size_t n = o->nreasons < FH_OEE_REASONS_MAX ? o->nreasons
                                               : FH_OEE_REASONS_MAX;
-  enc_map(e, (uint32_t)n);
+  fh__enc_map(e, (uint32_t)n);
   for (size_t i = 0; i < n; i++) {
     const char *r = o->reasons[i].reason;
-    enc_strn(e, r, strnlen(r, sizeof o->reasons[i].reason));
-    enc_uint(e, o->reasons[i].ms);
+    fh__enc_strn(e, r, strnlen(r, sizeof o->reasons[i].reason));
+    fh__enc_uint(e, o->reasons[i].ms);
   }
 }
 
 /* fh_oee.state_ms as a map with every state name. */
 static void put_state_ms(enc *e, const uint64_t *ms) {
-  enc_map(e, FH_EQ__COUNT);
+  fh__enc_map(e, FH_EQ__COUNT);
   for (int s = 0; s < FH_EQ__COUNT; s++) {
-    enc_str(e, fh_eq_state_name((fh_eq_state)s));
-    enc_uint(e, ms[s]);
+    fh__enc_str(e, fh_eq_state_name((fh_eq_state)s));
+    fh__enc_uint(e, ms[s]);
   }
 }
 
@@ -36,28 +36,28 @@ static void put_state_ms(enc *e, const uint64_t *ms) {
 static void put_value(enc *e, const ent_field *f, const void *obj) {
   const void *v = (const char *)obj + f->off;
   switch (f->kind) {
-  case EK_STR: enc_strn(e, v, strnlen(v, f->size)); break;
+  case EK_STR: fh__enc_strn(e, v, strnlen(v, f->size)); break;
   case EK_OPT_STR:
     if (*(const char *)v == '\0')
-      enc_nil(e);
+      fh__enc_nil(e);
     else
-      enc_strn(e, v, strnlen(v, f->size));
+      fh__enc_strn(e, v, strnlen(v, f->size));
     break;
   case EK_TIME:
     if (*(const int64_t *)v == 0)
-      enc_nil(e);
+      fh__enc_nil(e);
     else
-      enc_int(e, *(const int64_t *)v);
+      fh__enc_int(e, *(const int64_t *)v);
     break;
-  case EK_U64: enc_uint(e, *(const uint64_t *)v); break;
-  case EK_U32: enc_uint(e, *(const uint32_t *)v); break;
-  case EK_U8: enc_uint(e, *(const uint8_t *)v); break;
-  case EK_DOUBLE: enc_double(e, *(const double *)v); break;
+  case EK_U64: fh__enc_uint(e, *(const uint64_t *)v); break;
+  case EK_U32: fh__enc_uint(e, *(const uint32_t *)v); break;
+  case EK_U8: fh__enc_uint(e, *(const uint8_t *)v); break;
+  case EK_DOUBLE: fh__enc_double(e, *(const double *)v); break;
   case EK_EQ_STATE:
-    enc_str(e, fh_eq_state_name(*(const fh_eq_state *)v));
+    fh__enc_str(e, fh_eq_state_name(*(const fh_eq_state *)v));
     break;
   case EK_ANDON_STATE:
-    enc_str(e, fh_andon_state_name(*(const fh_andon_state *)v));
+    fh__enc_str(e, fh_andon_state_name(*(const fh_andon_state *)v));
     break;
   case EK_STATE_MS: put_state_ms(e, v); break;
   case EK_REASONS: put_reasons(e, obj); break;
@@ -67,9 +67,9 @@ static void put_value(enc *e, const ent_field *f, const void *obj) {
 /* The keys of desc and their values; `extra` more keys follow. */
 static void put_entity(enc *e, const ent_desc *d, const void *obj,
                        uint32_t extra) {
-  enc_map(e, (uint32_t)d->n + extra);
+  fh__enc_map(e, (uint32_t)d->n + extra);
   for (size_t i = 0; i < d->n; i++) {
-    enc_str(e, d->fields[i].name);
+    fh__enc_str(e, d->fields[i].name);
     put_value(e, &d->fields[i], obj);
   }
 }
@@ -77,51 +77,51 @@ static void put_entity(enc *e, const ent_desc *d, const void *obj,
 /* Seconds from `from` to `to` (ms), or nil when `applies` is 0. */
 static void put_seconds(enc *e, const char *key, int applies, int64_t from,
                         int64_t to) {
-  enc_str(e, key);
+  fh__enc_str(e, key);
   if (applies)
-    enc_double(e, (double)(to - from) / 1000.0);
+    fh__enc_double(e, (double)(to - from) / 1000.0);
   else
-    enc_nil(e);
+    fh__enc_nil(e);
 }
 
-void enc_andon(enc *e, const fh_andon *a) {
-  put_entity(e, &ent_andon, a, 2);
+void fh__enc_andon(enc *e, const fh_andon *a) {
+  put_entity(e, &fh__ent_andon, a, 2);
   put_seconds(e, "ack_s", a->acked_at != 0, a->raised_at, a->acked_at);
   put_seconds(e, "repair_s", a->state == FH_ANDON_RESOLVED && a->acked_at != 0,
               a->acked_at, a->resolved_at);
 }
 
-void enc_equipment(enc *e, const fh_equipment *eq) {
-  put_entity(e, &ent_equipment, eq, 0);
+void fh__enc_equipment(enc *e, const fh_equipment *eq) {
+  put_entity(e, &fh__ent_equipment, eq, 0);
 }
 
-void enc_line(enc *e, const fh_line *l) { put_entity(e, &ent_line, l, 0); }
+void fh__enc_line(enc *e, const fh_line *l) { put_entity(e, &fh__ent_line, l, 0); }
 
-void enc_oee(enc *e, const fh_oee *o) { put_entity(e, &ent_oee, o, 0); }
+void fh__enc_oee(enc *e, const fh_oee *o) { put_entity(e, &fh__ent_oee, o, 0); }
 
 /* One entity of desc as a whole message (not andon: it has extra keys). */
 static int encode_entity(fh_buf *out, const ent_desc *d, const void *obj) {
   enc e;
-  enc_begin(&e, out);
+  fh__enc_begin(&e, out);
   put_entity(&e, d, obj, 0);
-  return enc_end(&e);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_andon(fh_buf *out, const fh_andon *a) {
   enc e;
-  enc_begin(&e, out);
-  enc_andon(&e, a);
-  return enc_end(&e);
+  fh__enc_begin(&e, out);
+  fh__enc_andon(&e, a);
+  return fh__enc_end(&e);
 }
 
 int fh_enc_equipment(fh_buf *out, const fh_equipment *eq) {
-  return encode_entity(out, &ent_equipment, eq);
+  return encode_entity(out, &fh__ent_equipment, eq);
 }
 
 int fh_enc_line(fh_buf *out, const fh_line *l) {
-  return encode_entity(out, &ent_line, l);
+  return encode_entity(out, &fh__ent_line, l);
 }
 
 int fh_enc_oee(fh_buf *out, const fh_oee *o) {
-  return encode_entity(out, &ent_oee, o);
+  return encode_entity(out, &fh__ent_oee, o);
 }

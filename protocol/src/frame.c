@@ -4,7 +4,7 @@
  * small stack (FH_DEPTH_MAX levels) holds, per open container, how many
  * values are still to come; a map counts 2 per pair, so an even count left
  * means "a key comes next" and keys must be strings.  Every header goes
- * through mp_head_parse(), which has already refused counts that the
+ * through fh__mp_head_parse(), which has already refused counts that the
  * remaining bytes cannot hold, so nothing here is sized by a count.  Every
  * str, key or value, must be UTF-8.  While walking, a top-level `id` holding
  * an unsigned integer is remembered so that an err reply to a broken map can
@@ -65,27 +65,27 @@ static int step(walk *w, fh_decode_err *err) {
   int at_top = w->depth == 1;
   mp_head h;
   top->left--;
-  if (mp_head_parse(w->p, w->end, &h) < 0)
-    return derr_set(err, FH_E_BAD_REQUEST, NULL,
+  if (fh__mp_head_parse(w->p, w->end, &h) < 0)
+    return fh__derr_set(err, FH_E_BAD_REQUEST, NULL,
                     "truncated map or a count larger than the bytes left");
   if (is_key && h.kind != FH_MP_STR)
-    return derr_set(err, FH_E_BAD_REQUEST, NULL, "a map key is not a string");
+    return fh__derr_set(err, FH_E_BAD_REQUEST, NULL, "a map key is not a string");
   if (h.kind == FH_MP_STR &&
       !fh_utf8_valid((const char *)w->p + h.hdr, (size_t)h.len))
-    return derr_set(err, FH_E_BAD_REQUEST, NULL, "invalid UTF-8 in a string");
+    return fh__derr_set(err, FH_E_BAD_REQUEST, NULL, "invalid UTF-8 in a string");
   if (at_top) note_id(w, is_key, &h);
   if ((h.kind == FH_MP_ARRAY || h.kind == FH_MP_MAP) && push(w, &h) < 0)
-    return derr_set(err, FH_E_BAD_REQUEST, NULL,
+    return fh__derr_set(err, FH_E_BAD_REQUEST, NULL,
                     "containers nested deeper than %d", FH_DEPTH_MAX);
-  w->p += mp_head_span(&h);
+  w->p += fh__mp_head_span(&h);
   return 0;
 }
 
 /* Walks the map at w->p to its end. */
 static int walk_map(walk *w, fh_decode_err *err) {
   mp_head h;
-  if (mp_head_parse(w->p, w->end, &h) < 0 || h.kind != FH_MP_MAP)
-    return derr_set(err, FH_E_BAD_REQUEST, NULL,
+  if (fh__mp_head_parse(w->p, w->end, &h) < 0 || h.kind != FH_MP_MAP)
+    return fh__derr_set(err, FH_E_BAD_REQUEST, NULL,
                     "not a msgpack map (or a truncated one)");
   push(w, &h);
   w->p += h.hdr;
@@ -101,7 +101,7 @@ static int walk_map(walk *w, fh_decode_err *err) {
 
 int fh_frame_next(const uint8_t *frame, size_t frame_len, size_t *off,
                   const uint8_t **map, size_t *map_len, fh_decode_err *err) {
-  derr_clear(err);
+  fh__derr_clear(err);
   if (frame == NULL || *off >= frame_len) return 0;
   walk w = {.p = frame + *off, .end = frame + frame_len};
   if (walk_map(&w, err) < 0) {

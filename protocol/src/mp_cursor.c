@@ -1,6 +1,6 @@
 /* mp_cursor.c -- the bounded msgpack readers of fh_mp_cursor.
  *
- * Design: each reader parses the header at the cursor with mp_head_parse()
+ * Design: each reader parses the header at the cursor with fh__mp_head_parse()
  * (which has already checked every count against the bytes left), checks the
  * kind, stores the value and only then advances, so a failed read leaves the
  * cursor where it was.  fh_mp_skip() is iterative: it keeps a count of values
@@ -13,17 +13,17 @@
 
 /* Parses the header at the cursor and checks its kind. */
 static int expect(const fh_mp_cursor *c, fh_mp_kind kind, mp_head *h) {
-  if (mp_head_parse(c->p, c->end, h) < 0) return -1;
+  if (fh__mp_head_parse(c->p, c->end, h) < 0) return -1;
   return h->kind == kind ? 0 : -1;
 }
 
 static void advance(fh_mp_cursor *c, const mp_head *h) {
-  c->p += mp_head_span(h);
+  c->p += fh__mp_head_span(h);
 }
 
 fh_mp_kind fh_mp_peek(const fh_mp_cursor *c) {
   mp_head h;
-  if (mp_head_parse(c->p, c->end, &h) < 0) return FH_MP_INVALID;
+  if (fh__mp_head_parse(c->p, c->end, &h) < 0) return FH_MP_INVALID;
   return h.kind;
 }
 
@@ -44,7 +44,7 @@ int fh_mp_read_bool(fh_mp_cursor *c, int *v) {
 
 int fh_mp_read_uint(fh_mp_cursor *c, uint64_t *v) {
   mp_head h;
-  if (mp_head_parse(c->p, c->end, &h) < 0) return -1;
+  if (fh__mp_head_parse(c->p, c->end, &h) < 0) return -1;
   if (h.kind == FH_MP_UINT)
     *v = h.u;
   else if (h.kind == FH_MP_INT && h.i >= 0)
@@ -57,7 +57,7 @@ int fh_mp_read_uint(fh_mp_cursor *c, uint64_t *v) {
 
 int fh_mp_read_int(fh_mp_cursor *c, int64_t *v) {
   mp_head h;
-  if (mp_head_parse(c->p, c->end, &h) < 0) return -1;
+  if (fh__mp_head_parse(c->p, c->end, &h) < 0) return -1;
   if (h.kind == FH_MP_INT)
     *v = h.i;
   else if (h.kind == FH_MP_UINT && h.u <= (uint64_t)INT64_MAX)
@@ -70,7 +70,7 @@ int fh_mp_read_int(fh_mp_cursor *c, int64_t *v) {
 
 int fh_mp_read_double(fh_mp_cursor *c, double *v) {
   mp_head h;
-  if (mp_head_parse(c->p, c->end, &h) < 0) return -1;
+  if (fh__mp_head_parse(c->p, c->end, &h) < 0) return -1;
   if (h.kind == FH_MP_FLOAT)
     *v = h.d;
   else if (h.kind == FH_MP_UINT)
@@ -113,11 +113,11 @@ int fh_mp_skip(fh_mp_cursor *c) {
   uint64_t pending = 1;
   while (pending > 0) {
     mp_head h;
-    if (mp_head_parse(p, c->end, &h) < 0) return -1;
+    if (fh__mp_head_parse(p, c->end, &h) < 0) return -1;
     pending--;
     if (h.kind == FH_MP_ARRAY) pending += h.len;
     if (h.kind == FH_MP_MAP) pending += 2 * h.len;
-    p += mp_head_span(&h);
+    p += fh__mp_head_span(&h);
     if (pending > (uint64_t)(c->end - p)) return -1;
   }
   c->p = p;
@@ -126,7 +126,7 @@ int fh_mp_skip(fh_mp_cursor *c) {
 
 int fh_mp_read_strcpy(fh_mp_cursor *c, char *dst, size_t cap) {
   mp_head h;
-  if (mp_head_parse(c->p, c->end, &h) < 0 || cap == 0) return -1;
+  if (fh__mp_head_parse(c->p, c->end, &h) < 0 || cap == 0) return -1;
   if (h.kind == FH_MP_NIL) {
     dst[0] = '\0';
     advance(c, &h);

@@ -121,7 +121,7 @@ static int typed(const uint8_t *p, size_t left, uint8_t c, mp_head *h) {
   return -1; /* 0xc1, never used */
 }
 
-int mp_head_parse(const uint8_t *p, const uint8_t *end, mp_head *h) {
+int fh__mp_head_parse(const uint8_t *p, const uint8_t *end, mp_head *h) {
   memset(h, 0, sizeof *h);
   h->kind = FH_MP_INVALID;
   h->hdr = 1;

@@ -1,7 +1,7 @@
 /* mp_head.h -- parsing one msgpack value header, bounds-checked.
  *
  * Design: every reader of msgpack bytes in fh_protocol (the frame validator
- * and the fh_mp_cursor readers) goes through mp_head_parse(), the only place
+ * and the fh_mp_cursor readers) goes through fh__mp_head_parse(), the only place
  * that interprets a type byte and its length fields.  It refuses any header
  * whose counts cannot be satisfied by the bytes that remain: a str/bin/ext
  * payload must lie within the input, an array of n elements needs n more
@@ -29,11 +29,11 @@ typedef struct mp_head {
 /* Parses the header at p (p <= end).  Returns 0 with *h filled, or -1 when
  * the bytes are truncated, the type byte is 0xc1 (never used), or a count
  * exceeds what the remaining bytes can hold (see above). */
-int mp_head_parse(const uint8_t *p, const uint8_t *end, mp_head *h);
+int fh__mp_head_parse(const uint8_t *p, const uint8_t *end, mp_head *h);
 
 /* Bytes the value occupies when it is a scalar, str, bin or ext (header +
  * payload); for arrays and maps only the header. */
-static inline uint64_t mp_head_span(const mp_head *h) {
+static inline uint64_t fh__mp_head_span(const mp_head *h) {
   if (h->kind == FH_MP_ARRAY || h->kind == FH_MP_MAP) return h->hdr;
   return (uint64_t)h->hdr + h->len;
 }

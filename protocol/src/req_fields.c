@@ -81,11 +81,11 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
 };
 
-const req_spec *req_spec_of(fh_msg_type t) {
+const req_spec *fh__req_spec_of(fh_msg_type t) {
   if (t < FH_MSG_HELLO || t > FH_MSG_SHIFT_REPORT) return NULL;
   return &specs[t];
 }
 
-void req_set_defaults(fh_request *req) {
+void fh__req_set_defaults(fh_request *req) {
   if (req->type == FH_MSG_ANDON_RAISE) req->u.raise.severity = 2;
 }

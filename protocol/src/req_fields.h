@@ -38,9 +38,9 @@ typedef struct req_spec {
 } req_spec;
 
 /* The keys of request type t, or NULL when t is not a client -> hub type. */
-const req_spec *req_spec_of(fh_msg_type t);
+const req_spec *fh__req_spec_of(fh_msg_type t);
 
 /* The default of a field that is absent: severity 2, everything else 0. */
-void req_set_defaults(fh_request *req);
+void fh__req_set_defaults(fh_request *req);
 
 #endif /* FH_REQ_FIELDS_H */

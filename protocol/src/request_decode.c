@@ -21,7 +21,7 @@ static int str_is(fh_strv s, const char *lit) {
 }
 
 static int malformed(fh_decode_err *err) {
-  return derr_set(err, FH_E_BAD_REQUEST, NULL, "malformed map");
+  return fh__derr_set(err, FH_E_BAD_REQUEST, NULL, "malformed map");
 }
 
 /* Notes where the value of `t` or `id` is and skips it.  Returns -1 when
@@ -35,11 +35,11 @@ static int note_once(fh_mp_cursor *c, found *f, fh_mp_cursor *value) {
 /* Error for `t` or `id` found in state f, or 0. */
 static int report(found f, const char *key, const char *type,
                   fh_decode_err *err) {
-  if (f == ABSENT) return derr_set(err, FH_E_BAD_REQUEST, key,
+  if (f == ABSENT) return fh__derr_set(err, FH_E_BAD_REQUEST, key,
                                    "missing key '%s'", key);
-  if (f == ILL_TYPED) return derr_set(err, FH_E_BAD_REQUEST, key,
+  if (f == ILL_TYPED) return fh__derr_set(err, FH_E_BAD_REQUEST, key,
                                       "key '%s' must be %s", key, type);
-  if (f == TWICE) return derr_set(err, FH_E_BAD_REQUEST, key,
+  if (f == TWICE) return fh__derr_set(err, FH_E_BAD_REQUEST, key,
                                   "key '%s' given twice", key);
   return 0;
 }
@@ -72,8 +72,8 @@ static int read_head(fh_mp_cursor c, fh_request *req, fh_decode_err *err) {
       report(id_found, "id", "an unsigned integer", err) < 0)
     return -1;
   req->type = fh_msg_type_from(t.p, t.n);
-  if (req_spec_of(req->type) == NULL)
-    return derr_set(err, FH_E_BAD_REQUEST, "t",
+  if (fh__req_spec_of(req->type) == NULL)
+    return fh__derr_set(err, FH_E_BAD_REQUEST, "t",
                     "key 't' names no request type");
   return 0;
 }
@@ -83,18 +83,18 @@ static int read_head(fh_mp_cursor c, fh_request *req, fh_decode_err *err) {
 static int check_text(fh_strv v, const char *key, size_t min, size_t max,
                       fh_err_code code, fh_decode_err *err) {
   if (v.n > max)
-    return derr_set(err, code, key, "key '%s' is longer than %zu bytes", key,
+    return fh__derr_set(err, code, key, "key '%s' is longer than %zu bytes", key,
                     max);
   if (v.n < min)
-    return derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' must not be empty",
+    return fh__derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' must not be empty",
                     key);
   if (!fh_utf8_valid(v.p, v.n))
-    return derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' is not UTF-8", key);
+    return fh__derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' is not UTF-8", key);
   return 0;
 }
 
 static int ill_typed(const char *key, const char *type, fh_decode_err *err) {
-  return derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' must be %s", key,
+  return fh__derr_set(err, FH_E_BAD_REQUEST, key, "key '%s' must be %s", key,
                   type);
 }
 
@@ -103,7 +103,7 @@ static int read_topics(fh_mp_cursor *c, const req_field *f, fh_request *req,
                        fh_decode_err *err) {
   uint32_t n;
   if (fh_mp_read_array(c, &n) < 0 || n == 0 || n > FH_TOPICS_MAX)
-    return derr_set(err, FH_E_BAD_REQUEST, f->name,
+    return fh__derr_set(err, FH_E_BAD_REQUEST, f->name,
                     "key '%s' must be an array of 1 to %d topics", f->name,
                     FH_TOPICS_MAX);
   for (uint32_t i = 0; i < n; i++) {
@@ -124,7 +124,7 @@ static int read_since(fh_mp_cursor *c, const req_field *f, fh_request *req,
   if (fh_mp_read_map(c, &n) < 0)
     return ill_typed(f->name, "a map of topic to unsigned integer", err);
   if (n > FH_TOPICS_MAX)
-    return derr_set(err, FH_E_BAD_REQUEST, f->name,
+    return fh__derr_set(err, FH_E_BAD_REQUEST, f->name,
                     "key '%s' holds more than %d topics", f->name,
                     FH_TOPICS_MAX);
   for (uint32_t i = 0; i < n; i++) {
@@ -199,7 +199,7 @@ static const req_field *lookup(const req_spec *spec, fh_strv key) {
 
 /* Pass 2: every key of the message's table. */
 static int read_body(fh_mp_cursor c, fh_request *req, fh_decode_err *err) {
-  const req_spec *spec = req_spec_of(req->type);
+  const req_spec *spec = fh__req_spec_of(req->type);
   uint32_t n, seen = 0;
   fh_strv key;
   if (fh_mp_read_map(&c, &n) < 0) return malformed(err);
@@ -212,26 +212,26 @@ static int read_body(fh_mp_cursor c, fh_request *req, fh_decode_err *err) {
     }
     uint32_t bit = 1u << (f - spec->fields);
     if (seen & bit)
-      return derr_set(err, FH_E_BAD_REQUEST, f->name, "key '%s' given twice",
+      return fh__derr_set(err, FH_E_BAD_REQUEST, f->name, "key '%s' given twice",
                       f->name);
     seen |= bit;
     if (read_field(&c, f, req, err) < 0) return -1;
   }
   for (size_t i = 0; i < spec->n; i++)
     if (spec->fields[i].required && !(seen & (1u << i)))
-      return derr_set(err, FH_E_BAD_REQUEST, spec->fields[i].name,
+      return fh__derr_set(err, FH_E_BAD_REQUEST, spec->fields[i].name,
                       "missing key '%s'", spec->fields[i].name);
   return 0;
 }
 
 int fh_request_decode(const uint8_t *map, size_t map_len, fh_request *req,
                       fh_decode_err *err) {
-  derr_clear(err);
+  fh__derr_clear(err);
   memset(req, 0, sizeof *req);
   if (map == NULL) return malformed(err);
   fh_mp_cursor c = {map, map + map_len};
   if (read_head(c, req, err) < 0) goto fail;
-  req_set_defaults(req);
+  fh__req_set_defaults(req);
   if (read_body(c, req, err) < 0) goto fail;
   return 0;
 fail:

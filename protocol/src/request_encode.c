@@ -31,36 +31,36 @@ static int present(const req_field *f, const fh_request *req) {
 }
 
 static void put_topics(enc *e, const fh_request *req) {
-  enc_array(e, (uint32_t)req->u.sub.ntopics);
+  fh__enc_array(e, (uint32_t)req->u.sub.ntopics);
   for (size_t i = 0; i < req->u.sub.ntopics; i++)
-    enc_strn(e, req->u.sub.topics[i].p, req->u.sub.topics[i].n);
+    fh__enc_strn(e, req->u.sub.topics[i].p, req->u.sub.topics[i].n);
 }
 
 static void put_since(enc *e, const fh_request *req) {
-  enc_map(e, (uint32_t)req->u.sub.nsince);
+  fh__enc_map(e, (uint32_t)req->u.sub.nsince);
   for (size_t i = 0; i < req->u.sub.nsince; i++) {
-    enc_strn(e, req->u.sub.since[i].topic.p, req->u.sub.since[i].topic.n);
-    enc_uint(e, req->u.sub.since[i].seq);
+    fh__enc_strn(e, req->u.sub.since[i].topic.p, req->u.sub.since[i].topic.n);
+    fh__enc_uint(e, req->u.sub.since[i].seq);
   }
 }
 
 /* Writes the key and value of field f. */
 static void put_field(enc *e, const req_field *f, const fh_request *req) {
   const void *v = (const char *)req + f->off;
-  enc_str(e, f->name);
+  fh__enc_str(e, f->name);
   switch (f->kind) {
   case RK_STR:
   case RK_TOKEN: {
     const fh_strv *s = v;
-    enc_strn(e, s->p, s->n);
+    fh__enc_strn(e, s->p, s->n);
     break;
   }
   case RK_UINT:
-  case RK_EPOCH: enc_uint(e, *(const uint64_t *)v); break;
-  case RK_INT: enc_int(e, *(const int64_t *)v); break;
-  case RK_SEVERITY: enc_uint(e, *(const uint8_t *)v); break;
+  case RK_EPOCH: fh__enc_uint(e, *(const uint64_t *)v); break;
+  case RK_INT: fh__enc_int(e, *(const int64_t *)v); break;
+  case RK_SEVERITY: fh__enc_uint(e, *(const uint8_t *)v); break;
   case RK_EQ_STATE:
-    enc_str(e, fh_eq_state_name(*(const fh_eq_state *)v));
+    fh__enc_str(e, fh_eq_state_name(*(const fh_eq_state *)v));
     break;
   case RK_TOPICS: put_topics(e, req); break;
   case RK_SINCE: put_since(e, req); break;
@@ -68,7 +68,7 @@ static void put_field(enc *e, const req_field *f, const fh_request *req) {
 }
 
 int fh_request_encode(fh_buf *out, const fh_request *req) {
-  const req_spec *spec = req_spec_of(req->type);
+  const req_spec *spec = fh__req_spec_of(req->type);
   uint32_t n = 0;
   enc e;
   int is_sub = req->type == FH_MSG_SUB || req->type == FH_MSG_UNSUB;
@@ -77,9 +77,9 @@ int fh_request_encode(fh_buf *out, const fh_request *req) {
                  req->u.sub.nsince > FH_TOPICS_MAX))
     return -EINVAL;
   for (size_t i = 0; i < spec->n; i++) n += present(&spec->fields[i], req);
-  enc_begin(&e, out);
-  enc_msg_head(&e, req->type, n, req->has_id, req->id);
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, req->type, n, req->has_id, req->id);
   for (size_t i = 0; i < spec->n; i++)
     if (present(&spec->fields[i], req)) put_field(&e, &spec->fields[i], req);
-  return enc_end(&e);
+  return fh__enc_end(&e);
 }

@@ -139,10 +139,10 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
                   fh_store_cb cb, void *arg);
 
 /* The stored result of (scope, key), -ENOENT if absent or expired (older
- * than idem_ttl_ms by the wall clock).  cb gets the caller's key as key and
- * the stored result as val. */
-int fh_store_idem_get(fh_store *s, const char *scope, const char *key,
-                      size_t klen, fh_store_cb cb, void *arg);
+ * than idem_ttl_ms at now_ms, the caller's clock, ms since the epoch).  cb
+ * gets the caller's key as key and the stored result as val. */
+int fh_store_idem_get(fh_store *s, int64_t now_ms, const char *scope,
+                      const char *key, size_t klen, fh_store_cb cb, void *arg);
 
 /* One audit event as read back. Pointers valid only during the callback. */
 typedef struct fh_event_rec {

@@ -50,7 +50,7 @@ static int grow(void **buf, size_t *cap, size_t need, size_t size) {
   return 0;
 }
 
-struct batch_op *batch_push(fh_batch *b, enum batch_kind kind, int db,
+struct batch_op *fh__batch_push(fh_batch *b, enum batch_kind kind, int db,
                             size_t klen, size_t vlen) {
   size_t len = klen + vlen;
   if (len < klen || b->used + len < b->used) return NULL;
@@ -81,7 +81,7 @@ static int key_ok(fh_table t, const void *key, size_t klen) {
 int fh_batch_put(fh_batch *b, fh_table t, const void *key, size_t klen,
                  const void *val, size_t vlen) {
   if (!key_ok(t, key, klen) || (val == NULL && vlen > 0)) return -EINVAL;
-  struct batch_op *op = batch_push(b, OP_PUT, (int)t, klen, vlen);
+  struct batch_op *op = fh__batch_push(b, OP_PUT, (int)t, klen, vlen);
   if (op == NULL) return -ENOMEM;
   memcpy(b->bytes + op->off, key, klen);
   if (vlen > 0) memcpy(b->bytes + op->off + klen, val, vlen);
@@ -90,7 +90,7 @@ int fh_batch_put(fh_batch *b, fh_table t, const void *key, size_t klen,
 
 int fh_batch_del(fh_batch *b, fh_table t, const void *key, size_t klen) {
   if (!key_ok(t, key, klen)) return -EINVAL;
-  struct batch_op *op = batch_push(b, OP_DEL, (int)t, klen, 0);
+  struct batch_op *op = fh__batch_push(b, OP_DEL, (int)t, klen, 0);
   if (op == NULL) return -ENOMEM;
   memcpy(b->bytes + op->off, key, klen);
   return 0;
@@ -103,11 +103,11 @@ int fh_batch_event(fh_batch *b, int64_t ts_ms, const char *actor,
   size_t alen = strlen(actor), tlen = strlen(type);
   if (alen > EVENT_NAME_MAX || tlen > EVENT_NAME_MAX || tlen == 0)
     return -EINVAL;
-  size_t size = event_record_size(alen, tlen, len);
+  size_t size = fh__event_record_size(alen, tlen, len);
   if (size < len) return -ENOMEM;
-  struct batch_op *op = batch_push(b, OP_EVENT, DB_EVENTS, 0, size);
+  struct batch_op *op = fh__batch_push(b, OP_EVENT, DB_EVENTS, 0, size);
   if (op == NULL) return -ENOMEM;
-  event_record_write(b->bytes + op->off, ts_ms, actor, alen, type, tlen, data,
+  fh__event_record_write(b->bytes + op->off, ts_ms, actor, alen, type, tlen, data,
                      len);
   return 0;
 }
@@ -120,11 +120,11 @@ int fh_batch_idem(fh_batch *b, const char *scope, const char *key,
   size_t slen = strlen(scope);
   if (slen == 0 || slen > IDEM_SCOPE_MAX || klen == 0 || klen > IDEM_KEY_MAX)
     return -EINVAL;
-  size_t ksize = idem_key_size(slen, klen), vsize = idem_record_size(rlen);
+  size_t ksize = fh__idem_key_size(slen, klen), vsize = fh__idem_record_size(rlen);
   if (vsize < rlen) return -ENOMEM;
-  struct batch_op *op = batch_push(b, OP_IDEM, DB_IDEM, ksize, vsize);
+  struct batch_op *op = fh__batch_push(b, OP_IDEM, DB_IDEM, ksize, vsize);
   if (op == NULL) return -ENOMEM;
-  idem_key_write(b->bytes + op->off, scope, slen, key, klen);
-  idem_record_write(b->bytes + op->off + ksize, ts_ms, result, rlen);
+  fh__idem_key_write(b->bytes + op->off, scope, slen, key, klen);
+  fh__idem_record_write(b->bytes + op->off + ksize, ts_ms, result, rlen);
   return 0;
 }

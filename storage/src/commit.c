@@ -1,6 +1,6 @@
 /* commit.c -- write transactions: map growth and applying a batch.
  *
- * store_write() is the only place that begins a write transaction.  It runs
+ * fh__store_write() is the only place that begins a write transaction.  It runs
  * a body, commits (mdb_txn_commit fsyncs: the environment never uses
  * MDB_NOSYNC, MDB_MAPASYNC or MDB_WRITEMAP), and handles two LMDB
  * conditions by starting over with a fresh transaction:
@@ -35,12 +35,12 @@
 static int grow_map(fh_store *s) {
   MDB_envinfo info;
   int rc = mdb_env_info(s->env, &info);
-  if (rc != 0) return store_errno(rc);
+  if (rc != 0) return fh__store_errno(rc);
   size_t cur = info.me_mapsize;
   if (cur >= s->map_size_max) return -ENOSPC;
   size_t next = cur > s->map_size_max / 2 ? s->map_size_max : cur * 2;
-  rc = store_set_mapsize(s, next);
-  if (rc != 0) return store_errno(rc);
+  rc = fh__store_set_mapsize(s, next);
+  if (rc != 0) return fh__store_errno(rc);
   pthread_rwlock_wrlock(&s->lock);
   s->grows++;
   pthread_rwlock_unlock(&s->lock);
@@ -65,18 +65,18 @@ static int write_once(fh_store *s, store_txn_fn fn, void *arg) {
 static int rewrite_schema(fh_store *s, MDB_txn *txn, void *arg) {
   uint64_t v;
   (void)arg;
-  int rc = store_meta_get_u64(s, txn, META_SCHEMA, &v);
-  return rc != 0 ? rc : store_meta_put_u64(s, txn, META_SCHEMA, v);
+  int rc = fh__store_meta_get_u64(s, txn, META_SCHEMA, &v);
+  return rc != 0 ? rc : fh__store_meta_put_u64(s, txn, META_SCHEMA, v);
 }
 
 /* At the cap: make the pages freed by the last transaction reusable.
  * Returns 0 if the caller should try again, else a negative code. */
 static int release_freed_pages(fh_store *s) {
   int rc = write_once(s, rewrite_schema, NULL);
-  return rc == MDB_MAP_FULL ? -ENOSPC : store_errno(rc);
+  return rc == MDB_MAP_FULL ? -ENOSPC : fh__store_errno(rc);
 }
 
-int store_write(fh_store *s, store_txn_fn fn, void *arg) {
+int fh__store_write(fh_store *s, store_txn_fn fn, void *arg) {
   int resized = 0, released = 0;
   for (;;) {
     int rc = write_once(s, fn, arg);
@@ -84,10 +84,10 @@ int store_write(fh_store *s, store_txn_fn fn, void *arg) {
       rc = grow_map(s);
       if (rc == -ENOSPC && !released++) rc = release_freed_pages(s);
     } else if (rc == MDB_MAP_RESIZED && resized++ < RESIZED_RETRIES)
-      rc = store_set_mapsize(s, 0);
+      rc = fh__store_set_mapsize(s, 0);
     else
-      return store_errno(rc);
-    if (rc != 0) return store_errno(rc);
+      return fh__store_errno(rc);
+    if (rc != 0) return fh__store_errno(rc);
   }
 }
 
@@ -105,11 +105,11 @@ static int apply_op(fh_store *s, MDB_txn *txn, const fh_batch *b,
     rc = mdb_del(txn, s->dbi[op->db], &k, NULL);
     return rc == MDB_NOTFOUND ? 0 : rc;
   case OP_EVENT:
-    store_put_be64(lsn_key, ++*lsn);
+    fh__store_put_be64(lsn_key, ++*lsn);
     k = (MDB_val){sizeof lsn_key, lsn_key};
     return mdb_put(txn, s->dbi[DB_EVENTS], &k, &v, MDB_APPEND);
   case OP_IDEM:
-    return idem_apply(s, txn, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+    return fh__idem_apply(s, txn, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
   default:
     return -EINVAL;
   }
@@ -123,7 +123,7 @@ static int apply_batch(fh_store *s, MDB_txn *txn, void *arg) {
     if (rc != 0) return rc;
   }
   if (lsn == s->last_lsn) return 0;
-  return store_meta_put_u64(s, txn, META_LAST_LSN, lsn);
+  return fh__store_meta_put_u64(s, txn, META_LAST_LSN, lsn);
 }
 
 int fh_store_commit(fh_store *s, fh_batch *b, uint64_t *first_lsn) {
@@ -131,7 +131,7 @@ int fh_store_commit(fh_store *s, fh_batch *b, uint64_t *first_lsn) {
   if (s == NULL || b == NULL) return -EINVAL;
   if (s->read_only) return -EROFS;
   if (b->nops == 0) return 0;
-  int rc = store_write(s, apply_batch, b);
+  int rc = fh__store_write(s, apply_batch, b);
   if (rc != 0) return rc;
   pthread_rwlock_wrlock(&s->lock);
   if (first_lsn != NULL && b->nevents > 0) *first_lsn = s->last_lsn + 1;

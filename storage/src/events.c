@@ -24,17 +24,17 @@
 #define EVENT_FORMAT 1
 #define EVENT_HEAD 11
 
-size_t event_record_size(size_t actor_len, size_t type_len, size_t len) {
+size_t fh__event_record_size(size_t actor_len, size_t type_len, size_t len) {
   return EVENT_HEAD + actor_len + 1 + type_len + 1 + len;
 }
 
-void event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
+void fh__event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
                         size_t actor_len, const char *type, size_t type_len,
                         const void *data, size_t len) {
   out[0] = EVENT_FORMAT;
   out[1] = (uint8_t)actor_len;
   out[2] = (uint8_t)type_len;
-  store_put_be64(out + 3, (uint64_t)ts_ms);
+  fh__store_put_be64(out + 3, (uint64_t)ts_ms);
   out += EVENT_HEAD;
   memcpy(out, actor, actor_len);
   out[actor_len] = '\0';
@@ -51,12 +51,12 @@ static int event_record_read(const MDB_val *key, const MDB_val *val,
   if (key->mv_size != 8 || val->mv_size < EVENT_HEAD || p[0] != EVENT_FORMAT)
     return -EBADMSG;
   size_t alen = p[1], tlen = p[2];
-  size_t head = event_record_size(alen, tlen, 0);
+  size_t head = fh__event_record_size(alen, tlen, 0);
   if (val->mv_size < head || p[EVENT_HEAD + alen] != '\0' ||
       p[EVENT_HEAD + alen + 1 + tlen] != '\0')
     return -EBADMSG;
-  ev->lsn = store_get_be64(key->mv_data);
-  ev->ts_ms = (int64_t)store_get_be64(p + 3);
+  ev->lsn = fh__store_get_be64(key->mv_data);
+  ev->ts_ms = (int64_t)fh__store_get_be64(p + 3);
   ev->actor = (const char *)p + EVENT_HEAD;
   ev->type = (const char *)p + EVENT_HEAD + alen + 1;
   ev->data = p + head;
@@ -64,10 +64,10 @@ static int event_record_read(const MDB_val *key, const MDB_val *val,
   return 0;
 }
 
-int event_record_time(const void *val, size_t vlen, int64_t *ts_ms) {
+int fh__event_record_time(const void *val, size_t vlen, int64_t *ts_ms) {
   const uint8_t *p = val;
   if (vlen < EVENT_HEAD || p[0] != EVENT_FORMAT) return -EBADMSG;
-  *ts_ms = (int64_t)store_get_be64(p + 3);
+  *ts_ms = (int64_t)fh__store_get_be64(p + 3);
   return 0;
 }
 
@@ -79,11 +79,11 @@ int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
   MDB_val k = {sizeof from, from}, v;
   fh_event_rec ev;
   size_t seen = 0;
-  int rc = store_read_begin(s, &txn);
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur));
+  rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur));
   if (rc != 0) goto fail;
-  store_put_be64(from, since);
+  fh__store_put_be64(from, since);
   int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
   while (mrc == 0 && (max == 0 || seen < max)) {
     rc = event_record_read(&k, &v, &ev);
@@ -92,9 +92,9 @@ int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
     seen++;
     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
-  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
+  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = fh__store_errno(mrc);
 fail:
   if (cur != NULL) mdb_cursor_close(cur);
-  store_read_end(s, txn);
+  fh__store_read_end(s, txn);
   return rc;
 }

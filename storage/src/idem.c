@@ -26,23 +26,23 @@
 #define IDEM_KEY_BYTES (IDEM_SCOPE_MAX + 1 + IDEM_KEY_MAX)
 #define TTL_KEY_BYTES (8 + IDEM_KEY_BYTES)
 
-size_t idem_key_size(size_t scope_len, size_t klen) {
+size_t fh__idem_key_size(size_t scope_len, size_t klen) {
   return scope_len + 1 + klen;
 }
 
-void idem_key_write(uint8_t *out, const char *scope, size_t scope_len,
+void fh__idem_key_write(uint8_t *out, const char *scope, size_t scope_len,
                     const char *key, size_t klen) {
   memcpy(out, scope, scope_len);
   out[scope_len] = '\0';
   memcpy(out + scope_len + 1, key, klen);
 }
 
-size_t idem_record_size(size_t rlen) { return IDEM_HEAD + rlen; }
+size_t fh__idem_record_size(size_t rlen) { return IDEM_HEAD + rlen; }
 
-void idem_record_write(uint8_t *out, int64_t ts_ms, const void *result,
+void fh__idem_record_write(uint8_t *out, int64_t ts_ms, const void *result,
                        size_t rlen) {
   out[0] = IDEM_FORMAT;
-  store_put_be64(out + 1, (uint64_t)ts_ms);
+  fh__store_put_be64(out + 1, (uint64_t)ts_ms);
   if (rlen > 0) memcpy(out + IDEM_HEAD, result, rlen);
 }
 
@@ -50,14 +50,14 @@ void idem_record_write(uint8_t *out, int64_t ts_ms, const void *result,
 static int record_time(const MDB_val *v, int64_t *ts_ms) {
   const uint8_t *p = v->mv_data;
   if (v->mv_size < IDEM_HEAD || p[0] != IDEM_FORMAT) return -EBADMSG;
-  *ts_ms = (int64_t)store_get_be64(p + 1);
+  *ts_ms = (int64_t)fh__store_get_be64(p + 1);
   return 0;
 }
 
 /* Builds the index key of (ts_ms, idem key) into out; returns its size. */
 static size_t ttl_key(uint8_t *out, int64_t ts_ms, const void *key,
                       size_t klen) {
-  store_put_be64(out, (uint64_t)ts_ms ^ (UINT64_C(1) << 63));
+  fh__store_put_be64(out, (uint64_t)ts_ms ^ (UINT64_C(1) << 63));
   memcpy(out + 8, key, klen);
   return 8 + klen;
 }
@@ -71,7 +71,7 @@ static int index_entry(fh_store *s, MDB_txn *txn, int del, int64_t ts_ms,
   return mdb_put(txn, s->dbi[DB_IDEM_TTL], &k, &empty, 0);
 }
 
-int idem_apply(fh_store *s, MDB_txn *txn, const uint8_t *key, size_t klen,
+int fh__idem_apply(fh_store *s, MDB_txn *txn, const uint8_t *key, size_t klen,
                const uint8_t *rec, size_t rlen) {
   MDB_val k = {klen, (void *)key}, v = {rlen, (void *)rec}, old;
   int64_t ts, old_ts;
@@ -98,7 +98,7 @@ static int drop_entry(fh_store *s, MDB_txn *txn, const MDB_val *tk,
   return mdb_del(txn, s->dbi[DB_IDEM], &k, NULL);
 }
 
-int idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
+int fh__idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
               size_t *deleted) {
   uint8_t copy[TTL_KEY_BYTES];
   MDB_cursor *cur;
@@ -112,7 +112,7 @@ int idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
       rc = -EBADMSG;
       break;
     }
-    int64_t ts = (int64_t)(store_get_be64(k.mv_data) ^ (UINT64_C(1) << 63));
+    int64_t ts = (int64_t)(fh__store_get_be64(k.mv_data) ^ (UINT64_C(1) << 63));
     if (ts >= cutoff) break;
     /* A private copy: the key must outlive writes to the other table. */
     memcpy(copy, k.mv_data, k.mv_size);
@@ -126,8 +126,8 @@ int idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
   return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
-int fh_store_idem_get(fh_store *s, const char *scope, const char *key,
-                      size_t klen, fh_store_cb cb, void *arg) {
+int fh_store_idem_get(fh_store *s, int64_t now_ms, const char *scope,
+                      const char *key, size_t klen, fh_store_cb cb, void *arg) {
   uint8_t kb[IDEM_KEY_BYTES];
   MDB_txn *txn;
   MDB_val k, v;
@@ -136,16 +136,16 @@ int fh_store_idem_get(fh_store *s, const char *scope, const char *key,
   if (slen == 0 || slen > IDEM_SCOPE_MAX || key == NULL || klen == 0 ||
       klen > IDEM_KEY_MAX)
     return -EINVAL;
-  idem_key_write(kb, scope, slen, key, klen);
-  k = (MDB_val){idem_key_size(slen, klen), kb};
-  int rc = store_read_begin(s, &txn);
+  fh__idem_key_write(kb, scope, slen, key, klen);
+  k = (MDB_val){fh__idem_key_size(slen, klen), kb};
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(mdb_get(txn, s->dbi[DB_IDEM], &k, &v));
+  rc = fh__store_errno(mdb_get(txn, s->dbi[DB_IDEM], &k, &v));
   if (rc == 0) rc = record_time(&v, &ts);
-  if (rc == 0 && ts < store_now_ms() - s->idem_ttl_ms) rc = -ENOENT;
+  if (rc == 0 && ts < now_ms - s->idem_ttl_ms) rc = -ENOENT;
   if (rc == 0)
     rc = cb(arg, key, klen, (const uint8_t *)v.mv_data + IDEM_HEAD,
             v.mv_size - IDEM_HEAD);
-  store_read_end(s, txn);
+  fh__store_read_end(s, txn);
   return rc;
 }

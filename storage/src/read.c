@@ -18,11 +18,11 @@ int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
   MDB_txn *txn;
   MDB_val k = {klen, (void *)key}, v;
   if (!table_ok(t) || key == NULL || klen == 0 || klen > 511) return -EINVAL;
-  int rc = store_read_begin(s, &txn);
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(mdb_get(txn, s->dbi[t], &k, &v));
+  rc = fh__store_errno(mdb_get(txn, s->dbi[t], &k, &v));
   if (rc == 0) rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
-  store_read_end(s, txn);
+  fh__store_read_end(s, txn);
   return rc;
 }
 
@@ -38,9 +38,9 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
   MDB_val k = {plen, (void *)prefix}, v;
   if (!table_ok(t) || (prefix == NULL && plen > 0) || plen > 511)
     return -EINVAL;
-  int rc = store_read_begin(s, &txn);
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));
+  rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));
   if (rc != 0) goto fail;
   int mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
   while (mrc == 0 && has_prefix(&k, prefix, plen)) {
@@ -48,9 +48,9 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
     if (rc != 0) goto fail;
     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
   }
-  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = store_errno(mrc);
+  if (mrc != 0 && mrc != MDB_NOTFOUND) rc = fh__store_errno(mrc);
 fail:
   if (cur != NULL) mdb_cursor_close(cur);
-  store_read_end(s, txn);
+  fh__store_read_end(s, txn);
   return rc;
 }

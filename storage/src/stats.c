@@ -18,7 +18,7 @@ static int db_entries(MDB_txn *txn, MDB_dbi dbi, uint64_t *n) {
   MDB_stat st;
   int rc = mdb_stat(txn, dbi, &st);
   if (rc == 0) *n = st.ms_entries;
-  return store_errno(rc);
+  return fh__store_errno(rc);
 }
 
 int fh_store_stats_get(fh_store *s, fh_store_stats *st) {
@@ -26,17 +26,17 @@ int fh_store_stats_get(fh_store *s, fh_store_stats *st) {
   MDB_stat env;
   MDB_txn *txn;
   memset(st, 0, sizeof *st);
-  int rc = store_read_begin(s, &txn);
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(mdb_env_info(s->env, &info));
-  if (rc == 0) rc = store_errno(mdb_env_stat(s->env, &env));
+  rc = fh__store_errno(mdb_env_info(s->env, &info));
+  if (rc == 0) rc = fh__store_errno(mdb_env_stat(s->env, &env));
   for (int t = 0; rc == 0 && t < FH_T__COUNT; t++)
     rc = db_entries(txn, s->dbi[t], &st->entries[t]);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_EVENTS], &st->events);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_IDEM], &st->idem_keys);
   st->commits = s->commits; /* read under the shared lock */
   st->grows = s->grows;
-  store_read_end(s, txn);
+  fh__store_read_end(s, txn);
   if (rc != 0) return rc;
   st->map_size = info.me_mapsize;
   st->map_size_max = s->map_size_max;
@@ -68,8 +68,8 @@ int fh_store_backup(fh_store *s, const char *path) {
   /* Adopts a map grown by another process first: the copy's own read
    * transaction would fail with MDB_MAP_RESIZED after creating the file. */
   MDB_txn *txn;
-  rc = store_read_begin(s, &txn);
+  rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  store_read_end(s, txn);
-  return store_errno(mdb_env_copy2(s->env, path, MDB_CP_COMPACT));
+  fh__store_read_end(s, txn);
+  return fh__store_errno(mdb_env_copy2(s->env, path, MDB_CP_COMPACT));
 }

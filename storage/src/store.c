@@ -98,14 +98,14 @@ static int read_counters(fh_store *s, MDB_txn *txn) {
   MDB_cursor *cur = NULL;
   MDB_val k, v;
   uint64_t lsn = 0;
-  int rc = store_meta_get_u64(s, txn, META_EPOCH, &s->epoch);
-  if (rc == 0) rc = store_meta_get_u64(s, txn, META_LAST_LSN, &s->last_lsn);
-  if (rc == 0) rc = store_errno(mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur));
+  int rc = fh__store_meta_get_u64(s, txn, META_EPOCH, &s->epoch);
+  if (rc == 0) rc = fh__store_meta_get_u64(s, txn, META_LAST_LSN, &s->last_lsn);
+  if (rc == 0) rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[DB_EVENTS], &cur));
   if (rc != 0) return rc;
   rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-  if (rc == 0 && k.mv_size == 8) lsn = store_get_be64(k.mv_data);
+  if (rc == 0 && k.mv_size == 8) lsn = fh__store_get_be64(k.mv_data);
   mdb_cursor_close(cur);
-  if (rc != 0 && rc != MDB_NOTFOUND) return store_errno(rc);
+  if (rc != 0 && rc != MDB_NOTFOUND) return fh__store_errno(rc);
   if (lsn > s->last_lsn) s->last_lsn = lsn;
   return 0;
 }
@@ -114,34 +114,34 @@ static int open_write_txn(fh_store *s, MDB_txn *txn, void *arg) {
   struct open_ctx *ctx = arg;
   int rc = mdb_dbi_open(txn, db_names[DB_META], MDB_CREATE, &s->dbi[DB_META]);
   if (rc != 0) return rc;
-  rc = store_meta_get_u64(s, txn, META_SCHEMA, &ctx->schema);
+  rc = fh__store_meta_get_u64(s, txn, META_SCHEMA, &ctx->schema);
   if (rc != 0) return rc;
   if (ctx->schema > FH_STORE_SCHEMA_VERSION) return -EPROTO;
   rc = open_dbs(s, txn, MDB_CREATE);
   if (rc == 0) rc = read_counters(s, txn);
   if (rc != 0) return rc;
   s->epoch++;
-  rc = store_meta_put_u64(s, txn, META_EPOCH, s->epoch);
+  rc = fh__store_meta_put_u64(s, txn, META_EPOCH, s->epoch);
   if (rc == 0 && ctx->schema != FH_STORE_SCHEMA_VERSION)
-    rc = store_meta_put_u64(s, txn, META_SCHEMA, FH_STORE_SCHEMA_VERSION);
+    rc = fh__store_meta_put_u64(s, txn, META_SCHEMA, FH_STORE_SCHEMA_VERSION);
   return rc;
 }
 
 static int open_read_txn(fh_store *s, struct open_ctx *ctx) {
   MDB_txn *txn;
-  int rc = store_read_begin(s, &txn);
+  int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
-  rc = store_errno(open_dbs(s, txn, 0));
-  if (rc == 0) rc = store_meta_get_u64(s, txn, META_SCHEMA, &ctx->schema);
+  rc = fh__store_errno(open_dbs(s, txn, 0));
+  if (rc == 0) rc = fh__store_meta_get_u64(s, txn, META_SCHEMA, &ctx->schema);
   if (rc == 0 && ctx->schema == 0) rc = -ENOENT;
   if (rc == 0 && ctx->schema > FH_STORE_SCHEMA_VERSION) rc = -EPROTO;
   if (rc == 0) rc = read_counters(s, txn);
   if (rc != 0) {
-    store_read_end(s, txn);
+    fh__store_read_end(s, txn);
     return rc;
   }
   /* Committing (not aborting) keeps the database handles open. */
-  rc = store_errno(mdb_txn_commit(txn));
+  rc = fh__store_errno(mdb_txn_commit(txn));
   pthread_rwlock_unlock(&s->lock);
   return rc;
 }
@@ -158,13 +158,13 @@ static int open_env(fh_store *s, const fh_store_opts *o) {
   int dead = 0;
   unsigned flags = MDB_NOTLS | (o->read_only ? MDB_RDONLY : 0);
   int rc = mdb_env_create(&s->env);
-  if (rc != 0) return store_errno(rc);
+  if (rc != 0) return fh__store_errno(rc);
   rc = mdb_env_set_maxdbs(s->env, DB__COUNT);
   if (rc == 0 && !o->read_only) rc = mdb_env_set_mapsize(s->env, o->map_size);
   if (rc == 0) rc = mdb_env_open(s->env, o->dir, flags, 0600);
   if (rc == 0) rc = mdb_reader_check(s->env, &dead);
   s->stale_readers = dead > 0 ? (uint64_t)dead : 0;
-  return store_errno(rc);
+  return fh__store_errno(rc);
 }
 
 /* Opens the databases and reads (or, writable, creates and bumps) the
@@ -173,7 +173,7 @@ static int init_store(fh_store *s, const char *dir, char *errbuf,
                       size_t errlen) {
   struct open_ctx ctx = {0};
   int rc = s->read_only ? open_read_txn(s, &ctx)
-                        : store_write(s, open_write_txn, &ctx);
+                        : fh__store_write(s, open_write_txn, &ctx);
   if (rc == -EPROTO && ctx.schema > FH_STORE_SCHEMA_VERSION)
     return report(errbuf, errlen, rc,
                   "store in %s has schema version %llu, newer than this "

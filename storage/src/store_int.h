@@ -8,7 +8,7 @@
  * growing buffer; events and idempotency records are encoded into their
  * on-disk form when they are queued (events.c, idem.c), so a commit
  * (commit.c) only copies bytes into LMDB and can replay a batch as often as
- * the map has to grow.  Every write transaction goes through store_write(),
+ * the map has to grow.  Every write transaction goes through fh__store_write(),
  * which owns the MDB_MAP_FULL / MDB_MAP_RESIZED handling.
  */
 #ifndef FH_STORE_INT_H
@@ -94,63 +94,60 @@ typedef int (*store_txn_fn)(fh_store *s, MDB_txn *txn, void *arg);
  * running fn again on MDB_MAP_FULL.  Returns 0 once committed (durable),
  * -ENOSPC at the map cap, or another negative code; on error nothing of fn
  * is stored. */
-int store_write(fh_store *s, store_txn_fn fn, void *arg);
+int fh__store_write(fh_store *s, store_txn_fn fn, void *arg);
 
 /* Begins a read-only transaction, adopting a map grown by another process. */
-int store_read_begin(fh_store *s, MDB_txn **txn);
-/* Ends a read transaction from store_read_begin (aborts it, drops the
+int fh__store_read_begin(fh_store *s, MDB_txn **txn);
+/* Ends a read transaction from fh__store_read_begin (aborts it, drops the
  * shared lock). */
-void store_read_end(fh_store *s, MDB_txn *txn);
+void fh__store_read_end(fh_store *s, MDB_txn *txn);
 /* Resizes the map with the lock held exclusive; size 0 adopts the size
  * another process set. */
-int store_set_mapsize(fh_store *s, size_t size);
+int fh__store_set_mapsize(fh_store *s, size_t size);
 
 /* Maps an LMDB return code (or a negative errno, passed through) to a
  * negative errno. */
-int store_errno(int mdb_rc);
+int fh__store_errno(int mdb_rc);
 
 /* Big-endian u64 helpers (keys sort like the numbers). */
-void store_put_be64(uint8_t *p, uint64_t v);
-uint64_t store_get_be64(const uint8_t *p);
+void fh__store_put_be64(uint8_t *p, uint64_t v);
+uint64_t fh__store_get_be64(const uint8_t *p);
 
 /* Reads the u64 counter `key` of meta into *v (0 when absent). */
-int store_meta_get_u64(fh_store *s, MDB_txn *txn, const char *key,
+int fh__store_meta_get_u64(fh_store *s, MDB_txn *txn, const char *key,
                        uint64_t *v);
 /* Writes the u64 counter `key` of meta; returns the LMDB code (so a body
- * of store_write() passes MDB_MAP_FULL on). */
-int store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
+ * of fh__store_write() passes MDB_MAP_FULL on). */
+int fh__store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
                        uint64_t v);
 
 /* Queues room for one operation of klen + vlen bytes; returns the
  * operation (its bytes at b->bytes + op->off) or NULL on -ENOMEM, with
  * nothing queued.  batch.c */
-struct batch_op *batch_push(fh_batch *b, enum batch_kind kind, int db,
+struct batch_op *fh__batch_push(fh_batch *b, enum batch_kind kind, int db,
                             size_t klen, size_t vlen);
 
 /* Event records (events.c). */
-size_t event_record_size(size_t actor_len, size_t type_len, size_t len);
-void event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
+size_t fh__event_record_size(size_t actor_len, size_t type_len, size_t len);
+void fh__event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
                         size_t actor_len, const char *type, size_t type_len,
                         const void *data, size_t len);
 /* Reads the time of an event record; -EBADMSG if it is malformed. */
-int event_record_time(const void *val, size_t vlen, int64_t *ts_ms);
+int fh__event_record_time(const void *val, size_t vlen, int64_t *ts_ms);
 
 /* Idempotency records (idem.c). */
-size_t idem_key_size(size_t scope_len, size_t klen);
-void idem_key_write(uint8_t *out, const char *scope, size_t scope_len,
+size_t fh__idem_key_size(size_t scope_len, size_t klen);
+void fh__idem_key_write(uint8_t *out, const char *scope, size_t scope_len,
                     const char *key, size_t klen);
-size_t idem_record_size(size_t rlen);
-void idem_record_write(uint8_t *out, int64_t ts_ms, const void *result,
+size_t fh__idem_record_size(size_t rlen);
+void fh__idem_record_write(uint8_t *out, int64_t ts_ms, const void *result,
                        size_t rlen);
 /* Stores one queued idem operation and its time index entry in txn. */
-int idem_apply(fh_store *s, MDB_txn *txn, const uint8_t *key, size_t klen,
+int fh__idem_apply(fh_store *s, MDB_txn *txn, const uint8_t *key, size_t klen,
                const uint8_t *rec, size_t rlen);
 /* Deletes up to max expired idempotency keys (time < cutoff); adds the
  * number deleted to *deleted. */
-int idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
+int fh__idem_trim(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
               size_t *deleted);
-
-/* Milliseconds since the epoch (CLOCK_REALTIME). */
-int64_t store_now_ms(void);
 
 #endif /* FH_STORE_INT_H */

@@ -30,7 +30,7 @@ static int trim_events(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
   if (rc != 0) return rc;
   for (size_t n = 0; n < max; n++) {
     rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-    if (rc == 0) rc = event_record_time(v.mv_data, v.mv_size, &ts);
+    if (rc == 0) rc = fh__event_record_time(v.mv_data, v.mv_size, &ts);
     if (rc != 0 || ts >= cutoff) break;
     rc = mdb_cursor_del(cur, 0);
     if (rc != 0) break;
@@ -43,7 +43,7 @@ static int trim_events(fh_store *s, MDB_txn *txn, int64_t cutoff, size_t max,
 static int trim_txn(fh_store *s, MDB_txn *txn, void *arg) {
   struct trim_ctx *t = arg;
   t->deleted = 0;
-  int rc = idem_trim(s, txn, t->now_ms - s->idem_ttl_ms, t->max, &t->deleted);
+  int rc = fh__idem_trim(s, txn, t->now_ms - s->idem_ttl_ms, t->max, &t->deleted);
   if (rc != 0 || s->log_retention_ms == 0 || t->deleted >= t->max) return rc;
   return trim_events(s, txn, t->now_ms - s->log_retention_ms,
                      t->max - t->deleted, &t->deleted);
@@ -53,7 +53,7 @@ int fh_store_trim(fh_store *s, int64_t now_ms, size_t max_deletes) {
   struct trim_ctx t = {now_ms, max_deletes, 0};
   if (s->read_only) return -EROFS;
   if (max_deletes == 0) return 0;
-  int rc = store_write(s, trim_txn, &t);
+  int rc = fh__store_write(s, trim_txn, &t);
   if (rc != 0) return rc;
   return t.deleted > INT32_MAX ? INT32_MAX : (int)t.deleted;
 }

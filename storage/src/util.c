@@ -1,18 +1,17 @@
 /* util.c -- small helpers of fh_storage: error codes, big-endian numbers,
  * the store's own counters in "meta", read transactions and the clock.
  *
- * Error codes: LMDB's own codes never leave the library.  store_errno()
+ * Error codes: LMDB's own codes never leave the library.  fh__store_errno()
  * maps them to negative errno values (MDB_NOTFOUND -> -ENOENT, MDB_MAP_FULL
  * -> -ENOSPC, corruption -> -EIO, ...), and fh_store_strerror() describes
  * the codes this API documents in the store's own words.
  */
 #include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "store_int.h"
 
-int store_errno(int mdb_rc) {
+int fh__store_errno(int mdb_rc) {
   switch (mdb_rc) {
   case MDB_SUCCESS:
     return 0;
@@ -77,35 +76,35 @@ const char *fh_store_strerror(int rc) {
   }
 }
 
-void store_put_be64(uint8_t *p, uint64_t v) {
+void fh__store_put_be64(uint8_t *p, uint64_t v) {
   for (int i = 7; i >= 0; i--) {
     p[i] = (uint8_t)v;
     v >>= 8;
   }
 }
 
-uint64_t store_get_be64(const uint8_t *p) {
+uint64_t fh__store_get_be64(const uint8_t *p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; i++) v = v << 8 | p[i];
   return v;
 }
 
-int store_meta_get_u64(fh_store *s, MDB_txn *txn, const char *key,
+int fh__store_meta_get_u64(fh_store *s, MDB_txn *txn, const char *key,
                        uint64_t *v) {
   MDB_val k = {strlen(key), (void *)key}, d;
   int rc = mdb_get(txn, s->dbi[DB_META], &k, &d);
   *v = 0;
   if (rc == MDB_NOTFOUND) return 0;
-  if (rc != 0) return store_errno(rc);
+  if (rc != 0) return fh__store_errno(rc);
   if (d.mv_size != 8) return -EBADMSG;
-  *v = store_get_be64(d.mv_data);
+  *v = fh__store_get_be64(d.mv_data);
   return 0;
 }
 
-int store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
+int fh__store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
                        uint64_t v) {
   uint8_t buf[8];
-  store_put_be64(buf, v);
+  fh__store_put_be64(buf, v);
   MDB_val k = {strlen(key), (void *)key}, d = {sizeof buf, buf};
   return mdb_put(txn, s->dbi[DB_META], &k, &d, 0);
 }
@@ -113,36 +112,30 @@ int store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
 /* Another process may have grown the map since we last looked: LMDB then
  * refuses new transactions with MDB_MAP_RESIZED until we adopt the new size
  * (legal here: the caller holds no transaction). */
-int store_read_begin(fh_store *s, MDB_txn **txn) {
+int fh__store_read_begin(fh_store *s, MDB_txn **txn) {
   int rc = 0;
   for (int tries = 0; tries < 8; tries++) {
     pthread_rwlock_rdlock(&s->lock);
     rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, txn);
-    if (rc == 0) return 0; /* the lock stays held until store_read_end */
+    if (rc == 0) return 0; /* the lock stays held until fh__store_read_end */
     pthread_rwlock_unlock(&s->lock);
     if (rc != MDB_MAP_RESIZED) break;
-    rc = store_set_mapsize(s, 0);
+    rc = fh__store_set_mapsize(s, 0);
     if (rc != 0) break;
     rc = MDB_MAP_RESIZED;
   }
   *txn = NULL;
-  return store_errno(rc);
+  return fh__store_errno(rc);
 }
 
-void store_read_end(fh_store *s, MDB_txn *txn) {
+void fh__store_read_end(fh_store *s, MDB_txn *txn) {
   mdb_txn_abort(txn);
   pthread_rwlock_unlock(&s->lock);
 }
 
-int store_set_mapsize(fh_store *s, size_t size) {
+int fh__store_set_mapsize(fh_store *s, size_t size) {
   pthread_rwlock_wrlock(&s->lock);
   int rc = mdb_env_set_mapsize(s->env, size);
   pthread_rwlock_unlock(&s->lock);
   return rc;
-}
-
-int64_t store_now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -2,7 +2,7 @@
  *
  * A connection goes IDLE -> CONNECTING -> HELLO (upgraded, hello queued) ->
  * ONLINE (welcome received).  Whatever ends it (an lws error, a close by
- * either side) lands in client_lost(), which is idempotent: it drops the
+ * either side) lands in fh__client_lost(), which is idempotent: it drops the
  * per-connection state (control requests, a half-received message), marks
  * the outbox for resending, reports offline once, and arms the retry timer
  * with the current backoff, which then doubles up to the cap.  The welcome
@@ -25,13 +25,13 @@
 
 #include "client_int.h"
 
-int64_t client_now_ms(void) {
+int64_t fh__client_now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void client_log(fh_client *c, const char *fmt, ...) {
+void fh__client_log(fh_client *c, const char *fmt, ...) {
   char line[512];
   va_list ap;
 
@@ -68,7 +68,7 @@ static void seed(fh_client *c) {
   size_t n = 0;
 
   if (uv_random(NULL, NULL, r, sizeof r, 0, NULL) != 0) {
-    uint64_t t = uv_hrtime() ^ (uint64_t)client_now_ms();
+    uint64_t t = uv_hrtime() ^ (uint64_t)fh__client_now_ms();
     memcpy(r, &t, sizeof r);
   }
   memcpy(&c->rand_state, r, sizeof r);
@@ -79,10 +79,10 @@ static void seed(fh_client *c) {
 }
 
 static void free_client(fh_client *c) {
-  outq_clear(&c->outbox);
-  outq_clear(&c->ctl);
-  subs_free(&c->subs);
-  rx_reset(c);
+  fh__outq_clear(&c->outbox);
+  fh__outq_clear(&c->ctl);
+  fh__subs_free(&c->subs);
+  fh__rx_reset(c);
   fh_buf_free(&c->enc);
   free(c->url);
   free(c->token);
@@ -121,7 +121,7 @@ int fh_client_new(fh_client **out, uv_loop_t *loop, const fh_client_opts *o) {
   c->next_id = 1;
   c->reported = -1;
   seed(c);
-  if (conn_context_new(c) != 0) {
+  if (fh__conn_context_new(c) != 0) {
     free_client(c);
     return -EIO;
   }
@@ -135,8 +135,8 @@ static void attempt(fh_client *c) {
   c->phase = PHASE_CONNECTING;
   c->close_code = 0;
   c->reason[0] = '\0';
-  if (conn_connect(c) != 0 && c->phase == PHASE_CONNECTING)
-    client_lost(c, "cannot start a connection");
+  if (fh__conn_connect(c) != 0 && c->phase == PHASE_CONNECTING)
+    fh__client_lost(c, "cannot start a connection");
 }
 
 static void on_retry(uv_timer_t *t) {
@@ -147,19 +147,19 @@ static void on_retry(uv_timer_t *t) {
 int fh_client_start(fh_client *c) {
   if (c->started) return -EALREADY;
   c->started = 1;
-  c->offline_since = client_now_ms();
+  c->offline_since = fh__client_now_ms();
   attempt(c);
   return 0;
 }
 
-void client_report(fh_client *c, int online, const fh_event *welcome) {
+void fh__client_report(fh_client *c, int online, const fh_event *welcome) {
   fh_client_state st;
 
   if (c->closing || c->reported == online) return;
   c->reported = online;
   memset(&st, 0, sizeof st);
   st.online = online;
-  st.since = online ? client_now_ms() : c->offline_since;
+  st.since = online ? fh__client_now_ms() : c->offline_since;
   st.welcome = welcome;
   st.close_code = online ? 0 : c->close_code;
   st.reason = online ? "" : c->reason;
@@ -178,23 +178,23 @@ static uint32_t next_delay(fh_client *c) {
   return d;
 }
 
-void client_lost(fh_client *c, const char *why) {
+void fh__client_lost(fh_client *c, const char *why) {
   int was_online = c->phase == PHASE_ONLINE;
 
   if (c->phase == PHASE_IDLE || c->closing) return;
   c->phase = PHASE_IDLE;
   c->wsi = NULL;
-  rx_reset(c);
-  outq_clear(&c->ctl);
-  outq_mark_unsent(&c->outbox);
+  fh__rx_reset(c);
+  fh__outq_clear(&c->ctl);
+  fh__outq_mark_unsent(&c->outbox);
   if (c->reason[0] == '\0') snprintf(c->reason, sizeof c->reason, "%s", why);
-  if (was_online) c->offline_since = client_now_ms();
-  client_log(c, "offline: %s", c->reason);
-  client_report(c, 0, NULL);
+  if (was_online) c->offline_since = fh__client_now_ms();
+  fh__client_log(c, "offline: %s", c->reason);
+  fh__client_report(c, 0, NULL);
   uv_timer_start(&c->retry, on_retry, next_delay(c), 0);
 }
 
-int client_queue_ctl(fh_client *c, fh_request *req) {
+int fh__client_queue_ctl(fh_client *c, fh_request *req) {
   fh_client_req pub;
   int rc;
 
@@ -206,12 +206,12 @@ int client_queue_ctl(fh_client *c, fh_request *req) {
   if (rc != 0) return rc;
   pub.id = c->next_id++;
   pub.type = req->type;
-  if (outq_push(&c->ctl, &pub, c->enc.data, c->enc.len) == NULL) return -ENOMEM;
-  conn_want_write(c);
+  if (fh__outq_push(&c->ctl, &pub, c->enc.data, c->enc.len) == NULL) return -ENOMEM;
+  fh__conn_want_write(c);
   return 0;
 }
 
-void client_established(fh_client *c) {
+void fh__client_established(fh_client *c) {
   fh_request req;
 
   c->phase = PHASE_HELLO;
@@ -220,7 +220,7 @@ void client_established(fh_client *c) {
   req.u.hello.token = (fh_strv){c->token, strlen(c->token)};
   req.u.hello.client = (fh_strv){c->name, strlen(c->name)};
   c->hello_id = c->next_id;
-  if (client_queue_ctl(c, &req) != 0) conn_drop(c, 1011, "out of memory");
+  if (fh__client_queue_ctl(c, &req) != 0) fh__conn_drop(c, 1011, "out of memory");
 }
 
 int fh_client_subscribe(fh_client *c, const char *const *topics, size_t n) {
@@ -231,9 +231,9 @@ int fh_client_subscribe(fh_client *c, const char *const *topics, size_t n) {
     size_t len = topics[i] ? strlen(topics[i]) : 0;
     if (len == 0 || len > FH_TOPIC_MAX) return -EINVAL;
   }
-  for (size_t i = 0; i < n && rc >= 0; i++) rc = subs_add(&c->subs, topics[i]);
+  for (size_t i = 0; i < n && rc >= 0; i++) rc = fh__subs_add(&c->subs, topics[i]);
   if (rc >= 0 && c->phase == PHASE_ONLINE && c->subs.n > before)
-    rc = client_queue_sub(c, before, c->subs.n, NULL);
+    rc = fh__client_queue_sub(c, before, c->subs.n, NULL);
   if (rc < 0) c->subs.n = before; /* added topics are at the end */
   return rc < 0 ? rc : 0;
 }
@@ -242,7 +242,7 @@ int fh_client_subscribe(fh_client *c, const char *const *topics, size_t n) {
 static int send_unsub(fh_client *c, fh_request *req, size_t k) {
   if (k == 0 || c->phase != PHASE_ONLINE) return 0;
   req->u.sub.ntopics = k;
-  return client_queue_ctl(c, req);
+  return fh__client_queue_ctl(c, req);
 }
 
 int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n) {
@@ -253,7 +253,7 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n) {
   memset(&req, 0, sizeof req);
   req.type = FH_MSG_UNSUB;
   for (size_t i = 0; i < n && rc == 0; i++) {
-    if (topics[i] == NULL || subs_find(&c->subs, topics[i], strlen(topics[i])) == NULL)
+    if (topics[i] == NULL || fh__subs_find(&c->subs, topics[i], strlen(topics[i])) == NULL)
       continue;
     req.u.sub.topics[k++] = (fh_strv){topics[i], strlen(topics[i])};
     if (k == FH_TOPICS_MAX) {
@@ -264,7 +264,7 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n) {
   if (rc == 0) rc = send_unsub(c, &req, k);
   if (rc != 0) return rc;
   for (size_t i = 0; i < n; i++)
-    if (topics[i] != NULL) subs_remove(&c->subs, topics[i]);
+    if (topics[i] != NULL) fh__subs_remove(&c->subs, topics[i]);
   return 0;
 }
 
@@ -293,15 +293,15 @@ int fh_client_send(fh_client *c, const fh_request *req, void *data,
   pub.id = c->next_id;
   pub.type = r.type;
   pub.data = data;
-  if (outq_push(&c->outbox, &pub, c->enc.data, c->enc.len) == NULL) return -ENOMEM;
+  if (fh__outq_push(&c->outbox, &pub, c->enc.data, c->enc.len) == NULL) return -ENOMEM;
   c->next_id++;
-  if (c->phase == PHASE_ONLINE) conn_want_write(c);
+  if (c->phase == PHASE_ONLINE) fh__conn_want_write(c);
   if (id != NULL) *id = pub.id;
   return 0;
 }
 
 const fh_client_req *fh_client_find(const fh_client *c, uint64_t id) {
-  const out_req *r = outq_find(&c->outbox, id);
+  const out_req *r = fh__outq_find(&c->outbox, id);
   return r ? &r->pub : NULL;
 }
 
@@ -331,7 +331,7 @@ static void on_closed(uv_handle_t *h) { free_client(h->data); }
 static void on_close_timer(uv_timer_t *t) {
   fh_client *c = t->data;
 
-  if (conn_context_destroy(c)) {
+  if (fh__conn_context_destroy(c)) {
     uv_close((uv_handle_t *)t, on_closed);
   } else if (++c->destroy_polls > DESTROY_POLLS_MAX) {
     /* lws never finished: the client stays allocated (lws may still call
@@ -343,8 +343,8 @@ static void on_close_timer(uv_timer_t *t) {
 void fh_client_close(fh_client *c) {
   if (c == NULL || c->closing) return;
   c->closing = 1;
-  outq_clear(&c->outbox);
-  outq_clear(&c->ctl);
+  fh__outq_clear(&c->outbox);
+  fh__outq_clear(&c->ctl);
   uv_timer_stop(&c->retry);
   uv_timer_start(&c->retry, on_close_timer, 0, DESTROY_POLL_MS);
 }

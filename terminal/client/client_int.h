@@ -38,16 +38,16 @@ typedef struct out_list {
 
 /* Copies the n bytes into a new entry at the tail.  NULL on -ENOMEM (the
  * list is unchanged). */
-out_req *outq_push(out_list *l, const fh_client_req *pub, const uint8_t *bytes,
+out_req *fh__outq_push(out_list *l, const fh_client_req *pub, const uint8_t *bytes,
                    size_t n);
-out_req *outq_find(const out_list *l, uint64_t id);
+out_req *fh__outq_find(const out_list *l, uint64_t id);
 /* Unlinks and frees one entry. */
-void outq_remove(out_list *l, out_req *r);
-void outq_clear(out_list *l);
+void fh__outq_remove(out_list *l, out_req *r);
+void fh__outq_clear(out_list *l);
 /* Marks every entry as not yet written on the (next) connection. */
-void outq_mark_unsent(out_list *l);
+void fh__outq_mark_unsent(out_list *l);
 /* 1 if some entry has not been written on the current connection. */
-int outq_has_unsent(const out_list *l);
+int fh__outq_has_unsent(const out_list *l);
 
 /* -------------------------------------------------------------- subs.c */
 
@@ -69,21 +69,21 @@ typedef struct subs {
 } subs;
 
 /* Adds a topic: 1 added, 0 already there, -EINVAL, -ENOMEM. */
-int subs_add(subs *s, const char *topic);
+int fh__subs_add(subs *s, const char *topic);
 /* Removes a topic; 1 removed, 0 it was not there. */
-int subs_remove(subs *s, const char *topic);
-sub_topic *subs_find(subs *s, const char *p, size_t n);
-void subs_free(subs *s);
+int fh__subs_remove(subs *s, const char *topic);
+sub_topic *fh__subs_find(subs *s, const char *p, size_t n);
+void fh__subs_free(subs *s);
 /* A welcome with `epoch`: when it differs from the held one, every seq is
  * dropped (the next sub asks for fresh snaps).  Returns 1 if it differed. */
-int subs_on_welcome(subs *s, uint64_t epoch);
+int fh__subs_on_welcome(subs *s, uint64_t epoch);
 /* A snap: 1 deliver it, 0 drop it (topic not subscribed).  Sets *others to
  * 1 when its epoch differs from the held one: then every other topic was
  * put into resync and must be subscribed again without since. */
-int subs_on_snap(subs *s, const fh_event *ev, int *others);
+int fh__subs_on_snap(subs *s, const fh_event *ev, int *others);
 /* An upd: 1 deliver it, 0 drop it.  Sets *gap to 1 when its seq is not the
  * previous + 1: the topic is then in resync and must be subscribed again. */
-int subs_on_upd(subs *s, const fh_event *ev, int *gap);
+int fh__subs_on_upd(subs *s, const fh_event *ev, int *gap);
 
 /* ------------------------------------------------------------ client.c */
 
@@ -140,48 +140,48 @@ struct fh_client {
   fh_buf tx;                   /* the batch being written (LWS_PRE head) */
 };
 
-int64_t client_now_ms(void);
-void client_log(fh_client *c, const char *fmt, ...)
+int64_t fh__client_now_ms(void);
+void fh__client_log(fh_client *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Reports online/offline to the application once per change. */
-void client_report(fh_client *c, int online, const fh_event *welcome);
+void fh__client_report(fh_client *c, int online, const fh_event *welcome);
 /* Encodes req (with a fresh id) into the control list and asks to write.
  * 0, or a negative errno (nothing queued). */
-int client_queue_ctl(fh_client *c, fh_request *req);
+int fh__client_queue_ctl(fh_client *c, fh_request *req);
 /* Queues sub requests for topics [from, to) of the set, except `skip`,
  * with `since` for the topics that hold a seq.  0 or a negative errno. */
-int client_queue_sub(fh_client *c, size_t from, size_t to,
+int fh__client_queue_sub(fh_client *c, size_t from, size_t to,
                      const sub_topic *skip);
 /* The connection was upgraded: queue the hello. */
-void client_established(fh_client *c);
+void fh__client_established(fh_client *c);
 /* The connection failed or closed: go offline and schedule a retry. */
-void client_lost(fh_client *c, const char *why);
+void fh__client_lost(fh_client *c, const char *why);
 /* A decoded map from the hub (route.c). */
-void client_route(fh_client *c, const fh_event *ev);
+void fh__client_route(fh_client *c, const fh_event *ev);
 
 /* -------------------------------------------------------------- conn.c */
 
 /* Creates the lws context on c->loop.  0 or -EIO. */
-int conn_context_new(fh_client *c);
+int fh__conn_context_new(fh_client *c);
 /* Starts one connection attempt.  0, or -EIO when lws refused at once
  * (the caller then treats the attempt as failed). */
-int conn_connect(fh_client *c);
+int fh__conn_connect(fh_client *c);
 /* Asks for a WRITEABLE callback when there is something to send. */
-void conn_want_write(fh_client *c);
+void fh__conn_want_write(fh_client *c);
 /* Closes the current connection (CLIENT_CLOSED follows). */
-void conn_drop(fh_client *c, int code, const char *why);
+void fh__conn_drop(fh_client *c, int code, const char *why);
 /* One step of destroying the lws context: the first call starts it, later
  * calls finish it once lws's handles have closed.  Returns 1 when the
  * context is gone. */
-int conn_context_destroy(fh_client *c);
+int fh__conn_context_destroy(fh_client *c);
 
 /* ---------------------------------------------------------------- rx.c */
 
 /* One received piece of a message.  Returns 0, or the close code when the
  * connection must be closed: 1003 (a text message), 1009 (over the cap),
  * 1011 (out of memory). */
-int rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
+int fh__rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
                 int last, size_t remaining, int binary);
-void rx_reset(fh_client *c);
+void fh__rx_reset(fh_client *c);
 
 #endif /* FH_CLIENT_INT_H */

@@ -3,8 +3,8 @@
  * One lws context per client, created on the application's libuv loop
  * (LWS_SERVER_OPTION_LIBUV with foreign_loops), without a listener.  The
  * protocol callback translates lws events into client_* calls: established
- * -> hello, receive -> rx_fragment, writeable -> one batch of queued maps,
- * error/closed -> client_lost.  Bytes are written only here, in the
+ * -> hello, receive -> fh__rx_fragment, writeable -> one batch of queued maps,
+ * error/closed -> fh__client_lost.  Bytes are written only here, in the
  * WRITEABLE callback, with LWS_PRE bytes of headroom (c->tx is an fh_buf
  * with that head).  lws's own log lines go to the newest client's on_log.
  *
@@ -30,7 +30,7 @@ static void lws_log_emit(int level, const char *line) {
   size_t n = strlen(line);
   (void)level;
   while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
-  if (log_sink != NULL) client_log(log_sink, "lws: %.*s", (int)n, line);
+  if (log_sink != NULL) fh__client_log(log_sink, "lws: %.*s", (int)n, line);
 }
 
 /* Appends every unsent entry of l (hello only before the welcome) to tx. */
@@ -57,18 +57,18 @@ static int on_writable(fh_client *c, struct lws *wsi) {
   len = fh_buf_payload_len(&c->tx);
   if (len == 0) return 0;
   if (lws_write(wsi, fh_buf_payload(&c->tx), len, LWS_WRITE_BINARY) < (int)len) {
-    client_log(c, "write failed: closing");
+    fh__client_log(c, "write failed: closing");
     return -1;
   }
   if (c->phase == PHASE_ONLINE &&
-      (outq_has_unsent(&c->ctl) || outq_has_unsent(&c->outbox)))
+      (fh__outq_has_unsent(&c->ctl) || fh__outq_has_unsent(&c->outbox)))
     lws_callback_on_writable(wsi);
   return 0;
 }
 
 static int on_receive(fh_client *c, struct lws *wsi, const uint8_t *in,
                       size_t len) {
-  int code = rx_fragment(c, in, len, lws_is_first_fragment(wsi),
+  int code = fh__rx_fragment(c, in, len, lws_is_first_fragment(wsi),
                          lws_is_final_fragment(wsi),
                          lws_remaining_packet_payload(wsi),
                          lws_frame_is_binary(wsi));
@@ -97,7 +97,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
   switch (reason) {
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
       c->wsi = wsi;
-      client_established(c);
+      fh__client_established(c);
       return 0;
     case LWS_CALLBACK_CLIENT_RECEIVE:
       return on_receive(c, wsi, in, len);
@@ -108,13 +108,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
       return 0;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
       snprintf(why, sizeof why, "%.*s", in ? (int)len : 0, in ? (char *)in : "");
-      client_lost(c, why[0] ? why : "connection failed");
+      fh__client_lost(c, why[0] ? why : "connection failed");
       return 0;
     case LWS_CALLBACK_CLIENT_CLOSED:
-      client_lost(c, "connection closed");
+      fh__client_lost(c, "connection closed");
       return 0;
     case LWS_CALLBACK_WSI_DESTROY:
-      if (wsi == c->wsi) client_lost(c, "connection closed");
+      if (wsi == c->wsi) fh__client_lost(c, "connection closed");
       return 0;
     default:
       return 0;
@@ -129,7 +129,7 @@ static const struct lws_protocols protocols[] = {
 static const lws_retry_bo_t idle_policy = {
     .secs_since_valid_ping = 10, .secs_since_valid_hangup = 25};
 
-int conn_context_new(fh_client *c) {
+int fh__conn_context_new(fh_client *c) {
   struct lws_context_creation_info info;
   void *loops[1] = {c->loop};
 
@@ -149,7 +149,7 @@ int conn_context_new(fh_client *c) {
   return c->ctx ? 0 : -EIO;
 }
 
-int conn_connect(fh_client *c) {
+int fh__conn_connect(fh_client *c) {
   struct lws_client_connect_info ci;
 
   memset(&ci, 0, sizeof ci);
@@ -166,11 +166,11 @@ int conn_connect(fh_client *c) {
   return lws_client_connect_via_info(&ci) ? 0 : -EIO;
 }
 
-void conn_want_write(fh_client *c) {
+void fh__conn_want_write(fh_client *c) {
   if (c->wsi != NULL && c->phase >= PHASE_HELLO) lws_callback_on_writable(c->wsi);
 }
 
-void conn_drop(fh_client *c, int code, const char *why) {
+void fh__conn_drop(fh_client *c, int code, const char *why) {
   if (c->wsi == NULL) return;
   lws_close_reason(c->wsi, (enum lws_close_status)code, (unsigned char *)why,
                    strlen(why));
@@ -183,7 +183,7 @@ static void count_closing(uv_handle_t *h, void *arg) {
   if (h != w->self && uv_is_closing(h)) w->n++;
 }
 
-int conn_context_destroy(fh_client *c) {
+int fh__conn_context_destroy(fh_client *c) {
   struct { const uv_handle_t *self; int n; } w = {(uv_handle_t *)&c->retry, 0};
 
   if (c->ctx == NULL) return 1;

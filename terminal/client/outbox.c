@@ -12,7 +12,7 @@
 
 #include "client_int.h"
 
-out_req *outq_push(out_list *l, const fh_client_req *pub, const uint8_t *bytes,
+out_req *fh__outq_push(out_list *l, const fh_client_req *pub, const uint8_t *bytes,
                    size_t n) {
   out_req *r = calloc(1, sizeof *r);
   if (r == NULL) return NULL;
@@ -31,13 +31,13 @@ out_req *outq_push(out_list *l, const fh_client_req *pub, const uint8_t *bytes,
   return r;
 }
 
-out_req *outq_find(const out_list *l, uint64_t id) {
+out_req *fh__outq_find(const out_list *l, uint64_t id) {
   for (out_req *r = l->head; r != NULL; r = r->next)
     if (r->pub.id == id) return r;
   return NULL;
 }
 
-void outq_remove(out_list *l, out_req *r) {
+void fh__outq_remove(out_list *l, out_req *r) {
   out_req **pp = &l->head, *prev = NULL;
 
   while (*pp != NULL && *pp != r) {
@@ -52,7 +52,7 @@ void outq_remove(out_list *l, out_req *r) {
   free(r);
 }
 
-void outq_clear(out_list *l) {
+void fh__outq_clear(out_list *l) {
   out_req *r = l->head, *next;
 
   for (; r != NULL; r = next) {
@@ -64,11 +64,11 @@ void outq_clear(out_list *l) {
   l->n = 0;
 }
 
-void outq_mark_unsent(out_list *l) {
+void fh__outq_mark_unsent(out_list *l) {
   for (out_req *r = l->head; r != NULL; r = r->next) r->sent = 0;
 }
 
-int outq_has_unsent(const out_list *l) {
+int fh__outq_has_unsent(const out_list *l) {
   for (const out_req *r = l->head; r != NULL; r = r->next)
     if (!r->sent) return 1;
   return 0;

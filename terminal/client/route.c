@@ -12,7 +12,7 @@
 
 #include "client_int.h"
 
-int client_queue_sub(fh_client *c, size_t from, size_t to,
+int fh__client_queue_sub(fh_client *c, size_t from, size_t to,
                      const sub_topic *skip) {
   fh_request req;
   size_t i = from;
@@ -31,67 +31,67 @@ int client_queue_sub(fh_client *c, size_t from, size_t to,
     if (req.u.sub.ntopics == 0) break;
     req.u.sub.has_epoch = req.u.sub.nsince > 0;
     req.u.sub.epoch = c->subs.epoch;
-    int rc = client_queue_ctl(c, &req);
+    int rc = fh__client_queue_ctl(c, &req);
     if (rc != 0) return rc;
   }
   return 0;
 }
 
 static void on_welcome(fh_client *c, const fh_event *ev) {
-  out_req *hello = outq_find(&c->ctl, c->hello_id);
+  out_req *hello = fh__outq_find(&c->ctl, c->hello_id);
 
   if (c->phase != PHASE_HELLO || !ev->has_id || ev->id != c->hello_id) {
-    client_log(c, "ignored a welcome that answers no hello");
+    fh__client_log(c, "ignored a welcome that answers no hello");
     return;
   }
-  if (hello != NULL) outq_remove(&c->ctl, hello);
+  if (hello != NULL) fh__outq_remove(&c->ctl, hello);
   c->phase = PHASE_ONLINE;
   c->backoff_ms = c->backoff_min_ms;
-  if (subs_on_welcome(&c->subs, ev->epoch))
-    client_log(c, "the hub's epoch changed: fresh snaps for every topic");
-  if (client_queue_sub(c, 0, c->subs.n, NULL) != 0) {
-    conn_drop(c, 1011, "out of memory");
+  if (fh__subs_on_welcome(&c->subs, ev->epoch))
+    fh__client_log(c, "the hub's epoch changed: fresh snaps for every topic");
+  if (fh__client_queue_sub(c, 0, c->subs.n, NULL) != 0) {
+    fh__conn_drop(c, 1011, "out of memory");
     return;
   }
-  conn_want_write(c);
-  client_report(c, 1, ev);
+  fh__conn_want_write(c);
+  fh__client_report(c, 1, ev);
 }
 
 /* An ok/err/pong with an id. */
 static void on_reply(fh_client *c, const fh_event *ev) {
   out_list *l = &c->ctl;
-  out_req *r = outq_find(l, ev->id);
+  out_req *r = fh__outq_find(l, ev->id);
   fh_client_req pub;
 
   if (r != NULL && r->pub.type == FH_MSG_HELLO) {
     snprintf(c->reason, sizeof c->reason, "hello refused: %.*s",
              (int)ev->msg.n, ev->msg.p);
-    client_log(c, "%s", c->reason);
-    outq_remove(l, r);
+    fh__client_log(c, "%s", c->reason);
+    fh__outq_remove(l, r);
     return;
   }
   if (r == NULL) {
     l = &c->outbox;
-    r = outq_find(l, ev->id);
+    r = fh__outq_find(l, ev->id);
   }
   if (r == NULL) {
-    client_log(c, "a reply to unknown request %llu", (unsigned long long)ev->id);
+    fh__client_log(c, "a reply to unknown request %llu", (unsigned long long)ev->id);
     return;
   }
   pub = r->pub;
-  outq_remove(l, r);
+  fh__outq_remove(l, r);
   if (c->cb.on_reply && !c->closing) c->cb.on_reply(c, &pub, ev, c->arg);
 }
 
 static void on_snap(fh_client *c, const fh_event *ev) {
   int others;
 
-  if (!subs_on_snap(&c->subs, ev, &others)) return;
+  if (!fh__subs_on_snap(&c->subs, ev, &others)) return;
   if (others) {
-    sub_topic *t = subs_find(&c->subs, ev->topic.p, ev->topic.n);
-    client_log(c, "epoch changed to %llu: fresh snaps for every topic",
+    sub_topic *t = fh__subs_find(&c->subs, ev->topic.p, ev->topic.n);
+    fh__client_log(c, "epoch changed to %llu: fresh snaps for every topic",
                (unsigned long long)ev->epoch);
-    if (client_queue_sub(c, 0, c->subs.n, t) != 0) conn_drop(c, 1011, "out of memory");
+    if (fh__client_queue_sub(c, 0, c->subs.n, t) != 0) fh__conn_drop(c, 1011, "out of memory");
   }
   if (c->cb.on_event && !c->closing) c->cb.on_event(c, ev, c->arg);
 }
@@ -99,19 +99,19 @@ static void on_snap(fh_client *c, const fh_event *ev) {
 static void on_upd(fh_client *c, const fh_event *ev) {
   int gap;
 
-  if (subs_on_upd(&c->subs, ev, &gap)) {
+  if (fh__subs_on_upd(&c->subs, ev, &gap)) {
     if (c->cb.on_event && !c->closing) c->cb.on_event(c, ev, c->arg);
     return;
   }
   if (gap) {
-    sub_topic *t = subs_find(&c->subs, ev->topic.p, ev->topic.n);
+    sub_topic *t = fh__subs_find(&c->subs, ev->topic.p, ev->topic.n);
     size_t i = (size_t)(t - c->subs.v);
-    client_log(c, "seq gap on %s: subscribing again", t->name);
-    if (client_queue_sub(c, i, i + 1, NULL) != 0) conn_drop(c, 1011, "out of memory");
+    fh__client_log(c, "seq gap on %s: subscribing again", t->name);
+    if (fh__client_queue_sub(c, i, i + 1, NULL) != 0) fh__conn_drop(c, 1011, "out of memory");
   }
 }
 
-void client_route(fh_client *c, const fh_event *ev) {
+void fh__client_route(fh_client *c, const fh_event *ev) {
   switch (ev->type) {
     case FH_MSG_WELCOME:
       on_welcome(c, ev);
@@ -121,7 +121,7 @@ void client_route(fh_client *c, const fh_event *ev) {
     case FH_MSG_PONG:
       if (ev->has_id) on_reply(c, ev);
       else if (ev->type == FH_MSG_ERR)
-        client_log(c, "hub error %s: %.*s", fh_err_code_name(ev->code),
+        fh__client_log(c, "hub error %s: %.*s", fh_err_code_name(ev->code),
                    (int)ev->msg.n, ev->msg.p);
       return;
     case FH_MSG_SNAP:

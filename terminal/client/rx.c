@@ -15,7 +15,7 @@
 
 #include "client_int.h"
 
-void rx_reset(fh_client *c) { fh_buf_free(&c->rx); }
+void fh__rx_reset(fh_client *c) { fh_buf_free(&c->rx); }
 
 static void handle_message(fh_client *c, const uint8_t *msg, size_t len) {
   size_t off = 0;
@@ -27,24 +27,24 @@ static void handle_message(fh_client *c, const uint8_t *msg, size_t len) {
 
   while (!c->closing && (rc = fh_frame_next(msg, len, &off, &map, &map_len, &err)) == 1) {
     if (fh_event_decode(map, map_len, &ev) != 0) {
-      client_log(c, "dropped a map that is not a hub message");
+      fh__client_log(c, "dropped a map that is not a hub message");
       continue;
     }
-    client_route(c, &ev);
+    fh__client_route(c, &ev);
   }
-  if (rc < 0) client_log(c, "dropped the rest of a message: %s", err.msg);
+  if (rc < 0) fh__client_log(c, "dropped the rest of a message: %s", err.msg);
 }
 
-int rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
+int fh__rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
                 int last, size_t remaining, int binary) {
   int done = last && remaining == 0;
 
   if (first && c->rx.len == 0 && !binary) {
-    client_log(c, "the hub sent a text message: closing");
+    fh__client_log(c, "the hub sent a text message: closing");
     return 1003;
   }
   if (c->rx.len + len + remaining > c->msg_max) {
-    client_log(c, "a message over %zu bytes: closing", c->msg_max);
+    fh__client_log(c, "a message over %zu bytes: closing", c->msg_max);
     return 1009;
   }
   if (c->rx.len == 0 && done) {
@@ -53,7 +53,7 @@ int rx_fragment(fh_client *c, const uint8_t *in, size_t len, int first,
   }
   if (fh_buf_append(&c->rx, in, len) != 0) return 1011;
   if (done) {
-    /* handle_message may reach client_lost() (which resets rx): detach it */
+    /* handle_message may reach fh__client_lost() (which resets rx): detach it */
     fh_buf msg = c->rx;
     fh_buf_init(&c->rx, 0);
     handle_message(c, msg.data, msg.len);

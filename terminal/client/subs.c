@@ -13,19 +13,19 @@
 
 #include "client_int.h"
 
-sub_topic *subs_find(subs *s, const char *p, size_t n) {
+sub_topic *fh__subs_find(subs *s, const char *p, size_t n) {
   for (size_t i = 0; i < s->n; i++)
     if (strlen(s->v[i].name) == n && memcmp(s->v[i].name, p, n) == 0)
       return &s->v[i];
   return NULL;
 }
 
-int subs_add(subs *s, const char *topic) {
+int fh__subs_add(subs *s, const char *topic) {
   size_t n = topic ? strlen(topic) : 0;
   sub_topic *t;
 
   if (n == 0 || n > FH_TOPIC_MAX) return -EINVAL;
-  if (subs_find(s, topic, n) != NULL) return 0;
+  if (fh__subs_find(s, topic, n) != NULL) return 0;
   if (s->n == s->cap) {
     size_t ncap = s->cap ? s->cap * 2 : 8;
     sub_topic *nv = realloc(s->v, ncap * sizeof *nv);
@@ -40,8 +40,8 @@ int subs_add(subs *s, const char *topic) {
   return 1;
 }
 
-int subs_remove(subs *s, const char *topic) {
-  sub_topic *t = subs_find(s, topic, strlen(topic));
+int fh__subs_remove(subs *s, const char *topic) {
+  sub_topic *t = fh__subs_find(s, topic, strlen(topic));
   size_t i;
 
   if (t == NULL) return 0;
@@ -51,7 +51,7 @@ int subs_remove(subs *s, const char *topic) {
   return 1;
 }
 
-void subs_free(subs *s) {
+void fh__subs_free(subs *s) {
   free(s->v);
   memset(s, 0, sizeof *s);
 }
@@ -65,7 +65,7 @@ static void drop_seqs(subs *s, const sub_topic *keep) {
   }
 }
 
-int subs_on_welcome(subs *s, uint64_t epoch) {
+int fh__subs_on_welcome(subs *s, uint64_t epoch) {
   int changed = s->has_epoch && s->epoch != epoch;
 
   if (changed) drop_seqs(s, NULL);
@@ -74,8 +74,8 @@ int subs_on_welcome(subs *s, uint64_t epoch) {
   return changed;
 }
 
-int subs_on_snap(subs *s, const fh_event *ev, int *others) {
-  sub_topic *t = subs_find(s, ev->topic.p, ev->topic.n);
+int fh__subs_on_snap(subs *s, const fh_event *ev, int *others) {
+  sub_topic *t = fh__subs_find(s, ev->topic.p, ev->topic.n);
 
   *others = 0;
   if (t == NULL) return 0;
@@ -91,8 +91,8 @@ int subs_on_snap(subs *s, const fh_event *ev, int *others) {
   return 1;
 }
 
-int subs_on_upd(subs *s, const fh_event *ev, int *gap) {
-  sub_topic *t = subs_find(s, ev->topic.p, ev->topic.n);
+int fh__subs_on_upd(subs *s, const fh_event *ev, int *gap) {
+  sub_topic *t = fh__subs_find(s, ev->topic.p, ev->topic.n);
 
   *gap = 0;
   if (t == NULL || t->resync) return 0;

@@ -20,7 +20,7 @@ import msgpack
 ROLES = ["viewer", "operator", "maintenance", "quality", "engineer",
          "shift_manager", "production_manager", "admin", "gateway"]
 RESTRICTED, UNAUTH = 9, 10
-FUZZ_KEY = "fuzz-dispatch-key-0123456789abcdef0123456789"  # as fuzz_dispatch.c
+FUZZ_KEY = "fuzz-dispatch-key-0123456789abcdef0123456789"  # CORE_HARNESS_KEY, tests/core/harness.h
 EXP_2100 = 4102444800
 
 

@@ -157,14 +157,14 @@ static char *craft(const char *header, const char *payload, const char *sig) {
 }
 
 static auth_fail verify(const auth_config *cfg, const char *tok,
-                        auth_identity *id) {
+                        fh_identity *id) {
   return auth_verify(cfg, tok, strlen(tok), NOW_MS, id);
 }
 
 /* The token (freed) must fail with want. */
 #define EXPECT_FAIL(cfg, tok, want)                                           \
   do {                                                                       \
-    auth_identity id_;                                                       \
+    fh_identity id_;                                                       \
     char *tok_ = (tok);                                                      \
     auth_fail got_ = verify((cfg), tok_, &id_);                              \
     if (got_ != (want))                                                      \
@@ -175,7 +175,7 @@ static auth_fail verify(const auth_config *cfg, const char *tok,
 
 #define EXPECT_OK(cfg, tok)                                                   \
   do {                                                                       \
-    auth_identity id_;                                                       \
+    fh_identity id_;                                                       \
     char *tok_ = (tok);                                                      \
     auth_fail got_ = verify((cfg), tok_, &id_);                              \
     if (got_ != AUTH_OK) FH_FAIL_("got %s, want ok", auth_fail_name(got_));  \
@@ -187,7 +187,7 @@ static auth_fail verify(const auth_config *cfg, const char *tok,
 FH_TEST(hs256_valid) {
   keys k;
   auth_config cfg;
-  auth_identity id;
+  fh_identity id;
   char *tok;
 
   keys_make(&k, 0, 0);
@@ -196,7 +196,7 @@ FH_TEST(hs256_valid) {
   tok = mint_hs(claims_ok());
   ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
   ASSERT_STR_EQ(id.sub, "anna");
-  ASSERT_EQ(id.role, ROLE_OPERATOR);
+  ASSERT_EQ(id.role, FH_ROLE_OPERATOR);
   ASSERT_EQ(id.nlines, 0);
   ASSERT_EQ(id.exp_ms, (NOW_S + 3600) * 1000);
   free(tok);
@@ -207,7 +207,7 @@ FH_TEST(hs256_valid) {
 FH_TEST(rs256_valid) {
   keys k;
   auth_config cfg;
-  auth_identity id;
+  fh_identity id;
   json_t *c = claims_ok();
   char *tok;
 
@@ -217,7 +217,7 @@ FH_TEST(rs256_valid) {
   tok = mint_file(JWT_ALG_RS256, k.rsa_priv, c);
   ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
   ASSERT_STR_EQ(id.sub, "anna");
-  ASSERT_EQ(id.role, ROLE_MAINTENANCE);
+  ASSERT_EQ(id.role, FH_ROLE_MAINTENANCE);
   free(tok);
   auth_config_free(&cfg);
   keys_free(&k);
@@ -226,7 +226,7 @@ FH_TEST(rs256_valid) {
 FH_TEST(es256_valid) {
   keys k;
   auth_config cfg;
-  auth_identity id;
+  fh_identity id;
   json_t *c = claims_ok();
   char *tok;
 
@@ -237,7 +237,7 @@ FH_TEST(es256_valid) {
   tok = mint_file(JWT_ALG_ES256, k.ec_priv, c);
   ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
   ASSERT_STR_EQ(id.sub, "plc-gw-1");
-  ASSERT_EQ(id.role, ROLE_GATEWAY);
+  ASSERT_EQ(id.role, FH_ROLE_GATEWAY);
   free(tok);
   auth_config_free(&cfg);
   keys_free(&k);
@@ -246,7 +246,7 @@ FH_TEST(es256_valid) {
 FH_TEST(lines_claim_parsed) {
   keys k;
   auth_config cfg;
-  auth_identity id;
+  fh_identity id;
   json_t *c = claims_ok();
   char *tok;
 
@@ -528,11 +528,11 @@ FH_TEST(role) {
   c = claims_ok();
   json_object_set_new(c, "role", json_pack("[s]", "admin"));
   EXPECT_FAIL(&cfg, mint_hs(c), AUTH_E_ROLE);
-  for (int r = 0; r < ROLE__COUNT; r++) {
-    auth_identity id;
+  for (int r = 0; r < FH_ROLE__COUNT; r++) {
+    fh_identity id;
     char *tok;
     c = claims_ok();
-    json_object_set_new(c, "role", json_string(roles_name((role_id)r)));
+    json_object_set_new(c, "role", json_string(fh_role_name((fh_role)r)));
     tok = mint_hs(c);
     ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
     ASSERT_EQ(id.role, r);
@@ -641,7 +641,7 @@ FH_TEST(truncated_and_extra_segments) {
   n = strlen(tok);
   /* every proper prefix fails as malformed (or, cut at a dot, as such) */
   for (size_t cut = 0; cut < n; cut++) {
-    auth_identity id;
+    fh_identity id;
     auth_fail f = auth_verify(&cfg, tok, cut, NOW_MS, &id);
     if (f != AUTH_E_MALFORMED) FH_FAIL_("prefix %zu: %s", cut, auth_fail_name(f));
   }
@@ -660,7 +660,7 @@ FH_TEST(truncated_and_extra_segments) {
   bad = strdup(tok); /* a NUL inside */
   ASSERT(bad != NULL);
   {
-    auth_identity id;
+    fh_identity id;
     bad[n - 3] = '\0';
     ASSERT_EQ(auth_verify(&cfg, bad, n, NOW_MS, &id), AUTH_E_MALFORMED);
     free(bad);
@@ -682,7 +682,7 @@ FH_TEST(truncated_and_extra_segments) {
   tok = mint_file(JWT_ALG_ES256, k.ec_priv, claims_ok());
   n = strlen(tok);
   {
-    auth_identity id;
+    fh_identity id;
     ASSERT_EQ(auth_verify(&cfg, tok, n, NOW_MS, &id), AUTH_OK);
     ASSERT_EQ(auth_verify(&cfg, tok, n - 4, NOW_MS, &id), AUTH_E_MALFORMED);
   }
@@ -696,7 +696,7 @@ FH_TEST(too_large) {
   auth_config cfg;
   json_t *c = claims_ok();
   char *big, *tok;
-  auth_identity id;
+  fh_identity id;
 
   keys_make(&k, 0, 0);
   config(&cfg, "HS256", k.secret, NULL, NULL);

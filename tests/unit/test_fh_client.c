@@ -2,7 +2,7 @@
  * the outbox, reassembly of fragmented messages with several maps, seq
  * gaps and epochs, request ids/keys and replies, and what a reconnect
  * sends.  Messages are built with the protocol's encoders and fed to the
- * client's receive path (rx_fragment) as libwebsockets would hand them
+ * client's receive path (fh__rx_fragment) as libwebsockets would hand them
  * over; what the client queues to send is decoded back with
  * fh_request_decode.  The network side is covered by the floorterm e2e
  * tests against the real hub.
@@ -103,7 +103,7 @@ static void upd(fh_buf *b, const char *topic, uint64_t seq) {
 
 /* Feeds a whole message in one piece. */
 static void feed(fh_client *c, fh_buf *b) {
-  ASSERT_EQ(rx_fragment(c, b->data, b->len, 1, 1, 0, 1), 0);
+  ASSERT_EQ(fh__rx_fragment(c, b->data, b->len, 1, 1, 0, 1), 0);
   fh_buf_reset(b);
 }
 
@@ -127,31 +127,31 @@ FH_TEST(subs_deliver_in_order_and_resync_after_a_gap) {
 
   memset(&s, 0, sizeof s);
   memset(&ev, 0, sizeof ev);
-  ASSERT_EQ(subs_add(&s, "andon"), 1);
-  ASSERT_EQ(subs_add(&s, "andon"), 0);
-  ASSERT_EQ(subs_add(&s, ""), -EINVAL);
+  ASSERT_EQ(fh__subs_add(&s, "andon"), 1);
+  ASSERT_EQ(fh__subs_add(&s, "andon"), 0);
+  ASSERT_EQ(fh__subs_add(&s, ""), -EINVAL);
   ev.topic = (fh_strv){"andon", 5};
   ev.seq = 3; /* an upd before the first snap is not delivered */
-  ASSERT_EQ(subs_on_upd(&s, &ev, &flag), 0);
+  ASSERT_EQ(fh__subs_on_upd(&s, &ev, &flag), 0);
   ASSERT_EQ(flag, 0);
   ev.seq = 5;
   ev.epoch = 7;
-  ASSERT_EQ(subs_on_snap(&s, &ev, &flag), 1);
+  ASSERT_EQ(fh__subs_on_snap(&s, &ev, &flag), 1);
   ev.seq = 6;
-  ASSERT_EQ(subs_on_upd(&s, &ev, &flag), 1);
+  ASSERT_EQ(fh__subs_on_upd(&s, &ev, &flag), 1);
   ev.seq = 8; /* 7 is missing */
-  ASSERT_EQ(subs_on_upd(&s, &ev, &flag), 0);
+  ASSERT_EQ(fh__subs_on_upd(&s, &ev, &flag), 0);
   ASSERT_EQ(flag, 1);
   ev.seq = 9; /* dropped until a fresh snap, without asking again */
-  ASSERT_EQ(subs_on_upd(&s, &ev, &flag), 0);
+  ASSERT_EQ(fh__subs_on_upd(&s, &ev, &flag), 0);
   ASSERT_EQ(flag, 0);
   ev.seq = 20;
-  ASSERT_EQ(subs_on_snap(&s, &ev, &flag), 1);
+  ASSERT_EQ(fh__subs_on_snap(&s, &ev, &flag), 1);
   ev.seq = 21;
-  ASSERT_EQ(subs_on_upd(&s, &ev, &flag), 1);
+  ASSERT_EQ(fh__subs_on_upd(&s, &ev, &flag), 1);
   ev.topic = (fh_strv){"plant", 5}; /* not subscribed */
-  ASSERT_EQ(subs_on_snap(&s, &ev, &flag), 0);
-  subs_free(&s);
+  ASSERT_EQ(fh__subs_on_snap(&s, &ev, &flag), 0);
+  fh__subs_free(&s);
 }
 
 FH_TEST(subs_drop_seqs_when_the_epoch_changes) {
@@ -161,26 +161,26 @@ FH_TEST(subs_drop_seqs_when_the_epoch_changes) {
 
   memset(&s, 0, sizeof s);
   memset(&ev, 0, sizeof ev);
-  subs_add(&s, "plant");
-  subs_add(&s, "andon");
-  ASSERT_EQ(subs_on_welcome(&s, 7), 0);
+  fh__subs_add(&s, "plant");
+  fh__subs_add(&s, "andon");
+  ASSERT_EQ(fh__subs_on_welcome(&s, 7), 0);
   ev.topic = (fh_strv){"plant", 5};
   ev.seq = 4;
   ev.epoch = 7;
-  ASSERT_EQ(subs_on_snap(&s, &ev, &others), 1);
+  ASSERT_EQ(fh__subs_on_snap(&s, &ev, &others), 1);
   ASSERT_EQ(others, 0);
   ASSERT_EQ(s.v[0].has_seq, 1);
-  ASSERT_EQ(subs_on_welcome(&s, 7), 0); /* same epoch: seqs kept */
+  ASSERT_EQ(fh__subs_on_welcome(&s, 7), 0); /* same epoch: seqs kept */
   ASSERT_EQ(s.v[0].has_seq, 1);
-  ASSERT_EQ(subs_on_welcome(&s, 8), 1);
+  ASSERT_EQ(fh__subs_on_welcome(&s, 8), 1);
   ASSERT_EQ(s.v[0].has_seq, 0);
   ASSERT_EQ(s.v[0].resync, 1);
   ev.topic = (fh_strv){"andon", 5}; /* a snap of yet another epoch */
   ev.epoch = 9;
-  ASSERT_EQ(subs_on_snap(&s, &ev, &others), 1);
+  ASSERT_EQ(fh__subs_on_snap(&s, &ev, &others), 1);
   ASSERT_EQ(others, 1);
   ASSERT_UINT_EQ(s.epoch, 9);
-  subs_free(&s);
+  fh__subs_free(&s);
 }
 
 FH_TEST(outbox_is_fifo_and_finds_by_id) {
@@ -192,21 +192,21 @@ FH_TEST(outbox_is_fifo_and_finds_by_id) {
   memset(&pub, 0, sizeof pub);
   for (uint64_t id = 1; id <= 3; id++) {
     pub.id = id;
-    ASSERT(outq_push(&l, &pub, b, sizeof b) != NULL);
+    ASSERT(fh__outq_push(&l, &pub, b, sizeof b) != NULL);
   }
   ASSERT_EQ(l.n, 3);
   ASSERT_UINT_EQ(l.head->pub.id, 1);
-  outq_remove(&l, outq_find(&l, 2));
-  ASSERT(outq_find(&l, 2) == NULL);
+  fh__outq_remove(&l, fh__outq_find(&l, 2));
+  ASSERT(fh__outq_find(&l, 2) == NULL);
   ASSERT_UINT_EQ(l.head->next->pub.id, 3);
-  outq_remove(&l, outq_find(&l, 3));
+  fh__outq_remove(&l, fh__outq_find(&l, 3));
   ASSERT_UINT_EQ(l.tail->pub.id, 1);
-  ASSERT_EQ(outq_has_unsent(&l), 1);
+  ASSERT_EQ(fh__outq_has_unsent(&l), 1);
   l.head->sent = 1;
-  ASSERT_EQ(outq_has_unsent(&l), 0);
-  outq_mark_unsent(&l);
-  ASSERT_EQ(outq_has_unsent(&l), 1);
-  outq_clear(&l);
+  ASSERT_EQ(fh__outq_has_unsent(&l), 0);
+  fh__outq_mark_unsent(&l);
+  ASSERT_EQ(fh__outq_has_unsent(&l), 1);
+  fh__outq_clear(&l);
   ASSERT_EQ(l.n, 0);
 }
 
@@ -217,18 +217,18 @@ FH_TEST(fragments_are_reassembled_and_every_map_is_delivered) {
   size_t cut1, cut2;
 
   c->phase = PHASE_ONLINE;
-  subs_add(&c->subs, "andon");
+  fh__subs_add(&c->subs, "andon");
   fh_buf_init(&b, 0);
   snap(&b, "andon", 4, 7);
   upd(&b, "andon", 5);
   upd(&b, "andon", 6);
   cut1 = 3;           /* inside the first map's header */
   cut2 = b.len - 10;  /* inside the last map */
-  ASSERT_EQ(rx_fragment(c, b.data, cut1, 1, 0, 0, 1), 0);
+  ASSERT_EQ(fh__rx_fragment(c, b.data, cut1, 1, 0, 0, 1), 0);
   ASSERT_EQ(r.nevents, 0);
-  ASSERT_EQ(rx_fragment(c, b.data + cut1, cut2 - cut1, 0, 0, 0, 1), 0);
+  ASSERT_EQ(fh__rx_fragment(c, b.data + cut1, cut2 - cut1, 0, 0, 0, 1), 0);
   ASSERT_EQ(r.nevents, 0);
-  ASSERT_EQ(rx_fragment(c, b.data + cut2, b.len - cut2, 0, 1, 0, 1), 0);
+  ASSERT_EQ(fh__rx_fragment(c, b.data + cut2, b.len - cut2, 0, 1, 0, 1), 0);
   ASSERT_EQ(r.nevents, 3);
   ASSERT_EQ(r.types[0], FH_MSG_SNAP);
   ASSERT_UINT_EQ(r.seqs[0], 4);
@@ -246,7 +246,7 @@ FH_TEST(a_gap_resubscribes_the_topic_without_since) {
   fh_request req;
 
   c->phase = PHASE_ONLINE;
-  subs_add(&c->subs, "andon");
+  fh__subs_add(&c->subs, "andon");
   fh_buf_init(&b, 0);
   snap(&b, "andon", 1, 7);
   upd(&b, "andon", 3);
@@ -275,10 +275,10 @@ FH_TEST(oversized_and_text_messages_close_the_connection) {
   uint8_t bytes[60];
 
   memset(bytes, 0x80, sizeof bytes);
-  ASSERT_EQ(rx_fragment(c, bytes, 60, 1, 0, 41, 1), 1009);
-  ASSERT_EQ(rx_fragment(c, bytes, 60, 1, 0, 40, 1), 0); /* 100 fits */
-  rx_reset(c);
-  ASSERT_EQ(rx_fragment(c, bytes, 10, 1, 1, 0, 0), 1003);
+  ASSERT_EQ(fh__rx_fragment(c, bytes, 60, 1, 0, 41, 1), 1009);
+  ASSERT_EQ(fh__rx_fragment(c, bytes, 60, 1, 0, 40, 1), 0); /* 100 fits */
+  fh__rx_reset(c);
+  ASSERT_EQ(fh__rx_fragment(c, bytes, 10, 1, 1, 0, 0), 1003);
   ASSERT_EQ(r.nevents, 0);
   free_client(c);
 }
@@ -332,8 +332,8 @@ static void reconnect(fh_client *c, uint64_t epoch) {
   fh_welcome w;
   fh_buf b;
 
-  client_lost(c, "test");
-  client_established(c);
+  fh__client_lost(c, "test");
+  fh__client_established(c);
   ASSERT_EQ(c->ctl.n, 1);
   ASSERT_EQ(c->ctl.head->pub.type, FH_MSG_HELLO);
   memset(&w, 0, sizeof w);
@@ -361,7 +361,7 @@ FH_TEST(a_reconnect_resumes_with_since_and_resends_the_outbox) {
   ASSERT_EQ(fh_client_subscribe(c, topics, 2), 0);
   reconnect(c, 7); /* the first connection */
   ASSERT_EQ(r.online, 1);
-  outq_clear(&c->ctl);
+  fh__outq_clear(&c->ctl);
   fh_buf_init(&b, 0);
   snap(&b, "andon", 41, 7);
   feed(c, &b);
@@ -380,10 +380,10 @@ FH_TEST(a_reconnect_resumes_with_since_and_resends_the_outbox) {
   ASSERT_UINT_EQ(req.u.sub.since[0].seq, 41);
   ASSERT_EQ(req.u.sub.has_epoch, 1);
   ASSERT_UINT_EQ(req.u.sub.epoch, 7);
-  ASSERT_EQ(outq_has_unsent(&c->outbox), 1); /* written again, same id */
+  ASSERT_EQ(fh__outq_has_unsent(&c->outbox), 1); /* written again, same id */
   ASSERT(fh_client_find(c, id) != NULL);
 
-  outq_clear(&c->ctl);
+  fh__outq_clear(&c->ctl);
   reconnect(c, 8); /* the hub's history changed: fresh snaps */
   only_ctl(c, &req);
   ASSERT_EQ(req.u.sub.ntopics, 2);

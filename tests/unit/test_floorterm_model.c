@@ -2,7 +2,7 @@
  * snaps and upds of the plant, line/<id> and andon topics (built with the
  * protocol's encoders, as the hub sends them), the news that rings the
  * bell, the queue order, escalation roles, shift andon statistics, and
- * permit_allows() against PROTOCOL.md 2.2.
+ * ft_permit_allows() against PROTOCOL.md 2.2.
  */
 #include <string.h>
 
@@ -88,7 +88,7 @@ static void plant_snap(model *m) {
   fh_enc_str(&buf, "end");
   fh_enc_int(&buf, 9000);
   decode(&ev);
-  ASSERT_EQ(model_apply(m, &ev, NULL), 0);
+  ASSERT_EQ(ft_model_apply(m, &ev, NULL), 0);
 }
 
 /* An andon topic snap with the n andons, or an upd of one andon. */
@@ -109,12 +109,12 @@ static int andon_event(model *m, int snap, const fh_andon *a, uint32_t n,
     fh_enc_andon(&buf, a);
   }
   decode(&ev);
-  return model_apply(m, &ev, news);
+  return ft_model_apply(m, &ev, news);
 }
 
 FH_TEST(plant_snap_fills_the_model) {
   model m;
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   plant_snap(&m);
   ASSERT_STR_EQ(m.plant, "Sample Plant");
@@ -124,13 +124,13 @@ FH_TEST(plant_snap_fills_the_model) {
   ASSERT_STR_EQ(m.kinds.v[1], "safety");
   ASSERT_STR_EQ(m.reasons.v[0], "mechanical");
   ASSERT_EQ(m.nesc, 2);
-  ASSERT_STR_EQ(model_esc_role(&m, 1), "shift_manager");
-  ASSERT_STR_EQ(model_esc_role(&m, 2), "production_manager");
-  ASSERT(model_esc_role(&m, 0) == NULL);
-  ASSERT(model_esc_role(&m, 3) == NULL);
+  ASSERT_STR_EQ(ft_model_esc_role(&m, 1), "shift_manager");
+  ASSERT_STR_EQ(ft_model_esc_role(&m, 2), "production_manager");
+  ASSERT(ft_model_esc_role(&m, 0) == NULL);
+  ASSERT(ft_model_esc_role(&m, 3) == NULL);
   ASSERT_STR_EQ(m.shift, "early");
   ASSERT_EQ(m.shift_end, 9000);
-  model_free(&m);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -138,7 +138,7 @@ FH_TEST(a_broken_snap_leaves_the_model_as_it_was) {
   model m;
   fh_event ev;
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   plant_snap(&m);
   fh_buf_reset(&buf);
@@ -149,10 +149,10 @@ FH_TEST(a_broken_snap_leaves_the_model_as_it_was) {
   fh_enc_str(&buf, "lines");
   fh_enc_str(&buf, "not an array");
   decode(&ev);
-  ASSERT_NE(model_apply(&m, &ev, NULL), 0);
+  ASSERT_NE(ft_model_apply(&m, &ev, NULL), 0);
   ASSERT_STR_EQ(m.plant, "Sample Plant");
   ASSERT_EQ(m.nlines, 2);
-  model_free(&m);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -164,7 +164,7 @@ FH_TEST(line_snap_and_updates) {
   fh_oee o;
   model_line *ml;
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   plant_snap(&m);
   memset(&e, 0, sizeof e);
@@ -188,8 +188,8 @@ FH_TEST(line_snap_and_updates) {
   fh_enc_str(&buf, "oee");
   fh_enc_oee(&buf, &o);
   decode(&ev);
-  ASSERT_EQ(model_apply(&m, &ev, NULL), 0);
-  ml = model_line_find(&m, "L1");
+  ASSERT_EQ(ft_model_apply(&m, &ev, NULL), 0);
+  ml = ft_model_line_find(&m, "L1");
   ASSERT(ml != NULL && ml->has_detail && ml->has_oee);
   ASSERT_EQ(ml->neq, 1);
   ASSERT_DBL_NEAR(ml->oee.availability, 0.8, 1e-9);
@@ -201,11 +201,11 @@ FH_TEST(line_snap_and_updates) {
   fh_enc_str(&buf, "equipment");
   fh_enc_equipment(&buf, &e);
   decode(&ev);
-  ASSERT_EQ(model_apply(&m, &ev, NULL), 0);
+  ASSERT_EQ(ft_model_apply(&m, &ev, NULL), 0);
   ASSERT_EQ(ml->neq, 1);
   ASSERT_EQ(ml->eq[0].state, FH_EQ_DOWN);
 
-  ASSERT_STR_EQ(model_shift_name(&m), "early");
+  ASSERT_STR_EQ(ft_model_shift_name(&m), "early");
   o.shift_start = 9000; /* the next shift's first OEE record */
   snprintf(o.shift, sizeof o.shift, "late");
   fh_buf_reset(&buf);
@@ -214,14 +214,14 @@ FH_TEST(line_snap_and_updates) {
   fh_enc_str(&buf, "oee");
   fh_enc_oee(&buf, &o);
   decode(&ev);
-  ASSERT_EQ(model_apply(&m, &ev, NULL), 0);
-  ASSERT_STR_EQ(model_shift_name(&m), "late");
+  ASSERT_EQ(ft_model_apply(&m, &ev, NULL), 0);
+  ASSERT_STR_EQ(ft_model_shift_name(&m), "late");
 
   plant_snap(&m); /* a new plant snap keeps the line's details */
-  ml = model_line_find(&m, "L1");
+  ml = ft_model_line_find(&m, "L1");
   ASSERT_EQ(ml->neq, 1);
   ASSERT_EQ(ml->has_oee, 1);
-  model_free(&m);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -231,7 +231,7 @@ FH_TEST(news_for_new_andons_and_escalations_only_after_the_first_snap) {
   fh_andon old = make_andon(1, "L1", FH_ANDON_RAISED, 0, 100);
   fh_andon a;
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   ASSERT_EQ(andon_event(&m, 1, &old, 1, &news), 0);
   ASSERT_EQ(news.nraised, 0); /* what was there at start is not news */
@@ -244,12 +244,12 @@ FH_TEST(news_for_new_andons_and_escalations_only_after_the_first_snap) {
   a.level = 1;
   ASSERT_EQ(andon_event(&m, 0, &a, 1, &news), 0);
   ASSERT_EQ(news.nescalated, 1);
-  ASSERT_EQ(model_andon_find(&m, 2)->level, 1);
+  ASSERT_EQ(ft_model_andon_find(&m, 2)->level, 1);
   a.state = FH_ANDON_RESOLVED;
   ASSERT_EQ(andon_event(&m, 0, &a, 1, &news), 0);
   ASSERT_EQ(news.nraised + news.nescalated, 0);
   ASSERT_EQ(m.nandons, 2); /* closed andons stay for the report */
-  model_free(&m);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -258,7 +258,7 @@ FH_TEST(queue_order_is_unacknowledged_then_level_then_age) {
   fh_andon v[5];
   const fh_andon *q[5];
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   v[0] = make_andon(1, "L1", FH_ANDON_ACKNOWLEDGED, 0, 10);
   v[1] = make_andon(2, "L1", FH_ANDON_RAISED, 0, 20);
@@ -266,14 +266,14 @@ FH_TEST(queue_order_is_unacknowledged_then_level_then_age) {
   v[3] = make_andon(4, "L1", FH_ANDON_RAISED, 0, 15);
   v[4] = make_andon(5, "L1", FH_ANDON_CANCELLED, 0, 5);
   ASSERT_EQ(andon_event(&m, 1, v, 5, NULL), 0);
-  ASSERT_EQ(model_open_andons(&m, NULL, q, 5), 4);
+  ASSERT_EQ(ft_model_open_andons(&m, NULL, q, 5), 4);
   ASSERT_UINT_EQ(q[0]->id, 3);
   ASSERT_UINT_EQ(q[1]->id, 4);
   ASSERT_UINT_EQ(q[2]->id, 2);
   ASSERT_UINT_EQ(q[3]->id, 1);
-  ASSERT_EQ(model_open_andons(&m, "L1", q, 5), 3);
-  ASSERT_EQ(model_open_andons(&m, "L1", q, 1), 3); /* counted past cap */
-  model_free(&m);
+  ASSERT_EQ(ft_model_open_andons(&m, "L1", q, 5), 3);
+  ASSERT_EQ(ft_model_open_andons(&m, "L1", q, 1), 3); /* counted past cap */
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -281,16 +281,16 @@ FH_TEST(escalation_calls_the_roles_of_the_steps_reached) {
   model m;
   fh_andon a = make_andon(1, "L1", FH_ANDON_RAISED, 0, 0);
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   plant_snap(&m);
-  ASSERT_EQ(model_esc_calls(&m, &a, "shift_manager"), 0);
+  ASSERT_EQ(ft_model_esc_calls(&m, &a, "shift_manager"), 0);
   a.level = 1;
-  ASSERT_EQ(model_esc_calls(&m, &a, "shift_manager"), 1);
-  ASSERT_EQ(model_esc_calls(&m, &a, "production_manager"), 0);
+  ASSERT_EQ(ft_model_esc_calls(&m, &a, "shift_manager"), 1);
+  ASSERT_EQ(ft_model_esc_calls(&m, &a, "production_manager"), 0);
   a.level = 2;
-  ASSERT_EQ(model_esc_calls(&m, &a, "production_manager"), 1);
-  model_free(&m);
+  ASSERT_EQ(ft_model_esc_calls(&m, &a, "production_manager"), 1);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
@@ -299,7 +299,7 @@ FH_TEST(andon_stats_of_a_shift) {
   fh_andon v[4];
   model_andon_stats st;
 
-  model_init(&m);
+  ft_model_init(&m);
   fh_buf_init(&buf, 0);
   v[0] = make_andon(1, "L1", FH_ANDON_RESOLVED, 0, 1000);
   v[0].acked_at = 31000;   /* 30 s to ack */
@@ -309,7 +309,7 @@ FH_TEST(andon_stats_of_a_shift) {
   v[2].acked_at = 13000;   /* 10 s to ack */
   v[3] = make_andon(4, "L1", FH_ANDON_RAISED, 0, 99000); /* after the shift */
   ASSERT_EQ(andon_event(&m, 1, v, 4, NULL), 0);
-  model_andon_stats_of(&m, "L1", 0, 50000, &st);
+  ft_model_andon_stats_of(&m, "L1", 0, 50000, &st);
   ASSERT_EQ(st.raised, 3);
   ASSERT_EQ(st.acked, 2);
   ASSERT_EQ(st.resolved, 1);
@@ -317,39 +317,39 @@ FH_TEST(andon_stats_of_a_shift) {
   ASSERT_EQ(st.open, 1);
   ASSERT_DBL_NEAR(st.ack_mean_s, 20.0, 1e-9);
   ASSERT_DBL_NEAR(st.repair_mean_s, 60.0, 1e-9);
-  model_andon_stats_of(&m, "L2", 0, 50000, &st);
+  ft_model_andon_stats_of(&m, "L2", 0, 50000, &st);
   ASSERT_EQ(st.raised, 0);
-  model_free(&m);
+  ft_model_free(&m);
   fh_buf_free(&buf);
 }
 
 FH_TEST(permit_follows_the_role_table) {
   fh_andon a = make_andon(1, "L1", FH_ANDON_RAISED, 0, 0);
 
-  ASSERT_EQ(permit_allows("viewer", "v1", ACT_RAISE, NULL), 0);
-  ASSERT_EQ(permit_allows("operator", "op1", ACT_RAISE, NULL), 1);
-  ASSERT_EQ(permit_allows("gateway", "gw", ACT_RAISE, NULL), 1);
-  ASSERT_EQ(permit_allows("viewer", "v1", ACT_ACK, &a), 0);
-  ASSERT_EQ(permit_allows("operator", "op2", ACT_ACK, &a), 0);
-  ASSERT_EQ(permit_allows("maintenance", "mt1", ACT_ACK, &a), 1);
-  ASSERT_EQ(permit_allows("quality", "q1", ACT_RESOLVE, &a), 1);
-  ASSERT_EQ(permit_allows("operator", "op2", ACT_RESOLVE, &a), 0);
+  ASSERT_EQ(ft_permit_allows("viewer", "v1", ACT_RAISE, NULL), 0);
+  ASSERT_EQ(ft_permit_allows("operator", "op1", ACT_RAISE, NULL), 1);
+  ASSERT_EQ(ft_permit_allows("gateway", "gw", ACT_RAISE, NULL), 1);
+  ASSERT_EQ(ft_permit_allows("viewer", "v1", ACT_ACK, &a), 0);
+  ASSERT_EQ(ft_permit_allows("operator", "op2", ACT_ACK, &a), 0);
+  ASSERT_EQ(ft_permit_allows("maintenance", "mt1", ACT_ACK, &a), 1);
+  ASSERT_EQ(ft_permit_allows("quality", "q1", ACT_RESOLVE, &a), 1);
+  ASSERT_EQ(ft_permit_allows("operator", "op2", ACT_RESOLVE, &a), 0);
   a.level = 1; /* escalated: only the managers acknowledge */
-  ASSERT_EQ(permit_allows("maintenance", "mt1", ACT_ACK, &a), 0);
-  ASSERT_EQ(permit_allows("shift_manager", "sm1", ACT_ACK, &a), 1);
-  ASSERT_EQ(permit_allows("maintenance", "mt1", ACT_RESOLVE, &a), 1);
+  ASSERT_EQ(ft_permit_allows("maintenance", "mt1", ACT_ACK, &a), 0);
+  ASSERT_EQ(ft_permit_allows("shift_manager", "sm1", ACT_ACK, &a), 1);
+  ASSERT_EQ(ft_permit_allows("maintenance", "mt1", ACT_RESOLVE, &a), 1);
   /* cancel: own andons, or the managers */
-  ASSERT_EQ(permit_allows("operator", "op1", ACT_CANCEL, &a), 1);
-  ASSERT_EQ(permit_allows("operator", "op2", ACT_CANCEL, &a), 0);
-  ASSERT_EQ(permit_allows("production_manager", "pm", ACT_CANCEL, &a), 1);
-  ASSERT_EQ(permit_allows("viewer", "v1", ACT_CANCEL, NULL), 0);
+  ASSERT_EQ(ft_permit_allows("operator", "op1", ACT_CANCEL, &a), 1);
+  ASSERT_EQ(ft_permit_allows("operator", "op2", ACT_CANCEL, &a), 0);
+  ASSERT_EQ(ft_permit_allows("production_manager", "pm", ACT_CANCEL, &a), 1);
+  ASSERT_EQ(ft_permit_allows("viewer", "v1", ACT_CANCEL, NULL), 0);
   /* nothing on closed andons, no second ack */
   a.state = FH_ANDON_ACKNOWLEDGED;
-  ASSERT_EQ(permit_allows("admin", "adm", ACT_ACK, &a), 0);
-  ASSERT_EQ(permit_allows("admin", "adm", ACT_RESOLVE, &a), 1);
+  ASSERT_EQ(ft_permit_allows("admin", "adm", ACT_ACK, &a), 0);
+  ASSERT_EQ(ft_permit_allows("admin", "adm", ACT_RESOLVE, &a), 1);
   a.state = FH_ANDON_RESOLVED;
-  ASSERT_EQ(permit_allows("admin", "adm", ACT_CANCEL, &a), 0);
-  ASSERT_EQ(permit_allows("", "", ACT_RAISE, NULL), 0); /* before the welcome */
+  ASSERT_EQ(ft_permit_allows("admin", "adm", ACT_CANCEL, &a), 0);
+  ASSERT_EQ(ft_permit_allows("", "", ACT_RAISE, NULL), 0); /* before the welcome */
 }
 
 FH_TEST_MAIN(FH_TEST_ENTRY(plant_snap_fills_the_model),

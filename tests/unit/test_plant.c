@@ -131,9 +131,9 @@ FH_TEST(sample_loads) {
 
   ASSERT_EQ(p->nescalation, 2);
   ASSERT_EQ(p->escalation[0].after_s, 120);
-  ASSERT_EQ(p->escalation[0].role, ROLE_SHIFT_MANAGER);
+  ASSERT_EQ(p->escalation[0].role, FH_ROLE_SHIFT_MANAGER);
   ASSERT_EQ(p->escalation[1].after_s, 300);
-  ASSERT_EQ(p->escalation[1].role, ROLE_PRODUCTION_MANAGER);
+  ASSERT_EQ(p->escalation[1].role, FH_ROLE_PRODUCTION_MANAGER);
   ASSERT_EQ(p->nkinds, 5);
   ASSERT_STR_EQ(p->kinds[3], "safety");
   ASSERT_EQ(p->nreasons, 8);
@@ -191,9 +191,9 @@ FH_TEST(defaults_when_sections_absent) {
   ASSERT_STR_EQ(p->timezone, "UTC");
   ASSERT_EQ(p->nescalation, 2);
   ASSERT_EQ(p->escalation[0].after_s, 120);
-  ASSERT_EQ(p->escalation[0].role, ROLE_SHIFT_MANAGER);
+  ASSERT_EQ(p->escalation[0].role, FH_ROLE_SHIFT_MANAGER);
   ASSERT_EQ(p->escalation[1].after_s, 300);
-  ASSERT_EQ(p->escalation[1].role, ROLE_PRODUCTION_MANAGER);
+  ASSERT_EQ(p->escalation[1].role, FH_ROLE_PRODUCTION_MANAGER);
   ASSERT_EQ(p->nkinds, 5);
   ASSERT_STR_EQ(p->kinds[0], "maintenance");
   ASSERT_STR_EQ(p->kinds[4], "help");

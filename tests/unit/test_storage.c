@@ -178,7 +178,7 @@ static void expect_idem(fh_store *s, const char *scope, const char *key,
                         const char *result) {
   static got g;
   memset(&g, 0, sizeof g);
-  int rc = fh_store_idem_get(s, scope, key, strlen(key), collect, &g);
+  int rc = fh_store_idem_get(s, (int64_t)time(NULL) * 1000, scope, key, strlen(key), collect, &g);
   if (result == NULL) {
     ASSERT_EQ(rc, -ENOENT);
     ASSERT_EQ(g.calls, 0);
@@ -517,10 +517,10 @@ FH_TEST(idem_put_get_scopes) {
   fh_batch_free(b);
   got g;
   memset(&g, 0, sizeof g);
-  ASSERT_EQ(fh_store_idem_get(s, "alice", "a\0b", 3, collect, &g), 0);
+  ASSERT_EQ(fh_store_idem_get(s, now, "alice", "a\0b", 3, collect, &g), 0);
   ASSERT_STR_EQ(g.val, "AB");
-  ASSERT_EQ(fh_store_idem_get(s, "alice", "a\0c", 3, collect, &g), -ENOENT);
-  ASSERT_EQ(fh_store_idem_get(s, "alice", "a", 1, collect, &g), -ENOENT);
+  ASSERT_EQ(fh_store_idem_get(s, now, "alice", "a\0c", 3, collect, &g), -ENOENT);
+  ASSERT_EQ(fh_store_idem_get(s, now, "alice", "a", 1, collect, &g), -ENOENT);
   /* Replacing a key keeps one entry. */
   put_idem(s, "alice", "k1", now + 1, "r1b");
   expect_idem(s, "alice", "k1", "r1b");

@@ -1,0 +1,149 @@
+/* hub.h -- the floorhub daemon's shared state and its lifecycle.
+ *
+ * Design: one thread, one libuv loop.  libwebsockets runs on that loop as a
+ * foreign loop; every timer is a uv timer.  A connection is a `session`
+ * (session.h); what it may receive is organised in `topic`s (topic.h) whose
+ * updates are encoded once and shared by reference among subscribers
+ * (msg.h).  The live state of the plant is the `model` (model.h), loaded
+ * from the store at start.  Writes change the model at once, remember how
+ * to undo that, and queue their records in the hub's batch; a uv_check
+ * handle hands the batch of each loop iteration to one commit job on the
+ * thread pool (group commit; the next batch fills meanwhile), and only when
+ * it is durable are the writes answered and their updates published
+ * (commit.c).  If the commit fails, the changes are undone and every writer
+ * gets `err unavailable`.
+ *
+ * Each module declares what it exports in its own header (session.h,
+ * commit.h, dispatch.h, ...); this one holds `struct hub`, its clock and
+ * its lifecycle only.  The net layer (../net) sits above this folder and
+ * calls into it; nothing here calls the net layer.
+ */
+#ifndef FH_HUB_HUB_H
+#define FH_HUB_HUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "auth.h"
+#include "config.h"
+#include "fh_protocol.h"
+#include "fh_storage.h"
+#include "metrics.h"
+#include "plant.h"
+
+struct session;
+struct topic;
+struct model;
+struct pending;
+
+/* The hub's clock.  NULL members use the system's clocks; a test or a
+ * fuzzer sets its own functions to drive time by hand. */
+typedef struct hub_clock {
+  int64_t (*now_ms)(void *arg);    /* ms since the Unix epoch */
+  uint64_t (*mono_ms)(void *arg);  /* monotonic ms */
+  void *arg;                       /* passed to both */
+} hub_clock;
+
+typedef enum store_job_kind { JOB_COMMIT = 0, JOB_TRIM } store_job_kind;
+
+/* The one store job that may run on the thread pool (commit.c). */
+typedef struct store_job {
+  uv_work_t req;                   /* libuv's request */
+  struct hub *h;                   /* the hub */
+  store_job_kind kind;             /* commit a batch, or trim */
+  int busy;                        /* queued or running */
+  fh_store *store;                 /* the store (one writer: this job) */
+  fh_batch *batch;                 /* JOB_COMMIT: the batch, owned */
+  struct pending *list;            /* JOB_COMMIT: its pending writes */
+  size_t n;                        /* their number */
+  int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  int rc;                          /* the store's answer */
+  double ms;                       /* how long it took */
+} store_job;
+
+typedef struct hub {
+  uv_loop_t *loop;                 /* the loop everything runs on */
+  const hub_config *cfg;           /* settings (config.h) */
+  plant *plant;                    /* the plant layout */
+  auth_config auth;                /* JWT verification settings */
+  fh_store *store;                 /* the LMDB store */
+  uint64_t epoch;                  /* the store's epoch for this run */
+  struct model *model;             /* live state */
+  struct lws_context *lws;         /* libwebsockets on our loop */
+  struct lws_vhost *vhost;         /* the one listening vhost */
+  lws_retry_bo_t idle_policy;      /* ping/hang-up of idle connections */
+
+  struct session *sessions;        /* every WebSocket session (list) */
+  size_t nsessions;                /* length of that list */
+  uint64_t next_session_id;        /* ids for sessions, from 1 */
+  struct session *write_wanted;    /* sessions waiting for their WRITEABLE
+                                      request (session_request_writes) */
+  uv_prepare_t write_prepare;      /* ... made before each poll phase */
+  uv_check_t write_check;          /* ... and after it */
+
+  struct topic **topics;           /* every topic, fixed after start */
+  size_t ntopics;                  /* length of topics */
+
+  fh_batch *batch;                 /* records queued since the last commit
+                                      started */
+  fh_batch *spare_batch;           /* a cleared batch kept for reuse */
+  store_job job;                   /* the commit or trim in flight */
+  int trim_wanted;                 /* housekeeping waits for the job */
+  struct pending *pending;         /* writes waiting for the commit (head) */
+  struct pending **pending_tail;   /* where the next one is linked */
+  size_t npending;                 /* length of the pending list */
+  int store_full;                  /* the last commit failed (map cap or
+                                      I/O): /healthz answers 503 */
+  uint32_t esc_after_s[PLANT_ESCALATION_MAX]; /* escalation steps, s */
+
+  fh_buf enc;                      /* scratch for encoding, reused */
+  fh_buf out;                      /* scratch for batching frames, reused */
+
+  uv_check_t commit_check;         /* commits the batch each iteration */
+  uv_timer_t tick;                 /* 1 s: timeouts, token expiry, OEE */
+  uv_timer_t escalate;             /* next escalation deadline */
+  uv_timer_t shift_timer;          /* next shift boundary */
+  uv_timer_t housekeeping;         /* store trim */
+  uv_timer_t watchdog;             /* WATCHDOG=1 to systemd */
+  uv_timer_t shutdown_timer;       /* bounds the shutdown */
+  uv_signal_t sigterm, sigint;     /* stop signals */
+  int stopping;                    /* shutdown in progress */
+  uint64_t shutdown_deadline_ms;   /* monotonic: stop the loop by then */
+  int exit_code;                   /* what main() returns */
+
+  metrics m;                       /* counters for /metrics */
+
+  hub_clock clock;                 /* where the time comes from */
+  /* What a session hands upward, set by hub_state_open (the libuv way: the
+   * owner sets a callback, so session.c calls nothing above it). */
+  void (*on_map)(struct hub *h, struct session *s, const uint8_t *map,
+                 size_t len);      /* one decoded map of a message:
+                                      dispatch_map */
+  void (*on_session_close)(struct hub *h,
+                           struct session *s); /* a session goes away:
+                                      commit_forget_session */
+} hub;
+
+/* Milliseconds since the Unix epoch, from the hub's clock (the real-time
+ * clock unless h->clock.now_ms is set). */
+int64_t hub_now_ms(const hub *h);
+/* Monotonic milliseconds (for ages and rates), from the hub's clock. */
+uint64_t hub_mono_ms(const hub *h);
+/* The real-time clock, in ms since the Unix epoch (the default now_ms). */
+int64_t hub_clock_real_ms(void *arg);
+/* The monotonic clock in ms (the default mono_ms). */
+uint64_t hub_clock_mono_ms(void *arg);
+
+/* hub_state.c: the hub without its network.  hub_state_open returns 0 or
+ * the exit code (1, or 2 for a store of a newer schema) with err filled;
+ * the uv handles it made are closed by hub_state_close_handles (then run
+ * the loop), the rest freed by hub_state_free.  The caller sets loop, cfg,
+ * plant and auth before, and may set clock (tests, fuzzers). */
+int hub_state_open(hub *h, char *err, size_t errlen);
+void hub_state_close_handles(hub *h);
+void hub_state_free(hub *h);
+
+#endif

@@ -1,0 +1,404 @@
+/* writes.c -- the write requests: andon.raise/ack/resolve/cancel, eq.state,
+ * eq.count.
+ *
+ * Order of checks, each answering `err` and changing nothing when it fails:
+ * idempotency (a key already stored or pending is answered with that result,
+ * `replay: true`), the referenced entity exists (not_found), the role table
+ * and the token's lines (forbidden), the values (bad_request), the andon
+ * workflow (conflict).  Then the model changes, the records go into the
+ * batch and a pending entry waits for the commit (commit.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "andon_rules.h"
+#include "commit.h"
+#include "escalate.h"
+#include "hub.h"
+#include "log.h"
+#include "model.h"
+#include "writes.h"
+#include "session.h"
+
+#define COUNT_INCREMENT_MAX 1000000u /* pieces in one eq.count */
+
+/* A NUL-terminated copy of a request string view (already length-checked
+ * by the decoder against the field's limit). */
+static void copy_view(char *dst, size_t cap, fh_strv v) {
+  size_t n = v.n < cap - 1 ? v.n : cap - 1;
+  if (n > 0) memcpy(dst, v.p, n); /* an absent view has p == NULL */
+  dst[n] = '\0';
+}
+
+static int forbidden(session *s, const fh_request *req,
+                     const fh_andon *a, const char *line) {
+  fh_identity *who = malloc(sizeof *who);
+  char why[160];
+  int rc;
+
+  if (who == NULL) {
+    session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, "", "out of memory");
+    return 1;
+  }
+  session_identity(s, who);
+  rc = fh_role_may(who, req->type, a, line, why, sizeof why);
+  free(who);
+  if (rc == 0) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "t", "%s", why);
+  return 1;
+}
+
+/* ------------------------------------------------------- idempotency */
+
+typedef struct stored_result {
+  hub *h;          /* the hub */
+  session *s;      /* who asked */
+  const fh_request *req;
+  int found;       /* a result was stored */
+} stored_result;
+
+/* Stored results are one tag byte ('A' andon, 'E' equipment) and the
+ * entity's msgpack map. */
+static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen) {
+  stored_result *r = arg;
+  hub *h = r->h;
+  const uint8_t *v = val;
+  fh_mp_cursor c = {v + 1, v + vlen};
+  int rc = -1;
+  (void)key;
+  (void)klen;
+
+  if (vlen < 2) return -EINVAL;
+  fh_buf_reset(&h->enc);
+  if (v[0] == 'A') {
+    fh_andon a;
+    memset(&a, 0, sizeof a);
+    if (fh_dec_andon(&c, &a) == 0)
+      rc = fh_enc_ok_andon(&h->enc, r->req->has_id, r->req->id, &a, 1);
+  } else if (v[0] == 'E') {
+    fh_equipment e;
+    memset(&e, 0, sizeof e);
+    if (fh_dec_equipment(&c, &e) == 0)
+      rc = fh_enc_ok_equipment(&h->enc, r->req->has_id, r->req->id, &e, 1);
+  }
+  if (rc != 0) return -EINVAL;
+  r->found = 1;
+  session_send(r->s, &h->enc, FH_MSG_OK);
+  return 1;
+}
+
+/* Returns 1 when the key was answered (stored, pending or unreadable). */
+static int replayed(hub *h, session *s, const fh_request *req, char *key) {
+  pending *p;
+  stored_result r = {h, s, req, 0};
+  int rc;
+
+  copy_view(key, FH_KEY_MAX + 1, req->key);
+  p = commit_pending_find(h, s->user, key);
+  if (p != NULL) {
+    waiter *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+      session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, "", "out of memory");
+      return 1;
+    }
+    *w = (waiter){p->waiters, s, req->has_id, req->id};
+    p->waiters = w;
+    return 1;
+  }
+  rc = fh_store_idem_get(h->store, hub_now_ms(h), s->user, key, strlen(key), replay_cb, &r);
+  if (r.found) {
+    h->m.idem_replays++;
+    return 1;
+  }
+  if (rc != -ENOENT) {
+    session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "key",
+                     "cannot read the idempotency key: %s", fh_store_strerror(rc));
+    return 1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------- recording writes */
+
+static int record_andon(hub *h, pending *p, const char *actor) {
+  const fh_andon *a = &p->andon_new;
+  int rc = model_put_andon(h, a);
+  if (rc == 0)
+    rc = fh_batch_event(h->batch, hub_now_ms(h), actor, fh_msg_type_name(p->op),
+                        fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc));
+  return rc;
+}
+
+/* Queues the idempotency record: tag byte + the entity in h->enc. */
+static int record_idem(hub *h, pending *p, char tag) {
+  int rc;
+  if (p->key[0] == '\0') return 0;
+  fh_buf_reset(&h->enc);
+  rc = fh_buf_append(&h->enc, &tag, 1);
+  if (rc == 0)
+    rc = tag == 'A' ? fh_enc_andon(&h->enc, &p->andon_new)
+                    : fh_enc_equipment(&h->enc, &p->eq_new);
+  if (rc == 0)
+    rc = fh_batch_idem(h->batch, p->scope, p->key, strlen(p->key),
+                       hub_now_ms(h), fh_buf_payload(&h->enc),
+                       fh_buf_payload_len(&h->enc));
+  return rc;
+}
+
+static pending *pending_for(hub *h, session *s, const fh_request *req,
+                            const char *key) {
+  pending *p = commit_pending_new(h);
+  if (p == NULL) return NULL;
+  p->s = s;
+  p->has_id = req->has_id;
+  p->id = req->id;
+  p->op = req->type;
+  if (s != NULL) snprintf(p->scope, sizeof p->scope, "%s", s->user);
+  snprintf(p->key, sizeof p->key, "%s", key);
+  return p;
+}
+
+/* The records could not even be queued: undo now, answer internal. */
+static void queue_failed(hub *h, session *s, const fh_request *req) {
+  log_error("write: out of memory while queueing records");
+  session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, "", "out of memory");
+  for (pending *p = h->pending; p != NULL; p = p->next)
+    if (p->s == s && p->has_id == req->has_id && p->id == req->id) p->s = NULL;
+}
+
+static void after_queue(hub *h) {
+  if (h->cfg->commit_per_op) commit_kick(h); /* one commit per write */
+}
+
+/* ------------------------------------------------------------- andons */
+
+static void andon_raise(hub *h, session *s, const fh_request *req, const char *key) {
+  const plant *p = h->plant;
+  char line[FH_ID_MAX + 1], eq[FH_ID_MAX + 1], kind[FH_KIND_MAX + 1],
+      note[FH_NOTE_MAX + 1];
+  const plant_equipment *pe = NULL;
+  long li;
+  pending *pw;
+
+  copy_view(line, sizeof line, req->u.raise.line);
+  copy_view(eq, sizeof eq, req->u.raise.equipment);
+  copy_view(kind, sizeof kind, req->u.raise.kind);
+  copy_view(note, sizeof note, req->u.raise.note);
+  if ((li = model_line_index(h, line)) < 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "line",
+                     "no line '%s'", line);
+    return;
+  }
+  if (eq[0] && ((pe = plant_equipment_find(p, eq, strlen(eq))) == NULL ||
+                pe->line != (size_t)li)) {
+    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "equipment",
+                     "no equipment '%s' on line '%s'", eq, line);
+    return;
+  }
+  if (!plant_kind_valid(p, kind, strlen(kind))) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "kind",
+                     "unknown andon kind '%s'", kind);
+    return;
+  }
+  if (forbidden(s, req, NULL, line)) return;
+  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  pw->kind = PENDING_ANDON;
+  pw->created = 1;
+  andon_init_raise(&pw->andon_new, h->model->next_andon_id, line, eq, kind,
+                   req->u.raise.severity, note, s->user, hub_now_ms(h));
+  if (model_andon_insert(h->model, &pw->andon_new) != 0) goto nomem;
+  h->model->next_andon_id++;
+  if (record_andon(h, pw, s->user) || model_put_next_andon_id(h) ||
+      record_idem(h, pw, 'A'))
+    goto nomem;
+  model_line_refresh(h, (size_t)li);
+  escalate_schedule(h);
+  log_info("andon %llu raised on %s (%s) by %s",
+           (unsigned long long)pw->andon_new.id, line, kind, s->user);
+  after_queue(h);
+  return;
+nomem:
+  queue_failed(h, s, req);
+}
+
+typedef struct andon_probe {
+  fh_andon a;   /* the stored andon */
+  int found;
+} andon_probe;
+
+static int probe_cb(void *arg, const void *key, size_t klen, const void *val,
+                    size_t vlen) {
+  andon_probe *pr = arg;
+  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  (void)key;
+  (void)klen;
+  pr->found = fh_dec_andon(&c, &pr->a) == 0;
+  return 1;
+}
+
+/* The andon acted on; answers not_found or conflict itself. */
+static fh_andon *andon_target(hub *h, session *s, const fh_request *req) {
+  uint64_t id = req->u.andon_op.andon;
+  fh_andon *a = model_andon_find(h->model, id);
+  andon_probe pr;
+  uint8_t key[8];
+
+  if (a != NULL) return a;
+  memset(&pr, 0, sizeof pr);
+  model_andon_key(id, key);
+  fh_store_get(h->store, FH_T_ANDONS, key, sizeof key, probe_cb, &pr);
+  if (pr.found) /* closed long ago: no transition applies */
+    session_send_err(s, req->has_id, req->id, FH_E_CONFLICT, "andon",
+                     "andon %llu is %s", (unsigned long long)id,
+                     fh_andon_state_name(pr.a.state));
+  else
+    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "andon",
+                     "no andon %llu", (unsigned long long)id);
+  return NULL;
+}
+
+static void andon_op(hub *h, session *s, const fh_request *req, const char *key) {
+  char reason[FH_KIND_MAX + 1], note[FH_NOTE_MAX + 1], why[128];
+  fh_andon *a = andon_target(h, s, req), next;
+  pending *pw;
+  long li;
+
+  if (a == NULL) return;
+  copy_view(reason, sizeof reason, req->u.andon_op.reason);
+  copy_view(note, sizeof note, req->u.andon_op.note);
+  /* The role table looks at the level as of now, even if the escalation
+   * timer has not recorded it yet; an ack then freezes that level. */
+  next = *a;
+  if (next.state == FH_ANDON_RAISED)
+    next.level = andon_level_at(&next, h->esc_after_s, h->plant->nescalation,
+                                hub_now_ms(h));
+  if (forbidden(s, req, &next, NULL)) return;
+  if (req->type == FH_MSG_ANDON_RESOLVE &&
+      !plant_reason_valid(h->plant, reason, strlen(reason))) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
+                     "unknown reason code '%s'", reason);
+    return;
+  }
+  if (andon_apply(&next, req->type, s->user, hub_now_ms(h), reason,
+                  note[0] ? note : NULL, why, sizeof why) != 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_CONFLICT, "andon", "%s", why);
+    return;
+  }
+  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  pw->kind = PENDING_ANDON;
+  pw->andon_old = *a;
+  pw->andon_new = next;
+  *a = next;
+  if (record_andon(h, pw, s->user) || record_idem(h, pw, 'A')) goto nomem;
+  if ((li = model_line_index(h, a->line)) >= 0) model_line_refresh(h, (size_t)li);
+  escalate_schedule(h);
+  log_info("andon %llu %s by %s", (unsigned long long)a->id,
+           fh_andon_state_name(a->state), s->user);
+  after_queue(h);
+  return;
+nomem:
+  queue_failed(h, s, req);
+}
+
+/* ---------------------------------------------------------- equipment */
+
+static long equipment_target(hub *h, session *s, const fh_request *req,
+                             fh_strv id) {
+  char eq[FH_ID_MAX + 1];
+  const plant_equipment *pe;
+
+  copy_view(eq, sizeof eq, id);
+  pe = plant_equipment_find(h->plant, eq, strlen(eq));
+  if (pe == NULL) {
+    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "equipment",
+                     "no equipment '%s'", eq);
+    return -1;
+  }
+  if (forbidden(s, req, NULL, h->plant->lines[pe->line].id)) return -1;
+  return (long)(pe - h->plant->equipment);
+}
+
+static void eq_write(hub *h, session *s, const fh_request *req, const char *key) {
+  fh_strv id = req->type == FH_MSG_EQ_STATE ? req->u.eq_state.equipment
+                                            : req->u.eq_count.equipment;
+  long ei = equipment_target(h, s, req, id);
+  model_eq *me;
+  pending *pw;
+  int64_t now = hub_now_ms(h);
+
+  if (ei < 0) return;
+  me = &h->model->eqs[ei];
+  if (req->type == FH_MSG_EQ_COUNT &&
+      (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
+       req->u.eq_count.reject > COUNT_INCREMENT_MAX)) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST,
+                     req->u.eq_count.good > COUNT_INCREMENT_MAX ? "good" : "reject",
+                     "an increment may be at most %u", COUNT_INCREMENT_MAX);
+    return;
+  }
+  if (req->type == FH_MSG_EQ_STATE && req->u.eq_state.reason.n > 0 &&
+      !plant_reason_valid(h->plant, req->u.eq_state.reason.p,
+                          req->u.eq_state.reason.n)) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
+                     "unknown reason code '%.*s'", (int)req->u.eq_state.reason.n,
+                     req->u.eq_state.reason.p);
+    return;
+  }
+  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  pw->kind = PENDING_EQUIPMENT;
+  pw->eq = (size_t)ei;
+  pw->eq_old = me->e;
+  pw->acc_old = me->acc;
+  if (req->type == FH_MSG_EQ_STATE) {
+    /* A gateway may report when the change happened; never before the
+     * current state began and never in the future. */
+    int64_t ts = req->u.eq_state.ts ? req->u.eq_state.ts : now;
+    if (ts > now) ts = now;
+    if (ts < me->e.since) ts = me->e.since;
+    copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
+    if (me->e.state != req->u.eq_state.state) me->e.since = ts;
+    me->e.state = req->u.eq_state.state;
+    if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
+  } else {
+    me->e.good += req->u.eq_count.good;
+    me->e.reject += req->u.eq_count.reject;
+    if (h->model->in_shift)
+      oee_acc_count(&me->acc, req->u.eq_count.good, req->u.eq_count.reject);
+  }
+  pw->eq_new = me->e;
+  h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
+  if (model_put_equipment(h, (size_t)ei) ||
+      (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
+      fh_batch_event(h->batch, now, s->user, fh_msg_type_name(req->type),
+                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) ||
+      record_idem(h, pw, 'E'))
+    goto nomem;
+  model_line_refresh(h, h->plant->equipment[ei].line);
+  after_queue(h);
+  return;
+nomem:
+  queue_failed(h, s, req);
+}
+
+void writes_handle(hub *h, session *s, const fh_request *req) {
+  char key[FH_KEY_MAX + 1];
+
+  if (h->stopping) {
+    session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
+                     "the hub is shutting down");
+    return;
+  }
+  if (replayed(h, s, req, key)) return;
+  switch (req->type) {
+    case FH_MSG_ANDON_RAISE: andon_raise(h, s, req, key); break;
+    case FH_MSG_ANDON_ACK:
+    case FH_MSG_ANDON_RESOLVE:
+    case FH_MSG_ANDON_CANCEL: andon_op(h, s, req, key); break;
+    case FH_MSG_EQ_STATE:
+    case FH_MSG_EQ_COUNT: eq_write(h, s, req, key); break;
+    default: break;
+  }
+}

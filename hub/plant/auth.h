@@ -1,0 +1,106 @@
+/* auth.h -- verifying the hub's JWTs (libjwt 1.10 plus our own checks).
+ *
+ * Design: libjwt 1.10 only checks signatures, and not safely on its own: it
+ * accepts alg "none" or any token when given a NULL key, takes the algorithm
+ * from the token's header (so an HS256 token "signed" with an RSA public PEM
+ * verifies against that PEM), and validates no claim.  auth_verify()
+ * therefore (1) checks the token's shape itself: three non-empty base64url
+ * segments (canonical, unpadded), a header and payload that are JSON
+ * objects without duplicate keys, no "crit" header, a signature of the
+ * algorithm's size (32 bytes HS256, 64 bytes ES256); (2) requires the
+ * header's alg to be exactly the configured one (case-sensitive) before
+ * libjwt sees the token, and jwt_get_alg() to agree after; (3) calls
+ * jwt_decode() with the configured key, which is never NULL or empty;
+ * (4) validates the claims from jwt_get_grants_json() with jansson, types
+ * included.
+ *
+ * Claims:  exp (integer, required), nbf and iat (integers, optional), sub
+ * (1..FH_ID_MAX bytes, no control characters), role (roles.h), lines
+ * (optional non-empty array of line ids, at most FH_LINES_MAX), iss (must
+ * equal the configured issuer, when one is configured), aud (a string or an
+ * array of strings that must contain the configured audience, when one is
+ * configured).  Times allow leeway_s of clock skew.
+ *
+ * Keys: for HS256 the key file holds the shared secret; one trailing "\n"
+ * (or "\r\n") is stripped so that `echo secret > file` works, and the secret
+ * must be at least 32 bytes (RFC 7518 3.2).  For RS256 and ES256 the file is
+ * the PUBLIC key PEM ("-----BEGIN PUBLIC KEY-----"); a private key is
+ * refused so that the hub never holds signing material.
+ *
+ * Nothing here logs; callers log auth_fail_name(), never the token.
+ */
+#ifndef FH_HUB_AUTH_H
+#define FH_HUB_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jwt.h>
+
+#include "fh_protocol.h"
+#include "fh_roles.h"
+
+#define AUTH_LEEWAY_S_DEFAULT 60
+#define AUTH_KEY_FILE_MAX (64 * 1024) /* larger key files are refused */
+#define AUTH_HMAC_MIN 32              /* bytes of an HS256 secret */
+
+typedef struct auth_config {
+  jwt_alg_t alg;          /* JWT_ALG_HS256, JWT_ALG_RS256 or JWT_ALG_ES256 */
+  unsigned char *key;     /* HMAC secret or public PEM; owned, wiped on free */
+  size_t keylen;          /* bytes in key, > 0 */
+  char *issuer;           /* required iss, owned; NULL: iss not checked */
+  char *audience;         /* required aud, owned; NULL: aud not checked */
+  int leeway_s;           /* allowed clock skew, AUTH_LEEWAY_S_DEFAULT */
+} auth_config;
+
+
+typedef enum auth_fail {
+  AUTH_OK = 0,
+  AUTH_E_TOO_LARGE,     /* longer than FH_TOKEN_MAX */
+  AUTH_E_MALFORMED,     /* not header.payload.signature of base64url JSON */
+  AUTH_E_ALG,           /* header alg is not the configured alg */
+  AUTH_E_SIGNATURE,     /* the signature does not verify */
+  AUTH_E_EXPIRED,       /* exp (+ leeway) has passed */
+  AUTH_E_NOT_YET_VALID, /* nbf or iat in the future (beyond leeway) */
+  AUTH_E_CLAIMS,        /* a claim missing or of the wrong type/shape */
+  AUTH_E_ISSUER,        /* iss missing or not the configured issuer */
+  AUTH_E_AUDIENCE,      /* aud missing or without the configured audience */
+  AUTH_E_ROLE,          /* role missing or unknown */
+  AUTH_E_INTERNAL,      /* out of memory */
+  AUTH_FAIL__COUNT
+} auth_fail;
+
+/* Fills cfg from the command-line settings.  alg_name is "HS256", "RS256"
+ * or "ES256"; key_file is read whole (see Keys above); issuer and audience
+ * may be NULL or "" (not checked).  Returns 0, or -EINVAL / -ENOENT /
+ * -ENOMEM with err naming the setting, e.g. "--jwt-alg: unsupported
+ * algorithm 'none'".  On error cfg holds nothing that needs freeing. */
+int auth_config_load(auth_config *cfg, const char *alg_name,
+                     const char *key_file, const char *issuer,
+                     const char *audience, char *err, size_t errlen);
+/* Wipes the key and frees what cfg owns; cfg may be zeroed or loaded. */
+void auth_config_free(auth_config *cfg);
+
+/* Reads a key file for alg: at most AUTH_KEY_FILE_MAX bytes, non-empty; an
+ * HMAC secret loses one trailing newline and must be AUTH_HMAC_MIN bytes;
+ * a PEM must contain "-----BEGIN <pem_label>-----" (pem_label "PUBLIC KEY"
+ * for the hub, "PRIVATE KEY" for floorctl; NULL for HMAC).  Returns 0 with
+ * a malloc'ed *key (caller wipes and frees), or a negative code with err
+ * saying what is wrong with the file (never its content). */
+int auth_key_load(const char *path, jwt_alg_t alg, const char *pem_label,
+                  unsigned char **key, size_t *keylen, char *err,
+                  size_t errlen);
+
+/* The algorithm named alg_name if it is one the hub accepts (HS256, RS256,
+ * ES256), JWT_ALG_INVAL otherwise. */
+jwt_alg_t auth_alg_from(const char *alg_name);
+
+/* Verifies the len bytes of token at now_ms.  Returns AUTH_OK and fills out,
+ * or the reason of the failure (out is then zeroed).  Logs nothing. */
+auth_fail auth_verify(const auth_config *cfg, const char *token, size_t len,
+                      int64_t now_ms, fh_identity *out);
+
+/* A stable snake_case label ("expired", "alg", ...) for logs and /metrics. */
+const char *auth_fail_name(auth_fail f);
+
+#endif

@@ -1,0 +1,139 @@
+/* plant.h -- the plant layout: lines, equipment, shifts, andon vocabulary.
+ *
+ * Design: the layout is read once at start from a JSON file (jansson) into
+ * one immutable `plant`; the hub never changes it.  Loading is strict: an
+ * unknown key, a duplicate key or id, a bad time or a value out of range
+ * fails the whole load with a message naming the file and the place (line
+ * and column for JSON syntax, a JSON path such as
+ * "lines[1].equipment[0].ideal_cycle_ms" for everything else), because a
+ * typo that passed silently would show up later as wrong OEE or a lost
+ * andon.  Equipment is stored in one array grouped by line; index arrays
+ * sorted by id make the id lookups O(log n).
+ *
+ * The file format (every key other than those listed is an error):
+ *
+ * {
+ *   "plant": "Sample Plant",               required, 1..128 bytes
+ *   "timezone": "Europe/Berlin",           IANA name; default "UTC"
+ *   "shifts": [                            required, 1..8 shifts
+ *     {"name": "early", "start": "06:00", "end": "14:00",
+ *      "breaks": [{"start": "09:00", "end": "09:15"}]}
+ *   ],
+ *   "escalation": [                        default: exactly these two steps
+ *     {"after_s": 120, "role": "shift_manager"},
+ *     {"after_s": 300, "role": "production_manager"}
+ *   ],
+ *   "andon_kinds": ["maintenance", "quality", "material", "safety", "help"],
+ *   "reasons": ["mechanical", "electrical", "tooling", "material_shortage",
+ *               "quality_defect", "operator", "changeover_overrun", "other"],
+ *   "lines": [                             required, at least one line
+ *     {"id": "L1", "name": "Press line 1", "area": "Stamping",
+ *      "equipment": [{"id": "L1-PRESS1", "name": "Press 1",
+ *                     "ideal_cycle_ms": 6000}]}
+ *   ]
+ * }
+ *
+ * Rules:
+ *  - ids (lines, equipment) are 1..64 bytes of [A-Za-z0-9._-]; line ids are
+ *    unique, equipment ids are unique across the whole plant.
+ *  - names and areas are 1..128 bytes without control characters; a line's
+ *    "area" may be omitted (""), every other name is required.
+ *  - each line has 1..PLANT_EQUIPMENT_PER_LINE_MAX equipment; ideal_cycle_ms
+ *    is an integer 1..86400000.
+ *  - times are "HH:MM" (00:00..23:59) local wall-clock time of the plant's
+ *    timezone; a shift whose end is not after its start crosses midnight
+ *    (start == end is a 24 h shift).  Shifts may not overlap; shift names
+ *    are unique.  Breaks (0..8 per shift) lie inside their shift, are not
+ *    empty and do not overlap each other (shift_defs_check()).
+ *  - escalation: 0..8 steps, after_s an integer 1..604800 (seconds since
+ *    the andon was raised), strictly increasing; role one of the roles of
+ *    roles.h.  An empty array disables escalation.
+ *  - andon_kinds (1..16) and reasons (1..64): unique codes of 1..32 bytes
+ *    of [A-Za-z0-9._-].  When absent, the defaults shown above are used.
+ *  - the timezone must exist in the system's zoneinfo (TZDIR or
+ *    /usr/share/zoneinfo); "UTC" is always accepted.
+ */
+#ifndef FH_HUB_PLANT_H
+#define FH_HUB_PLANT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fh_protocol.h"
+#include "fh_roles.h"
+#include "shift.h"
+
+#define PLANT_TZ_MAX 64                  /* bytes of an IANA zone name */
+#define PLANT_LINES_MAX 1024             /* lines in one plant */
+#define PLANT_EQUIPMENT_PER_LINE_MAX 256 /* equipment on one line */
+#define PLANT_ESCALATION_MAX 8           /* escalation steps */
+#define PLANT_KINDS_MAX 16               /* andon kinds */
+#define PLANT_REASONS_MAX 64             /* resolve reason codes */
+#define PLANT_FILE_MAX (4 * 1024 * 1024) /* bytes of the JSON file */
+
+typedef struct plant_line {
+  char id[FH_ID_MAX + 1];     /* unique line id, used in "line/<id>" */
+  char name[FH_NAME_MAX + 1]; /* display name */
+  char area[FH_NAME_MAX + 1]; /* plant area, may be "" */
+  size_t first_equipment;     /* plant.equipment index of its first one */
+  size_t nequipment;          /* its equipment count, from first_equipment */
+} plant_line;
+
+typedef struct plant_equipment {
+  char id[FH_ID_MAX + 1];     /* unique across the plant */
+  char name[FH_NAME_MAX + 1]; /* display name */
+  uint32_t ideal_cycle_ms;    /* ideal time per piece, 1..86400000 */
+  size_t line;                /* index of its line in plant.lines */
+} plant_equipment;
+
+typedef struct plant_escalation {
+  uint32_t after_s;           /* seconds after raise at which this step fires */
+  fh_role role;               /* role to call at this step */
+} plant_escalation;
+
+typedef struct plant {
+  char name[FH_NAME_MAX + 1];             /* plant display name */
+  char timezone[PLANT_TZ_MAX + 1];        /* IANA zone of the shift times */
+  plant_line *lines;                      /* nlines lines, in file order */
+  size_t nlines;                          /* >= 1 */
+  plant_equipment *equipment;             /* all equipment, grouped by line */
+  size_t nequipment;                      /* >= nlines */
+  shift_def shifts[SHIFTS_MAX];           /* shift calendar, in file order */
+  size_t nshifts;                         /* 1..SHIFTS_MAX */
+  plant_escalation escalation[PLANT_ESCALATION_MAX]; /* after_s increasing */
+  size_t nescalation;                     /* 0..PLANT_ESCALATION_MAX */
+  char kinds[PLANT_KINDS_MAX][FH_KIND_MAX + 1];      /* andon kinds */
+  size_t nkinds;                          /* 1..PLANT_KINDS_MAX */
+  char reasons[PLANT_REASONS_MAX][FH_KIND_MAX + 1];  /* resolve reasons */
+  size_t nreasons;                        /* 1..PLANT_REASONS_MAX */
+  size_t *line_order;                     /* line indexes sorted by id */
+  size_t *equipment_order;                /* equipment indexes sorted by id */
+} plant;
+
+/* Loads and validates the layout at path.  Returns 0 with *out set (free it
+ * with plant_free), or -ENOENT (no such file), another -errno when the file
+ * cannot be read, -EINVAL (bad content) or -ENOMEM; then *out is NULL and
+ * err holds one line naming the file, the place and the problem, e.g.
+ *   "plant.json:12:5: '}' expected near '\"id\"'"
+ *   "plant.json: lines[1].equipment[0].ideal_cycle_ms: must be an integer
+ *    1..86400000" */
+int plant_load(const char *path, plant **out, char *err, size_t errlen);
+/* Frees a plant from plant_load; NULL is allowed. */
+void plant_free(plant *p);
+
+/* The line / equipment with the id given by n bytes at id, or NULL. */
+const plant_line *plant_line_find(const plant *p, const char *id, size_t n);
+const plant_equipment *plant_equipment_find(const plant *p, const char *id,
+                                            size_t n);
+/* 1 if the n bytes at s are one of the plant's andon kinds / reasons. */
+int plant_kind_valid(const plant *p, const char *s, size_t n);
+int plant_reason_valid(const plant *p, const char *s, size_t n);
+
+/* 1 if the n bytes at s are a valid id: 1..FH_ID_MAX bytes of
+ * [A-Za-z0-9._-].  Used for line and equipment ids and a token's lines. */
+int plant_id_valid(const char *s, size_t n);
+/* 1 if the n bytes at s are display text: 1..max bytes, no control
+ * characters (names here, a token's sub). */
+int plant_text_valid(const char *s, size_t n, size_t max);
+
+#endif
