@@ -42,10 +42,44 @@ static int parse_equipment(plant_ctx *c, json_t *o, const char *path,
   return 0;
 }
 
+/* obj[key], the id of one equipment of line l, into *idx; absent: dflt. */
+static int get_line_equipment(plant_ctx *c, json_t *o, const char *path,
+                              const char *key, const plant *p,
+                              const plant_line *l, size_t dflt, size_t *idx) {
+  json_t *v = json_object_get(o, key);
+  *idx = dflt;
+  if (v == NULL) return 0;
+  for (size_t i = l->first_equipment; json_is_string(v) &&
+                                      i < l->first_equipment + l->nequipment; i++)
+    if (strcmp(p->equipment[i].id, json_string_value(v)) == 0) {
+      *idx = i;
+      return 0;
+    }
+  return plant_fail(c, path, key, "must be the id of one of the line's equipment");
+}
+
+/* The line's constraint (default: the longest ideal cycle, the first of
+ * equal ones) and output (default: the last equipment listed). */
+static int parse_line_roles(plant_ctx *c, json_t *o, const char *path,
+                            const plant *p, plant_line *l) {
+  size_t slowest = l->first_equipment;
+  size_t last = l->first_equipment + l->nequipment - 1;
+  int rc;
+  for (size_t i = l->first_equipment; i <= last; i++)
+    if (p->equipment[i].ideal_cycle_ms > p->equipment[slowest].ideal_cycle_ms)
+      slowest = i;
+  if ((rc = get_line_equipment(c, o, path, "constraint", p, l, slowest,
+                               &l->constraint)) != 0)
+    return rc;
+  return get_line_equipment(c, o, path, "output", p, l, last, &l->output);
+}
+
 /* Reads lines[li] and appends its equipment at p->equipment[p->nequipment]
  * (the array was sized by count_equipment). */
 static int parse_line(plant_ctx *c, json_t *o, size_t li, plant *p) {
-  static const char *const keys[] = {"id", "name", "area", "equipment", NULL};
+  static const char *const keys[] = {"id", "name", "area", "equipment",
+                                     "constraint", "output", "short_stop_s",
+                                     "reason_required_after_s", NULL};
   plant_line *l = &p->lines[li];
   char lpath[PLANT_PATH_MAX], epath[PLANT_PATH_MAX];
   json_t *eqs;
@@ -75,7 +109,9 @@ static int parse_line(plant_ctx *c, json_t *o, size_t li, plant *p) {
     l->nequipment++;
   }
   p->nlines = li + 1;
-  return 0;
+  if ((rc = plant_parse_stop_times(c, o, lpath, &l->stops, &p->stops)) != 0)
+    return rc;
+  return parse_line_roles(c, o, lpath, p, l);
 }
 
 /* Upper bound of the equipment in the file, for one allocation. */
@@ -172,6 +208,7 @@ static int build_indexes(plant_ctx *c, plant *p) {
 static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
   static const char *const keys[] = {"plant", "timezone", "shifts",
                                      "escalation", "andon_kinds", "reasons",
+                                     "short_stop_s", "reason_required_after_s",
                                      "lines", NULL};
   int rc;
 
@@ -184,6 +221,7 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
                                    p)) ||
       (rc = plant_parse_kinds(c, json_object_get(root, "andon_kinds"), p)) ||
       (rc = plant_parse_reasons(c, json_object_get(root, "reasons"), p)) ||
+      (rc = plant_parse_stop_times(c, root, "", &p->stops, NULL)) ||
       (rc = parse_lines(c, json_object_get(root, "lines"), p)))
     return rc;
   return build_indexes(c, p);

@@ -68,8 +68,27 @@
 #define PLANT_EQUIPMENT_PER_LINE_MAX 256 /* equipment on one line */
 #define PLANT_ESCALATION_MAX 8           /* escalation steps */
 #define PLANT_KINDS_MAX 16               /* andon kinds */
-#define PLANT_REASONS_MAX 64             /* resolve reason codes */
+#define PLANT_REASONS_MAX 64             /* leaf reason codes */
+#define PLANT_REASON_NODES_MAX 128       /* nodes of the reason tree */
+#define PLANT_REASON_DEPTH_MAX 3         /* levels of the reason tree */
+#define PLANT_SHORT_STOP_S_DEFAULT 120   /* short_stop_s when absent */
 #define PLANT_FILE_MAX (4 * 1024 * 1024) /* bytes of the JSON file */
+
+/* One node of the reason tree.  Only leaves are valid reasons. */
+typedef struct plant_reason {
+  char code[FH_KIND_MAX + 1];  /* unique plant-wide */
+  char name[FH_NAME_MAX + 1];  /* display name (the code when absent) */
+  fh_loss category;            /* its own, or its parent's */
+  int parent;                  /* index in reason_nodes, -1 at the top */
+  uint8_t depth;               /* 1 at the top .. PLANT_REASON_DEPTH_MAX */
+  uint8_t leaf;                /* no children */
+} plant_reason;
+
+/* When a stop counts as short and when it needs a reason (seconds). */
+typedef struct plant_stop_times {
+  uint32_t short_stop_s;            /* a stop shorter than this is short */
+  uint32_t reason_required_after_s; /* a stop this long needs a reason */
+} plant_stop_times;
 
 typedef struct plant_line {
   char id[FH_ID_MAX + 1];     /* unique line id, used in "line/<id>" */
@@ -77,6 +96,10 @@ typedef struct plant_line {
   char area[FH_NAME_MAX + 1]; /* plant area, may be "" */
   size_t first_equipment;     /* plant.equipment index of its first one */
   size_t nequipment;          /* its equipment count, from first_equipment */
+  size_t constraint;          /* plant.equipment index of the constraint
+                                 (default: the longest ideal_cycle_ms) */
+  size_t output;              /* ... of the output (default: the last) */
+  plant_stop_times stops;     /* the plant's, or the line's own */
 } plant_line;
 
 typedef struct plant_equipment {
@@ -104,8 +127,13 @@ typedef struct plant {
   size_t nescalation;                     /* 0..PLANT_ESCALATION_MAX */
   char kinds[PLANT_KINDS_MAX][FH_KIND_MAX + 1];      /* andon kinds */
   size_t nkinds;                          /* 1..PLANT_KINDS_MAX */
-  char reasons[PLANT_REASONS_MAX][FH_KIND_MAX + 1];  /* resolve reasons */
+  char reasons[PLANT_REASONS_MAX][FH_KIND_MAX + 1];  /* leaf codes */
   size_t nreasons;                        /* 1..PLANT_REASONS_MAX */
+  plant_reason reason_nodes[PLANT_REASON_NODES_MAX]; /* the tree, in file
+                                             order (a parent before its
+                                             children) */
+  size_t nreason_nodes;                   /* nodes used */
+  plant_stop_times stops;                 /* plant-wide stop times */
   size_t *line_order;                     /* line indexes sorted by id */
   size_t *equipment_order;                /* equipment indexes sorted by id */
 } plant;
@@ -128,6 +156,9 @@ const plant_equipment *plant_equipment_find(const plant *p, const char *id,
 /* 1 if the n bytes at s are one of the plant's andon kinds / reasons. */
 int plant_kind_valid(const plant *p, const char *s, size_t n);
 int plant_reason_valid(const plant *p, const char *s, size_t n);
+/* The leaf reason with that code, or NULL (unknown, or not a leaf). */
+const plant_reason *plant_reason_leaf(const plant *p, const char *s,
+                                      size_t n);
 
 /* 1 if the n bytes at s are a valid id: 1..FH_ID_MAX bytes of
  * [A-Za-z0-9._-].  Used for line and equipment ids and a token's lines. */

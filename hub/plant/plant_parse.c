@@ -2,9 +2,9 @@
  *
  * Design: small readers that each check one kind of value (text, id, time,
  * code list) and name the JSON path on failure, and the readers of the
- * sections that are plain tables (shifts, escalation, kinds, reasons,
- * timezone).  Lines and equipment, which need allocation and the id
- * indexes, are read in plant.c.
+ * sections that are plain tables (shifts, escalation, kinds, timezone).
+ * Lines and equipment, which need allocation and the id indexes, are read
+ * in plant.c; the reason tree in plant_reasons.c.
  */
 #include "plant_parse.h"
 
@@ -20,9 +20,6 @@
 
 static const char *const default_kinds[] = {"maintenance", "quality",
                                             "material", "safety", "help"};
-static const char *const default_reasons[] = {
-    "mechanical", "electrical", "tooling",            "material_shortage",
-    "quality_defect", "operator", "changeover_overrun", "other"};
 
 int plant_fail(plant_ctx *c, const char *path, const char *key,
                const char *fmt, ...) {
@@ -275,17 +272,6 @@ int plant_parse_kinds(plant_ctx *c, json_t *arr, plant *p) {
   }
   return parse_codes(c, arr, "andon_kinds", p->kinds, PLANT_KINDS_MAX,
                      &p->nkinds);
-}
-
-int plant_parse_reasons(plant_ctx *c, json_t *arr, plant *p) {
-  if (arr == NULL) {
-    default_codes(default_reasons,
-                  sizeof default_reasons / sizeof *default_reasons,
-                  p->reasons, &p->nreasons);
-    return 0;
-  }
-  return parse_codes(c, arr, "reasons", p->reasons, PLANT_REASONS_MAX,
-                     &p->nreasons);
 }
 
 /* An IANA name: letters, digits and / _ + - with no leading slash. */

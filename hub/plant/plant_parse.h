@@ -53,7 +53,12 @@ int plant_get_id(plant_ctx *c, json_t *obj, const char *path,
 int plant_parse_shifts(plant_ctx *c, json_t *arr, plant *p);
 int plant_parse_escalation(plant_ctx *c, json_t *arr, plant *p);
 int plant_parse_kinds(plant_ctx *c, json_t *arr, plant *p);
+/* plant_reasons.c: the reason tree (or a flat list of codes). */
 int plant_parse_reasons(plant_ctx *c, json_t *arr, plant *p);
+/* plant_reasons.c: short_stop_s and reason_required_after_s of obj (the
+ * top level, or a line with the plant's values as defaults). */
+int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,
+                           plant_stop_times *dst, const plant_stop_times *def);
 int plant_parse_timezone(plant_ctx *c, json_t *v, plant *p);
 
 #endif

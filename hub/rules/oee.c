@@ -28,6 +28,8 @@ typedef struct totals {
   uint64_t reject;                     /* summed reject counts */
   double ideal_ms;                     /* sum of ideal_cycle * (good+reject) */
   uint32_t down_events;                /* summed down periods */
+  uint64_t not_monitored_ms;           /* summed not-monitored time */
+  uint64_t loss_ms[FH_LOSS__TIME];     /* summed stop time per category */
   size_t nreasons;                     /* entries used in reasons[] */
   oee_reason reasons[LINE_REASONS_MAX]; /* merged time per reason */
 } totals;
@@ -77,7 +79,7 @@ void oee_acc_begin(oee_acc *a, const shift_window *w, uint32_t ideal_cycle_ms,
   a->ideal_cycle_ms = ideal_cycle_ms;
   a->state = FH_EQ_UNKNOWN;
   a->since = w->start_ms;
-  oee_acc_state(a, state, reason, now_ms);
+  oee_acc_state(a, state, reason, now_ms); /* [start, now): not monitored */
 }
 
 void oee_acc_state(oee_acc *a, fh_eq_state s, const char *reason,
@@ -87,13 +89,39 @@ void oee_acc_state(oee_acc *a, fh_eq_state s, const char *reason,
   if ((unsigned)s >= FH_EQ__COUNT) s = FH_EQ_UNKNOWN;
   if (ts_ms < a->since) ts_ms = a->since;
   ms = counted_ms(&a->win, a->since, ts_ms);
-  a->state_ms[a->state] += ms;
-  reason_add(a->reasons, &a->nreasons, OEE_ACC_REASONS_MAX, a->reason, ms);
+  if (a->monitored) {
+    a->state_ms[a->state] += ms;
+    reason_add(a->reasons, &a->nreasons, OEE_ACC_REASONS_MAX, a->reason, ms);
+  } else {
+    a->not_monitored_ms += ms;
+  }
+  if (s != FH_EQ_UNKNOWN) a->monitored = 1;
   if (s == FH_EQ_DOWN && a->state != FH_EQ_DOWN && ts_ms < a->win.end_ms)
     a->down_events++;
   a->state = s;
   snprintf(a->reason, sizeof a->reason, "%s", reason ? reason : "");
   a->since = ts_ms;
+}
+
+static int loss_valid(fh_loss l) { return (unsigned)l < FH_LOSS__TIME; }
+
+void oee_acc_stop_open(oee_acc *a, int64_t start, fh_loss loss) {
+  a->stop_start = start;
+  a->stop_loss = loss_valid(loss) ? loss : FH_LOSS_UNCLASSIFIED;
+}
+
+void oee_acc_stop_close(oee_acc *a, int64_t start, int64_t end, fh_loss loss) {
+  if (loss_valid(loss)) a->loss_ms[loss] += counted_ms(&a->win, start, end);
+  a->stop_start = 0;
+}
+
+void oee_acc_stop_move(oee_acc *a, int64_t start, int64_t end, fh_loss from,
+                       fh_loss to) {
+  uint64_t ms = counted_ms(&a->win, start, end);
+  if (!loss_valid(from) || !loss_valid(to)) return;
+  if (ms > a->loss_ms[from]) ms = a->loss_ms[from]; /* never below zero */
+  a->loss_ms[from] -= ms;
+  a->loss_ms[to] += ms;
 }
 
 void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject) {
@@ -112,13 +140,23 @@ static void totals_add(totals *t, const oee_acc *a, int64_t now_ms) {
   uint64_t stopped = a->state_ms[FH_EQ_PLANNED_STOP] +
                      (a->state == FH_EQ_PLANNED_STOP ? open : 0);
 
+  uint64_t not_mon = a->not_monitored_ms + (a->monitored ? 0 : open);
+  uint64_t loss[FH_LOSS__TIME];
+
+  memcpy(loss, a->loss_ms, sizeof loss);
+  if (a->stop_start != 0 && loss_valid(a->stop_loss))
+    loss[a->stop_loss] += counted_ms(&a->win, a->stop_start, now_ms);
+  stopped += not_mon + loss[FH_LOSS_PLANNED];
   t->planned_ms += worked > stopped ? worked - stopped : 0;
   for (int s = 0; s < FH_EQ__COUNT; s++) t->state_ms[s] += a->state_ms[s];
-  t->state_ms[a->state] += open;
+  if (a->monitored) t->state_ms[a->state] += open;
+  for (int l = 0; l < FH_LOSS__TIME; l++) t->loss_ms[l] += loss[l];
+  t->not_monitored_ms += not_mon;
   for (size_t i = 0; i < a->nreasons; i++)
     reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX,
                a->reasons[i].reason, a->reasons[i].ms);
-  reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX, a->reason, open);
+  if (a->monitored)
+    reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX, a->reason, open);
   t->good += a->good;
   t->reject += a->reject;
   t->ideal_ms += (double)a->ideal_cycle_ms * ((double)a->good + (double)a->reject);
@@ -134,7 +172,7 @@ static int reason_cmp(const void *x, const void *y) {
 
 /* Fills the time, count and ratio fields of out from the sums. */
 static void totals_finish(totals *t, fh_oee *out) {
-  uint64_t run = t->state_ms[FH_EQ_RUNNING];
+  uint64_t run = t->state_ms[FH_EQ_RUNNING] + t->loss_ms[FH_LOSS_SMALL_STOP];
   double perf;
 
   out->planned_ms = t->planned_ms;
@@ -156,6 +194,9 @@ static void totals_finish(totals *t, fh_oee *out) {
   out->down_events = t->down_events;
   out->mttr_s = ratio((double)t->state_ms[FH_EQ_DOWN], t->down_events) / 1000;
   out->mtbf_s = ratio((double)run, t->down_events) / 1000;
+  out->not_monitored_ms = t->not_monitored_ms;
+  out->small_stop_ms = t->loss_ms[FH_LOSS_SMALL_STOP];
+  memcpy(out->losses, t->loss_ms, sizeof out->losses);
 }
 
 void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
@@ -177,4 +218,30 @@ void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
 void oee_acc_compute(const oee_acc *a, int64_t now_ms, const char *id,
                      fh_oee *out) {
   oee_line_compute(&a, 1, now_ms, id, out);
+}
+
+void oee_line_constraint(const oee_acc *const *accs, size_t n,
+                         size_t constraint, size_t output, int64_t now_ms,
+                         const char *line_id, fh_oee *out) {
+  const oee_acc *c;
+  uint64_t reject = 0;
+  totals t;
+
+  if (constraint >= n || output >= n) {
+    oee_line_compute(accs, 0, now_ms, line_id, out);
+    return;
+  }
+  c = accs[constraint];
+  for (size_t i = 0; i < n; i++) reject += accs[i]->reject;
+  memset(&t, 0, sizeof t);
+  memset(out, 0, sizeof *out);
+  snprintf(out->line, sizeof out->line, "%s", line_id ? line_id : "");
+  memcpy(out->shift, c->shift, sizeof out->shift);
+  out->shift_start = c->win.start_ms;
+  out->shift_end = c->win.end_ms;
+  totals_add(&t, c, now_ms);
+  t.good = accs[output]->good;
+  t.reject = reject;
+  t.ideal_ms = (double)c->ideal_cycle_ms * ((double)t.good + (double)reject);
+  totals_finish(&t, out);
 }

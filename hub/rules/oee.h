@@ -7,11 +7,20 @@
  * availability stays <= 1.  The functions are pure: the hub passes the time
  * (ms since the epoch) and calls them from its handlers and timers.
  *
- * Definitions (per equipment, and per line from the SUMS of its equipment):
- *   planned = elapsed shift time - breaks - time in planned_stop
- *   run     = time in running
+ * Definitions (per equipment; a line is measured at its constraint, see
+ * oee_line_constraint):
+ *   not monitored = shift time before the hub knew the equipment's state
+ *   planned = elapsed shift time - breaks - not monitored - time in
+ *             planned_stop - stops classified `planned`
+ *   run     = time in running + short stops (and stops classified
+ *             `small_stop`): a short stop is a Performance loss
  *   A = run / planned,  P = sum(ideal_cycle * (good + reject)) / run (raw),
  *   Q = good / (good + reject),  OEE = A * min(P, 1) * Q
+ * Stops (downtime.h) are told to the accumulator by the hub: the open stop
+ * (oee_acc_stop_open) counts in its category so far (unclassified until an
+ * operator gives a reason), a closed one adds its counted time in this
+ * shift to its category (oee_acc_stop_close), and a later classification or
+ * split moves that time between categories (oee_acc_stop_move).
  * A ratio whose denominator is 0 is 0.  MTTR is the mean duration of the
  * shift's down periods (completed and ongoing, break time excluded), MTBF the
  * run time per down period, both in seconds and 0 without down periods.  A
@@ -20,7 +29,8 @@
  *
  * Shift change: a moment on the boundary belongs to the new shift.  The hub
  * closes the old accumulator (its open interval stops at the shift end by
- * itself) and begins a new one with the current state.
+ * itself) and begins a new one with the current state (and the open stop,
+ * whose time in the new shift counts there).
  *
  * Restart: oee_acc_encode()/oee_acc_decode() store and restore an
  * accumulator.  After a restart the open interval continues from `since`, so
@@ -59,12 +69,18 @@ typedef struct oee_acc {
   uint64_t good;                       /* good count of the shift */
   uint64_t reject;                     /* reject count of the shift */
   uint32_t down_events;                /* down periods begun or ongoing */
+  uint8_t monitored;                   /* the hub has known the state */
+  uint64_t not_monitored_ms;           /* closed time before it knew */
+  int64_t stop_start;                  /* the open stop's start, 0 none */
+  fh_loss stop_loss;                   /* its category while open */
+  uint64_t loss_ms[FH_LOSS__TIME];     /* closed stops' time in this shift */
 } oee_acc;
 
 /* Starts accounting shift `w` for equipment that is in `state` (with
  * `reason`, may be NULL) at now_ms.  When now_ms is after the shift start,
- * the time before it is counted as FH_EQ_UNKNOWN (the hub did not know it);
- * when it is before, the state counts from the shift start. */
+ * the time before it is not monitored (the hub did not know it); when it is
+ * before, the state counts from the shift start.  The equipment counts as
+ * monitored from then on unless `state` is FH_EQ_UNKNOWN. */
 void oee_acc_begin(oee_acc *a, const shift_window *w, uint32_t ideal_cycle_ms,
                    fh_eq_state state, const char *reason, int64_t now_ms);
 
@@ -74,6 +90,15 @@ void oee_acc_begin(oee_acc *a, const shift_window *w, uint32_t ideal_cycle_ms,
  * FH_EQ_UNKNOWN. */
 void oee_acc_state(oee_acc *a, fh_eq_state s, const char *reason,
                    int64_t ts_ms);
+
+/* A stop open since `start` (may be before the shift) in category loss. */
+void oee_acc_stop_open(oee_acc *a, int64_t start, fh_loss loss);
+/* The open stop [start, end) closed: its time in this shift goes to loss. */
+void oee_acc_stop_close(oee_acc *a, int64_t start, int64_t end, fh_loss loss);
+/* A closed stop [start, end) of this shift moves from category `from` to
+ * `to` (classified, or cut by a split). */
+void oee_acc_stop_move(oee_acc *a, int64_t start, int64_t end, fh_loss from,
+                       fh_loss to);
 
 /* Adds counts to the shift. */
 void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject);
@@ -89,6 +114,15 @@ void oee_acc_compute(const oee_acc *a, int64_t now_ms, const char *id,
  * Every field of *out is written. */
 void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
                       const char *line_id, fh_oee *out);
+
+/* The line record measured at its constraint: planned time, run time,
+ * states, losses, A and P are those of accs[constraint]; good is
+ * accs[output]'s; reject is the sum of every equipment's (scrapped
+ * anywhere); Q = good / (good + reject); P = ideal_cycle(constraint) *
+ * (good + reject) / run(constraint).  A piece is counted once. */
+void oee_line_constraint(const oee_acc *const *accs, size_t n,
+                         size_t constraint, size_t output, int64_t now_ms,
+                         const char *line_id, fh_oee *out);
 
 /* Appends the accumulator as one msgpack map to out (oee_codec.c).  Returns
  * 0, -ERANGE when a time is negative (nothing appended), or -ENOMEM (out may

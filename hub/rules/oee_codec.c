@@ -3,8 +3,11 @@
  * The map (format "v" 1) holds every field of oee_acc except win.def:
  *   {v, shift, start, end, breaks: [[start, end]...], ideal, state (number),
  *    reason, since, state_ms: [ms per state], reasons: {code: ms},
- *    good, reject, down}
- * Times are ms since the epoch, written as unsigned integers.
+ *    good, reject, down, stops: [monitored, not_monitored_ms, stop_start,
+ *    stop_loss, loss_ms per time category...]}
+ * Times are ms since the epoch, written as unsigned integers.  `stops` came
+ * with the downtime rules: a map without it (an older store) decodes as a
+ * monitored equipment without stops.
  *
  * Decoding first validates the bytes as one well-formed map with
  * fh_frame_next() (bounded counts, depth, UTF-8), then reads it with the
@@ -17,7 +20,8 @@
 #include <string.h>
 
 #define OEE_FORMAT_VERSION 1
-#define OEE_MAP_KEYS 14
+#define OEE_MAP_KEYS 15
+#define STOPS_FIXED 4 /* monitored, not_monitored_ms, stop_start, stop_loss */
 
 /* One bit per known key; decoding needs all of them. */
 enum {
@@ -25,7 +29,8 @@ enum {
   K_BREAKS = 1 << 4, K_IDEAL = 1 << 5, K_STATE = 1 << 6, K_REASON = 1 << 7,
   K_SINCE = 1 << 8, K_STATE_MS = 1 << 9, K_REASONS = 1 << 10,
   K_GOOD = 1 << 11, K_REJECT = 1 << 12, K_DOWN = 1 << 13,
-  K_ALL = (1 << OEE_MAP_KEYS) - 1
+  K_STOPS = 1 << 14,
+  K_ALL = (1 << (OEE_MAP_KEYS - 1)) - 1 /* every key but the optional stops */
 };
 
 /* ------------------------------------------------------------- encoding */
@@ -64,9 +69,23 @@ static int enc_tables(fh_buf *out, const oee_acc *a) {
   return rc;
 }
 
+static int enc_stops(fh_buf *out, const oee_acc *a) {
+  int rc = fh_enc_str(out, "stops");
+
+  if (rc == 0) rc = fh_enc_array(out, STOPS_FIXED + FH_LOSS__TIME);
+  if (rc == 0) rc = fh_enc_uint(out, a->monitored);
+  if (rc == 0) rc = fh_enc_uint(out, a->not_monitored_ms);
+  if (rc == 0) rc = fh_enc_uint(out, (uint64_t)a->stop_start);
+  if (rc == 0) rc = fh_enc_uint(out, (uint64_t)a->stop_loss);
+  for (int l = 0; rc == 0 && l < FH_LOSS__TIME; l++)
+    rc = fh_enc_uint(out, a->loss_ms[l]);
+  return rc;
+}
+
 /* 1 when every time of the accumulator can be written unsigned. */
 static int times_valid(const oee_acc *a) {
   if (a->win.start_ms < 0 || a->win.end_ms < 0 || a->since < 0 ||
+      a->stop_start < 0 ||
       a->win.nbreaks > SHIFT_BREAKS_MAX)
     return 0;
   for (size_t i = 0; i < a->win.nbreaks; i++)
@@ -91,7 +110,8 @@ int oee_acc_encode(const oee_acc *a, fh_buf *out) {
       (rc = enc_tables(out, a)) < 0 ||
       (rc = enc_key_uint(out, "good", a->good)) < 0 ||
       (rc = enc_key_uint(out, "reject", a->reject)) < 0 ||
-      (rc = enc_key_uint(out, "down", a->down_events)) < 0)
+      (rc = enc_key_uint(out, "down", a->down_events)) < 0 ||
+      (rc = enc_stops(out, a)) < 0)
     return rc;
   return 0;
 }
@@ -168,6 +188,23 @@ static int read_reasons(fh_mp_cursor *c, oee_acc *a) {
   return 0;
 }
 
+static int read_stops(fh_mp_cursor *c, oee_acc *a) {
+  uint32_t n;
+  uint64_t v[STOPS_FIXED];
+
+  if (fh_mp_read_array(c, &n) < 0 || n != STOPS_FIXED + FH_LOSS__TIME) return -1;
+  for (int i = 0; i < STOPS_FIXED; i++)
+    if (fh_mp_read_uint(c, &v[i]) < 0) return -1;
+  if (v[0] > 1 || v[2] > INT64_MAX || v[3] >= FH_LOSS__TIME) return -1;
+  a->monitored = (uint8_t)v[0];
+  a->not_monitored_ms = v[1];
+  a->stop_start = (int64_t)v[2];
+  a->stop_loss = (fh_loss)v[3];
+  for (int l = 0; l < FH_LOSS__TIME; l++)
+    if (fh_mp_read_uint(c, &a->loss_ms[l]) < 0) return -1;
+  return 0;
+}
+
 /* `flag` when rc is 0, -1 otherwise. */
 static int got(int rc, int flag) { return rc < 0 ? -1 : flag; }
 
@@ -191,6 +228,7 @@ static int read_field(oee_acc *a, const fh_strv *key, fh_mp_cursor *c) {
   if (key_is(key, "good")) return got(fh_mp_read_uint(c, &a->good), K_GOOD);
   if (key_is(key, "reject")) return got(fh_mp_read_uint(c, &a->reject), K_REJECT);
   if (key_is(key, "down")) return got(read_u32(c, &a->down_events), K_DOWN);
+  if (key_is(key, "stops")) return got(read_stops(c, a), K_STOPS);
   return got(fh_mp_skip(c), 0);
 }
 
@@ -215,7 +253,8 @@ int oee_acc_decode(oee_acc *a, const uint8_t *p, size_t len) {
       return -EINVAL;
     seen |= bit;
   }
-  if (seen != K_ALL || tmp.win.end_ms < tmp.win.start_ms) return -EINVAL;
+  if ((seen & K_ALL) != K_ALL || tmp.win.end_ms < tmp.win.start_ms) return -EINVAL;
+  if (!(seen & K_STOPS)) tmp.monitored = 1; /* written before the stops */
   *a = tmp;
   return 0;
 }

@@ -104,6 +104,9 @@ typedef enum fh_msg_type {
   FH_MSG_EQ_STATE,
   FH_MSG_EQ_COUNT,
   FH_MSG_SHIFT_REPORT,
+  FH_MSG_DT_CLASSIFY,
+  FH_MSG_DT_SPLIT,
+  FH_MSG_DT_LIST,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -118,7 +121,8 @@ typedef enum fh_msg_type {
 const char *fh_msg_type_name(fh_msg_type t);
 /* FH_MSG_UNKNOWN when the name is not a v1 type. */
 fh_msg_type fh_msg_type_from(const char *name, size_t len);
-/* 1 for the write requests (andon.*, eq.*), which carry a `key`. */
+/* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split), which
+ * carry a `key`. */
 int fh_msg_is_write(fh_msg_type t);
 
 /* ---------------------------------------------------------- the entities */
@@ -191,6 +195,25 @@ typedef struct fh_line {
   double oee;                          /* line OEE of the current shift, 0..1+ */
 } fh_line;
 
+/* Loss categories of stop time (PROTOCOL.md, "Downtime"): where a stop's
+ * time goes once classified (unclassified until then).  `quality` is for
+ * rejects and has no time. */
+typedef enum fh_loss {
+  FH_LOSS_UNCLASSIFIED = 0, /* a stop without a reason: availability loss */
+  FH_LOSS_UNPLANNED,        /* breakdowns: availability loss */
+  FH_LOSS_CHANGEOVER,       /* setup and adjustment: availability loss */
+  FH_LOSS_PLANNED,          /* excluded from planned time */
+  FH_LOSS_SMALL_STOP,       /* short stops: performance loss (in run time) */
+  FH_LOSS__TIME,            /* categories above carry time */
+  FH_LOSS_QUALITY = FH_LOSS__TIME, /* reject reasons only */
+  FH_LOSS__COUNT
+} fh_loss;
+
+/* The category's wire name ("small_stop"), NULL when out of range. */
+const char *fh_loss_name(fh_loss l);
+/* The category named by the n bytes at name, or -1. */
+int fh_loss_from(const char *name, size_t n);
+
 typedef struct fh_oee {
   char line[FH_ID_MAX + 1];            /* line id (or equipment id, per-eq) */
   char shift[FH_NAME_MAX + 1];         /* shift name */
@@ -213,6 +236,10 @@ typedef struct fh_oee {
   uint32_t down_events;                /* number of down periods */
   double mttr_s;                       /* mean down duration, 0 if none */
   double mtbf_s;                       /* run time / down events, 0 if none */
+  uint64_t not_monitored_ms;           /* shift time before the hub knew the
+                                          state: neither planned nor run */
+  uint64_t small_stop_ms;              /* short stops: counted in run time */
+  uint64_t losses[FH_LOSS__TIME];      /* stop time by loss category */
 } fh_oee;
 
 /* ------------------------------------------------------------- requests */
@@ -276,6 +303,18 @@ typedef struct fh_request {
       fh_strv line;       /* required */
       int64_t shift_start;/* optional: that shift; 0 = last closed shift */
     } shift_report;
+    struct {
+      uint64_t event;     /* required: the downtime event's id */
+      fh_strv reason;     /* required for classify, optional for split */
+      fh_strv note;       /* classify: optional */
+      int64_t at;         /* split: required, ms strictly inside the event */
+    } dt; /* dt.classify, dt.split */
+    struct {
+      fh_strv line;       /* required */
+      int64_t from;       /* required, ms */
+      int64_t to;         /* required, ms */
+      uint8_t unclassified; /* optional bool: only unclassified events */
+    } dt_list;
   } u;
 } fh_request;
 
@@ -431,8 +470,10 @@ typedef struct fh_event {
   fh_err_code code;          /* err */
   fh_strv msg;               /* err */
   fh_strv err_key;           /* err: offending key, may be empty */
-  fh_strv body_key;          /* ok: "andon" | "equipment" | "report" | "topics" | "" */
+  fh_strv body_key;          /* ok: "andon" | "equipment" | "report" |
+                                "topics" | "event" | "events" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
+  int more;                  /* ok of dt.list: the answer was cut */
   fh_strv user, role, session; /* welcome */
   fh_strv hub;               /* welcome: "floorhub/VERSION" (added) */
   fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str

@@ -19,6 +19,11 @@
  *   andon.cancel    the token whose sub raised it (any role but viewer),
  *                   shift_manager, production_manager, admin
  *   eq.state/count  gateway, admin
+ *   dt.classify,    operator, maintenance, quality, engineer on their lines
+ *   dt.split        while the stop ends in the current or the previous
+ *                   shift (the hub checks the time: fh_role_dt_anytime);
+ *                   shift_manager, production_manager, admin at any time
+ *   dt.list         every role (a read)
  */
 #ifndef FH_ROLES_H
 #define FH_ROLES_H
@@ -74,5 +79,10 @@ int fh_role_may(const fh_identity *who, fh_msg_type op, const fh_andon *andon,
  * when the role may perform it on some andon (operator: cancel, for the
  * andons it raised).  Reads are always in the set. */
 uint32_t fh_role_actions(fh_role r);
+
+/* 1 when role r may classify or split a stop of any shift (the managers
+ * and admin); the others only stops that end in the current or the
+ * previous shift. */
+int fh_role_dt_anytime(fh_role r);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include <msgpack.h>
 
+#include "fh_downtime.h"
 #include "fh_protocol.h"
 
 typedef struct enc {
@@ -44,5 +45,6 @@ void fh__enc_andon(enc *e, const fh_andon *a);
 void fh__enc_equipment(enc *e, const fh_equipment *eq);
 void fh__enc_line(enc *e, const fh_line *l);
 void fh__enc_oee(enc *e, const fh_oee *o);
+void fh__enc_downtime(enc *e, const fh_downtime *d);
 
 #endif /* FH_ENC_H */

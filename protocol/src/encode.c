@@ -7,6 +7,8 @@
  * with the entity encoders and the raw blocks), so the hub never builds an
  * intermediate tree.
  */
+#include <errno.h>
+
 #include "enc.h"
 
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w) {
@@ -98,6 +100,34 @@ int fh_enc_ok_andon(fh_buf *out, int has_id, uint64_t id, const fh_andon *a,
 int fh_enc_ok_equipment(fh_buf *out, int has_id, uint64_t id,
                         const fh_equipment *eq, int replay) {
   return ok_entity(out, has_id, id, "equipment", put_equipment, eq, replay);
+}
+
+static void put_downtime(enc *e, const void *obj) { fh__enc_downtime(e, obj); }
+
+int fh_enc_ok_downtime(fh_buf *out, int has_id, uint64_t id,
+                       const fh_downtime *d, int replay) {
+  return ok_entity(out, has_id, id, "event", put_downtime, d, replay);
+}
+
+int fh_enc_ok_downtimes(fh_buf *out, int has_id, uint64_t id,
+                        const fh_downtime *evs, size_t n, int more,
+                        int replay) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (more != 0) + (replay != 0), has_id, id);
+  fh__enc_str(&e, "events");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) fh__enc_downtime(&e, &evs[i]);
+  if (more) {
+    fh__enc_str(&e, "more");
+    fh__enc_bool(&e, 1);
+  }
+  if (replay) {
+    fh__enc_str(&e, "replay");
+    fh__enc_bool(&e, 1);
+  }
+  return fh__enc_end(&e);
 }
 
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {

@@ -65,9 +65,31 @@ static const ent_field oee[] = {
     F(fh_oee, down_events, EK_U32),
     F(fh_oee, mttr_s, EK_DOUBLE),
     F(fh_oee, mtbf_s, EK_DOUBLE),
+    F(fh_oee, not_monitored_ms, EK_U64),
+    F(fh_oee, small_stop_ms, EK_U64),
+    F(fh_oee, losses, EK_LOSSES),
+};
+
+static const ent_field downtime[] = {
+    F(fh_downtime, id, EK_U64),
+    F(fh_downtime, line, EK_STR),
+    F(fh_downtime, equipment, EK_STR),
+    F(fh_downtime, start, EK_TIME),
+    F(fh_downtime, end, EK_TIME),
+    F(fh_downtime, duration_ms, EK_U64),
+    F(fh_downtime, states, EK_STATE_MS),
+    F(fh_downtime, machine_reason, EK_OPT_STR),
+    F(fh_downtime, reason, EK_OPT_STR),
+    F(fh_downtime, category, EK_OPT_STR),
+    F(fh_downtime, classified_by, EK_OPT_STR),
+    F(fh_downtime, classified_at, EK_TIME),
+    F(fh_downtime, note, EK_OPT_STR),
+    {"short", EK_BOOL, offsetof(fh_downtime, short_stop), 1},
+    F(fh_downtime, needs_reason, EK_BOOL),
 };
 
 const ent_desc fh__ent_andon = DESC(andon);
 const ent_desc fh__ent_equipment = DESC(equipment);
 const ent_desc fh__ent_line = DESC(line);
 const ent_desc fh__ent_oee = DESC(oee);
+const ent_desc fh__ent_downtime = DESC(downtime);

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "fh_downtime.h"
 #include "fh_protocol.h"
 
 typedef enum ent_kind {
@@ -25,7 +26,9 @@ typedef enum ent_kind {
   EK_EQ_STATE,    /* fh_eq_state, sent as its name */
   EK_ANDON_STATE, /* fh_andon_state, sent as its name */
   EK_STATE_MS,    /* fh_oee.state_ms: map of every state name -> ms */
-  EK_REASONS      /* fh_oee.reasons / nreasons: map reason -> ms */
+  EK_REASONS,     /* fh_oee.reasons / nreasons: map reason -> ms */
+  EK_LOSSES,      /* fh_oee.losses: map of every time category -> ms */
+  EK_BOOL         /* uint8_t, sent as a msgpack bool */
 } ent_kind;
 
 typedef struct ent_field {
@@ -40,6 +43,7 @@ typedef struct ent_desc {
   size_t n;                /* entries in fields */
 } ent_desc;
 
-extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee;
+extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
+    fh__ent_downtime;
 
 #endif /* FH_ENT_FIELDS_H */

@@ -53,6 +53,20 @@ static int get_reasons(fh_mp_cursor *c, fh_oee *o) {
   return 0;
 }
 
+/* fh_oee.losses: category -> ms (time categories only). */
+static int get_losses(fh_mp_cursor *c, uint64_t *ms) {
+  uint32_t n;
+  fh_strv s;
+  if (fh_mp_read_map(c, &n) < 0) return -1;
+  for (uint32_t i = 0; i < n; i++) {
+    int l;
+    if (fh_mp_read_str(c, &s) < 0) return -1;
+    l = fh_loss_from(s.p, s.n);
+    if (l < 0 || l >= FH_LOSS__TIME || fh_mp_read_uint(c, &ms[l]) < 0) return -1;
+  }
+  return 0;
+}
+
 /* Reads the value of field f into obj. */
 static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
   void *v = (char *)obj + f->off;
@@ -84,6 +98,11 @@ static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
     return 0;
   case EK_STATE_MS: return get_state_ms(c, v);
   case EK_REASONS: return get_reasons(c, obj);
+  case EK_LOSSES: return get_losses(c, v);
+  case EK_BOOL:
+    if (fh_mp_read_bool(c, &s) < 0) return -1;
+    *(uint8_t *)v = s ? 1 : 0;
+    return 0;
   }
   return -1;
 }
@@ -129,4 +148,8 @@ int fh_dec_line(fh_mp_cursor *c, fh_line *l) {
 
 int fh_dec_oee(fh_mp_cursor *c, fh_oee *o) {
   return decode_entity(c, &fh__ent_oee, o, sizeof *o);
+}
+
+int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {
+  return decode_entity(c, &fh__ent_downtime, d, sizeof *d);
 }

@@ -32,6 +32,15 @@ static void put_state_ms(enc *e, const uint64_t *ms) {
   }
 }
 
+/* fh_oee.losses as a map with every time category. */
+static void put_losses(enc *e, const uint64_t *ms) {
+  fh__enc_map(e, FH_LOSS__TIME);
+  for (int l = 0; l < FH_LOSS__TIME; l++) {
+    fh__enc_str(e, fh_loss_name((fh_loss)l));
+    fh__enc_uint(e, ms[l]);
+  }
+}
+
 /* Writes the value of field f of obj. */
 static void put_value(enc *e, const ent_field *f, const void *obj) {
   const void *v = (const char *)obj + f->off;
@@ -61,6 +70,8 @@ static void put_value(enc *e, const ent_field *f, const void *obj) {
     break;
   case EK_STATE_MS: put_state_ms(e, v); break;
   case EK_REASONS: put_reasons(e, obj); break;
+  case EK_LOSSES: put_losses(e, v); break;
+  case EK_BOOL: fh__enc_bool(e, *(const uint8_t *)v); break;
   }
 }
 
@@ -124,4 +135,12 @@ int fh_enc_line(fh_buf *out, const fh_line *l) {
 
 int fh_enc_oee(fh_buf *out, const fh_oee *o) {
   return encode_entity(out, &fh__ent_oee, o);
+}
+
+void fh__enc_downtime(enc *e, const fh_downtime *d) {
+  put_entity(e, &fh__ent_downtime, d, 0);
+}
+
+int fh_enc_downtime(fh_buf *out, const fh_downtime *d) {
+  return encode_entity(out, &fh__ent_downtime, d);
 }

@@ -35,12 +35,32 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_EQ_STATE] = "eq.state",
     [FH_MSG_EQ_COUNT] = "eq.count",
     [FH_MSG_SHIFT_REPORT] = "shift.report",
+    [FH_MSG_DT_CLASSIFY] = "dt.classify",
+    [FH_MSG_DT_SPLIT] = "dt.split",
+    [FH_MSG_DT_LIST] = "dt.list",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
     [FH_MSG_OK] = "ok",
     [FH_MSG_ERR] = "err",
     [FH_MSG_SNAP] = "snap",
     [FH_MSG_UPD] = "upd",
+};
+
+static const char *const loss_names[FH_LOSS__COUNT] = {
+    [FH_LOSS_UNCLASSIFIED] = "unclassified",
+    [FH_LOSS_UNPLANNED] = "unplanned",
+    [FH_LOSS_CHANGEOVER] = "changeover",
+    [FH_LOSS_PLANNED] = "planned",
+    [FH_LOSS_SMALL_STOP] = "small_stop",
+    [FH_LOSS_QUALITY] = "quality",
+};
+
+/* The write requests: they carry an idempotency key. */
+static const unsigned char is_write[FH_MSG__COUNT] = {
+    [FH_MSG_ANDON_RAISE] = 1, [FH_MSG_ANDON_ACK] = 1,
+    [FH_MSG_ANDON_RESOLVE] = 1, [FH_MSG_ANDON_CANCEL] = 1,
+    [FH_MSG_EQ_STATE] = 1, [FH_MSG_EQ_COUNT] = 1,
+    [FH_MSG_DT_CLASSIFY] = 1, [FH_MSG_DT_SPLIT] = 1,
 };
 
 static const char *const andon_state_names[] = {
@@ -98,7 +118,15 @@ fh_msg_type fh_msg_type_from(const char *name, size_t len) {
 }
 
 int fh_msg_is_write(fh_msg_type t) {
-  return t >= FH_MSG_ANDON_RAISE && t <= FH_MSG_EQ_COUNT;
+  return (unsigned)t < FH_MSG__COUNT && is_write[t];
+}
+
+const char *fh_loss_name(fh_loss l) {
+  return name_at(loss_names, COUNT_OF(loss_names), (int)l);
+}
+
+int fh_loss_from(const char *name, size_t len) {
+  return find(loss_names, COUNT_OF(loss_names), name, len);
 }
 
 const char *fh_andon_state_name(fh_andon_state s) {

@@ -64,6 +64,27 @@ static const req_field shift_report[] = {
     {"shift_start", RK_INT, 0, 0, OFF(u.shift_report.shift_start)},
 };
 
+static const req_field dt_classify[] = {
+    KEY_FIELD,
+    {"event", RK_UINT, 1, 0, OFF(u.dt.event)},
+    {"reason", RK_STR, 1, FH_KIND_MAX, OFF(u.dt.reason)},
+    {"note", RK_STR, 0, FH_NOTE_MAX, OFF(u.dt.note)},
+};
+
+static const req_field dt_split[] = {
+    KEY_FIELD,
+    {"event", RK_UINT, 1, 0, OFF(u.dt.event)},
+    {"at", RK_INT, 1, 0, OFF(u.dt.at)},
+    {"reason", RK_STR, 0, FH_KIND_MAX, OFF(u.dt.reason)},
+};
+
+static const req_field dt_list[] = {
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.dt_list.line)},
+    {"from", RK_INT, 1, 0, OFF(u.dt_list.from)},
+    {"to", RK_INT, 1, 0, OFF(u.dt_list.to)},
+    {"unclassified", RK_BOOL, 0, 0, OFF(u.dt_list.unclassified)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -79,10 +100,13 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_EQ_STATE] = SPEC(eq_state),
     [FH_MSG_EQ_COUNT] = SPEC(eq_count),
     [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
+    [FH_MSG_DT_CLASSIFY] = SPEC(dt_classify),
+    [FH_MSG_DT_SPLIT] = SPEC(dt_split),
+    [FH_MSG_DT_LIST] = SPEC(dt_list),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {
-  if (t < FH_MSG_HELLO || t > FH_MSG_SHIFT_REPORT) return NULL;
+  if (t < FH_MSG_HELLO || t >= FH_MSG_WELCOME) return NULL;
   return &specs[t];
 }
 

@@ -19,6 +19,7 @@ typedef enum req_kind {
   RK_INT,      /* int64_t; 0 when absent */
   RK_SEVERITY, /* uint8_t 1..3; 2 when absent */
   RK_EQ_STATE, /* fh_eq_state, sent as its name */
+  RK_BOOL,     /* uint8_t 0 or 1, sent as a msgpack bool; 0 when absent */
   RK_TOPICS,   /* u.sub.topics / ntopics: array of 1..FH_TOPICS_MAX topics */
   RK_SINCE,    /* u.sub.since / nsince: map topic -> uint */
   RK_EPOCH     /* u.sub.epoch / has_epoch: uint */

@@ -175,6 +175,15 @@ static int read_number(fh_mp_cursor *c, const req_field *f, void *dst,
   return 0;
 }
 
+/* RK_BOOL: true or false. */
+static int read_bool(fh_mp_cursor *c, const req_field *f, void *dst,
+                     fh_decode_err *err) {
+  int v;
+  if (fh_mp_read_bool(c, &v) < 0) return ill_typed(f->name, "a boolean", err);
+  *(uint8_t *)dst = v ? 1 : 0;
+  return 0;
+}
+
 /* Reads the value of field f at the cursor into req. */
 static int read_field(fh_mp_cursor *c, const req_field *f, fh_request *req,
                       fh_decode_err *err) {
@@ -186,6 +195,7 @@ static int read_field(fh_mp_cursor *c, const req_field *f, fh_request *req,
   case RK_STR:
   case RK_TOKEN:
   case RK_EQ_STATE: return read_text(c, f, dst, err);
+  case RK_BOOL: return read_bool(c, f, dst, err);
   default: return read_number(c, f, dst, req, err);
   }
 }

@@ -26,6 +26,7 @@ static int present(const req_field *f, const fh_request *req) {
   }
   case RK_SINCE: return req->u.sub.nsince > 0;
   case RK_EPOCH: return req->u.sub.has_epoch;
+  case RK_BOOL: return *(const uint8_t *)v != 0;
   default: return 1;
   }
 }
@@ -64,6 +65,7 @@ static void put_field(enc *e, const req_field *f, const fh_request *req) {
     break;
   case RK_TOPICS: put_topics(e, req); break;
   case RK_SINCE: put_since(e, req); break;
+  case RK_BOOL: fh__enc_bool(e, *(const uint8_t *)v); break;
   }
 }
 

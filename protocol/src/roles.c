@@ -14,6 +14,9 @@
 
 #define BIT(r) (1u << (r))
 
+/* fh_role_actions() is a bit set over the request types. */
+_Static_assert(FH_MSG_WELCOME <= 32, "request types must fit in 32 bits");
+
 static const char *const role_names[FH_ROLE__COUNT] = {
     [FH_ROLE_VIEWER] = "viewer",
     [FH_ROLE_OPERATOR] = "operator",
@@ -41,7 +44,11 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_SUB:
   case FH_MSG_UNSUB:
   case FH_MSG_SHIFT_REPORT:
+  case FH_MSG_DT_LIST:
     return ALL_ROLES;
+  case FH_MSG_DT_CLASSIFY:
+  case FH_MSG_DT_SPLIT:
+    return RESPONDERS | BIT(FH_ROLE_OPERATOR);
   case FH_MSG_ANDON_RAISE:
     return ALL_ROLES & ~BIT(FH_ROLE_VIEWER);
   case FH_MSG_ANDON_ACK:
@@ -65,8 +72,14 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_ANDON_CANCEL: return "cancel";
   case FH_MSG_EQ_STATE: return "set equipment state";
   case FH_MSG_EQ_COUNT: return "count production";
+  case FH_MSG_DT_CLASSIFY: return "classify a stop";
+  case FH_MSG_DT_SPLIT: return "split a stop";
   default: return "do this";
   }
+}
+
+int fh_role_dt_anytime(fh_role r) {
+  return (unsigned)r < FH_ROLE__COUNT && (MANAGERS & BIT(r)) != 0;
 }
 
 const char *fh_role_name(fh_role r) {
@@ -145,7 +158,7 @@ uint32_t fh_role_actions(fh_role r) {
   uint32_t set = 0;
 
   if ((unsigned)r >= FH_ROLE__COUNT) return 0;
-  for (int op = FH_MSG_HELLO; op <= FH_MSG_SHIFT_REPORT; op++)
+  for (int op = FH_MSG_HELLO; op < FH_MSG_WELCOME; op++)
     if (allowed((fh_msg_type)op) & BIT(r)) set |= 1u << op;
   if (r != FH_ROLE_VIEWER) set |= 1u << FH_MSG_ANDON_CANCEL; /* its own */
   return set;

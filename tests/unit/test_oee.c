@@ -242,17 +242,19 @@ FH_TEST(late_event_is_clamped) {
   ASSERT_UINT_EQ(o.state_ms[FH_EQ_DOWN], 0);
 }
 
-FH_TEST(begin_mid_shift_counts_unknown) {
+FH_TEST(begin_mid_shift_is_not_monitored) {
   shift_window w = early();
   oee_acc a;
   fh_oee o;
-  /* hub started at 08:00 with no stored accounting: 06:00-08:00 unknown */
+  /* hub started at 08:00 with no stored accounting: 06:00-08:00 is not
+   * monitored -- neither planned nor run, and not a loss */
   oee_acc_begin(&a, &w, 30000, FH_EQ_RUNNING, NULL, T(8, 0));
   oee_acc_compute(&a, T(9, 0), "press-1", &o);
-  ASSERT_UINT_EQ(o.state_ms[FH_EQ_UNKNOWN], 120 * MIN);
+  ASSERT_UINT_EQ(o.not_monitored_ms, 120 * MIN);
+  ASSERT_UINT_EQ(o.state_ms[FH_EQ_UNKNOWN], 0);
   ASSERT_UINT_EQ(o.run_ms, 60 * MIN);
-  ASSERT_UINT_EQ(o.planned_ms, 180 * MIN);
-  ASSERT_DBL_NEAR(o.availability, 1.0 / 3, EPS);
+  ASSERT_UINT_EQ(o.planned_ms, 60 * MIN);
+  ASSERT_DBL_NEAR(o.availability, 1.0, EPS);
 }
 
 FH_TEST(down_at_shift_start_is_an_event) {
@@ -503,7 +505,7 @@ FH_TEST_MAIN(FH_TEST_ENTRY(full_shift_known_values),
              FH_TEST_ENTRY(state_change_on_shift_boundary),
              FH_TEST_ENTRY(state_change_inside_break),
              FH_TEST_ENTRY(late_event_is_clamped),
-             FH_TEST_ENTRY(begin_mid_shift_counts_unknown),
+             FH_TEST_ENTRY(begin_mid_shift_is_not_monitored),
              FH_TEST_ENTRY(down_at_shift_start_is_an_event),
              FH_TEST_ENTRY(restart_mid_shift_continues),
              FH_TEST_ENTRY(decode_rejects_bad_bytes),

@@ -472,7 +472,7 @@ FH_TEST(bad_escalation) {
 FH_TEST(bad_codes) {
   json_t *doc = sample();
   json_object_set_new(doc, "reasons", json_array());
-  EXPECT_INVALID(doc, "plant.json: reasons: must be an array of 1..64 codes");
+  EXPECT_INVALID(doc, "plant.json: reasons: must be a non-empty array of reasons");
 
   doc = sample();
   json_array_append_new(json_object_get(doc, "andon_kinds"),
@@ -489,6 +489,108 @@ FH_TEST(bad_codes) {
   json_object_set_new(doc, "andon_kinds", json_string("maintenance"));
   EXPECT_INVALID(doc, "plant.json: andon_kinds: must be an array of 1..16 "
                       "codes");
+}
+
+/* Loads doc (consumed) and keeps the plant (free it with plant_free). */
+static plant *load_kept(json_t *doc) {
+  tmp_plant t;
+  plant *p = NULL;
+  char err[512] = "";
+  tmp_open(&t);
+  ASSERT_EQ(json_dump_file(doc, t.path, JSON_INDENT(2)), 0);
+  json_decref(doc);
+  if (plant_load(t.path, &p, err, sizeof err) != 0) FH_FAIL_("%s", err);
+  tmp_close(&t);
+  return p;
+}
+
+static json_t *with_reasons(const char *tree) {
+  json_t *doc = sample();
+  json_error_t e;
+  json_t *r = json_loads(tree, 0, &e);
+  if (r == NULL) FH_FAIL_("tree: %s", e.text);
+  json_object_set_new(doc, "reasons", r);
+  return doc;
+}
+
+#define TREE "[{\"code\": \"breakdown\", \"category\": \"unplanned\", " \
+  "\"children\": [{\"code\": \"mech\", \"name\": \"Mechanical\", \"children\": [" \
+  "\"bearing\", {\"code\": \"belt\"}]}, \"electrical\"]}, " \
+  "{\"code\": \"setup\", \"category\": \"changeover\"}, " \
+  "{\"code\": \"meeting\", \"category\": \"planned\"}, " \
+  "{\"code\": \"scratch\", \"category\": \"quality\"}]"
+
+FH_TEST(reason_tree) {
+  plant *p = load_kept(with_reasons(TREE));
+  const plant_reason *r;
+  /* leaves in tree order: bearing, belt, electrical, setup, meeting, scratch */
+  ASSERT_EQ(p->nreasons, 6);
+  ASSERT_STR_EQ(p->reasons[0], "bearing");
+  ASSERT_STR_EQ(p->reasons[5], "scratch");
+  ASSERT_EQ(p->nreason_nodes, 8);
+  r = plant_reason_leaf(p, "belt", 4); /* inherits unplanned from the top */
+  ASSERT(r != NULL);
+  ASSERT_EQ(r->category, FH_LOSS_UNPLANNED);
+  ASSERT_EQ(r->depth, 3);
+  ASSERT_STR_EQ(p->reason_nodes[r->parent].code, "mech");
+  ASSERT_STR_EQ(p->reason_nodes[r->parent].name, "Mechanical");
+  ASSERT(plant_reason_leaf(p, "mech", 4) == NULL); /* not a leaf */
+  ASSERT(plant_reason_leaf(p, "breakdown", 9) == NULL);
+  ASSERT_EQ(plant_reason_leaf(p, "setup", 5)->category, FH_LOSS_CHANGEOVER);
+  ASSERT_EQ(plant_reason_leaf(p, "meeting", 7)->category, FH_LOSS_PLANNED);
+  ASSERT_EQ(plant_reason_leaf(p, "scratch", 7)->category, FH_LOSS_QUALITY);
+  ASSERT(plant_reason_valid(p, "electrical", 10));
+  plant_free(p);
+  /* the flat list of today's files: leaves of category unplanned */
+  p = load_kept(sample());
+  ASSERT_EQ(plant_reason_leaf(p, "tooling", 7)->category, FH_LOSS_UNPLANNED);
+  ASSERT_EQ(p->stops.short_stop_s, 120);
+  ASSERT_EQ(p->stops.reason_required_after_s, 120);
+  plant_free(p);
+}
+
+FH_TEST(bad_reason_tree) {
+  EXPECT_INVALID(with_reasons("[{\"code\": \"a\", \"category\": \"unplanned\", "
+                 "\"children\": [\"b\", {\"code\": \"a\"}]}]"),
+                 "plant.json: reasons[0].children[1].code: duplicate reason code 'a'");
+  EXPECT_INVALID(with_reasons("[{\"code\": \"a\", \"category\": \"unplanned\", "
+                 "\"children\": [{\"code\": \"b\", \"children\": [{\"code\": \"c\", "
+                 "\"children\": [\"d\"]}]}]}]"),
+                 "plant.json: reasons[0].children[0].children[0].children: "
+                 "at most 3 levels of reasons");
+  EXPECT_INVALID(with_reasons("[{\"code\": \"a\"}]"),
+                 "plant.json: reasons[0].category: required on a top-level reason");
+  EXPECT_INVALID(with_reasons("[{\"code\": \"a\", \"category\": \"lunch\"}]"),
+                 "plant.json: reasons[0].category: must be one of unplanned, "
+                 "changeover, planned, small_stop, quality");
+  EXPECT_INVALID(with_reasons("[{\"code\": \"a\", \"category\": \"planned\", "
+                 "\"colour\": 1}]"), "plant.json: reasons[0].colour: unknown key");
+}
+
+FH_TEST(line_constraint_and_stop_times) {
+  json_t *doc = sample();
+  plant *p;
+  /* L2: the constraint defaults to the longest cycle (WELD1, 52 s, the
+   * first of two), the output to the last equipment (INSP) */
+  p = load_kept(json_deep_copy(doc));
+  ASSERT_STR_EQ(p->equipment[p->lines[1].constraint].id, "L2-WELD1");
+  ASSERT_STR_EQ(p->equipment[p->lines[1].output].id, "L2-INSP");
+  plant_free(p);
+  json_object_set_new(line_at(doc, 1), "constraint", json_string("L2-SEAL"));
+  json_object_set_new(line_at(doc, 1), "output", json_string("L2-STUD"));
+  json_object_set_new(line_at(doc, 1), "short_stop_s", json_integer(60));
+  json_object_set_new(doc, "reason_required_after_s", json_integer(300));
+  p = load_kept(json_deep_copy(doc));
+  ASSERT_STR_EQ(p->equipment[p->lines[1].constraint].id, "L2-SEAL");
+  ASSERT_STR_EQ(p->equipment[p->lines[1].output].id, "L2-STUD");
+  ASSERT_EQ(p->lines[1].stops.short_stop_s, 60);
+  ASSERT_EQ(p->lines[1].stops.reason_required_after_s, 60);
+  ASSERT_EQ(p->lines[0].stops.short_stop_s, 120);
+  ASSERT_EQ(p->lines[0].stops.reason_required_after_s, 300);
+  plant_free(p);
+  json_object_set_new(line_at(doc, 1), "constraint", json_string("L1-PRESS1"));
+  EXPECT_INVALID(doc, "plant.json: lines[1].constraint: must be the id of one "
+                      "of the line's equipment");
 }
 
 FH_TEST(bad_lines) {
@@ -540,4 +642,6 @@ FH_TEST_MAIN(FH_TEST_ENTRY(sample_loads), FH_TEST_ENTRY(lookups),
              FH_TEST_ENTRY(breaks_inside_their_shift),
              FH_TEST_ENTRY(bad_shifts), FH_TEST_ENTRY(bad_escalation),
              FH_TEST_ENTRY(bad_codes), FH_TEST_ENTRY(bad_lines),
-             FH_TEST_ENTRY(bad_timezone))
+             FH_TEST_ENTRY(bad_timezone), FH_TEST_ENTRY(reason_tree),
+             FH_TEST_ENTRY(bad_reason_tree),
+             FH_TEST_ENTRY(line_constraint_and_stop_times))
