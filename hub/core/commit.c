@@ -27,6 +27,7 @@
 #include "log.h"
 #include "model.h"
 #include "publish.h"
+#include "stops.h"
 
 pending *commit_pending_new(hub *h) {
   pending *p = calloc(1, sizeof *p);
@@ -68,6 +69,8 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
   fh_buf_reset(&h->enc);
   if (p->kind == PENDING_ANDON)
     rc = fh_enc_ok_andon(&h->enc, has_id, id, &p->andon_new, replay);
+  else if (p->kind == PENDING_STOP)
+    rc = stops_encode_ok(h, p, has_id, id, replay);
   else
     rc = fh_enc_ok_equipment(&h->enc, has_id, id, &p->eq_new, replay);
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
@@ -83,7 +86,8 @@ static void finish_ok(hub *h, pending *list) {
   }
   for (pending *p = list; p != NULL; p = p->next) {
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
-    else publish_equipment(h, &p->eq_new);
+    else if (p->kind == PENDING_EQUIPMENT) publish_equipment(h, &p->eq_new);
+    stops_publish(h, p);
   }
   for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
     if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
@@ -92,7 +96,11 @@ static void finish_ok(hub *h, pending *list) {
 
 static void undo(hub *h, pending *p) {
   model *m = h->model;
-  if (p->kind == PENDING_EQUIPMENT) {
+  stops_undo(h, p);
+  if (p->kind == PENDING_STOP) {
+    m->eqs[p->eq].acc = p->acc_old;
+    m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
+  } else if (p->kind == PENDING_EQUIPMENT) {
     m->eqs[p->eq].e = p->eq_old;
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
@@ -138,9 +146,10 @@ static void fail_list(hub *h, pending *list, int rc) {
     if (p->kind == PENDING_ANDON) {
       fh_andon *a = model_andon_find(h->model, p->andon_old.id);
       if (a != NULL) publish_andon(h, a);
-    } else {
+    } else if (p->kind == PENDING_EQUIPMENT) {
       publish_equipment(h, &h->model->eqs[p->eq].e);
     }
+    stops_publish_current(h, p);
   }
 }
 
@@ -160,6 +169,7 @@ static void free_list(pending *p) {
   while (p != NULL) {
     pending *next = p->next;
     waiter *w = p->waiters;
+    free(p->stop);
     while (w != NULL) {
       waiter *wn = w->next;
       free(w);

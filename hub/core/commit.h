@@ -16,7 +16,8 @@
 
 typedef enum pending_kind {
   PENDING_ANDON = 0,   /* an andon was raised or changed */
-  PENDING_EQUIPMENT    /* an equipment's state or counts changed */
+  PENDING_EQUIPMENT,   /* an equipment's state or counts changed */
+  PENDING_STOP         /* a stop was classified or split */
 } pending_kind;
 
 /* Someone who sent the same idempotency key while the first was pending. */
@@ -26,6 +27,8 @@ typedef struct waiter {
   int has_id;           /* echo the request id */
   uint64_t id;
 } waiter;
+
+struct pending_stop;
 
 typedef struct pending {
   struct pending *next;        /* next in commit order */
@@ -44,6 +47,8 @@ typedef struct pending {
   char scope[FH_ID_MAX + 1];   /* idempotency scope (user), "" none */
   char key[FH_KEY_MAX + 1];    /* idempotency key */
   waiter *waiters;             /* replays of the same key meanwhile */
+  struct pending_stop *stop;   /* the stop this write changed (stops.h),
+                                  NULL when none; owned */
 } pending;
 
 #define COMMIT_TRIM_BATCH 10000 /* records one trim job may delete */

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "publish.h"
 #include "session.h"
+#include "stop_writes.h"
 #include "topic.h"
 #include "writes.h"
 
@@ -194,6 +195,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_SUB: on_sub(h, s, &req); break;
     case FH_MSG_UNSUB: on_unsub(h, s, &req); break;
     case FH_MSG_SHIFT_REPORT: on_shift_report(h, s, &req); break;
+    case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
     default:
       if (fh_msg_is_write(req.type)) writes_handle(h, s, &req);
       else

@@ -46,8 +46,9 @@ static void link_topics(hub *h) {
   m->t_plant = h->topics[0];
   m->t_andon = h->topics[1];
   for (size_t l = 0; l < m->nlines; l++) {
-    m->lines[l].t_line = h->topics[2 + 2 * l];
-    m->lines[l].t_oee = h->topics[3 + 2 * l];
+    m->lines[l].t_line = h->topics[2 + TOPICS_PER_LINE * l];
+    m->lines[l].t_oee = h->topics[3 + TOPICS_PER_LINE * l];
+    m->lines[l].t_downtime = h->topics[4 + TOPICS_PER_LINE * l];
   }
 }
 

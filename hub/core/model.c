@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "stops.h"
 #include "topic.h"
 
 static const char META_NEXT_ID[] = "next_andon_id";
@@ -291,6 +292,11 @@ int model_load(hub *h, char *err, size_t errlen) {
     snprintf(err, errlen, "loading state: %s", fh_store_strerror(rc));
     return rc;
   }
+  if (rc == 0) rc = stops_load(h);
+  if (rc < 0) {
+    snprintf(err, errlen, "loading stops: %s", fh_store_strerror(rc));
+    return rc;
+  }
   fh_store_get(h->store, FH_T_META, META_NEXT_ID, sizeof META_NEXT_ID - 1,
                load_next_id_cb, &stored_next);
   m->next_andon_id = sc.max_id + 1 > stored_next ? sc.max_id + 1 : stored_next;
@@ -307,6 +313,7 @@ nomem:
 void model_free(hub *h) {
   model *m = h->model;
   if (m == NULL) return;
+  stops_free(h);
   for (size_t i = 0; i < m->nandons; i++) free(m->andons[i]);
   free(m->andons);
   free(m->closed);

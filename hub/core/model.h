@@ -17,6 +17,7 @@
  *   shifts     "acc/" eq id     -> oee_acc_encode (the open shift)
  *              "rec/" line id "/" u64 BE shift start -> fh_enc_oee (closed)
  *   meta       "next_andon_id"  -> u64 BE
+ *   downtime   u64 BE stop id   -> dt_encode (downtime.h)
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
@@ -36,13 +37,26 @@ struct topic;
 typedef struct model_eq {
   fh_equipment e;          /* as published; counts are the shift's */
   oee_acc acc;             /* the current shift's accounting */
+  uint64_t open_stop;      /* id of its open stop (stops.h), 0 none */
 } model_eq;
+
+struct dt_event;
+
+/* The stops of one line kept in memory: the open ones and those of the
+ * current and the previous shift (stops.c); every stop lives in the store. */
+typedef struct model_stops {
+  struct dt_event **evs;   /* by id, ascending */
+  size_t n;                /* entries used */
+  size_t cap;              /* slots allocated */
+} model_stops;
 
 typedef struct model_line {
   fh_line l;               /* the summary as last refreshed */
   fh_oee oee;              /* the line OEE as last computed */
   struct topic *t_line;    /* "line/<id>" */
   struct topic *t_oee;     /* "oee/<id>" */
+  struct topic *t_downtime; /* "downtime/<id>" */
+  model_stops stops;       /* its recent stops */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */
@@ -60,6 +74,8 @@ typedef struct model {
   size_t closed_next;      /* slot the next retired andon goes to */
   size_t nclosed;          /* slots used */
   uint64_t next_andon_id;  /* id for the next raise */
+  uint64_t next_stop_id;   /* id for the next stop (or split part) */
+  int64_t stops_retired_ms; /* when old stops last left memory */
   shift_window shift;      /* the current shift (valid if in_shift) */
   int in_shift;            /* now is inside a shift of the calendar */
   int64_t oee_refreshed_ms; /* last time every line's OEE was published */

@@ -1,12 +1,14 @@
 /* publish.c -- topic data: snapshots and updates (see publish.h).
  *
  * Data values, as PROTOCOL.md lists them:
- *   plant      snap {plant, lines, kinds, reasons, escalation, shift}
+ *   plant      snap {plant, lines, kinds, reasons, reason_tree, escalation,
+ *                   shift}
  *              upd  {line} | {shift}
  *   line/<id>  snap {line, equipment, andons, oee}
  *              upd  {line} | {equipment} | {andon} | {oee}
  *   andon      snap {andons}             upd {andon}
  *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee]}
+ *   downtime/<id>  snap {events}    upd {event}          (stops.c)
  */
 #include "publish.h"
 
@@ -16,6 +18,7 @@
 
 #include "model.h"
 #include "oee.h"
+#include "stops.h"
 
 static int is_open(const fh_andon *a) {
   return a->state == FH_ANDON_RAISED || a->state == FH_ANDON_ACKNOWLEDGED;
@@ -39,14 +42,31 @@ static int enc_names(fh_buf *b, const char (*names)[FH_KIND_MAX + 1], size_t n) 
   return rc;
 }
 
+/* The reason tree as a flat array in tree order:
+ * [{code, name, category, parent: code or nil, leaf: bool}...] */
+static int enc_reason_tree(fh_buf *b, const plant *p) {
+  int rc = fh_enc_str(b, "reason_tree") || fh_enc_array(b, (uint32_t)p->nreason_nodes);
+  for (size_t i = 0; i < p->nreason_nodes && rc == 0; i++) {
+    const plant_reason *r = &p->reason_nodes[i];
+    rc = fh_enc_map(b, 5) || enc_kv_str(b, "code", r->code) ||
+         enc_kv_str(b, "name", r->name) ||
+         enc_kv_str(b, "category", fh_loss_name(r->category)) ||
+         fh_enc_str(b, "parent") ||
+         (r->parent < 0 ? fh_enc_nil(b) : fh_enc_str(b, p->reason_nodes[r->parent].code)) ||
+         fh_enc_str(b, "leaf") || fh_enc_bool(b, r->leaf);
+  }
+  return rc;
+}
+
 static int enc_plant_data(hub *h, fh_buf *b) {
   const plant *p = h->plant;
-  int rc = fh_enc_map(b, 6) || enc_kv_str(b, "plant", p->name) ||
+  int rc = fh_enc_map(b, 7) || enc_kv_str(b, "plant", p->name) ||
            fh_enc_str(b, "lines") || fh_enc_array(b, (uint32_t)p->nlines);
   for (size_t i = 0; i < p->nlines && rc == 0; i++)
     rc = fh_enc_line(b, &h->model->lines[i].l);
   rc = rc || fh_enc_str(b, "kinds") || enc_names(b, p->kinds, p->nkinds) ||
        fh_enc_str(b, "reasons") || enc_names(b, p->reasons, p->nreasons) ||
+       enc_reason_tree(b, p) ||
        fh_enc_str(b, "escalation") ||
        fh_enc_array(b, (uint32_t)p->nescalation);
   for (size_t i = 0; i < p->nescalation && rc == 0; i++)
@@ -133,12 +153,13 @@ int publish_snapshot(hub *h, topic *t, fh_buf *out) {
     case TOPIC_ANDON: rc = enc_andon_data(h, out); break;
     case TOPIC_LINE: rc = enc_line_data(h, t->line, out); break;
     case TOPIC_OEE: rc = enc_oee_data(h, t->line, out); break;
+    case TOPIC_DOWNTIME: rc = stops_snapshot(h, t->line, out); break;
   }
   return rc ? -ENOMEM : 0;
 }
 
 /* Starts an upd of t in h->enc with a one-key data map {key: ...}. */
-static int upd_begin(hub *h, topic *t, const char *key) {
+int publish_upd_begin(hub *h, topic *t, const char *key) {
   fh_buf_reset(&h->enc);
   return fh_enc_upd_begin(&h->enc, t->name, topic_next_seq(t)) ||
          fh_enc_map(&h->enc, 1) || fh_enc_str(&h->enc, key);
@@ -147,11 +168,11 @@ static int upd_begin(hub *h, topic *t, const char *key) {
 void publish_andon(hub *h, const fh_andon *a) {
   long li = model_line_index(h, a->line);
   topic *t = h->model->t_andon;
-  if (upd_begin(h, t, "andon") == 0 && fh_enc_andon(&h->enc, a) == 0)
+  if (publish_upd_begin(h, t, "andon") == 0 && fh_enc_andon(&h->enc, a) == 0)
     topic_publish_enc(h, t);
   if (li < 0) return;
   t = h->model->lines[li].t_line;
-  if (upd_begin(h, t, "andon") == 0 && fh_enc_andon(&h->enc, a) == 0)
+  if (publish_upd_begin(h, t, "andon") == 0 && fh_enc_andon(&h->enc, a) == 0)
     topic_publish_enc(h, t);
 }
 
@@ -160,7 +181,7 @@ void publish_equipment(hub *h, const fh_equipment *e) {
   topic *t;
   if (li < 0) return;
   t = h->model->lines[li].t_line;
-  if (upd_begin(h, t, "equipment") == 0 && fh_enc_equipment(&h->enc, e) == 0)
+  if (publish_upd_begin(h, t, "equipment") == 0 && fh_enc_equipment(&h->enc, e) == 0)
     topic_publish_enc(h, t);
 }
 
@@ -168,7 +189,7 @@ void publish_line_summary(hub *h, size_t li) {
   model_line *ml = &h->model->lines[li];
   topic *ts[2] = {h->model->t_plant, ml->t_line};
   for (int i = 0; i < 2; i++)
-    if (upd_begin(h, ts[i], "line") == 0 && fh_enc_line(&h->enc, &ml->l) == 0)
+    if (publish_upd_begin(h, ts[i], "line") == 0 && fh_enc_line(&h->enc, &ml->l) == 0)
       topic_publish_enc(h, ts[i]);
   ml->summary_dirty = 0;
   ml->oee_published = ml->l.oee;
@@ -183,13 +204,13 @@ void publish_oee(hub *h, size_t li) {
       enc_oee_data(h, li, &h->enc) == 0)
     topic_publish_enc(h, t);
   t = ml->t_line;
-  if (upd_begin(h, t, "oee") == 0 && fh_enc_oee(&h->enc, &ml->oee) == 0)
+  if (publish_upd_begin(h, t, "oee") == 0 && fh_enc_oee(&h->enc, &ml->oee) == 0)
     topic_publish_enc(h, t);
 }
 
 void publish_shift(hub *h) {
   topic *t = h->model->t_plant;
-  if (upd_begin(h, t, "shift") == 0 && enc_shift(h, &h->enc) == 0)
+  if (publish_upd_begin(h, t, "shift") == 0 && enc_shift(h, &h->enc) == 0)
     topic_publish_enc(h, t);
 }
 

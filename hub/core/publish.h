@@ -20,6 +20,10 @@ void publish_oee(hub *h, size_t li);
 /* The plant's current shift changed (or ended): {shift: {...} | nil}. */
 void publish_shift(hub *h);
 
+/* Starts an upd of t in h->enc with a one-key data map {key: <the caller
+ * appends the value>}; then topic_publish_enc(h, t).  0 or -ENOMEM. */
+int publish_upd_begin(hub *h, topic *t, const char *key);
+
 /* Publishes the summaries of every line marked dirty. */
 void publish_dirty_lines(hub *h);
 

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "publish.h"
 #include "shiftclock.h"
+#include "stops.h"
 
 #define OEE_REFRESH_MS 10000 /* republish OEE this often without changes */
 
@@ -38,7 +39,8 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
   size_t n = 0;
   for (size_t e = 0; e < pl->nequipment; e++)
     accs[n++] = &h->model->eqs[pl->first_equipment + e].acc;
-  oee_line_compute(accs, n, at, pl->id, out);
+  oee_line_constraint(accs, n, pl->constraint - pl->first_equipment,
+                      pl->output - pl->first_equipment, at, pl->id, out);
 }
 
 /* Stores the closed shift of line li (accumulators as they are). */
@@ -77,9 +79,11 @@ static void begin_equipment(hub *h, size_t ei, int64_t now) {
   }
   me->e.good = me->e.reject = 0;
   memset(&me->acc, 0, sizeof me->acc);
-  if (h->model->in_shift)
+  if (h->model->in_shift) {
     oee_acc_begin(&me->acc, &h->model->shift, me->e.ideal_cycle_ms,
                   me->e.state, me->e.reason, now);
+    stops_shift_begin(h, ei);
+  }
   if (p != NULL) p->eq_new = me->e;
   if (model_put_equipment(h, ei) != 0) log_error("shift start: out of memory");
 }
@@ -189,4 +193,5 @@ void shiftclock_tick(hub *h, int64_t now) {
     model_line_refresh(h, li);
   }
   publish_dirty_lines(h);
+  stops_tick(h, now);
 }

@@ -18,7 +18,7 @@ static topic *topic_new(topic_kind kind, size_t line, const char *prefix,
 }
 
 int topic_create_all(hub *h) {
-  size_t n = 2 + 2 * h->plant->nlines, i = 0;
+  size_t n = 2 + TOPICS_PER_LINE * h->plant->nlines, i = 0;
 
   h->topics = calloc(n, sizeof *h->topics);
   if (h->topics == NULL) return -ENOMEM;
@@ -27,6 +27,7 @@ int topic_create_all(hub *h) {
   for (size_t l = 0; l < h->plant->nlines; l++) {
     h->topics[i++] = topic_new(TOPIC_LINE, l, "line/", h->plant->lines[l].id);
     h->topics[i++] = topic_new(TOPIC_OEE, l, "oee/", h->plant->lines[l].id);
+    h->topics[i++] = topic_new(TOPIC_DOWNTIME, l, "downtime/", h->plant->lines[l].id);
   }
   h->ntopics = n;
   for (i = 0; i < n; i++)

@@ -1,7 +1,7 @@
 /* topic.h -- topics, their subscribers and their replay rings.
  *
  * The set of topics is fixed at start from the plant: `plant`, `andon`,
- * and `line/<id>` and `oee/<id>` per line.  Publishing encodes an update
+ * and `line/<id>`, `oee/<id>` and `downtime/<id>` per line.  Publishing encodes an update
  * once (upd with the topic's next seq), keeps a reference in the topic's
  * replay ring (the last TOPIC_RING updates, for resume with `since`) and
  * queues a reference in every subscriber's queue.  The publisher never
@@ -18,12 +18,14 @@
 #include "session.h"
 
 #define TOPIC_RING 1024
+#define TOPICS_PER_LINE 3 /* line/<id>, oee/<id>, downtime/<id>, in order */
 
 typedef enum topic_kind {
   TOPIC_PLANT = 0, /* one summary per line */
   TOPIC_ANDON,     /* every andon call */
   TOPIC_LINE,      /* one line: itself, equipment, open andons, OEE */
-  TOPIC_OEE        /* one line's OEE */
+  TOPIC_OEE,       /* one line's OEE */
+  TOPIC_DOWNTIME   /* one line's stops */
 } topic_kind;
 
 typedef struct topic {

@@ -4,7 +4,7 @@
  * Order of checks, each answering `err` and changing nothing when it fails:
  * idempotency (a key already stored or pending is answered with that result,
  * `replay: true`), the referenced entity exists (not_found), the role table
- * and the token's lines (forbidden), the values (bad_request), the andon
+ * and the token's lines (writes_forbidden), the values (bad_request), the andon
  * workflow (conflict).  Then the model changes, the records go into the
  * batch and a pending entry waits for the commit (commit.h).
  */
@@ -19,6 +19,8 @@
 #include "hub.h"
 #include "log.h"
 #include "model.h"
+#include "stop_writes.h"
+#include "stops.h"
 #include "writes.h"
 #include "session.h"
 
@@ -26,13 +28,13 @@
 
 /* A NUL-terminated copy of a request string view (already length-checked
  * by the decoder against the field's limit). */
-static void copy_view(char *dst, size_t cap, fh_strv v) {
+void writes_copy_view(char *dst, size_t cap, fh_strv v) {
   size_t n = v.n < cap - 1 ? v.n : cap - 1;
   if (n > 0) memcpy(dst, v.p, n); /* an absent view has p == NULL */
   dst[n] = '\0';
 }
 
-static int forbidden(session *s, const fh_request *req,
+int writes_forbidden(session *s, const fh_request *req,
                      const fh_andon *a, const char *line) {
   fh_identity *who = malloc(sizeof *who);
   char why[160];
@@ -59,8 +61,19 @@ typedef struct stored_result {
   int found;       /* a result was stored */
 } stored_result;
 
-/* Stored results are one tag byte ('A' andon, 'E' equipment) and the
- * entity's msgpack map. */
+/* A stored dt.classify ('D': one stop) or dt.split ('S': the part before,
+ * then the stop) answered again. */
+static int replay_stops(hub *h, const fh_request *req, fh_mp_cursor *c,
+                        int two) {
+  fh_downtime d[2];
+  if (fh_dec_downtime(c, &d[0]) != 0) return -1; /* the cursor moves on */
+  if (!two) return fh_enc_ok_downtime(&h->enc, req->has_id, req->id, &d[0], 1);
+  if (fh_dec_downtime(c, &d[1]) != 0) return -1;
+  return fh_enc_ok_downtimes(&h->enc, req->has_id, req->id, d, 2, 0, 1);
+}
+
+/* Stored results are one tag byte ('A' andon, 'E' equipment, 'D' a stop,
+ * 'S' the two parts of a split) and the entities' msgpack maps. */
 static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   stored_result *r = arg;
@@ -78,6 +91,8 @@ static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
     memset(&a, 0, sizeof a);
     if (fh_dec_andon(&c, &a) == 0)
       rc = fh_enc_ok_andon(&h->enc, r->req->has_id, r->req->id, &a, 1);
+  } else if (v[0] == 'D' || v[0] == 'S') {
+    rc = replay_stops(h, r->req, &c, v[0] == 'S');
   } else if (v[0] == 'E') {
     fh_equipment e;
     memset(&e, 0, sizeof e);
@@ -96,7 +111,7 @@ static int replayed(hub *h, session *s, const fh_request *req, char *key) {
   stored_result r = {h, s, req, 0};
   int rc;
 
-  copy_view(key, FH_KEY_MAX + 1, req->key);
+  writes_copy_view(key, FH_KEY_MAX + 1, req->key);
   p = commit_pending_find(h, s->user, key);
   if (p != NULL) {
     waiter *w = calloc(1, sizeof *w);
@@ -132,15 +147,26 @@ static int record_andon(hub *h, pending *p, const char *actor) {
   return rc;
 }
 
+/* The entity (or entities) a stored result holds, appended to h->enc. */
+static int encode_result(hub *h, const pending *p, char tag) {
+  switch (tag) {
+    case 'A': return fh_enc_andon(&h->enc, &p->andon_new);
+    case 'E': return fh_enc_equipment(&h->enc, &p->eq_new);
+    case 'S': /* the part before, then the stop itself */
+      return fh_enc_downtime(&h->enc, &p->stop->cut.d) ||
+             fh_enc_downtime(&h->enc, &p->stop->after.d) ? -ENOMEM : 0;
+    case 'D': return fh_enc_downtime(&h->enc, &p->stop->after.d);
+    default: return -EINVAL;
+  }
+}
+
 /* Queues the idempotency record: tag byte + the entity in h->enc. */
-static int record_idem(hub *h, pending *p, char tag) {
+int writes_record_idem(hub *h, pending *p, char tag) {
   int rc;
   if (p->key[0] == '\0') return 0;
   fh_buf_reset(&h->enc);
   rc = fh_buf_append(&h->enc, &tag, 1);
-  if (rc == 0)
-    rc = tag == 'A' ? fh_enc_andon(&h->enc, &p->andon_new)
-                    : fh_enc_equipment(&h->enc, &p->eq_new);
+  if (rc == 0) rc = encode_result(h, p, tag);
   if (rc == 0)
     rc = fh_batch_idem(h->batch, p->scope, p->key, strlen(p->key),
                        hub_now_ms(h), fh_buf_payload(&h->enc),
@@ -148,7 +174,7 @@ static int record_idem(hub *h, pending *p, char tag) {
   return rc;
 }
 
-static pending *pending_for(hub *h, session *s, const fh_request *req,
+pending *writes_pending(hub *h, session *s, const fh_request *req,
                             const char *key) {
   pending *p = commit_pending_new(h);
   if (p == NULL) return NULL;
@@ -162,14 +188,14 @@ static pending *pending_for(hub *h, session *s, const fh_request *req,
 }
 
 /* The records could not even be queued: undo now, answer internal. */
-static void queue_failed(hub *h, session *s, const fh_request *req) {
+void writes_queue_failed(hub *h, session *s, const fh_request *req) {
   log_error("write: out of memory while queueing records");
   session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, "", "out of memory");
   for (pending *p = h->pending; p != NULL; p = p->next)
     if (p->s == s && p->has_id == req->has_id && p->id == req->id) p->s = NULL;
 }
 
-static void after_queue(hub *h) {
+void writes_after_queue(hub *h) {
   if (h->cfg->commit_per_op) commit_kick(h); /* one commit per write */
 }
 
@@ -183,10 +209,10 @@ static void andon_raise(hub *h, session *s, const fh_request *req, const char *k
   long li;
   pending *pw;
 
-  copy_view(line, sizeof line, req->u.raise.line);
-  copy_view(eq, sizeof eq, req->u.raise.equipment);
-  copy_view(kind, sizeof kind, req->u.raise.kind);
-  copy_view(note, sizeof note, req->u.raise.note);
+  writes_copy_view(line, sizeof line, req->u.raise.line);
+  writes_copy_view(eq, sizeof eq, req->u.raise.equipment);
+  writes_copy_view(kind, sizeof kind, req->u.raise.kind);
+  writes_copy_view(note, sizeof note, req->u.raise.note);
   if ((li = model_line_index(h, line)) < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "line",
                      "no line '%s'", line);
@@ -203,8 +229,8 @@ static void andon_raise(hub *h, session *s, const fh_request *req, const char *k
                      "unknown andon kind '%s'", kind);
     return;
   }
-  if (forbidden(s, req, NULL, line)) return;
-  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  if (writes_forbidden(s, req, NULL, line)) return;
+  if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
   pw->kind = PENDING_ANDON;
   pw->created = 1;
   andon_init_raise(&pw->andon_new, h->model->next_andon_id, line, eq, kind,
@@ -212,16 +238,16 @@ static void andon_raise(hub *h, session *s, const fh_request *req, const char *k
   if (model_andon_insert(h->model, &pw->andon_new) != 0) goto nomem;
   h->model->next_andon_id++;
   if (record_andon(h, pw, s->user) || model_put_next_andon_id(h) ||
-      record_idem(h, pw, 'A'))
+      writes_record_idem(h, pw, 'A'))
     goto nomem;
   model_line_refresh(h, (size_t)li);
   escalate_schedule(h);
   log_info("andon %llu raised on %s (%s) by %s",
            (unsigned long long)pw->andon_new.id, line, kind, s->user);
-  after_queue(h);
+  writes_after_queue(h);
   return;
 nomem:
-  queue_failed(h, s, req);
+  writes_queue_failed(h, s, req);
 }
 
 typedef struct andon_probe {
@@ -267,15 +293,15 @@ static void andon_op(hub *h, session *s, const fh_request *req, const char *key)
   long li;
 
   if (a == NULL) return;
-  copy_view(reason, sizeof reason, req->u.andon_op.reason);
-  copy_view(note, sizeof note, req->u.andon_op.note);
+  writes_copy_view(reason, sizeof reason, req->u.andon_op.reason);
+  writes_copy_view(note, sizeof note, req->u.andon_op.note);
   /* The role table looks at the level as of now, even if the escalation
    * timer has not recorded it yet; an ack then freezes that level. */
   next = *a;
   if (next.state == FH_ANDON_RAISED)
     next.level = andon_level_at(&next, h->esc_after_s, h->plant->nescalation,
                                 hub_now_ms(h));
-  if (forbidden(s, req, &next, NULL)) return;
+  if (writes_forbidden(s, req, &next, NULL)) return;
   if (req->type == FH_MSG_ANDON_RESOLVE &&
       !plant_reason_valid(h->plant, reason, strlen(reason))) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
@@ -287,20 +313,20 @@ static void andon_op(hub *h, session *s, const fh_request *req, const char *key)
     session_send_err(s, req->has_id, req->id, FH_E_CONFLICT, "andon", "%s", why);
     return;
   }
-  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
   pw->kind = PENDING_ANDON;
   pw->andon_old = *a;
   pw->andon_new = next;
   *a = next;
-  if (record_andon(h, pw, s->user) || record_idem(h, pw, 'A')) goto nomem;
+  if (record_andon(h, pw, s->user) || writes_record_idem(h, pw, 'A')) goto nomem;
   if ((li = model_line_index(h, a->line)) >= 0) model_line_refresh(h, (size_t)li);
   escalate_schedule(h);
   log_info("andon %llu %s by %s", (unsigned long long)a->id,
            fh_andon_state_name(a->state), s->user);
-  after_queue(h);
+  writes_after_queue(h);
   return;
 nomem:
-  queue_failed(h, s, req);
+  writes_queue_failed(h, s, req);
 }
 
 /* ---------------------------------------------------------- equipment */
@@ -310,14 +336,14 @@ static long equipment_target(hub *h, session *s, const fh_request *req,
   char eq[FH_ID_MAX + 1];
   const plant_equipment *pe;
 
-  copy_view(eq, sizeof eq, id);
+  writes_copy_view(eq, sizeof eq, id);
   pe = plant_equipment_find(h->plant, eq, strlen(eq));
   if (pe == NULL) {
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "equipment",
                      "no equipment '%s'", eq);
     return -1;
   }
-  if (forbidden(s, req, NULL, h->plant->lines[pe->line].id)) return -1;
+  if (writes_forbidden(s, req, NULL, h->plant->lines[pe->line].id)) return -1;
   return (long)(pe - h->plant->equipment);
 }
 
@@ -347,7 +373,7 @@ static void eq_write(hub *h, session *s, const fh_request *req, const char *key)
                      req->u.eq_state.reason.p);
     return;
   }
-  if ((pw = pending_for(h, s, req, key)) == NULL) goto nomem;
+  if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
   pw->kind = PENDING_EQUIPMENT;
   pw->eq = (size_t)ei;
   pw->eq_old = me->e;
@@ -358,10 +384,13 @@ static void eq_write(hub *h, session *s, const fh_request *req, const char *key)
     int64_t ts = req->u.eq_state.ts ? req->u.eq_state.ts : now;
     if (ts > now) ts = now;
     if (ts < me->e.since) ts = me->e.since;
-    copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
+    writes_copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
+    fh_eq_state from = me->e.state;
     if (me->e.state != req->u.eq_state.state) me->e.since = ts;
     me->e.state = req->u.eq_state.state;
     if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
+    if (stops_on_state(h, pw, (size_t)ei, from, me->e.state, ts, me->e.reason) != 0)
+      goto nomem;
   } else {
     me->e.good += req->u.eq_count.good;
     me->e.reject += req->u.eq_count.reject;
@@ -374,13 +403,13 @@ static void eq_write(hub *h, session *s, const fh_request *req, const char *key)
       (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
       fh_batch_event(h->batch, now, s->user, fh_msg_type_name(req->type),
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) ||
-      record_idem(h, pw, 'E'))
+      writes_record_idem(h, pw, 'E'))
     goto nomem;
   model_line_refresh(h, h->plant->equipment[ei].line);
-  after_queue(h);
+  writes_after_queue(h);
   return;
 nomem:
-  queue_failed(h, s, req);
+  writes_queue_failed(h, s, req);
 }
 
 void writes_handle(hub *h, session *s, const fh_request *req) {
@@ -399,6 +428,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     case FH_MSG_ANDON_CANCEL: andon_op(h, s, req, key); break;
     case FH_MSG_EQ_STATE:
     case FH_MSG_EQ_COUNT: eq_write(h, s, req, key); break;
+    case FH_MSG_DT_CLASSIFY:
+    case FH_MSG_DT_SPLIT: stop_writes_handle(h, s, req, key); break;
     default: break;
   }
 }

@@ -39,7 +39,9 @@
 extern "C" {
 #endif
 
-#define FH_STORE_SCHEMA_VERSION 1
+/* 1: the first store; 2: adds the downtime table (an older hub refuses a
+ * store of version 2, a newer one upgrades a version 1 store at open). */
+#define FH_STORE_SCHEMA_VERSION 2
 
 /* Keys of FH_T_META that start with this prefix belong to the store itself
  * ("_fh.schema", "_fh.epoch", "_fh.last_lsn", each a u64 big-endian): reads
@@ -56,6 +58,7 @@ typedef enum fh_table {
   FH_T_ANDONS,     /* u64 big-endian andon id -> andon record */
   FH_T_SHIFTS,     /* caller-defined key -> shift/OEE record */
   FH_T_META,       /* small settings (counters, plant digest) */
+  FH_T_DOWNTIME,   /* u64 big-endian stop id -> stop record */
   FH_T__COUNT
 } fh_table;
 

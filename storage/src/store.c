@@ -24,8 +24,8 @@
 #include "store_int.h"
 
 static const char *const db_names[DB__COUNT] = {
-    "lines", "equipment", "andons", "shifts",
-    "meta",  "events",    "idem",   "idem_ttl",
+    "lines", "equipment", "andons", "shifts", "meta",
+    "downtime", "events", "idem",   "idem_ttl",
 };
 
 /* What the open transaction learnt (filled on each run of it). */

@@ -27,6 +27,7 @@ enum store_db {
   DB_ANDONS = FH_T_ANDONS,
   DB_SHIFTS = FH_T_SHIFTS,
   DB_META = FH_T_META,
+  DB_DOWNTIME = FH_T_DOWNTIME,
   DB_EVENTS = FH_T__COUNT, /* u64 BE LSN -> event record (events.c) */
   DB_IDEM,                 /* scope NUL key -> idem record (idem.c) */
   DB_IDEM_TTL,             /* u64 BE time, scope NUL key -> "" (idem.c) */

@@ -84,6 +84,25 @@ def load_plant(path=SAMPLE_PLANT):
         return json.load(f)
 
 
+def hhmm(t):
+    """The UTC wall-clock time of unix seconds t as "HH:MM"."""
+    return time.strftime("%H:%M", time.gmtime(t))
+
+
+def minute(t):
+    """Unix seconds t rounded down to the minute."""
+    return int(t) // 60 * 60
+
+
+def utc_plant(name, start_s, end_s):
+    """The sample plant in UTC with one shift from start_s to end_s (unix
+    seconds, minute precision) and no breaks."""
+    plant = load_plant()
+    plant["timezone"] = "UTC"
+    plant["shifts"] = [{"name": name, "start": hhmm(start_s), "end": hhmm(end_s)}]
+    return plant
+
+
 def parse_metrics(text):
     """Prometheus text as {'name{labels}': value} (comments skipped)."""
     out = {}

@@ -16,24 +16,7 @@ import json
 import time
 
 import fhtest
-from fhtest import HubTest, load_plant
-
-
-def hhmm(t):
-    return time.strftime("%H:%M", time.gmtime(t))
-
-
-def utc_plant(name, start_s, end_s):
-    """The sample plant in UTC with one shift from start_s to end_s (unix
-    seconds, minute precision) and no breaks."""
-    plant = load_plant()
-    plant["timezone"] = "UTC"
-    plant["shifts"] = [{"name": name, "start": hhmm(start_s), "end": hhmm(end_s)}]
-    return plant
-
-
-def minute(t):
-    return int(t) // 60 * 60
+from fhtest import HubTest, minute, utc_plant
 
 
 def oee_upd(pred):
@@ -103,6 +86,9 @@ class Equipment(HubTest):
             self.assertEqual((snap["data"]["oee"]["line"], snap["data"]["oee"]["shift"]),
                              ("L1", "day"))
             gw = await self.client("gateway")
+            # line time is the constraint's (L1-PRESS1, the longest cycle),
+            # line good the output's (L1-EOL, the last): PROTOCOL.md 6.2
+            self.assertOk(await gw.write("eq.state", equipment="L1-PRESS1", state="running"))
             self.assertOk(await gw.write("eq.state", equipment="L1-EOL", state="running"))
             self.assertOk(await gw.write("eq.count", equipment="L1-EOL", good=30, reject=10))
             t0 = time.monotonic()
@@ -178,7 +164,8 @@ class ShiftCloseOnRestart(HubTest):
             gw = await self.client("gateway")
             self.assertOk(await gw.write("eq.state", equipment="L1-PRESS1", state="running"))
             self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=7, reject=1))
-            self.assertOk(await gw.write("eq.count", equipment="L1-PRESS3", good=2, reject=0))
+            # line good is the output's (L1-EOL), line reject every station's
+            self.assertOk(await gw.write("eq.count", equipment="L1-EOL", good=9, reject=0))
             await fhtest.Client.close_all()
             self.hub.stop()
             second = utc_plant("second", self.start + 300, self.start + 3900)

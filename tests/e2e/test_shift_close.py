@@ -13,11 +13,7 @@ import asyncio
 import time
 
 import fhtest
-from fhtest import HubTest, load_plant
-
-
-def hhmm(t):
-    return time.strftime("%H:%M", time.gmtime(t))
+from fhtest import HubTest, hhmm, load_plant
 
 
 def boundary():
@@ -39,8 +35,10 @@ class ShiftClose(HubTest):
         async def run():
             gw = await self.client("gateway")
             view = await self.client("viewer")
-            self.assertOk(await gw.write("eq.state", equipment="L3-FILL", state="running"))
-            self.assertOk(await gw.write("eq.count", equipment="L3-FILL", good=40, reject=4))
+            # L3-PALLET is the line's constraint (the longest cycle) and its
+            # output (the last station): the line record is measured there
+            self.assertOk(await gw.write("eq.state", equipment="L3-PALLET", state="running"))
+            self.assertOk(await gw.write("eq.count", equipment="L3-PALLET", good=40, reject=4))
             self.assertOk(await view.sub("plant"))
             snap = await view.next(pred=lambda m: m["t"] == "snap" and m["topic"] == "plant")
             self.assertEqual(snap["data"]["shift"]["name"], "a")
@@ -72,7 +70,7 @@ class ShiftClose(HubTest):
             self.assertEqual((shift["data"]["shift"]["name"], shift["data"]["shift"]["start"]),
                              ("b", self.end * 1000))
             eqs = {e["id"]: e for e in (await view.snapshot("line/L3"))["data"]["equipment"]}
-            self.assertEqual((eqs["L3-FILL"]["good"], eqs["L3-FILL"]["state"]), (0, "running"))
+            self.assertEqual((eqs["L3-PALLET"]["good"], eqs["L3-PALLET"]["state"]), (0, "running"))
 
             closes = [e for e in self.hub.events() if e["type"] == "shift.close"]
             self.assertEqual(sorted(e["data"]["line"] for e in closes), ["L1", "L2", "L3"])
