@@ -103,6 +103,7 @@ typedef enum fh_msg_type {
   FH_MSG_ANDON_CANCEL,
   FH_MSG_EQ_STATE,
   FH_MSG_EQ_COUNT,
+  FH_MSG_EQ_TOTAL,     /* encoded only: the hub's decoder refuses it (yet) */
   FH_MSG_SHIFT_REPORT,
   /* hub -> client */
   FH_MSG_WELCOME,
@@ -273,6 +274,13 @@ typedef struct fh_request {
       uint64_t reject;    /* increment, required */
     } eq_count;
     struct {
+      fh_strv equipment;      /* required */
+      uint64_t good_total;    /* the machine's counter, required */
+      uint64_t reject_total;  /* the machine's counter, required */
+      int64_t rollover;       /* optional: the counter wraps after this, 0 none */
+      int64_t ts;             /* optional machine time in ms, 0 when absent */
+    } eq_total;
+    struct {
       fh_strv line;       /* required */
       int64_t shift_start;/* optional: that shift; 0 = last closed shift */
     } shift_report;
@@ -304,7 +312,9 @@ int fh_frame_next(const uint8_t *frame, size_t frame_len, size_t *off,
  * with `err` filled: a missing or ill-typed required key is FH_E_BAD_REQUEST
  * naming that key; an unknown `t` names "t"; a known key given twice, an
  * empty required string or a string over its limit names that key (a token
- * over FH_TOKEN_MAX is FH_E_TOO_LARGE).  When the map's `id` was readable,
+ * over FH_TOKEN_MAX is FH_E_TOO_LARGE).  eq.total is refused naming "t"
+ * until the hub implements it (it can be encoded already, for floorgw).
+ * When the map's `id` was readable,
  * err->has_id/id carry it.  Nothing is allocated; `req` views point into
  * `map`. */
 int fh_request_decode(const uint8_t *map, size_t map_len, fh_request *req,

@@ -34,6 +34,7 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_ANDON_CANCEL] = "andon.cancel",
     [FH_MSG_EQ_STATE] = "eq.state",
     [FH_MSG_EQ_COUNT] = "eq.count",
+    [FH_MSG_EQ_TOTAL] = "eq.total",
     [FH_MSG_SHIFT_REPORT] = "shift.report",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
@@ -98,7 +99,7 @@ fh_msg_type fh_msg_type_from(const char *name, size_t len) {
 }
 
 int fh_msg_is_write(fh_msg_type t) {
-  return t >= FH_MSG_ANDON_RAISE && t <= FH_MSG_EQ_COUNT;
+  return t >= FH_MSG_ANDON_RAISE && t <= FH_MSG_EQ_TOTAL;
 }
 
 const char *fh_andon_state_name(fh_andon_state s) {
