@@ -32,6 +32,7 @@
 #define GW_CODES_MAX 256      /* entries in one state code map */
 #define GW_RULES_MAX 16       /* rules of one equipment */
 #define GW_PAYLOAD_MAX 65536  /* a plain MQTT payload parsed as JSON at most */
+#define GW_REASON_NO_SIGNAL "no_signal" /* reason of a dead node's equipment */
 
 /* Where one value comes from. */
 typedef enum gw_src_kind {
@@ -147,7 +148,13 @@ int gw_map_metric(gw_map *m, const char *group, const char *node,
                   const char *device, const char *metric, size_t metric_n,
                   const gw_value *v, gw_sink sink, void *arg);
 
-/* 1 when any equipment is fed by that Sparkplug node (device NULL: any). */
+/* A Sparkplug node (device NULL: with all its devices) or one device went
+ * away: every equipment whose state it feeds gets `unknown` with reason
+ * GW_REASON_NO_SIGNAL.  Returns the number of updates made. */
+int gw_map_dead(gw_map *m, const char *group, const char *node, const char *device,
+                gw_sink sink, void *arg);
+
+/* 1 when any equipment is fed by that Sparkplug node. */
 int gw_map_uses_node(const gw_map *m, const char *group, const char *node);
 
 /* The distinct MQTT topic filters of the map, into out[0..cap); returns

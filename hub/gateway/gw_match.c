@@ -296,6 +296,22 @@ int gw_map_metric(gw_map *m, const char *group, const char *node, const char *de
   return o.n;
 }
 
+int gw_map_dead(gw_map *m, const char *group, const char *node, const char *device,
+                gw_sink sink, void *arg) {
+  int n = 0;
+  for (size_t i = 0; i < m->neq; i++) {
+    const gw_source *s = &m->eq[i].state_src;
+    gw_update u = {.eq = i, .what = GW_UP_STATE, .state = FH_EQ_UNKNOWN,
+                   .reason = GW_REASON_NO_SIGNAL};
+    if (s->kind != GW_SRC_SPARKPLUG || m->eq[i].mode == GW_STATE_NONE ||
+        !spb_is(s, group, node, device ? device : s->device))
+      continue;
+    sink(arg, &u, i, NULL);
+    n++;
+  }
+  return n;
+}
+
 int gw_map_uses_node(const gw_map *m, const char *group, const char *node) {
   for (size_t i = 0; i < m->neq; i++) {
     const gw_source *s[3] = {&m->eq[i].state_src, &m->eq[i].good_src, &m->eq[i].reject_src};

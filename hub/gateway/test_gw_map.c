@@ -234,6 +234,19 @@ FH_TEST(sparkplug_metrics_drive_rules_and_totals) {
   gw_map_free(m);
 }
 
+FH_TEST(a_dead_node_or_device_gives_unknown_no_signal) {
+  gw_map *m = load(example);
+  seen s;
+  memset(&s, 0, sizeof s);
+  ASSERT_EQ(gw_map_dead(m, "plant", "body", NULL, sink, &s), 1);
+  ASSERT(s.u[0].eq == 1 && s.u[0].state == FH_EQ_UNKNOWN);
+  ASSERT_STR_EQ(s.u[0].reason, "no_signal");
+  ASSERT_EQ(gw_map_dead(m, "plant", "body", "weld1", sink, &s), 1);
+  ASSERT_EQ(gw_map_dead(m, "plant", "body", "weld2", sink, &s), 0);
+  ASSERT_EQ(gw_map_dead(m, "plant", "paint", NULL, sink, &s), 0);
+  gw_map_free(m);
+}
+
 FH_TEST(a_missing_file_is_named) {
   char err[256];
   gw_map *m;
@@ -248,4 +261,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(the_issues_example_loads),
              FH_TEST_ENTRY(plain_topics_give_states_and_totals),
              FH_TEST_ENTRY(plain_rules_keep_their_inputs_between_messages),
              FH_TEST_ENTRY(sparkplug_metrics_drive_rules_and_totals),
+             FH_TEST_ENTRY(a_dead_node_or_device_gives_unknown_no_signal),
              FH_TEST_ENTRY(a_missing_file_is_named))
