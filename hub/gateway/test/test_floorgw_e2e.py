@@ -1,0 +1,233 @@
+"""test_floorgw_e2e.py -- floorgw against Debian's mosquitto (ctest:
+floorgw_e2e, label e2e).
+
+Design: a mosquitto broker on a free loopback port, floorgw pointed at it
+and at a hub port where nothing listens (the hub does not serve eq.total
+yet, so nothing is asserted on the hub side), an observer subscribed to
+the Sparkplug STATE and NCMD topics, and an edge node written here
+(paho-mqtt + Google's protobuf encoder through spb_proto.py).  What is
+checked is what floorgw does on the broker: its STATE birth and Will, the
+rebirth NCMD on a seq gap and on data before a birth, and, from its log,
+that plain payloads are read through the mapping and that QoS 1 messages
+published while it was down reach it after a restart (persistent session).
+
+Paths come from the environment: FLOORGW_BIN (default: floorgw on PATH).
+"""
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import paho.mqtt.client as mqtt
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spb_proto as spb  # noqa: E402
+
+FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
+MOSQUITTO = "/usr/sbin/mosquitto"
+
+MAP = {"equipment": [
+    {"id": "L1-PRESS1",
+     "source": {"mqtt": {"topic": "plant/+/status", "pointer": "/state"}},
+     "state": {"codes": {"1": ["running"], "3": ["down", "mechanical"]}},
+     "counts": {"good_total": {"mqtt": {"topic": "plant/press1/counts", "pointer": "/good"}},
+                "reject_total": {"mqtt": {"topic": "plant/press1/counts",
+                                          "pointer": "/scrap"}},
+                "rollover": 2147483647}},
+    {"id": "L2-WELD1",
+     "source": {"sparkplug": {"group": "plant", "node": "body", "device": "weld1"}},
+     "state": {"rules": [{"metric": "Fault", "is": True, "state": "down"}], "else": "running"},
+     "counts": {"good_total": {"metric": "Good"}, "reject_total": {"metric": "Scrap"}}}]}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, deadline):
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("port %d never opened" % port)
+
+
+class Observer:
+    """A paho client that queues every message of its filters."""
+
+    def __init__(self, port, filters):
+        self.q = queue.Queue()
+        self.c = mqtt.Client(client_id="observer-%d" % os.getpid(), clean_session=True)
+        self.c.on_message = lambda c, u, m: self.q.put((m.topic, m.payload, m.retain))
+        self.c.connect("127.0.0.1", port)
+        for f in filters:
+            self.c.subscribe(f, qos=1)
+        self.c.loop_start()
+
+    def expect(self, pred, what, timeout=5.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                msg = self.q.get(timeout=max(0.01, deadline - time.time()))
+            except queue.Empty:
+                break
+            if pred(*msg):
+                return msg
+        raise AssertionError("never saw " + what)
+
+    def close(self):
+        self.c.loop_stop()
+        self.c.disconnect()
+
+
+class FloorgwTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="floorgw-e2e-")
+        self.port = free_port()
+        conf = os.path.join(self.tmp, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
+                    % self.port)
+        self.broker = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+        wait_port(self.port, time.time() + 5)
+        self.map = os.path.join(self.tmp, "map.json")
+        with open(self.map, "w") as f:
+            json.dump(MAP, f)
+        self.token = os.path.join(self.tmp, "token")
+        with open(self.token, "w") as f:
+            f.write("not-a-real-token\n")
+        self.hub_port = free_port()  # nothing listens there
+        self.gw = None
+        self.log_path = os.path.join(self.tmp, "floorgw.log")
+        self.obs = Observer(self.port, ["spBv1.0/STATE/#", "spBv1.0/+/NCMD/#"])
+
+    def tearDown(self):
+        self.obs.close()
+        if self.gw and self.gw.poll() is None:
+            self.gw.kill()
+            self.gw.wait()
+        self.broker.terminate()
+        self.broker.wait()
+
+    def start_gw(self):
+        log = open(self.log_path, "a")
+        self.gw = subprocess.Popen(
+            [FLOORGW, "--map", self.map, "--broker", "mqtt://127.0.0.1:%d" % self.port,
+             "--hub", "ws://127.0.0.1:%d/ws" % self.hub_port, "--token-file", self.token,
+             "--host-id", "e2e-host"], stdout=log, stderr=log)
+        log.close()
+        return self.obs.expect(lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and
+                               json.loads(p)["online"] is True, "STATE online")
+
+    def log_has(self, text, timeout=5.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with open(self.log_path) as f:
+                if text in f.read():
+                    return
+            time.sleep(0.05)
+        with open(self.log_path) as f:
+            raise AssertionError("floorgw never logged %r; log:\n%s" % (text, f.read()))
+
+    def edge(self):
+        c = mqtt.Client(client_id="edge-%d" % os.getpid(), clean_session=True)
+        c.connect("127.0.0.1", self.port)
+        c.loop_start()
+        return c
+
+    def pub(self, c, topic, **kw):
+        c.publish(topic, spb.payload(**kw), qos=0).wait_for_publish()
+
+    def is_rebirth(self, node):
+        def pred(topic, payload, retain):
+            if topic != "spBv1.0/plant/NCMD/" + node:
+                return False
+            p = spb.Payload.FromString(payload)
+            return any(m.name == "Node Control/Rebirth" and m.boolean_value
+                       for m in p.metrics)
+        return pred
+
+    def test_state_birth_and_will_share_a_timestamp(self):
+        _, birth, _ = self.start_gw()
+        ts = json.loads(birth)["timestamp"]
+        self.assertLess(abs(ts - time.time() * 1000), 60000)
+        self.gw.kill()  # kill -9: the broker publishes the Will
+        self.gw.wait()
+        _, will, retained = self.obs.expect(
+            lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and json.loads(p)["online"] is False,
+            "the Will")
+        self.assertEqual(json.loads(will)["timestamp"], ts)
+        late = Observer(self.port, ["spBv1.0/STATE/#"])  # it is retained
+        try:
+            _, p, retained = late.expect(lambda t, p, r: True, "the retained STATE")
+            self.assertTrue(retained)
+            self.assertIs(json.loads(p)["online"], False)
+        finally:
+            late.close()
+
+    def test_sigterm_publishes_state_offline_and_exits_0(self):
+        self.start_gw()
+        self.gw.send_signal(signal.SIGTERM)
+        self.assertEqual(self.gw.wait(timeout=10), 0)
+        self.obs.expect(lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and
+                        json.loads(p)["online"] is False, "STATE offline")
+
+    def test_a_seq_gap_and_data_before_birth_ask_for_rebirth(self):
+        self.start_gw()
+        time.sleep(0.3)  # its subscriptions are in place after the STATE birth
+        e = self.edge()
+        self.pub(e, "spBv1.0/plant/NBIRTH/body", seq=0, timestamp=1, metrics=[
+            {"name": "bdSeq", "datatype": spb.INT64, "value": 0}])
+        self.pub(e, "spBv1.0/plant/DBIRTH/body/weld1", seq=1, metrics=[
+            {"name": "Fault", "alias": 1, "datatype": spb.BOOLEAN, "value": False},
+            {"name": "Good", "alias": 2, "datatype": spb.UINT64, "value": 100},
+            {"name": "Scrap", "alias": 3, "datatype": spb.UINT64, "value": 1}])
+        self.pub(e, "spBv1.0/plant/DDATA/body/weld1", seq=2, metrics=[
+            {"alias": 2, "datatype": spb.UINT64, "value": 101}])
+        time.sleep(0.3)
+        self.assertTrue(self.obs.q.empty(), "no NCMD without a gap")
+        self.pub(e, "spBv1.0/plant/DDATA/body/weld1", seq=5, metrics=[
+            {"alias": 2, "datatype": spb.UINT64, "value": 105}])
+        self.obs.expect(self.is_rebirth("body"), "the rebirth NCMD after the gap")
+        self.log_has("DDATA seq 5 where 3 was due")
+        self.pub(e, "spBv1.0/plant/NDATA/paint", seq=9, metrics=[
+            {"name": "x", "datatype": spb.INT64, "value": 1}])
+        self.obs.expect(self.is_rebirth("paint"), "the rebirth NCMD of a node never born")
+        self.pub(e, "spBv1.0/plant/NDEATH/body", metrics=[
+            {"name": "bdSeq", "datatype": spb.INT64, "value": 0}])
+        self.log_has("sparkplug plant/body is gone")
+        e.publish("spBv1.0/plant/DDATA/body/weld1", b"\x12\xff\xff\xff\xff\x0f").wait_for_publish()
+        self.log_has("refused: truncated")
+        e.loop_stop()
+        e.disconnect()
+
+    def test_plain_payloads_and_the_persistent_session(self):
+        self.start_gw()
+        time.sleep(0.3)
+        c = self.edge()
+        c.publish("plant/press1/status", json.dumps({"state": 9}), qos=1).wait_for_publish()
+        self.log_has("L1-PRESS1: code '9' is not in the map")
+        c.publish("plant/press1/counts", "not json", qos=1).wait_for_publish()
+        self.log_has("L1-PRESS1: value not used: the payload is not JSON")
+        self.gw.kill()
+        self.gw.wait()
+        c.publish("plant/press2/status", json.dumps({"state": 7}), qos=1).wait_for_publish()
+        self.start_gw()
+        self.log_has("L1-PRESS1: code '7' is not in the map")
+        c.loop_stop()
+        c.disconnect()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
