@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <mosquitto.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +30,6 @@ struct gw_mqtt {
   int open_handles;         /* handles not yet closed (misc, retry, poll) */
 };
 
-__attribute__((format(printf, 2, 3)))
-static void logf_(gw_mqtt *m, const char *fmt, ...) {
-  char line[512];
-  va_list ap;
-  if (m->o.on_log == NULL) return;
-  va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  m->o.on_log(m, line, m->o.arg);
-}
 
 static void on_handle_closed(uv_handle_t *h) {
   gw_mqtt *m = h->data;
@@ -71,7 +60,7 @@ static void schedule_retry(gw_mqtt *m) {
 /* The connection failed or is gone: drop it and try again later. */
 static void lost(gw_mqtt *m, int rc) {
   if (m->connected || m->poll_open)
-    logf_(m, "mqtt: connection to %s:%d lost: %s", m->o.host, m->o.port,
+    gw_logf(m->o.on_log, m->o.arg, "mqtt: connection to %s:%d lost: %s", m->o.host, m->o.port,
           mosquitto_strerror(rc));
   m->connected = 0;
   close_poll(m);
@@ -116,7 +105,7 @@ static void connect_now(gw_mqtt *m) {
   if (m->o.on_before_connect) m->o.on_before_connect(m, m->o.arg);
   rc = mosquitto_connect(m->mosq, m->o.host, m->o.port, m->o.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS || (fd = mosquitto_socket(m->mosq)) < 0) {
-    logf_(m, "mqtt: cannot connect to %s:%d: %s", m->o.host, m->o.port,
+    gw_logf(m->o.on_log, m->o.arg, "mqtt: cannot connect to %s:%d: %s", m->o.host, m->o.port,
           rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));
     schedule_retry(m);
     return;
@@ -136,13 +125,13 @@ static void mq_on_connect(struct mosquitto *mosq, void *obj, int rc) {
   gw_mqtt *m = obj;
   (void)mosq;
   if (rc != 0) {
-    logf_(m, "mqtt: %s:%d refused us: %s", m->o.host, m->o.port,
+    gw_logf(m->o.on_log, m->o.arg, "mqtt: %s:%d refused us: %s", m->o.host, m->o.port,
           mosquitto_connack_string(rc));
     return; /* the broker closes; the read that sees it reconnects */
   }
   m->connected = 1;
   m->backoff_ms = GW_MQTT_BACKOFF_MIN_MS;
-  logf_(m, "mqtt: connected to %s:%d as %s", m->o.host, m->o.port, m->o.client_id);
+  gw_logf(m->o.on_log, m->o.arg, "mqtt: connected to %s:%d as %s", m->o.host, m->o.port, m->o.client_id);
   if (m->o.on_connect) m->o.on_connect(m, m->o.arg);
 }
 

@@ -24,6 +24,8 @@
 
 #include <uv.h>
 
+#include "gw_log.h"
+
 #define GW_MQTT_BACKOFF_MIN_MS 250   /* first reconnect delay */
 #define GW_MQTT_BACKOFF_MAX_MS 5000  /* reconnect delay cap */
 
@@ -48,7 +50,7 @@ typedef struct gw_mqtt_opts {
   void (*on_message)(gw_mqtt *m, const char *topic, const uint8_t *p, size_t n,
                      void *arg);
   /* A diagnostic line (no password in it); may be NULL. */
-  void (*on_log)(gw_mqtt *m, const char *line, void *arg);
+  gw_log_fn on_log;
   void *arg;               /* passed to every callback */
 } gw_mqtt_opts;
 

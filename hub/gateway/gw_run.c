@@ -120,7 +120,8 @@ static void spb_dead(void *arg, const char *group, const char *node, const char 
         device ? "/" : "", device ? device : "");
 }
 
-static void spb_log(void *arg, const char *line) {
+/* gw_log_fn of the Sparkplug host and the broker connection. */
+static void mod_log(void *arg, const char *line) {
   (void)arg;
   say("%s", line);
 }
@@ -172,11 +173,6 @@ static void mq_on_message(gw_mqtt *m, const char *topic, const uint8_t *p, size_
     gw_map_mqtt(g->map, topic, tn, p, n, on_update, g);
   }
   pump(g);
-}
-
-static void mq_on_log(gw_mqtt *m, const char *line, void *arg) {
-  (void)m, (void)arg;
-  say("%s", line);
 }
 
 static void hub_on_state(fh_client *c, const fh_client_state *st, void *arg) {
@@ -254,13 +250,13 @@ static void on_signal(uv_signal_t *s, int signum) {
 static int start(gw *g, const char *client_id) {
   const gw_opts *o = g->o;
   char name[FH_NAME_MAX + 1];
-  gw_spb_callbacks sc = {spb_metric, spb_rebirth, spb_dead, spb_log};
+  gw_spb_callbacks sc = {spb_metric, spb_rebirth, spb_dead, mod_log};
   gw_mqtt_opts mo = {.host = o->broker_host, .port = o->broker_port, .tls = o->broker_tls,
                      .client_id = client_id, .user = o->broker_user,
                      .password = o->broker_password, .ca_file = o->broker_ca,
                      .cert = o->broker_cert, .key = o->broker_key,
                      .on_before_connect = mq_before_connect, .on_connect = mq_on_connect,
-                     .on_message = mq_on_message, .on_log = mq_on_log, .arg = g};
+                     .on_message = mq_on_message, .on_log = mod_log, .arg = g};
   fh_client_opts co = {.url = o->hub_url, .token = o->token, .name = name,
                        .cb = {hub_on_state, NULL, hub_on_reply, hub_on_log}, .arg = g};
   int rc;

@@ -11,11 +11,11 @@
 #include "gw_spb.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gw_log.h"
 #include "spb_decode.h"
 
 #define PREFIX "spBv1.0/"
@@ -63,16 +63,6 @@ typedef struct msg {
   uint64_t now;                   /* the caller's clock, ms */
 } msg;
 
-__attribute__((format(printf, 2, 3)))
-static void logf_(gw_spb *h, const char *fmt, ...) {
-  char line[512];
-  va_list ap;
-  if (h->cb.log == NULL) return;
-  va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  h->cb.log(h->arg, line);
-}
 
 /* Copies topic level [p, p+n) into dst; -1 when empty or too long. */
 static int level(char *dst, size_t cap, const char *p, size_t n) {
@@ -221,7 +211,7 @@ static void want_rebirth(gw_spb *h, node *n, const msg *m) {
   if (n->last_rebirth && m->now - n->last_rebirth < GW_SPB_REBIRTH_MS) return;
   n->last_rebirth = m->now ? m->now : 1;
   h->st.rebirths++;
-  logf_(h, "sparkplug: asking %s/%s for a rebirth", m->group, m->node);
+  gw_logf(h->cb.log, h->arg, "sparkplug: asking %s/%s for a rebirth", m->group, m->node);
   if (h->cb.rebirth) h->cb.rebirth(h->arg, m->group, m->node);
 }
 
@@ -235,7 +225,7 @@ static int check_seq(gw_spb *h, node *n, const msg *m) {
   }
   if (!m->pl.has_seq || m->pl.seq != want) {
     h->st.gaps++;
-    logf_(h, "sparkplug: %s/%s: %s seq %llu where %u was due", m->group, m->node,
+    gw_logf(h->cb.log, h->arg, "sparkplug: %s/%s: %s seq %llu where %u was due", m->group, m->node,
           m->type, (unsigned long long)m->pl.seq, want);
     n->born = 0;
     want_rebirth(h, n, m);
@@ -273,7 +263,7 @@ static int on_ndeath(gw_spb *h, node *n, const msg *m) {
   n->born = 0;
   n->has_bdseq = 0;
   for (size_t i = 0; i < n->ndevs; i++) n->devs[i].born = 0;
-  logf_(h, "sparkplug: %s/%s died", m->group, m->node);
+  gw_logf(h->cb.log, h->arg, "sparkplug: %s/%s died", m->group, m->node);
   if (h->cb.dead) h->cb.dead(h->arg, m->group, m->node, NULL);
   return 0;
 }
@@ -321,7 +311,7 @@ int gw_spb_message(gw_spb *h, const char *topic, size_t tn, const uint8_t *p, si
   if (tn >= 14 && memcmp(topic, PREFIX "STATE/", 14) == 0) return 0;
   if (split_topic(topic, tn, &m) != 0 || !type_fits(&m)) {
     h->st.refused++;
-    logf_(h, "sparkplug: refused topic '%.*s'", (int)(tn < 200 ? tn : 200), topic);
+    gw_logf(h->cb.log, h->arg, "sparkplug: refused topic '%.*s'", (int)(tn < 200 ? tn : 200), topic);
     return -EINVAL;
   }
   if (strcmp(m.type + 1, "CMD") == 0) return 0;
@@ -329,7 +319,7 @@ int gw_spb_message(gw_spb *h, const char *topic, size_t tn, const uint8_t *p, si
   m.pl = (spb_payload){.metrics = h->m, .cap = GW_SPB_METRICS_MAX};
   if ((rc = spb_decode(p, n, &m.pl)) != 0) {
     h->st.refused++;
-    logf_(h, "sparkplug: %s/%s: %s refused: %s at byte %zu", m.group, m.node, m.type,
+    gw_logf(h->cb.log, h->arg, "sparkplug: %s/%s: %s refused: %s at byte %zu", m.group, m.node, m.type,
           spb_strerror(rc), m.pl.err_off);
     return rc;
   }
@@ -338,7 +328,7 @@ int gw_spb_message(gw_spb *h, const char *topic, size_t tn, const uint8_t *p, si
   if (strcmp(m.type, "NBIRTH") == 0) rc = on_nbirth(h, nd, &m);
   else if (strcmp(m.type, "NDEATH") == 0) rc = on_ndeath(h, nd, &m);
   else rc = on_seq_message(h, nd, &m);
-  if (rc != 0) logf_(h, "sparkplug: %s/%s: %s: %s", m.group, m.node, m.type, strerror(-rc));
+  if (rc != 0) gw_logf(h->cb.log, h->arg, "sparkplug: %s/%s: %s: %s", m.group, m.node, m.type, strerror(-rc));
   return rc;
 }
 

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gw_log.h"
 #include "gw_map.h"
 
 #define GW_SPB_ID_MAX 128        /* group, node and device ids, bytes */
@@ -50,7 +51,7 @@ typedef struct gw_spb_callbacks {
   /* The node (device NULL: with all its devices) or one device died. */
   void (*dead)(void *arg, const char *group, const char *node, const char *device);
   /* A diagnostic line; may be NULL. */
-  void (*log)(void *arg, const char *line);
+  gw_log_fn log;
 } gw_spb_callbacks;
 
 /* Counters, for logs and tests. */
