@@ -15,10 +15,7 @@ Paths come from the environment: FLOORGW_BIN (default: floorgw on PATH).
 """
 import json
 import os
-import queue
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,9 +25,9 @@ import paho.mqtt.client as mqtt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spb_proto as spb  # noqa: E402
+from gwtest import Broker, Floorgw, Observer, free_port  # noqa: E402
 
 FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
-MOSQUITTO = "/usr/sbin/mosquitto"
 
 MAP = {"equipment": [
     {"id": "L1-PRESS1",
@@ -46,99 +43,31 @@ MAP = {"equipment": [
      "counts": {"good_total": {"metric": "Good"}, "reject_total": {"metric": "Scrap"}}}]}
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, deadline):
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("port %d never opened" % port)
-
-
-class Observer:
-    """A paho client that queues every message of its filters."""
-
-    def __init__(self, port, filters):
-        self.q = queue.Queue()
-        self.c = mqtt.Client(client_id="observer-%d" % os.getpid(), clean_session=True)
-        self.c.on_message = lambda c, u, m: self.q.put((m.topic, m.payload, m.retain))
-        self.c.connect("127.0.0.1", port)
-        for f in filters:
-            self.c.subscribe(f, qos=1)
-        self.c.loop_start()
-
-    def expect(self, pred, what, timeout=5.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            try:
-                msg = self.q.get(timeout=max(0.01, deadline - time.time()))
-            except queue.Empty:
-                break
-            if pred(*msg):
-                return msg
-        raise AssertionError("never saw " + what)
-
-    def close(self):
-        self.c.loop_stop()
-        self.c.disconnect()
+def is_state(online):
+    """An observer predicate: our STATE with that online value."""
+    return lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and json.loads(p)["online"] is online
 
 
 class FloorgwTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="floorgw-e2e-")
-        self.port = free_port()
-        conf = os.path.join(self.tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                    % self.port)
-        self.broker = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
-        wait_port(self.port, time.time() + 5)
-        self.map = os.path.join(self.tmp, "map.json")
-        with open(self.map, "w") as f:
-            json.dump(MAP, f)
-        self.token = os.path.join(self.tmp, "token")
-        with open(self.token, "w") as f:
-            f.write("not-a-real-token\n")
-        self.hub_port = free_port()  # nothing listens there
-        self.gw = None
-        self.log_path = os.path.join(self.tmp, "floorgw.log")
+        self.broker = Broker(self.tmp)
+        self.port = self.broker.port
+        hub = "ws://127.0.0.1:%d/ws" % free_port()  # nothing listens there
+        self.floorgw = Floorgw(FLOORGW, self.tmp, MAP, "not-a-real-token", self.port, hub)
         self.obs = Observer(self.port, ["spBv1.0/STATE/#", "spBv1.0/+/NCMD/#"])
 
     def tearDown(self):
         self.obs.close()
-        if self.gw and self.gw.poll() is None:
-            self.gw.kill()
-            self.gw.wait()
-        self.broker.terminate()
-        self.broker.wait()
+        self.floorgw.kill()
+        self.broker.stop()
 
     def start_gw(self):
-        log = open(self.log_path, "a")
-        self.gw = subprocess.Popen(
-            [FLOORGW, "--map", self.map, "--broker", "mqtt://127.0.0.1:%d" % self.port,
-             "--hub", "ws://127.0.0.1:%d/ws" % self.hub_port, "--token-file", self.token,
-             "--host-id", "e2e-host"], stdout=log, stderr=log)
-        log.close()
-        return self.obs.expect(lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and
-                               json.loads(p)["online"] is True, "STATE online")
+        self.gw = self.floorgw.start().proc
+        return self.obs.expect(is_state(True), "STATE online")
 
-    def log_has(self, text, timeout=5.0):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            with open(self.log_path) as f:
-                if text in f.read():
-                    return
-            time.sleep(0.05)
-        with open(self.log_path) as f:
-            raise AssertionError("floorgw never logged %r; log:\n%s" % (text, f.read()))
+    def log_has(self, text):
+        self.floorgw.log_has(text)
 
     def edge(self):
         c = mqtt.Client(client_id="edge-%d" % os.getpid(), clean_session=True)
@@ -164,9 +93,7 @@ class FloorgwTest(unittest.TestCase):
         self.assertLess(abs(ts - time.time() * 1000), 60000)
         self.gw.kill()  # kill -9: the broker publishes the Will
         self.gw.wait()
-        _, will, retained = self.obs.expect(
-            lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and json.loads(p)["online"] is False,
-            "the Will")
+        _, will, retained = self.obs.expect(is_state(False), "the Will")
         self.assertEqual(json.loads(will)["timestamp"], ts)
         late = Observer(self.port, ["spBv1.0/STATE/#"])  # it is retained
         try:
@@ -180,8 +107,7 @@ class FloorgwTest(unittest.TestCase):
         self.start_gw()
         self.gw.send_signal(signal.SIGTERM)
         self.assertEqual(self.gw.wait(timeout=10), 0)
-        self.obs.expect(lambda t, p, r: t == "spBv1.0/STATE/e2e-host" and
-                        json.loads(p)["online"] is False, "STATE offline")
+        self.obs.expect(is_state(False), "STATE offline")
 
     def test_a_seq_gap_and_data_before_birth_ask_for_rebirth(self):
         self.start_gw()
