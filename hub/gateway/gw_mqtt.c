@@ -1,6 +1,9 @@
 /* gw_mqtt.c -- libmosquitto on a libuv loop (gw_mqtt.h).
  *
- * Design: three handles: `poll` on the socket of the current connection
+ * Design: mosquitto_connect_async() starts a non-blocking TCP connect and
+ * queues CONNECT, which the writable poll sends once the socket is up (the
+ * host name lookup is still synchronous: use an address or a local name).
+ * Three handles: `poll` on the socket of the current connection
  * (initialised per connection, closed when it is lost), `misc` (1 s, for
  * mosquitto_loop_misc) and `retry` (the reconnect backoff).  A lost
  * connection is noticed by a failing loop call; mosquitto has closed the
@@ -103,7 +106,7 @@ static void connect_now(gw_mqtt *m) {
     return;
   }
   if (m->o.on_before_connect) m->o.on_before_connect(m, m->o.arg);
-  rc = mosquitto_connect(m->mosq, m->o.host, m->o.port, m->o.keepalive_s);
+  rc = mosquitto_connect_async(m->mosq, m->o.host, m->o.port, m->o.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS || (fd = mosquitto_socket(m->mosq)) < 0) {
     gw_logf(m->o.on_log, m->o.arg, "mqtt: cannot connect to %s:%d: %s", m->o.host, m->o.port,
           rc == MOSQ_ERR_ERRNO ? strerror(errno) : mosquitto_strerror(rc));

@@ -68,16 +68,23 @@ class Broker:
 
     def __init__(self, tmp):
         self.port = free_port()
-        conf = os.path.join(tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
+        self.conf = os.path.join(tmp, "mosquitto.conf")
+        with open(self.conf, "w") as f:
             f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n"
                     % self.port)
-        self.proc = subprocess.Popen([MOSQUITTO, "-c", conf], stdout=subprocess.DEVNULL,
+        self.start()
+
+    def start(self):
+        self.proc = subprocess.Popen([MOSQUITTO, "-c", self.conf], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         wait_port(self.port, time.time() + 5)
 
     def stop(self):
         self.proc.terminate()
+        self.proc.wait()
+
+    def kill(self):
+        self.proc.kill()
         self.proc.wait()
 
 

@@ -103,6 +103,21 @@ class FloorgwTest(unittest.TestCase):
         finally:
             late.close()
 
+    def test_a_killed_broker_is_reconnected_and_told_our_state_again(self):
+        self.start_gw()
+        self.obs.close()
+        self.broker.kill()  # kill -9, and no persistence: the session is gone too
+        self.floorgw.log_has("connection to 127.0.0.1:%d lost" % self.port)
+        self.broker.start()
+        self.obs = Observer(self.port, ["spBv1.0/STATE/#", "spBv1.0/+/NCMD/#"])
+        self.obs.expect(is_state(True), "STATE online after the reconnect", timeout=10)
+        time.sleep(0.3)
+        e = self.edge()  # and its subscriptions are back
+        self.pub(e, "spBv1.0/plant/NDATA/anynode", seq=3, metrics=[])
+        self.obs.expect(self.is_rebirth("anynode"), "a rebirth NCMD after the reconnect")
+        e.loop_stop()
+        e.disconnect()
+
     def test_sigterm_publishes_state_offline_and_exits_0(self):
         self.start_gw()
         self.gw.send_signal(signal.SIGTERM)
