@@ -46,6 +46,7 @@ typedef struct gw {
   long long state_ts;          /* timestamp of our STATE birth and Will */
   int64_t cur_ts;              /* machine time of the values being mapped */
   uint64_t unusable;           /* mapped values that could not be used */
+  uint64_t unmapped;           /* codes not in the code map */
   uint64_t refused;            /* requests the hub refused */
   int stopping;                /* shutting down */
 } gw;
@@ -89,8 +90,9 @@ static void on_update(void *arg, const gw_update *u, size_t eq, const char *why)
                                  why, (unsigned long long)g->unusable);
     return;
   }
-  if (u->unmapped)
-    say("%s: code '%s' is not in the map: state unknown", g->map->eq[eq].id, u->code);
+  if (u->unmapped && loud(++g->unmapped))
+    say("%s: code '%s' is not in the map: state unknown (%llu so far)", g->map->eq[eq].id,
+        u->code, (unsigned long long)g->unmapped);
   gw_cache_update(&g->cache, u, g->cur_ts);
 }
 

@@ -118,6 +118,27 @@ class FloorgwTest(unittest.TestCase):
         e.loop_stop()
         e.disconnect()
 
+    def test_sighup_reloads_the_map_or_keeps_it(self):
+        self.start_gw()
+        time.sleep(0.3)
+        with open(self.floorgw.map, "w") as f:
+            f.write('{"equipment": [{"id": "X", "sourze": {}}]}')
+        self.gw.send_signal(signal.SIGHUP)
+        self.log_has("SIGHUP: map kept: %s: equipment[0].sourze: unknown key"
+                     % self.floorgw.map)
+        remap = json.loads(json.dumps(MAP))
+        remap["equipment"][0]["source"]["mqtt"]["topic"] = "other/status"
+        with open(self.floorgw.map, "w") as f:
+            json.dump(remap, f)
+        self.gw.send_signal(signal.SIGHUP)
+        self.log_has("SIGHUP: map reloaded: 2 equipment")
+        time.sleep(0.3)
+        c = self.edge()
+        c.publish("other/status", json.dumps({"state": 8}), qos=1).wait_for_publish()
+        self.log_has("L1-PRESS1: code '8' is not in the map")  # the new topic is subscribed
+        c.loop_stop()
+        c.disconnect()
+
     def test_sigterm_publishes_state_offline_and_exits_0(self):
         self.start_gw()
         self.gw.send_signal(signal.SIGTERM)
