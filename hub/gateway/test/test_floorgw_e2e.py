@@ -16,6 +16,7 @@ Paths come from the environment: FLOORGW_BIN (default: floorgw on PATH).
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ import paho.mqtt.client as mqtt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spb_proto as spb  # noqa: E402
-from gwtest import Broker, Floorgw, Observer, free_port  # noqa: E402
+from gwtest import Broker, Floorgw, Observer, free_port, make_certs  # noqa: E402
 
 FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
 
@@ -189,6 +190,55 @@ class FloorgwTest(unittest.TestCase):
         self.log_has("L1-PRESS1: code '7' is not in the map")
         c.loop_stop()
         c.disconnect()
+
+
+class FloorgwAuthTest(unittest.TestCase):
+    """The broker's credentials: a password file, and TLS with a client
+    certificate.  A floorgw that gets in publishes its STATE birth."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="floorgw-auth-")
+        self.hub = "ws://127.0.0.1:%d/ws" % free_port()
+        self.gw = self.obs = self.broker = None
+
+    def tearDown(self):
+        if self.obs:
+            self.obs.close()
+        if self.gw:
+            self.gw.kill()
+        if self.broker:
+            self.broker.stop()
+
+    def test_user_and_password_file(self):
+        pw = os.path.join(self.tmp, "passwd")
+        subprocess.run(["mosquitto_passwd", "-c", "-b", pw, "gw", "s3cret"], check=True)
+        self.broker = Broker(self.tmp, "allow_anonymous false\npassword_file %s\n" % pw)
+        secret = os.path.join(self.tmp, "broker-password")
+        with open(secret, "w") as f:
+            f.write("s3cret\n")
+        self.obs = Observer(self.broker.port, ["spBv1.0/STATE/#"], auth=("gw", "s3cret"))
+        self.gw = Floorgw(FLOORGW, self.tmp, MAP, "t", self.broker.port, self.hub, args=[
+            "--broker-user", "gw", "--broker-password-file", secret]).start()
+        self.obs.expect(is_state(True), "STATE online with the password")
+        self.assertNotIn("s3cret", self.gw.log())
+        with open(secret, "w") as f:
+            f.write("wrong\n")
+        self.gw.kill()
+        self.gw.start()
+        self.gw.log_has("refused us")
+
+    def test_tls_with_a_client_certificate(self):
+        c = make_certs(self.tmp)
+        self.broker = Broker(self.tmp, "allow_anonymous true\ncafile %s\ncertfile %s\n"
+                             "keyfile %s\nrequire_certificate true\n"
+                             % (c["ca.crt"], c["server.crt"], c["server.key"]))
+        self.obs = Observer(self.broker.port, ["spBv1.0/STATE/#"],
+                            tls=(c["ca.crt"], c["client.crt"], c["client.key"]))
+        self.gw = Floorgw(FLOORGW, self.tmp, MAP, "t", self.broker.port, self.hub,
+                          scheme="mqtts", args=[
+                              "--broker-ca-file", c["ca.crt"], "--broker-cert", c["client.crt"],
+                              "--broker-key", c["client.key"]]).start()
+        self.obs.expect(is_state(True), "STATE online over TLS")
 
 
 if __name__ == "__main__":
