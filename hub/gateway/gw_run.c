@@ -31,6 +31,7 @@
 #define INFLIGHT_MAX 256       /* requests in the hub client's outbox at most */
 #define TOPICS_MAX 1024        /* plain topic filters subscribed at most */
 #define LOUD_MAX 20            /* log lines of one kind before going quiet */
+#define STATS_EVERY_S 60       /* the counters are logged this often */
 
 typedef struct gw {
   const gw_opts *o;            /* the options */
@@ -48,6 +49,8 @@ typedef struct gw {
   uint64_t unusable;           /* mapped values that could not be used */
   uint64_t unmapped;           /* codes not in the code map */
   uint64_t refused;            /* requests the hub refused */
+  uint64_t ticks;              /* seconds of tick so far */
+  uint64_t stats_logged;       /* Sparkplug messages at the last stats line */
   int stopping;                /* shutting down */
 } gw;
 
@@ -205,7 +208,26 @@ static void hub_on_log(fh_client *c, const char *line, void *arg) {
   say("hub: %s", line);
 }
 
-static void on_tick(uv_timer_t *t) { pump(t->data); }
+/* Every STATS_EVERY_S: the Sparkplug counters, when they moved. */
+static void log_stats(gw *g) {
+  const gw_spb_stats *s = gw_spb_get_stats(g->spb);
+  if (s->messages == g->stats_logged) return;
+  g->stats_logged = s->messages;
+  say("sparkplug: %llu messages, %llu refused, %llu seq gaps, %llu from unborn nodes, "
+      "%llu rebirths asked, %llu stale NDEATHs, %llu unknown aliases; %llu values unused, "
+      "%llu requests refused by the hub",
+      (unsigned long long)s->messages, (unsigned long long)s->refused,
+      (unsigned long long)s->gaps, (unsigned long long)s->unborn,
+      (unsigned long long)s->rebirths, (unsigned long long)s->stale,
+      (unsigned long long)s->unknown_alias, (unsigned long long)g->unusable,
+      (unsigned long long)g->refused);
+}
+
+static void on_tick(uv_timer_t *t) {
+  gw *g = t->data;
+  pump(g);
+  if (++g->ticks % STATS_EVERY_S == 0) log_stats(g);
+}
 
 /* SIGHUP: a new map, and a cache that keeps what it knew by equipment id. */
 static void reload(gw *g) {
@@ -234,6 +256,7 @@ static void stop(gw *g) {
   size_t n = state_payload(p, sizeof p, 0, g->state_ts);
   if (g->stopping) return;
   g->stopping = 1;
+  log_stats(g);
   if (gw_mqtt_connected(g->mqtt)) gw_mqtt_publish(g->mqtt, g->state_topic, p, n, 1, 1);
   gw_mqtt_close(g->mqtt);
   fh_client_close(g->client);

@@ -98,7 +98,9 @@ static void refused(const char *from, const char *to, const char *want) {
 
 /* An edit of the example (first `from` -> `to`) and the error it gives. */
 static const struct {
-  const char *from, *to, *want;
+  const char *from;  /* text of the example to replace (its first place) */
+  const char *to;    /* what to put there */
+  const char *want;  /* a part of the error message it must give */
 } refusals[] = {
     {"\"3\": [\"down\"", "\"3\": [\"broken\"",
           "map.json: equipment[0].state.codes.\"3\": must be a state name"},
