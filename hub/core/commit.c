@@ -103,6 +103,7 @@ static void undo(hub *h, pending *p) {
   } else if (p->kind == PENDING_EQUIPMENT) {
     m->eqs[p->eq].e = p->eq_old;
     m->eqs[p->eq].acc = p->acc_old;
+    m->eqs[p->eq].tot = p->tot_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
   } else if (p->created) {
     model_andon_remove(m, p->andon_new.id);

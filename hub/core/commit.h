@@ -12,6 +12,7 @@
 
 #include "hub.h"
 #include "oee.h"
+#include "totals.h"
 #include "session.h"
 
 typedef enum pending_kind {
@@ -44,6 +45,7 @@ typedef struct pending {
   fh_equipment eq_old;         /* before */
   fh_equipment eq_new;         /* after (the reply) */
   oee_acc acc_old;             /* the accounting before */
+  counter_totals tot_old;      /* PENDING_EQUIPMENT: the totals before */
   char scope[FH_ID_MAX + 1];   /* idempotency scope (user), "" none */
   char key[FH_KEY_MAX + 1];    /* idempotency key */
   waiter *waiters;             /* replays of the same key meanwhile */

@@ -181,6 +181,40 @@ int model_put_equipment(hub *h, size_t ei) {
   return put_encoded(h, FH_T_SHIFTS, key, strlen(key));
 }
 
+int model_put_totals(hub *h, size_t ei) {
+  const model_eq *me = &h->model->eqs[ei];
+  char key[4 + FH_ID_MAX + 1];
+  snprintf(key, sizeof key, "tot/%s", me->e.id);
+  fh_buf_reset(&h->enc);
+  if (fh_enc_array(&h->enc, 2) || fh_enc_uint(&h->enc, me->tot.good) ||
+      fh_enc_uint(&h->enc, me->tot.reject))
+    return -ENOMEM;
+  return put_encoded(h, FH_T_SHIFTS, key, strlen(key));
+}
+
+static int load_totals_cb(void *arg, const void *key, size_t klen,
+                          const void *val, size_t vlen) {
+  counter_totals *t = arg;
+  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  uint32_t n;
+  (void)key;
+  (void)klen;
+  if (fh_mp_read_array(&c, &n) == 0 && n == 2 && fh_mp_read_uint(&c, &t->good) == 0 &&
+      fh_mp_read_uint(&c, &t->reject) == 0)
+    t->known = 1;
+  return 1;
+}
+
+/* The last totals of every equipment (those never sent stay unknown). */
+static void load_totals(hub *h) {
+  for (size_t i = 0; i < h->model->neqs; i++) {
+    char key[4 + FH_ID_MAX + 1];
+    snprintf(key, sizeof key, "tot/%s", h->model->eqs[i].e.id);
+    fh_store_get(h->store, FH_T_SHIFTS, key, strlen(key), load_totals_cb,
+                 &h->model->eqs[i].tot);
+  }
+}
+
 int model_put_next_andon_id(hub *h) {
   uint8_t v[8];
   model_andon_key(h->model->next_andon_id, v);
@@ -292,6 +326,7 @@ int model_load(hub *h, char *err, size_t errlen) {
     snprintf(err, errlen, "loading state: %s", fh_store_strerror(rc));
     return rc;
   }
+  if (rc == 0) load_totals(h);
   if (rc == 0) rc = stops_load(h);
   if (rc < 0) {
     snprintf(err, errlen, "loading stops: %s", fh_store_strerror(rc));

@@ -16,6 +16,7 @@
  *   andons     u64 BE andon id  -> fh_enc_andon
  *   shifts     "acc/" eq id     -> oee_acc_encode (the open shift)
  *              "rec/" line id "/" u64 BE shift start -> fh_enc_oee (closed)
+ *              "tot/" eq id     -> [good_total, reject_total] (eq.total)
  *   meta       "next_andon_id"  -> u64 BE
  *   downtime   u64 BE stop id   -> dt_encode (downtime.h)
  */
@@ -28,6 +29,7 @@
 #include "hub.h"
 #include "oee.h"
 #include "shift.h"
+#include "totals.h"
 
 #define MODEL_CLOSED_KEEP_MS (12LL * 3600 * 1000) /* closed andons kept */
 #define MODEL_ANDON_SNAP_MAX 500                  /* andons in a snapshot */
@@ -38,6 +40,7 @@ typedef struct model_eq {
   fh_equipment e;          /* as published; counts are the shift's */
   oee_acc acc;             /* the current shift's accounting */
   uint64_t open_stop;      /* id of its open stop (stops.h), 0 none */
+  counter_totals tot;      /* its last eq.total (totals.h) */
 } model_eq;
 
 struct dt_event;
@@ -111,6 +114,8 @@ int model_line_refresh(hub *h, size_t li);
 int model_put_andon(hub *h, const fh_andon *a);
 int model_put_equipment(hub *h, size_t ei);
 int model_put_next_andon_id(hub *h);
+/* The equipment's last eq.total, as "tot/<id>" in the shifts table. */
+int model_put_totals(hub *h, size_t ei);
 
 /* Store keys. */
 void model_andon_key(uint64_t id, uint8_t key[8]);

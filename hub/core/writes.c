@@ -1,5 +1,6 @@
-/* writes.c -- the write requests: andon.raise/ack/resolve/cancel, eq.state,
- * eq.count.
+/* writes.c -- the write requests: the andon writes here, the equipment
+ * writes in eq_writes.c, the stop writes in stop_writes.c, and what they
+ * share (idempotency, the role check, the pending entry).
  *
  * Order of checks, each answering `err` and changing nothing when it fails:
  * idempotency (a key already stored or pending is answered with that result,
@@ -19,12 +20,12 @@
 #include "hub.h"
 #include "log.h"
 #include "model.h"
+#include "eq_writes.h"
 #include "stop_writes.h"
 #include "stops.h"
 #include "writes.h"
 #include "session.h"
 
-#define COUNT_INCREMENT_MAX 1000000u /* pieces in one eq.count */
 
 /* A NUL-terminated copy of a request string view (already length-checked
  * by the decoder against the field's limit). */
@@ -329,89 +330,6 @@ nomem:
   writes_queue_failed(h, s, req);
 }
 
-/* ---------------------------------------------------------- equipment */
-
-static long equipment_target(hub *h, session *s, const fh_request *req,
-                             fh_strv id) {
-  char eq[FH_ID_MAX + 1];
-  const plant_equipment *pe;
-
-  writes_copy_view(eq, sizeof eq, id);
-  pe = plant_equipment_find(h->plant, eq, strlen(eq));
-  if (pe == NULL) {
-    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "equipment",
-                     "no equipment '%s'", eq);
-    return -1;
-  }
-  if (writes_forbidden(s, req, NULL, h->plant->lines[pe->line].id)) return -1;
-  return (long)(pe - h->plant->equipment);
-}
-
-static void eq_write(hub *h, session *s, const fh_request *req, const char *key) {
-  fh_strv id = req->type == FH_MSG_EQ_STATE ? req->u.eq_state.equipment
-                                            : req->u.eq_count.equipment;
-  long ei = equipment_target(h, s, req, id);
-  model_eq *me;
-  pending *pw;
-  int64_t now = hub_now_ms(h);
-
-  if (ei < 0) return;
-  me = &h->model->eqs[ei];
-  if (req->type == FH_MSG_EQ_COUNT &&
-      (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
-       req->u.eq_count.reject > COUNT_INCREMENT_MAX)) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST,
-                     req->u.eq_count.good > COUNT_INCREMENT_MAX ? "good" : "reject",
-                     "an increment may be at most %u", COUNT_INCREMENT_MAX);
-    return;
-  }
-  if (req->type == FH_MSG_EQ_STATE && req->u.eq_state.reason.n > 0 &&
-      !plant_reason_valid(h->plant, req->u.eq_state.reason.p,
-                          req->u.eq_state.reason.n)) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
-                     "unknown reason code '%.*s'", (int)req->u.eq_state.reason.n,
-                     req->u.eq_state.reason.p);
-    return;
-  }
-  if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
-  pw->kind = PENDING_EQUIPMENT;
-  pw->eq = (size_t)ei;
-  pw->eq_old = me->e;
-  pw->acc_old = me->acc;
-  if (req->type == FH_MSG_EQ_STATE) {
-    /* A gateway may report when the change happened; never before the
-     * current state began and never in the future. */
-    int64_t ts = req->u.eq_state.ts ? req->u.eq_state.ts : now;
-    if (ts > now) ts = now;
-    if (ts < me->e.since) ts = me->e.since;
-    writes_copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
-    fh_eq_state from = me->e.state;
-    if (me->e.state != req->u.eq_state.state) me->e.since = ts;
-    me->e.state = req->u.eq_state.state;
-    if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
-    if (stops_on_state(h, pw, (size_t)ei, from, me->e.state, ts, me->e.reason) != 0)
-      goto nomem;
-  } else {
-    me->e.good += req->u.eq_count.good;
-    me->e.reject += req->u.eq_count.reject;
-    if (h->model->in_shift)
-      oee_acc_count(&me->acc, req->u.eq_count.good, req->u.eq_count.reject);
-  }
-  pw->eq_new = me->e;
-  h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
-  if (model_put_equipment(h, (size_t)ei) ||
-      (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
-      fh_batch_event(h->batch, now, s->user, fh_msg_type_name(req->type),
-                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) ||
-      writes_record_idem(h, pw, 'E'))
-    goto nomem;
-  model_line_refresh(h, h->plant->equipment[ei].line);
-  writes_after_queue(h);
-  return;
-nomem:
-  writes_queue_failed(h, s, req);
-}
-
 void writes_handle(hub *h, session *s, const fh_request *req) {
   char key[FH_KEY_MAX + 1];
 
@@ -427,7 +345,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     case FH_MSG_ANDON_RESOLVE:
     case FH_MSG_ANDON_CANCEL: andon_op(h, s, req, key); break;
     case FH_MSG_EQ_STATE:
-    case FH_MSG_EQ_COUNT: eq_write(h, s, req, key); break;
+    case FH_MSG_EQ_COUNT:
+    case FH_MSG_EQ_TOTAL: eq_writes_handle(h, s, req, key); break;
     case FH_MSG_DT_CLASSIFY:
     case FH_MSG_DT_SPLIT: stop_writes_handle(h, s, req, key); break;
     default: break;

@@ -103,6 +103,7 @@ typedef enum fh_msg_type {
   FH_MSG_ANDON_CANCEL,
   FH_MSG_EQ_STATE,
   FH_MSG_EQ_COUNT,
+  FH_MSG_EQ_TOTAL,
   FH_MSG_SHIFT_REPORT,
   FH_MSG_DT_CLASSIFY,
   FH_MSG_DT_SPLIT,
@@ -299,6 +300,15 @@ typedef struct fh_request {
       uint64_t good;      /* increment, required */
       uint64_t reject;    /* increment, required */
     } eq_count;
+    struct {
+      fh_strv equipment;      /* required */
+      uint64_t good_total;    /* the machine's counter, required */
+      uint64_t reject_total;  /* the machine's counter, required */
+      int64_t rollover;       /* optional: the counter wraps after this, 0 none
+                                 (an integer, so that a negative value is
+                                 refused by the hub naming it) */
+      int64_t ts;             /* optional machine time in ms, 0 when absent */
+    } eq_total;
     struct {
       fh_strv line;       /* required */
       int64_t shift_start;/* optional: that shift; 0 = last closed shift */

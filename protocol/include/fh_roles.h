@@ -18,7 +18,7 @@
  *                   production_manager, admin
  *   andon.cancel    the token whose sub raised it (any role but viewer),
  *                   shift_manager, production_manager, admin
- *   eq.state/count  gateway, admin
+ *   eq.state/count/total  gateway, admin
  *   dt.classify,    operator, maintenance, quality, engineer on their lines
  *   dt.split        while the stop ends in the current or the previous
  *                   shift (the hub checks the time: fh_role_dt_anytime);

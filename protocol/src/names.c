@@ -34,6 +34,7 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_ANDON_CANCEL] = "andon.cancel",
     [FH_MSG_EQ_STATE] = "eq.state",
     [FH_MSG_EQ_COUNT] = "eq.count",
+    [FH_MSG_EQ_TOTAL] = "eq.total",
     [FH_MSG_SHIFT_REPORT] = "shift.report",
     [FH_MSG_DT_CLASSIFY] = "dt.classify",
     [FH_MSG_DT_SPLIT] = "dt.split",
@@ -59,7 +60,7 @@ static const char *const loss_names[FH_LOSS__COUNT] = {
 static const unsigned char is_write[FH_MSG__COUNT] = {
     [FH_MSG_ANDON_RAISE] = 1, [FH_MSG_ANDON_ACK] = 1,
     [FH_MSG_ANDON_RESOLVE] = 1, [FH_MSG_ANDON_CANCEL] = 1,
-    [FH_MSG_EQ_STATE] = 1, [FH_MSG_EQ_COUNT] = 1,
+    [FH_MSG_EQ_STATE] = 1, [FH_MSG_EQ_COUNT] = 1, [FH_MSG_EQ_TOTAL] = 1,
     [FH_MSG_DT_CLASSIFY] = 1, [FH_MSG_DT_SPLIT] = 1,
 };
 

@@ -59,6 +59,15 @@ static const req_field eq_count[] = {
     {"reject", RK_UINT, 1, 0, OFF(u.eq_count.reject)},
 };
 
+static const req_field eq_total[] = {
+    KEY_FIELD,
+    {"equipment", RK_STR, 1, FH_ID_MAX, OFF(u.eq_total.equipment)},
+    {"good_total", RK_UINT, 1, 0, OFF(u.eq_total.good_total)},
+    {"reject_total", RK_UINT, 1, 0, OFF(u.eq_total.reject_total)},
+    {"rollover", RK_INT, 0, 0, OFF(u.eq_total.rollover)},
+    {"ts", RK_INT, 0, 0, OFF(u.eq_total.ts)},
+};
+
 static const req_field shift_report[] = {
     {"line", RK_STR, 1, FH_ID_MAX, OFF(u.shift_report.line)},
     {"shift_start", RK_INT, 0, 0, OFF(u.shift_report.shift_start)},
@@ -99,6 +108,7 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_ANDON_CANCEL] = SPEC(ack),
     [FH_MSG_EQ_STATE] = SPEC(eq_state),
     [FH_MSG_EQ_COUNT] = SPEC(eq_count),
+    [FH_MSG_EQ_TOTAL] = SPEC(eq_total),
     [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
     [FH_MSG_DT_CLASSIFY] = SPEC(dt_classify),
     [FH_MSG_DT_SPLIT] = SPEC(dt_split),

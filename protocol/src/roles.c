@@ -58,6 +58,7 @@ static uint32_t allowed(fh_msg_type op) {
     return MANAGERS;
   case FH_MSG_EQ_STATE:
   case FH_MSG_EQ_COUNT:
+  case FH_MSG_EQ_TOTAL:
     return BIT(FH_ROLE_GATEWAY) | BIT(FH_ROLE_ADMIN);
   default:
     return 0;
@@ -71,7 +72,8 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_ANDON_RESOLVE: return "resolve";
   case FH_MSG_ANDON_CANCEL: return "cancel";
   case FH_MSG_EQ_STATE: return "set equipment state";
-  case FH_MSG_EQ_COUNT: return "count production";
+  case FH_MSG_EQ_COUNT:
+  case FH_MSG_EQ_TOTAL: return "count production";
   case FH_MSG_DT_CLASSIFY: return "classify a stop";
   case FH_MSG_DT_SPLIT: return "split a stop";
   default: return "do this";

@@ -110,6 +110,41 @@ class Equipment(HubTest):
                 self.assertGreaterEqual(b["planned_ms"] - a["planned_ms"], 900, (a, b))
         self.run_async(run())
 
+    def test_absolute_totals(self):
+        """eq.total: 100 -> 105 -> 105 -> 3 adds +0 (base), +5, +0, +3 (a
+        counter reset, logged); the base survives kill -9; a wrap at the
+        rollover adds R - old + 1 + new."""
+        async def run():
+            gw = await self.client("gateway")
+            goods = []
+            for g in (100, 105, 105, 3):
+                r = self.assertOk(await gw.write("eq.total", equipment="L1-PRESS2",
+                                                 good_total=g, reject_total=7))
+                goods.append(r["equipment"]["good"])
+            self.assertEqual(goods, [0, 5, 5, 8])
+            self.assertIn("L1-PRESS2: good counter reset (3 after 105)", self.hub.stderr())
+            await fhtest.Client.close_all()
+            self.hub.kill9()
+            self.hub.start()
+            gw = await self.client("gateway")
+            r = self.assertOk(await gw.write("eq.total", equipment="L1-PRESS2",
+                                             good_total=10, reject_total=9))
+            self.assertEqual((r["equipment"]["good"], r["equipment"]["reject"]), (15, 2))
+            R = 2147483647
+            self.assertOk(await gw.write("eq.total", equipment="L1-PRESS3",
+                                         good_total=R - 2, reject_total=0, rollover=R))
+            r = self.assertOk(await gw.write("eq.total", equipment="L1-PRESS3",
+                                             good_total=4, reject_total=0, rollover=R))
+            self.assertEqual(r["equipment"]["good"], 7)  # 2 + 1 + 4
+            self.assertErr(await gw.write("eq.total", equipment="L1-PRESS3", good_total=1,
+                                          reject_total=0, rollover=-5), "bad_request", "rollover")
+            self.assertErr(await gw.write("eq.total", equipment="L1-PRESS3", good_total=1),
+                           "bad_request", "reject_total")
+            op = await self.client("operator")
+            self.assertErr(await op.write("eq.total", equipment="L1-PRESS3", good_total=1,
+                                          reject_total=0), "forbidden")
+        self.run_async(run())
+
     def test_refused_equipment_writes(self):
         async def run():
             gw = await self.client("gateway")

@@ -1,0 +1,154 @@
+/* eq_writes.c -- the gateway's writes: eq.state, eq.count and eq.total.
+ *
+ * eq.state changes the equipment's state (and opens, extends or closes its
+ * stop, stops.h); eq.count adds increments to the shift's counts; eq.total
+ * takes the machine's absolute counters and adds what they grew by since
+ * the last total (rules/totals.h), keeping those totals in the store in the
+ * same transaction ("tot/<equipment>" in the shifts table), so a resent or
+ * repeated total never counts twice.  Each is checked (existence, the role
+ * table and lines, the values), changes the model, queues the equipment,
+ * its accumulator, the audit record and the idempotency record, and waits
+ * for the commit (commit.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commit.h"
+#include "eq_writes.h"
+#include "log.h"
+#include "model.h"
+#include "stops.h"
+#include "writes.h"
+
+#define COUNT_INCREMENT_MAX 1000000u /* pieces in one eq.count */
+
+static fh_strv target_id(const fh_request *req) {
+  switch (req->type) {
+    case FH_MSG_EQ_STATE: return req->u.eq_state.equipment;
+    case FH_MSG_EQ_COUNT: return req->u.eq_count.equipment;
+    default: return req->u.eq_total.equipment;
+  }
+}
+
+static long equipment_target(hub *h, session *s, const fh_request *req) {
+  char eq[FH_ID_MAX + 1];
+  const plant_equipment *pe;
+
+  writes_copy_view(eq, sizeof eq, target_id(req));
+  pe = plant_equipment_find(h->plant, eq, strlen(eq));
+  if (pe == NULL) {
+    session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "equipment",
+                     "no equipment '%s'", eq);
+    return -1;
+  }
+  if (writes_forbidden(s, req, NULL, h->plant->lines[pe->line].id)) return -1;
+  return (long)(pe - h->plant->equipment);
+}
+
+/* The values of the request.  0, or -1 with the err sent. */
+static int values_valid(hub *h, session *s, const fh_request *req) {
+  if (req->type == FH_MSG_EQ_COUNT &&
+      (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
+       req->u.eq_count.reject > COUNT_INCREMENT_MAX)) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST,
+                     req->u.eq_count.good > COUNT_INCREMENT_MAX ? "good" : "reject",
+                     "an increment may be at most %u", COUNT_INCREMENT_MAX);
+    return -1;
+  }
+  if (req->type == FH_MSG_EQ_TOTAL && req->u.eq_total.rollover < 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "rollover",
+                     "rollover must be a positive counter value");
+    return -1;
+  }
+  if (req->type == FH_MSG_EQ_STATE && req->u.eq_state.reason.n > 0 &&
+      !plant_reason_valid(h->plant, req->u.eq_state.reason.p,
+                          req->u.eq_state.reason.n)) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reason",
+                     "unknown reason code '%.*s'", (int)req->u.eq_state.reason.n,
+                     req->u.eq_state.reason.p);
+    return -1;
+  }
+  return 0;
+}
+
+/* eq.state: a gateway may report when the change happened; never before
+ * the current state began and never in the future. */
+static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
+  model_eq *me = &h->model->eqs[ei];
+  int64_t now = hub_now_ms(h);
+  int64_t ts = req->u.eq_state.ts ? req->u.eq_state.ts : now;
+  fh_eq_state from = me->e.state;
+
+  if (ts > now) ts = now;
+  if (ts < me->e.since) ts = me->e.since;
+  writes_copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
+  if (me->e.state != req->u.eq_state.state) me->e.since = ts;
+  me->e.state = req->u.eq_state.state;
+  if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
+  return stops_on_state(h, pw, ei, from, me->e.state, ts, me->e.reason);
+}
+
+static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject) {
+  me->e.good += good;
+  me->e.reject += reject;
+  if (h->model->in_shift) oee_acc_count(&me->acc, good, reject);
+}
+
+/* One counter of eq.total: its increment, with a reset logged. */
+static uint64_t total_step(const model_eq *me, const char *which, uint64_t last,
+                           uint64_t now, uint64_t rollover) {
+  uint64_t inc;
+  counter_step st = counter_advance(last, me->tot.known, now, rollover, &inc);
+  if (st == COUNTER_RESET)
+    log_warn("equipment %s: %s counter reset (%llu after %llu): counting %llu",
+             me->e.id, which, (unsigned long long)now, (unsigned long long)last,
+             (unsigned long long)inc);
+  return inc;
+}
+
+/* eq.total: the increments since the last totals; the totals are kept. */
+static int apply_total(hub *h, size_t ei, const fh_request *req) {
+  model_eq *me = &h->model->eqs[ei];
+  uint64_t r = (uint64_t)req->u.eq_total.rollover;
+  uint64_t good = total_step(me, "good", me->tot.good, req->u.eq_total.good_total, r);
+  uint64_t reject = total_step(me, "reject", me->tot.reject,
+                               req->u.eq_total.reject_total, r);
+  add_counts(h, me, good, reject);
+  me->tot = (counter_totals){req->u.eq_total.good_total,
+                             req->u.eq_total.reject_total, 1};
+  return model_put_totals(h, ei);
+}
+
+void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key) {
+  long ei = equipment_target(h, s, req);
+  model_eq *me;
+  pending *pw;
+  int rc = 0;
+
+  if (ei < 0 || values_valid(h, s, req) != 0) return;
+  me = &h->model->eqs[ei];
+  if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
+  pw->kind = PENDING_EQUIPMENT;
+  pw->eq = (size_t)ei;
+  pw->eq_old = me->e;
+  pw->acc_old = me->acc;
+  pw->tot_old = me->tot;
+  if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
+  else if (req->type == FH_MSG_EQ_COUNT)
+    add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject);
+  else rc = apply_total(h, (size_t)ei, req);
+  pw->eq_new = me->e;
+  h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
+  if (rc != 0 || model_put_equipment(h, (size_t)ei) ||
+      (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
+      fh_batch_event(h->batch, hub_now_ms(h), s->user, fh_msg_type_name(req->type),
+                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) ||
+      writes_record_idem(h, pw, 'E'))
+    goto nomem;
+  model_line_refresh(h, h->plant->equipment[ei].line);
+  writes_after_queue(h);
+  return;
+nomem:
+  writes_queue_failed(h, s, req);
+}

@@ -1,0 +1,13 @@
+/* eq_writes.h -- the gateway's writes: eq.state, eq.count, eq.total. */
+#ifndef FH_HUB_EQ_WRITES_H
+#define FH_HUB_EQ_WRITES_H
+
+#include "fh_protocol.h"
+#include "hub.h"
+#include "session.h"
+
+/* An equipment write of session s (the idempotency key already checked). */
+void eq_writes_handle(hub *h, session *s, const fh_request *req,
+                      const char *key);
+
+#endif
