@@ -2,8 +2,8 @@
 floorgw_e2e, label e2e).
 
 Design: a mosquitto broker on a free loopback port, floorgw pointed at it
-and at a hub port where nothing listens (the hub does not serve eq.total
-yet, so nothing is asserted on the hub side), an observer subscribed to
+and at a hub port where nothing listens (test_floorgw_hub.py checks the
+hub side), an observer subscribed to
 the Sparkplug STATE and NCMD topics, and an edge node written here
 (paho-mqtt + Google's protobuf encoder through spb_proto.py).  What is
 checked is what floorgw does on the broker: its STATE birth and Will, the
