@@ -19,6 +19,9 @@
  *   andon.cancel    the token whose sub raised it (any role but viewer),
  *                   shift_manager, production_manager, admin
  *   eq.state/count  gateway, admin
+ *   login/logout    kiosk (the session then acts as the person signed in)
+ *
+ * kiosk, like viewer, may write nothing itself.
  */
 #ifndef FH_ROLES_H
 #define FH_ROLES_H
@@ -38,6 +41,7 @@ typedef enum fh_role {
   FH_ROLE_PRODUCTION_MANAGER,
   FH_ROLE_ADMIN,
   FH_ROLE_GATEWAY,
+  FH_ROLE_KIOSK,   /* a shared terminal: reads, and signs people in */
   FH_ROLE__COUNT
 } fh_role;
 

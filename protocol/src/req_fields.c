@@ -64,6 +64,13 @@ static const req_field shift_report[] = {
     {"shift_start", RK_INT, 0, 0, OFF(u.shift_report.shift_start)},
 };
 
+/* badge, or user and pin: which pair is the hub's check (login.c). */
+static const req_field login[] = {
+    {"badge", RK_SECRET, 0, FH_BADGE_MAX, OFF(u.login.badge)},
+    {"user", RK_STR, 0, FH_ID_MAX, OFF(u.login.user)},
+    {"pin", RK_SECRET, 0, FH_PIN_MAX, OFF(u.login.pin)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -79,10 +86,12 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_EQ_STATE] = SPEC(eq_state),
     [FH_MSG_EQ_COUNT] = SPEC(eq_count),
     [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
+    [FH_MSG_LOGIN] = SPEC(login),
+    [FH_MSG_LOGOUT] = {NULL, 0},
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {
-  if (t < FH_MSG_HELLO || t > FH_MSG_SHIFT_REPORT) return NULL;
+  if (t < FH_MSG_HELLO || t > FH_MSG_LOGOUT) return NULL;
   return &specs[t];
 }
 

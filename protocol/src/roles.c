@@ -24,6 +24,7 @@ static const char *const role_names[FH_ROLE__COUNT] = {
     [FH_ROLE_PRODUCTION_MANAGER] = "production_manager",
     [FH_ROLE_ADMIN] = "admin",
     [FH_ROLE_GATEWAY] = "gateway",
+    [FH_ROLE_KIOSK] = "kiosk",
 };
 
 /* Roles allowed to act on the floor, and the managers above them. */
@@ -32,6 +33,8 @@ static const char *const role_names[FH_ROLE__COUNT] = {
 #define RESPONDERS (BIT(FH_ROLE_MAINTENANCE) | BIT(FH_ROLE_QUALITY) | \
                     BIT(FH_ROLE_ENGINEER) | MANAGERS)
 #define ALL_ROLES ((1u << FH_ROLE__COUNT) - 1)
+/* Roles that may write nothing themselves. */
+#define READERS (BIT(FH_ROLE_VIEWER) | BIT(FH_ROLE_KIOSK))
 
 /* Who may perform each action, regardless of the andon's state. */
 static uint32_t allowed(fh_msg_type op) {
@@ -43,7 +46,7 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_SHIFT_REPORT:
     return ALL_ROLES;
   case FH_MSG_ANDON_RAISE:
-    return ALL_ROLES & ~BIT(FH_ROLE_VIEWER);
+    return ALL_ROLES & ~READERS;
   case FH_MSG_ANDON_ACK:
   case FH_MSG_ANDON_RESOLVE:
     return RESPONDERS;
@@ -52,6 +55,9 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_EQ_STATE:
   case FH_MSG_EQ_COUNT:
     return BIT(FH_ROLE_GATEWAY) | BIT(FH_ROLE_ADMIN);
+  case FH_MSG_LOGIN:
+  case FH_MSG_LOGOUT:
+    return BIT(FH_ROLE_KIOSK);
   default:
     return 0;
   }
@@ -65,6 +71,8 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_ANDON_CANCEL: return "cancel";
   case FH_MSG_EQ_STATE: return "set equipment state";
   case FH_MSG_EQ_COUNT: return "count production";
+  case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";
+  case FH_MSG_LOGOUT: return "sign people out (only a kiosk may)";
   default: return "do this";
   }
 }
@@ -87,7 +95,7 @@ static uint32_t allowed_on(const fh_identity *who, fh_msg_type op,
 
   if (andon == NULL) return set;
   if (op == FH_MSG_ANDON_ACK && andon->level >= 1) set &= MANAGERS;
-  if (op == FH_MSG_ANDON_CANCEL && who->role != FH_ROLE_VIEWER &&
+  if (op == FH_MSG_ANDON_CANCEL && !(READERS & BIT(who->role)) &&
       strcmp(who->sub, andon->raised_by) == 0)
     set |= BIT(who->role);
   return set;
@@ -104,7 +112,7 @@ static int refuse_role(const fh_identity *who, fh_msg_type op,
            (allowed(op) & BIT(who->role)))
     snprintf(why, whylen, "role %s may not acknowledge an escalated andon "
              "(level %u)", name, andon->level);
-  else if (op == FH_MSG_ANDON_CANCEL && who->role != FH_ROLE_VIEWER)
+  else if (op == FH_MSG_ANDON_CANCEL && !(READERS & BIT(who->role)))
     snprintf(why, whylen, "role %s may cancel only the andons it raised",
              name);
   else
@@ -145,8 +153,8 @@ uint32_t fh_role_actions(fh_role r) {
   uint32_t set = 0;
 
   if ((unsigned)r >= FH_ROLE__COUNT) return 0;
-  for (int op = FH_MSG_HELLO; op <= FH_MSG_SHIFT_REPORT; op++)
+  for (int op = FH_MSG_HELLO; op <= FH_MSG_LOGOUT; op++)
     if (allowed((fh_msg_type)op) & BIT(r)) set |= 1u << op;
-  if (r != FH_ROLE_VIEWER) set |= 1u << FH_MSG_ANDON_CANCEL; /* its own */
+  if (!(READERS & BIT(r))) set |= 1u << FH_MSG_ANDON_CANCEL; /* its own */
   return set;
 }
