@@ -47,16 +47,9 @@ static int id_value_cb(void *arg, const void *key, size_t klen,
   return 0;
 }
 
-static int user_cb(void *arg, const void *key, size_t klen, const void *val,
-                   size_t vlen) {
-  (void)key;
-  (void)klen;
-  return user_decode(val, vlen, arg);
-}
-
 int floorctl_user_get(fh_store *s, const char *id, user_rec *u) {
   memset(u, 0, sizeof *u);
-  return fh_store_get(s, FH_T_USERS, id, strlen(id), user_cb, u);
+  return fh_store_get(s, FH_T_USERS, id, strlen(id), user_decode_cb, u);
 }
 
 int floorctl_user_badge_key(fh_store *s, uint8_t *key) {
@@ -111,13 +104,6 @@ int floorctl_user_public(fh_buf *out, const user_rec *u, const int *locked) {
   return rc ? -ENOMEM : 0;
 }
 
-static int fails_cb(void *arg, const void *key, size_t klen, const void *val,
-                    size_t vlen) {
-  (void)key;
-  (void)klen;
-  return user_fails_decode(val, vlen, arg);
-}
-
 /* One user as a JSON line on stdout. */
 static int print_user(fh_store *s, const user_rec *u) {
   user_fails f;
@@ -126,7 +112,7 @@ static int print_user(fh_store *s, const user_rec *u) {
   int locked, rc;
 
   memset(&f, 0, sizeof f);
-  fh_store_get(s, FH_T_LOGINS, u->id, strlen(u->id), fails_cb, &f);
+  fh_store_get(s, FH_T_LOGINS, u->id, strlen(u->id), user_fails_decode_cb, &f);
   locked = user_locked(&f, u);
   for (size_t i = 0; i < u->nlines; i++)
     json_array_append_new(lines, json_string(u->lines[i]));

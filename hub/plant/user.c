@@ -132,6 +132,20 @@ int user_fails_decode(const void *p, size_t n, user_fails *f) {
   return 0;
 }
 
+int user_decode_cb(void *arg, const void *key, size_t klen, const void *val,
+                   size_t vlen) {
+  (void)key;
+  (void)klen;
+  return user_decode(val, vlen, arg);
+}
+
+int user_fails_decode_cb(void *arg, const void *key, size_t klen,
+                         const void *val, size_t vlen) {
+  (void)key;
+  (void)klen;
+  return user_fails_decode(val, vlen, arg);
+}
+
 int user_hash_secret(const char *secret, size_t n, char out[USER_HASH_MAX]) {
   if (crypto_pwhash_str_alg(out, secret, n, USER_PWHASH_OPS, USER_PWHASH_MEM,
                             crypto_pwhash_ALG_ARGON2ID13) != 0)

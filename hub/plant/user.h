@@ -74,6 +74,12 @@ int user_encode(fh_buf *out, const user_rec *u);
 int user_decode(const void *p, size_t n, user_rec *u);
 int user_fails_encode(fh_buf *out, const user_fails *f);
 int user_fails_decode(const void *p, size_t n, user_fails *f);
+/* The two decoders as store read callbacks (fh_store_cb): arg is the
+ * user_rec or user_fails to fill, the key is not looked at. */
+int user_decode_cb(void *arg, const void *key, size_t klen, const void *val,
+                   size_t vlen);
+int user_fails_decode_cb(void *arg, const void *key, size_t klen,
+                         const void *val, size_t vlen);
 
 /* Argon2id string of the n secret bytes into out; 0, or -ENOMEM when
  * libsodium could not get the memory. */
