@@ -17,6 +17,7 @@
 #include "log.h"
 #include "login.h"
 #include "model.h"
+#include "person.h"
 #include "shiftclock.h"
 #include "topic.h"
 
@@ -52,10 +53,12 @@ static void link_topics(hub *h) {
   }
 }
 
-/* A session goes away: nothing pending answers it any more. */
+/* A session goes away: nothing pending answers it any more, and a person
+ * signed in on it is signed out (audited, reason "closed"). */
 static void session_gone(hub *h, session *s) {
   commit_forget_session(h, s);
   login_forget_session(h, s);
+  person_sign_out(h, s, "closed", 0);
 }
 
 int hub_state_open(hub *h, char *err, size_t errlen) {

@@ -177,6 +177,16 @@ class Login(HubTest):
             self.assertEqual(floorctl_user(self.hub, "enable", "--id", "ana").returncode, 0)
             self.assertOk(await k.request({"t": "login", "badge": ANA_BADGE}))
         self.run_async(run())
+        # the session closed with ana signed in: that sign-out is audited too
+        deadline = time.monotonic() + 3
+        while True:
+            reasons = [(e["actor"], e["via"], e["data"]["reason"])
+                       for e in self.hub.events() if e["type"] == "logout"]
+            if len(reasons) == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(reasons, [("ana", "kiosk-L1", "disabled"),
+                                   ("ana", "kiosk-L1", "closed")])
 
     def test_bad_input(self):
         async def run():
