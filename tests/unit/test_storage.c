@@ -911,10 +911,8 @@ FH_TEST(attached_writer_beside_another) {
   int go[2], status;
   char c = 'g';
   tdir_make(&t);
-  fh_store *s = open_dir(t.store, 0);
-  ASSERT_UINT_EQ(add_events(s, 2, 100, 1), 1);
   ASSERT_EQ(pipe(go), 0);
-  pid_t pid = fork();
+  pid_t pid = fork(); /* before the parent opens: no handle crosses it */
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     fh_store_opts o;
@@ -936,6 +934,8 @@ FH_TEST(attached_writer_beside_another) {
     _exit(ok ? 0 : 2);
   }
   close(go[0]);
+  fh_store *s = open_dir(t.store, 0);
+  ASSERT_UINT_EQ(add_events(s, 2, 100, 1), 1);
   ASSERT_EQ(write(go[1], &c, 1), 1);
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
