@@ -4,7 +4,10 @@
  * otherwise).  `login {badge}` finds the user through the badge index,
  * `login {user, pin}` by id; then the Argon2id check runs on libuv's
  * thread pool (uv_queue_work: about 50 ms of CPU and 24 MiB, never on the
- * loop), one check per session at a time.  When there is no such user,
+ * loop), one check per session at a time and at most LOGIN_CHECKS_MAX on
+ * the pool at once (the others wait their turn in h->login_jobs), so that
+ * 50 kiosks signing in at shift start leave pool threads free for the
+ * group commit, which runs on the same pool.  When there is no such user,
  * no such secret or the user is disabled, the check still runs, against
  * h->login_dummy, so that every refusal costs the same time and says the
  * same thing: `unauthorized`, "sign-in refused".
@@ -35,10 +38,14 @@
 #include "log.h"
 #include "person.h"
 
+/* Checks on the pool at once (libuv's pool has 4 threads by default). */
+#define LOGIN_CHECKS_MAX 2
+
 /* One sign-in check on the thread pool. */
 typedef struct login_job {
   uv_work_t req;                 /* libuv's request */
-  struct login_job *next;        /* h->login_jobs */
+  struct login_job *next;        /* h->login_jobs, oldest first */
+  int running;                   /* handed to the pool */
   hub *h;                        /* the hub */
   session *s;                    /* who asked; NULL once it closed */
   int has_id;                    /* echo the request id */
@@ -189,6 +196,9 @@ static void count_failure(hub *h, login_job *j, const user_rec *u) {
     log_error("user %s: cannot queue the failure count", u->id);
 }
 
+static void check_work(uv_work_t *req);
+static void start_checks(hub *h);
+
 static void check_done(uv_work_t *req, int status) {
   login_job *j = req->data, **jp;
   hub *h = j->h;
@@ -224,6 +234,36 @@ static void check_done(uv_work_t *req, int status) {
 out:
   sodium_memzero(j, sizeof *j);
   free(j);
+  start_checks(h);
+}
+
+/* Hands waiting checks to the pool, oldest first, up to the cap. */
+static void start_checks(hub *h) {
+  int running = 0;
+  for (login_job *j = h->login_jobs; j != NULL; j = j->next)
+    running += j->running;
+  for (login_job **jp = &h->login_jobs; *jp != NULL && running < LOGIN_CHECKS_MAX;) {
+    login_job *j = *jp;
+    if (j->running) {
+      jp = &j->next;
+      continue;
+    }
+    j->req.data = j;
+    if (uv_queue_work(h->loop, &j->req, check_work, check_done) == 0) {
+      j->running = 1;
+      running++;
+      jp = &j->next;
+      continue;
+    }
+    *jp = j->next; /* the pool refused: answer and drop it */
+    if (j->s) {
+      j->s->login_busy = 0;
+      session_send_err(j->s, j->has_id, j->id, FH_E_INTERNAL, "",
+                       "cannot start the check");
+    }
+    sodium_memzero(j, sizeof *j);
+    free(j);
+  }
 }
 
 static void check_work(uv_work_t *req) {
@@ -315,7 +355,7 @@ static int choose_hash(hub *h, session *s, const fh_request *req, login_job *j) 
 
 void login_handle(hub *h, session *s, const fh_request *req) {
   const fh_strv *secret;
-  login_job *j;
+  login_job *j, **jp;
 
   if (refused(h, s, req)) return;
   if ((j = calloc(1, sizeof *j)) == NULL) {
@@ -335,17 +375,10 @@ void login_handle(hub *h, session *s, const fh_request *req) {
   j->has_id = req->has_id;
   j->id = req->id;
   snprintf(j->kiosk, sizeof j->kiosk, "%s", token_sub(s));
-  j->req.data = j;
-  if (uv_queue_work(h->loop, &j->req, check_work, check_done) != 0) {
-    session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, "",
-                     "cannot start the check");
-    sodium_memzero(j, sizeof *j);
-    free(j);
-    return;
-  }
   s->login_busy = 1;
-  j->next = h->login_jobs;
-  h->login_jobs = j;
+  for (jp = &h->login_jobs; *jp != NULL; jp = &(*jp)->next) {}
+  *jp = j; /* at the tail: checks start in the order they came */
+  start_checks(h);
 }
 
 static void logout_done(hub *h, pending *p, int rc) {

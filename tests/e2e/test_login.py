@@ -188,6 +188,29 @@ class Login(HubTest):
         self.assertEqual(reasons, [("ana", "kiosk-L1", "disabled"),
                                    ("ana", "kiosk-L1", "closed")])
 
+    def test_many_kiosks_at_once_loop_keeps_serving(self):
+        async def run():
+            kiosks = [await self.kiosk("kiosk-%02d" % i) for i in range(16)]
+            watcher = await self.client("viewer")
+            t0 = time.monotonic()
+            tasks = [asyncio.ensure_future(k.request(
+                {"t": "login", "user": "ana", "pin": ANA_PIN}, timeout=20)) for k in kiosks]
+            await asyncio.sleep(0.02)  # the logins are in; the checks run
+            pong = await watcher.request({"t": "ping"})
+            t_pong = time.monotonic() - t0
+            answers = await asyncio.gather(*tasks)
+            t_all = time.monotonic() - t0
+            for a in answers:
+                self.assertOk(a)
+            # 16 checks of ~50 ms, at most 2 at a time: the loop answered
+            # the ping long before the last of them
+            self.assertEqual(pong["t"], "pong")
+            self.assertLess(t_pong, t_all / 2, (t_pong, t_all))
+            print("\n16 sign-ins: ping answered after %.0f ms, all answered after %.0f ms"
+                  % (t_pong * 1000, t_all * 1000))
+        self.run_async(run())
+        self.assertEqual(self.hub.metrics()["floorhub_logins_total"], 16)
+
     def test_bad_input(self):
         async def run():
             k = await self.kiosk()
