@@ -20,6 +20,9 @@
 #include "log.h"
 #include "notify.h"
 #include "server.h"
+#include "guard.h"
+#include "login.h"
+#include "person.h"
 #include "session.h"
 #include "shiftclock.h"
 
@@ -36,6 +39,8 @@ static void on_tick(uv_timer_t *t) {
     next = s->next;
     session_tick(s, mono, now);
   }
+  person_tick(h, mono);
+  guard_sweep(h, mono, now);
   shiftclock_tick(h, now);
 }
 
@@ -50,7 +55,7 @@ static void on_watchdog(uv_timer_t *t) {
  * grace time is over. */
 static void on_shutdown_timer(uv_timer_t *t) {
   hub *h = t->data;
-  if ((h->nsessions == 0 && commit_idle(h)) ||
+  if ((h->nsessions == 0 && commit_idle(h) && login_idle(h)) ||
       hub_mono_ms(h) >= h->shutdown_deadline_ms)
     uv_stop(h->loop);
 }

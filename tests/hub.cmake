@@ -7,5 +7,8 @@ target_compile_definitions(test_plant PRIVATE
   FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
 fh_unit_test(test_auth)
 target_link_libraries(test_auth PRIVATE fh_plant)
+# user records, Argon2id, the badge index, failure counts (hub/plant/user.c)
+fh_unit_test(test_user)
+target_link_libraries(test_user PRIVATE fh_plant)
 fh_unit_test(test_roles)
 target_link_libraries(test_roles PRIVATE fh_protocol)

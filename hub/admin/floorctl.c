@@ -24,8 +24,13 @@ static const char usage_text[] =
     "          hot, compacted copy of the store in DIR into the empty or\n"
     "          new directory OUT\n"
     "  events  --data DIR [--since LSN]\n"
-    "          print the audit log as JSON lines {lsn, ts, actor, type, "
+    "          print the audit log as JSON lines {lsn, ts, actor, via, type, "
     "data}\n"
+    "  user    add|set|disable|enable|unlock|list --data DIR --id ID\n"
+    "          [--name NAME] [--role ROLE] [--lines L1,L2]\n"
+    "          [--pin-stdin | --password-stdin | --badge-stdin]\n"
+    "          the people who sign in (works beside a running hub; a\n"
+    "          secret is read from stdin, one line)\n"
     "\n"
     "Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
@@ -66,6 +71,7 @@ int main(int argc, char **argv) {
       {"token", floorctl_token},
       {"backup", floorctl_backup},
       {"events", floorctl_events},
+      {"user", floorctl_user},
   };
 
   if (argc < 2) return floorctl_usage(NULL, "missing command");

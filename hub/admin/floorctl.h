@@ -8,6 +8,8 @@
 #ifndef FH_HUB_FLOORCTL_H
 #define FH_HUB_FLOORCTL_H
 
+#include <stdint.h>
+
 #define FLOORCTL_EXIT_FAIL 1
 #define FLOORCTL_EXIT_USAGE 2
 
@@ -18,6 +20,31 @@ int floorctl_token(int argc, char **argv);
 int floorctl_backup(int argc, char **argv);
 /* floorctl events --data DIR [--since LSN] */
 int floorctl_events(int argc, char **argv);
+
+/* floorctl user add|set|disable|enable|unlock|list --data DIR --id ID
+ *               [--name N] [--role R] [--lines L1,L2]
+ *               [--pin-stdin | --password-stdin | --badge-stdin] */
+int floorctl_user(int argc, char **argv);
+
+/* floorctl_user_store.c: the store side of `floorctl user`. */
+struct fh_store;
+struct fh_batch;
+struct fh_buf;
+struct user_rec;
+/* The user with that id into *u; -ENOENT when there is none. */
+int floorctl_user_get(struct fh_store *s, const char *id, struct user_rec *u);
+/* The store's badge index key; -ENOENT before the first badge. */
+int floorctl_user_badge_key(struct fh_store *s, uint8_t *key);
+/* Points the badge index entry idx at u (refusing a badge another user
+ * holds), drops u's old entry and notes idx in u.  0 or an exit status. */
+int floorctl_user_index(struct fh_store *s, struct fh_batch *b,
+                        struct user_rec *u, const uint8_t *idx);
+/* The public view of u (no secret, no hash) as a msgpack map; `locked`,
+ * when not NULL, adds that key. */
+int floorctl_user_public(struct fh_buf *out, const struct user_rec *u,
+                         const int *locked);
+/* Prints every user's public view as JSON lines; 0 or an exit status. */
+int floorctl_user_list(struct fh_store *s);
 
 /* Prints "floorctl <cmd>: <message>" and a hint to stderr; returns
  * FLOORCTL_EXIT_USAGE. */

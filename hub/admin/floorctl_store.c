@@ -266,8 +266,9 @@ static int print_event(void *arg, const fh_event_rec *ev) {
   int rc;
 
   (void)arg;
-  line = json_pack("{s:I, s:I, s:s, s:s, s:o}", "lsn", (json_int_t)ev->lsn,
-                   "ts", (json_int_t)ev->ts_ms, "actor", ev->actor, "type",
+  line = json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "lsn", (json_int_t)ev->lsn,
+                   "ts", (json_int_t)ev->ts_ms, "actor", ev->actor, "via",
+                   ev->via[0] ? json_string(ev->via) : json_null(), "type",
                    ev->type, "data", data ? data : json_null());
   if (line != NULL && data == NULL &&
       json_object_set_new(line, "data_error",

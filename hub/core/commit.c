@@ -78,6 +78,10 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
 
 static void finish_ok(hub *h, pending *list) {
   for (pending *p = list; p != NULL; p = p->next) {
+    if (p->kind == PENDING_CALL) {
+      p->done(h, p, 0);
+      continue;
+    }
     reply_ok(h, p->s, p->has_id, p->id, p, 0);
     for (waiter *w = p->waiters; w != NULL; w = w->next) {
       h->m.idem_replays++;
@@ -96,6 +100,7 @@ static void finish_ok(hub *h, pending *list) {
 
 static void undo(hub *h, pending *p) {
   model *m = h->model;
+  if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
@@ -140,6 +145,10 @@ static void undo_list(hub *h, pending *list, size_t n) {
 
 static void fail_list(hub *h, pending *list, int rc) {
   for (pending *p = list; p != NULL; p = p->next) {
+    if (p->kind == PENDING_CALL) {
+      p->done(h, p, rc);
+      continue;
+    }
     send_unavailable(p->s, p->has_id, p->id, rc);
     for (waiter *w = p->waiters; w != NULL; w = w->next)
       send_unavailable(w->s, w->has_id, w->id, rc);

@@ -18,8 +18,15 @@
 typedef enum pending_kind {
   PENDING_ANDON = 0,   /* an andon was raised or changed */
   PENDING_EQUIPMENT,   /* an equipment's state or counts changed */
-  PENDING_STOP         /* a stop was classified or split */
+  PENDING_STOP,        /* a stop was classified or split */
+  PENDING_CALL         /* anything else (sign-in, sign-out): `done` answers */
 } pending_kind;
+
+struct pending;
+/* PENDING_CALL: called once with the commit's result (0: durable), on the
+ * loop; p->s is NULL when the session closed meanwhile.  It answers and
+ * frees p->arg; the model was not touched, so there is nothing to undo. */
+typedef void (*pending_done_fn)(hub *h, struct pending *p, int rc);
 
 /* Someone who sent the same idempotency key while the first was pending. */
 typedef struct waiter {
@@ -51,6 +58,8 @@ typedef struct pending {
   waiter *waiters;             /* replays of the same key meanwhile */
   struct pending_stop *stop;   /* the stop this write changed (stops.h),
                                   NULL when none; owned */
+  pending_done_fn done;        /* PENDING_CALL: answers the request */
+  void *arg;                   /* PENDING_CALL: done's own data */
 } pending;
 
 #define COMMIT_TRIM_BATCH 10000 /* records one trim job may delete */

@@ -50,6 +50,8 @@ static const setting settings[] = {
   {"map-size", NUM(K_SIZE, map_size), "initial LMDB map size (64M)"},
   {"map-size-max", NUM(K_SIZE, map_size_max), "LMDB map cap (8G)"},
   {"commit-per-op", NUM(K_FLAG, commit_per_op), "benchmark only: one commit per write"},
+  {"kiosk-idle-logout-s", NUM(K_U32, kiosk_idle_logout_s),
+   "sign a person out of a kiosk after this long without a request (120)"},
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
@@ -71,6 +73,7 @@ void config_defaults(hub_config *c) {
   c->idle_hangup_s = 25;
   c->map_size = 64u << 20;
   c->map_size_max = 8ull << 30;
+  c->kiosk_idle_logout_s = 120;
 }
 
 void config_usage(FILE *fp) {
@@ -225,6 +228,8 @@ static int check(const hub_config *c, char *err, size_t errlen) {
     snprintf(err, errlen, "--map-size: must be positive and at most --map-size-max");
   else if (c->max_connections == 0)
     snprintf(err, errlen, "--max-connections: must be positive");
+  else if (c->kiosk_idle_logout_s == 0 || c->kiosk_idle_logout_s > 86400)
+    snprintf(err, errlen, "--kiosk-idle-logout-s: must be 1..86400");
   else
     return 0;
   return -1;

@@ -37,6 +37,8 @@ typedef struct hub_config {
   uint64_t map_size_max;       /* LMDB map cap in bytes */
   uint64_t map_size;           /* initial LMDB map size in bytes */
   int commit_per_op;           /* benchmark only: one commit per write */
+  uint32_t kiosk_idle_logout_s; /* sign a person out of a kiosk after this
+                                   long without a request */
 } hub_config;
 
 /* Fills the defaults. */

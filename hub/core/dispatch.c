@@ -3,7 +3,8 @@
  * Before a session is authenticated only hello and ping are served; any
  * other request is answered `err unauthorized`.  Reads (sub, unsub,
  * shift.report) are answered at once; writes go to writes.c and are
- * answered after the group commit.
+ * answered after the group commit; login and logout go to login.c.  Every
+ * map, even a bad one, counts as a request for the idle sign-out.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "dispatch.h"
 #include "hub.h"
 #include "log.h"
+#include "login.h"
 #include "model.h"
 #include "publish.h"
 #include "session.h"
@@ -174,6 +176,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
   fh_request req;
   fh_decode_err err;
 
+  s->last_req_ms = hub_mono_ms(h); /* the idle sign-out counts requests */
   if (fh_request_decode(map, len, &req, &err) != 0) {
     h->m.msgs_in_invalid++;
     session_send_err(s, err.has_id, err.id, err.code, err.key, "%s", err.msg);
@@ -196,6 +199,8 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_UNSUB: on_unsub(h, s, &req); break;
     case FH_MSG_SHIFT_REPORT: on_shift_report(h, s, &req); break;
     case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
+    case FH_MSG_LOGIN: login_handle(h, s, &req); break;
+    case FH_MSG_LOGOUT: login_logout(h, s, &req); break;
     default:
       if (fh_msg_is_write(req.type)) writes_handle(h, s, &req);
       else

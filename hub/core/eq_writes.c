@@ -142,8 +142,9 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
   if (rc != 0 || model_put_equipment(h, (size_t)ei) ||
       (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
-      fh_batch_event(h->batch, hub_now_ms(h), s->user, fh_msg_type_name(req->type),
-                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) ||
+      fh_batch_event_via(h->batch, hub_now_ms(h), s->user, s->via,
+                         fh_msg_type_name(req->type), fh_buf_payload(&h->enc),
+                         fh_buf_payload_len(&h->enc)) ||
       writes_record_idem(h, pw, 'E'))
     goto nomem;
   model_line_refresh(h, h->plant->equipment[ei].line);

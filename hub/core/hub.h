@@ -116,6 +116,12 @@ typedef struct hub {
 
   metrics m;                       /* counters for /metrics */
 
+  struct guard *guard;             /* sign-in failure counts (guard.c) */
+  struct login_job *login_jobs;    /* sign-in checks on the pool (login.c) */
+  char *login_dummy;               /* an Argon2id string checked when there
+                                      is no user, so that every refusal
+                                      costs the same time (login.c) */
+
   hub_clock clock;                 /* where the time comes from */
   /* What a session hands upward, set by hub_state_open (the libuv way: the
    * owner sets a callback, so session.c calls nothing above it). */

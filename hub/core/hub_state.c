@@ -15,7 +15,9 @@
 #include "escalate.h"
 #include "hub.h"
 #include "log.h"
+#include "login.h"
 #include "model.h"
+#include "person.h"
 #include "shiftclock.h"
 #include "topic.h"
 
@@ -52,12 +54,20 @@ static void link_topics(hub *h) {
   }
 }
 
+/* A session goes away: nothing pending answers it any more, and a person
+ * signed in on it is signed out (audited, reason "closed"). */
+static void session_gone(hub *h, session *s) {
+  commit_forget_session(h, s);
+  login_forget_session(h, s);
+  person_sign_out(h, s, "closed", 0);
+}
+
 int hub_state_open(hub *h, char *err, size_t errlen) {
   fh_store_opts so;
   int rc;
 
   h->on_map = dispatch_map;
-  h->on_session_close = commit_forget_session;
+  h->on_session_close = session_gone;
   fh_buf_init(&h->enc, LWS_PRE);
   fh_buf_init(&h->out, LWS_PRE);
   fh_store_opts_init(&so);
@@ -67,6 +77,10 @@ int hub_state_open(hub *h, char *err, size_t errlen) {
   rc = fh_store_open(&h->store, &so, err, errlen);
   if (rc != 0) return rc == -EPROTO ? 2 : 1;
   h->epoch = fh_store_epoch(h->store);
+  if (login_init(h) != 0) {
+    snprintf(err, errlen, "cannot start libsodium (sign-ins)");
+    return 1;
+  }
   if (commit_start(h) != 0 || model_load(h, err, errlen) != 0) return 1;
   if (topic_create_all(h) != 0) {
     snprintf(err, errlen, "out of memory");
@@ -90,6 +104,7 @@ void hub_state_close_handles(hub *h) {
 }
 
 void hub_state_free(hub *h) {
+  login_free(h);
   model_free(h);
   topic_destroy_all(h);
   fh_batch_free(h->batch);

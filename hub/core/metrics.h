@@ -42,6 +42,10 @@ typedef struct metrics {
   uint64_t commit_ms_bucket[METRICS_COMMIT_BUCKETS + 1]; /* +Inf last */
   double commit_ms_sum;              /* sum of commit latencies */
   uint64_t reconnects;               /* hellos that carried `resume` */
+  uint64_t logins;                   /* people signed in at kiosks */
+  uint64_t login_failures;           /* sign-ins refused: wrong or unknown */
+  uint64_t login_kiosk_refusals;     /* kiosks that began refusing sign-ins */
+  uint64_t login_user_locks;         /* users locked after failures */
 } metrics;
 
 /* Bucket bounds in ms, METRICS_COMMIT_BUCKETS entries. */

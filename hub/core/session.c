@@ -100,7 +100,8 @@ void session_closed(session *s) {
   queue_drop(s);
   fh_buf_free(&s->rx);
   free(s->line_mask);
-  s->line_mask = NULL;
+  free(s->tok_mask);
+  s->line_mask = s->tok_mask = NULL;
   if (s->prev) s->prev->next = s->next;
   else h->sessions = s->next;
   if (s->next) s->next->prev = s->prev;
@@ -367,22 +368,35 @@ int session_receive(session *s, const uint8_t *in, size_t len) {
   return 0;
 }
 
-static int set_lines(session *s, const fh_identity *who) {
-  const plant *p = s->h->plant;
+int session_mask_for(const hub *h, const fh_identity *who, uint64_t **out) {
+  const plant *p = h->plant;
   size_t words = (p->nlines + 63) / 64;
+  uint64_t *mask;
 
-  free(s->line_mask);
-  s->line_mask = NULL;
+  *out = NULL;
   if (who->nlines == 0 || who->role == FH_ROLE_ADMIN) return 0;
-  s->line_mask = calloc(words ? words : 1, sizeof *s->line_mask);
-  if (s->line_mask == NULL) return -ENOMEM;
+  mask = calloc(words ? words : 1, sizeof *mask);
+  if (mask == NULL) return -ENOMEM;
   for (size_t i = 0; i < who->nlines; i++) {
     const plant_line *l = plant_line_find(p, who->lines[i], strlen(who->lines[i]));
     if (l != NULL) {
       size_t idx = (size_t)(l - p->lines);
-      s->line_mask[idx / 64] |= 1ull << (idx % 64);
+      mask[idx / 64] |= 1ull << (idx % 64);
     }
   }
+  *out = mask;
+  return 0;
+}
+
+/* A new token: any person signed in is gone with the old identity. */
+static int set_lines(session *s, const fh_identity *who) {
+  uint64_t *mask;
+  if (session_mask_for(s->h, who, &mask) != 0) return -ENOMEM;
+  free(s->line_mask);
+  free(s->tok_mask);
+  s->tok_mask = NULL;
+  s->via[0] = '\0';
+  s->line_mask = mask;
   return 0;
 }
 

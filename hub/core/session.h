@@ -54,6 +54,17 @@ typedef struct session {
   uint64_t *line_mask;          /* bit per plant line; NULL = all lines */
   int64_t exp_ms;               /* token expiry (leeway included) */
 
+  /* A person signed in at a kiosk session (login.c): user, role and
+   * line_mask above are then the person's, and the token's are kept
+   * here until the person signs out. */
+  char via[FH_ID_MAX + 1];      /* the kiosk token's sub; "" while the
+                                   session acts as its token */
+  fh_role tok_role;             /* the token's role, while signed in */
+  uint64_t *tok_mask;           /* the token's line mask (NULL: all) */
+  uint64_t last_req_ms;         /* monotonic time of the last request (the
+                                   idle sign-out; pongs do not count) */
+  int login_busy;               /* a sign-in check runs on the pool */
+
   qent *q;                      /* send queue ring; freed by the tick
                                    once empty */
   uint32_t qcap;                /* ring slots */
@@ -118,6 +129,9 @@ int session_authenticate(session *s, const fh_identity *who, int has_id,
                          uint64_t id);
 /* The identity the session holds (for fh_role_may and a repeated welcome). */
 void session_identity(const session *s, fh_identity *who);
+/* A new line mask for who's lines claim (NULL in *out: every line, for no
+ * claim or admin); 0 or -ENOMEM. */
+int session_mask_for(const hub *h, const fh_identity *who, uint64_t **out);
 /* The session may write for this plant line index. */
 int session_line_allowed(const session *s, size_t line_index);
 /* 1 s tick: auth timeout, token expiry, idle ping and hang-up, queue age. */

@@ -146,7 +146,7 @@ static void apply_split(hub *h, session *s, const fh_request *req,
 }
 
 /* The audit record: {old: stop, new: stop} or {old: stop, new: [cut, stop]}. */
-static int audit(hub *h, const pending *p) {
+static int audit(hub *h, const session *s, const pending *p) {
   const pending_stop *ps = p->stop;
   fh_buf_reset(&h->enc);
   if (fh_enc_map(&h->enc, 2) || fh_enc_str(&h->enc, "old") ||
@@ -154,16 +154,17 @@ static int audit(hub *h, const pending *p) {
       (ps->has_cut && (fh_enc_array(&h->enc, 2) || fh_enc_downtime(&h->enc, &ps->cut.d))) ||
       fh_enc_downtime(&h->enc, &ps->after.d))
     return -ENOMEM;
-  return fh_batch_event(h->batch, hub_now_ms(h), p->scope, fh_msg_type_name(p->op),
-                        fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc));
+  return fh_batch_event_via(h->batch, hub_now_ms(h), s->user, s->via,
+                            fh_msg_type_name(p->op), fh_buf_payload(&h->enc),
+                            fh_buf_payload_len(&h->enc));
 }
 
 /* Everything the write changed, into the batch. */
-static int record(hub *h, pending *p, int in_memory) {
+static int record(hub *h, const session *s, pending *p, int in_memory) {
   pending_stop *ps = p->stop;
   if (ps->has_cut && in_memory && stops_insert(h, &ps->cut) == NULL) return -ENOMEM;
   if (stops_put(h, &ps->after) || (ps->has_cut && stops_put(h, &ps->cut)) ||
-      model_put_equipment(h, p->eq) || audit(h, p))
+      model_put_equipment(h, p->eq) || audit(h, s, p))
     return -ENOMEM;
   return writes_record_idem(h, p, ps->has_cut ? 'S' : 'D');
 }
@@ -222,7 +223,7 @@ void stop_writes_handle(hub *h, session *s, const fh_request *req, const char *k
   ps->after = *ev;
   ps = NULL; /* the pending write owns it */
   h->model->lines[pe->line].oee_dirty = 1;
-  if (record(h, pw, ev != &tmp->ev) != 0) goto nomem;
+  if (record(h, s, pw, ev != &tmp->ev) != 0) goto nomem;
   writes_after_queue(h);
   goto out;
 nomem:

@@ -23,6 +23,7 @@
 #include "eq_writes.h"
 #include "stop_writes.h"
 #include "stops.h"
+#include "person.h"
 #include "writes.h"
 #include "session.h"
 
@@ -139,12 +140,13 @@ static int replayed(hub *h, session *s, const fh_request *req, char *key) {
 
 /* ---------------------------------------------------- recording writes */
 
-static int record_andon(hub *h, pending *p, const char *actor) {
+static int record_andon(hub *h, pending *p, const session *s) {
   const fh_andon *a = &p->andon_new;
   int rc = model_put_andon(h, a);
   if (rc == 0)
-    rc = fh_batch_event(h->batch, hub_now_ms(h), actor, fh_msg_type_name(p->op),
-                        fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc));
+    rc = fh_batch_event_via(h->batch, hub_now_ms(h), s->user, s->via,
+                            fh_msg_type_name(p->op), fh_buf_payload(&h->enc),
+                            fh_buf_payload_len(&h->enc));
   return rc;
 }
 
@@ -236,9 +238,10 @@ static void andon_raise(hub *h, session *s, const fh_request *req, const char *k
   pw->created = 1;
   andon_init_raise(&pw->andon_new, h->model->next_andon_id, line, eq, kind,
                    req->u.raise.severity, note, s->user, hub_now_ms(h));
+  snprintf(pw->andon_new.raised_via, sizeof pw->andon_new.raised_via, "%s", s->via);
   if (model_andon_insert(h->model, &pw->andon_new) != 0) goto nomem;
   h->model->next_andon_id++;
-  if (record_andon(h, pw, s->user) || model_put_next_andon_id(h) ||
+  if (record_andon(h, pw, s) || model_put_next_andon_id(h) ||
       writes_record_idem(h, pw, 'A'))
     goto nomem;
   model_line_refresh(h, (size_t)li);
@@ -314,12 +317,14 @@ static void andon_op(hub *h, session *s, const fh_request *req, const char *key)
     session_send_err(s, req->has_id, req->id, FH_E_CONFLICT, "andon", "%s", why);
     return;
   }
+  if (next.acked_at != a->acked_at) /* acknowledged now (or by a resolve) */
+    snprintf(next.acked_via, sizeof next.acked_via, "%s", s->via);
   if ((pw = writes_pending(h, s, req, key)) == NULL) goto nomem;
   pw->kind = PENDING_ANDON;
   pw->andon_old = *a;
   pw->andon_new = next;
   *a = next;
-  if (record_andon(h, pw, s->user) || writes_record_idem(h, pw, 'A')) goto nomem;
+  if (record_andon(h, pw, s) || writes_record_idem(h, pw, 'A')) goto nomem;
   if ((li = model_line_index(h, a->line)) >= 0) model_line_refresh(h, (size_t)li);
   escalate_schedule(h);
   log_info("andon %llu %s by %s", (unsigned long long)a->id,
@@ -338,6 +343,7 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
                      "the hub is shutting down");
     return;
   }
+  if (person_check(h, s, req)) return; /* a person disabled meanwhile */
   if (replayed(h, s, req, key)) return;
   switch (req->type) {
     case FH_MSG_ANDON_RAISE: andon_raise(h, s, req, key); break;

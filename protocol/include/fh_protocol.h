@@ -41,6 +41,8 @@ extern "C" {
 #define FH_TOKEN_MAX 8192       /* JWT */
 #define FH_LINES_MAX 64         /* line ids in a token's lines claim */
 #define FH_OEE_REASONS_MAX 8    /* loss reasons kept per OEE record */
+#define FH_PIN_MAX 64           /* login pin */
+#define FH_BADGE_MAX 128        /* login badge (what the reader types) */
 
 /* ---------------------------------------------------------------- buffer */
 
@@ -108,6 +110,8 @@ typedef enum fh_msg_type {
   FH_MSG_DT_CLASSIFY,
   FH_MSG_DT_SPLIT,
   FH_MSG_DT_LIST,
+  FH_MSG_LOGIN,
+  FH_MSG_LOGOUT,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -164,9 +168,11 @@ typedef struct fh_andon {
   fh_andon_state state;                /* raised|acknowledged|resolved|cancelled */
   uint32_t level;                      /* escalation steps passed while raised */
   int64_t raised_at;                   /* ms */
-  char raised_by[FH_ID_MAX + 1];       /* token sub */
+  char raised_by[FH_ID_MAX + 1];       /* token sub, or the person signed in */
+  char raised_via[FH_ID_MAX + 1];      /* kiosk raised at, "" directly */
   int64_t acked_at;                    /* ms, 0 = not acknowledged */
-  char acked_by[FH_ID_MAX + 1];        /* token sub */
+  char acked_by[FH_ID_MAX + 1];        /* token sub, or the person signed in */
+  char acked_via[FH_ID_MAX + 1];       /* kiosk acknowledged at, "" directly */
   int64_t resolved_at;                 /* ms of resolve or cancel, 0 = open */
   char resolved_by[FH_ID_MAX + 1];     /* who resolved or cancelled */
   char reason[FH_KIND_MAX + 1];        /* resolve reason code */
@@ -259,7 +265,7 @@ typedef struct fh_since {
 /* A decoded client -> hub message.  Only the member of `u` that matches
  * `type` is set.  String views point into the decoded frame. */
 typedef struct fh_request {
-  fh_msg_type type;   /* FH_MSG_HELLO .. FH_MSG_SHIFT_REPORT */
+  fh_msg_type type;   /* FH_MSG_HELLO .. FH_MSG_LOGOUT */
   int has_id;         /* the request carried `id` */
   uint64_t id;        /* echoed in the reply */
   fh_strv key;        /* idempotency key (writes only; required there) */
@@ -325,6 +331,11 @@ typedef struct fh_request {
       int64_t to;         /* required, ms */
       uint8_t unclassified; /* optional bool: only unclassified events */
     } dt_list;
+    struct {
+      fh_strv badge;      /* what the badge reader typed, or empty */
+      fh_strv user;       /* user id (with pin), or empty */
+      fh_strv pin;        /* 1..FH_PIN_MAX bytes when given */
+    } login; /* logout has no keys */
   } u;
 } fh_request;
 
@@ -403,6 +414,11 @@ int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
+/* {t:"ok", id?, user, role, lines (nil when nlines is 0), expires_at} --
+ * the answer to login. */
+int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
+                    const char *role, const char *const *lines, size_t nlines,
+                    int64_t expires_at);
 
 /* Snapshots and updates are built in two steps so that the hub can write the
  * data map itself with the entity encoders below:

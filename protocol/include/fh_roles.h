@@ -24,6 +24,9 @@
  *                   shift (the hub checks the time: fh_role_dt_anytime);
  *                   shift_manager, production_manager, admin at any time
  *   dt.list         every role (a read)
+ *   login/logout    kiosk (the session then acts as the person signed in)
+ *
+ * kiosk, like viewer, may write nothing itself.
  */
 #ifndef FH_ROLES_H
 #define FH_ROLES_H
@@ -43,6 +46,7 @@ typedef enum fh_role {
   FH_ROLE_PRODUCTION_MANAGER,
   FH_ROLE_ADMIN,
   FH_ROLE_GATEWAY,
+  FH_ROLE_KIOSK,   /* a shared terminal: reads, and signs people in */
   FH_ROLE__COUNT
 } fh_role;
 

@@ -11,21 +11,39 @@
 
 #include "enc.h"
 
+/* user, role and lines (nil when there are none): welcome and login. */
+static void put_who(enc *e, const char *user, const char *role,
+                    const char *const *lines, size_t nlines) {
+  fh__enc_str(e, "user");
+  fh__enc_str(e, user);
+  fh__enc_str(e, "role");
+  fh__enc_str(e, role);
+  fh__enc_str(e, "lines");
+  if (nlines == 0) {
+    fh__enc_nil(e);
+  } else {
+    fh__enc_array(e, (uint32_t)nlines);
+    for (size_t i = 0; i < nlines; i++) fh__enc_str(e, lines[i]);
+  }
+}
+
+int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
+                    const char *role, const char *const *lines, size_t nlines,
+                    int64_t expires_at) {
+  enc e;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 4, has_id, id);
+  put_who(&e, user, role, lines, nlines);
+  fh__enc_str(&e, "expires_at");
+  fh__enc_int(&e, expires_at);
+  return fh__enc_end(&e);
+}
+
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w) {
   enc e;
   fh__enc_begin(&e, out);
   fh__enc_msg_head(&e, FH_MSG_WELCOME, 7, w->has_id, w->id);
-  fh__enc_str(&e, "user");
-  fh__enc_str(&e, w->user);
-  fh__enc_str(&e, "role");
-  fh__enc_str(&e, w->role);
-  fh__enc_str(&e, "lines");
-  if (w->nlines == 0) {
-    fh__enc_nil(&e);
-  } else {
-    fh__enc_array(&e, (uint32_t)w->nlines);
-    for (size_t i = 0; i < w->nlines; i++) fh__enc_str(&e, w->lines[i]);
-  }
+  put_who(&e, w->user, w->role, w->lines, w->nlines);
   fh__enc_str(&e, "server_time");
   fh__enc_int(&e, w->server_time);
   fh__enc_str(&e, "hub");

@@ -94,6 +94,13 @@ static const req_field dt_list[] = {
     {"unclassified", RK_BOOL, 0, 0, OFF(u.dt_list.unclassified)},
 };
 
+/* badge, or user and pin: which pair is the hub's check (login.c). */
+static const req_field login[] = {
+    {"badge", RK_SECRET, 0, FH_BADGE_MAX, OFF(u.login.badge)},
+    {"user", RK_STR, 0, FH_ID_MAX, OFF(u.login.user)},
+    {"pin", RK_SECRET, 0, FH_PIN_MAX, OFF(u.login.pin)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -110,6 +117,8 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_EQ_COUNT] = SPEC(eq_count),
     [FH_MSG_EQ_TOTAL] = SPEC(eq_total),
     [FH_MSG_SHIFT_REPORT] = SPEC(shift_report),
+    [FH_MSG_LOGIN] = SPEC(login),
+    [FH_MSG_LOGOUT] = {NULL, 0},
     [FH_MSG_DT_CLASSIFY] = SPEC(dt_classify),
     [FH_MSG_DT_SPLIT] = SPEC(dt_split),
     [FH_MSG_DT_LIST] = SPEC(dt_list),

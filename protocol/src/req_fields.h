@@ -15,6 +15,7 @@
 typedef enum req_kind {
   RK_STR,      /* fh_strv of at most `max` bytes; required ones non-empty */
   RK_TOKEN,    /* like RK_STR, but over `max` is FH_E_TOO_LARGE */
+  RK_SECRET,   /* like RK_STR, but never empty even when optional (pin) */
   RK_UINT,     /* uint64_t */
   RK_INT,      /* int64_t; 0 when absent */
   RK_SEVERITY, /* uint8_t 1..3; 2 when absent */

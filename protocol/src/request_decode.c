@@ -138,7 +138,8 @@ static int read_since(fh_mp_cursor *c, const req_field *f, fh_request *req,
   return 0;
 }
 
-/* RK_STR, RK_TOKEN, RK_EQ_STATE: a string value. */
+/* RK_STR, RK_TOKEN, RK_SECRET, RK_EQ_STATE: a string value.  A secret's
+ * value never appears in an error message (none of them quote values). */
 static int read_text(fh_mp_cursor *c, const req_field *f, void *dst,
                      fh_decode_err *err) {
   fh_strv v;
@@ -150,7 +151,8 @@ static int read_text(fh_mp_cursor *c, const req_field *f, void *dst,
     return 0;
   }
   fh_err_code over = f->kind == RK_TOKEN ? FH_E_TOO_LARGE : FH_E_BAD_REQUEST;
-  if (check_text(v, f->name, f->required ? 1 : 0, f->max, over, err) < 0)
+  size_t min = f->required || f->kind == RK_SECRET ? 1 : 0;
+  if (check_text(v, f->name, min, f->max, over, err) < 0)
     return -1;
   *(fh_strv *)dst = v;
   return 0;
@@ -194,6 +196,7 @@ static int read_field(fh_mp_cursor *c, const req_field *f, fh_request *req,
   case RK_SINCE: return read_since(c, f, req, err);
   case RK_STR:
   case RK_TOKEN:
+  case RK_SECRET:
   case RK_EQ_STATE: return read_text(c, f, dst, err);
   case RK_BOOL: return read_bool(c, f, dst, err);
   default: return read_number(c, f, dst, req, err);

@@ -18,7 +18,8 @@ static int present(const req_field *f, const fh_request *req) {
   if (f->required) return 1;
   switch (f->kind) {
   case RK_STR:
-  case RK_TOKEN: return ((const fh_strv *)v)->n > 0;
+  case RK_TOKEN:
+  case RK_SECRET: return ((const fh_strv *)v)->n > 0;
   case RK_INT: return *(const int64_t *)v != 0;
   case RK_SEVERITY: {
     uint8_t s = *(const uint8_t *)v;
@@ -51,7 +52,8 @@ static void put_field(enc *e, const req_field *f, const fh_request *req) {
   fh__enc_str(e, f->name);
   switch (f->kind) {
   case RK_STR:
-  case RK_TOKEN: {
+  case RK_TOKEN:
+  case RK_SECRET: {
     const fh_strv *s = v;
     fh__enc_strn(e, s->p, s->n);
     break;

@@ -27,6 +27,7 @@ static const char *const role_names[FH_ROLE__COUNT] = {
     [FH_ROLE_PRODUCTION_MANAGER] = "production_manager",
     [FH_ROLE_ADMIN] = "admin",
     [FH_ROLE_GATEWAY] = "gateway",
+    [FH_ROLE_KIOSK] = "kiosk",
 };
 
 /* Roles allowed to act on the floor, and the managers above them. */
@@ -35,6 +36,8 @@ static const char *const role_names[FH_ROLE__COUNT] = {
 #define RESPONDERS (BIT(FH_ROLE_MAINTENANCE) | BIT(FH_ROLE_QUALITY) | \
                     BIT(FH_ROLE_ENGINEER) | MANAGERS)
 #define ALL_ROLES ((1u << FH_ROLE__COUNT) - 1)
+/* Roles that may write nothing themselves. */
+#define READERS (BIT(FH_ROLE_VIEWER) | BIT(FH_ROLE_KIOSK))
 
 /* Who may perform each action, regardless of the andon's state. */
 static uint32_t allowed(fh_msg_type op) {
@@ -50,7 +53,7 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_DT_SPLIT:
     return RESPONDERS | BIT(FH_ROLE_OPERATOR);
   case FH_MSG_ANDON_RAISE:
-    return ALL_ROLES & ~BIT(FH_ROLE_VIEWER);
+    return ALL_ROLES & ~READERS;
   case FH_MSG_ANDON_ACK:
   case FH_MSG_ANDON_RESOLVE:
     return RESPONDERS;
@@ -60,6 +63,9 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_EQ_COUNT:
   case FH_MSG_EQ_TOTAL:
     return BIT(FH_ROLE_GATEWAY) | BIT(FH_ROLE_ADMIN);
+  case FH_MSG_LOGIN:
+  case FH_MSG_LOGOUT:
+    return BIT(FH_ROLE_KIOSK);
   default:
     return 0;
   }
@@ -76,6 +82,8 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_EQ_TOTAL: return "count production";
   case FH_MSG_DT_CLASSIFY: return "classify a stop";
   case FH_MSG_DT_SPLIT: return "split a stop";
+  case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";
+  case FH_MSG_LOGOUT: return "sign people out (only a kiosk may)";
   default: return "do this";
   }
 }
@@ -102,7 +110,7 @@ static uint32_t allowed_on(const fh_identity *who, fh_msg_type op,
 
   if (andon == NULL) return set;
   if (op == FH_MSG_ANDON_ACK && andon->level >= 1) set &= MANAGERS;
-  if (op == FH_MSG_ANDON_CANCEL && who->role != FH_ROLE_VIEWER &&
+  if (op == FH_MSG_ANDON_CANCEL && !(READERS & BIT(who->role)) &&
       strcmp(who->sub, andon->raised_by) == 0)
     set |= BIT(who->role);
   return set;
@@ -119,7 +127,7 @@ static int refuse_role(const fh_identity *who, fh_msg_type op,
            (allowed(op) & BIT(who->role)))
     snprintf(why, whylen, "role %s may not acknowledge an escalated andon "
              "(level %u)", name, andon->level);
-  else if (op == FH_MSG_ANDON_CANCEL && who->role != FH_ROLE_VIEWER)
+  else if (op == FH_MSG_ANDON_CANCEL && !(READERS & BIT(who->role)))
     snprintf(why, whylen, "role %s may cancel only the andons it raised",
              name);
   else
@@ -162,6 +170,6 @@ uint32_t fh_role_actions(fh_role r) {
   if ((unsigned)r >= FH_ROLE__COUNT) return 0;
   for (int op = FH_MSG_HELLO; op < FH_MSG_WELCOME; op++)
     if (allowed((fh_msg_type)op) & BIT(r)) set |= 1u << op;
-  if (r != FH_ROLE_VIEWER) set |= 1u << FH_MSG_ANDON_CANCEL; /* its own */
+  if (!(READERS & BIT(r))) set |= 1u << FH_MSG_ANDON_CANCEL; /* its own */
   return set;
 }

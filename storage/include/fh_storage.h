@@ -1,8 +1,9 @@
 /* fh_storage.h -- the floorhub store: LMDB behind an opaque handle.
  *
  * Design: one LMDB environment in a private directory (created 0700) with
- * named databases: "lines", "equipment", "andons", "shifts" and "meta" hold
- * current state as opaque values (the hub stores msgpack entities there);
+ * named databases: "lines", "equipment", "andons", "shifts", "meta",
+ * "users", "badges" and "logins" hold current state as opaque values (the
+ * hub stores msgpack entities there);
  * "events" is the append-only audit log keyed by a 64-bit big-endian LSN;
  * "idem" maps (scope, idempotency key) to the stored result of a write.
  *
@@ -16,7 +17,11 @@
  * configured cap.  At the cap the commit fails with -ENOSPC, nothing of the
  * batch is stored and the store stays usable.
  *
- * There is one writer (the hub's loop thread).  Reads use short read-only
+ * There is one writer in the hub (its commit job).  Another process
+ * (floorctl user ...) may write the same store meanwhile: it opens it with
+ * `attach`, LMDB serialises the write transactions of both, and every
+ * commit takes the next LSN from the transaction itself, never from a
+ * counter cached in the process.  Reads use short read-only
  * transactions; LMDB values are valid only inside their transaction, so
  * every read hands the bytes to a callback and never returns a pointer.
  *
@@ -39,8 +44,9 @@
 extern "C" {
 #endif
 
-/* 1: the first store; 2: adds the downtime table (an older hub refuses a
- * store of version 2, a newer one upgrades a version 1 store at open). */
+/* 1: the first store; 2: adds the downtime, users, badges and logins
+ * tables (an older hub refuses a store of version 2, a newer one upgrades
+ * a version 1 store at open). */
 #define FH_STORE_SCHEMA_VERSION 2
 
 /* Keys of FH_T_META that start with this prefix belong to the store itself
@@ -59,6 +65,9 @@ typedef enum fh_table {
   FH_T_SHIFTS,     /* caller-defined key -> shift/OEE record */
   FH_T_META,       /* small settings (counters, plant digest) */
   FH_T_DOWNTIME,   /* u64 big-endian stop id -> stop record */
+  FH_T_USERS,      /* user id -> user record (written by floorctl user) */
+  FH_T_BADGES,     /* keyed hash of a badge -> user id (the badge index) */
+  FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
   FH_T__COUNT
 } fh_table;
 
@@ -73,6 +82,9 @@ typedef struct fh_store_opts {
   int read_only;            /* open without writing (floorctl on a live
                                store): no epoch increment, commits fail
                                with -EROFS */
+  int attach;               /* write beside the hub (floorctl user): no
+                               epoch increment, the map size is the one
+                               in the file (map_size only for a new one) */
 } fh_store_opts;
 
 /* Fills opts with the defaults above (dir stays NULL). */
@@ -114,6 +126,11 @@ int fh_batch_del(fh_batch *b, fh_table t, const void *key, size_t klen);
 /* Appends an event (the LSN is assigned at commit, in queue order). */
 int fh_batch_event(fh_batch *b, int64_t ts_ms, const char *actor,
                    const char *type, const void *data, size_t len);
+/* The same with `via`, 0..255 bytes: what the actor acted through (the
+ * kiosk a person signed in at); NULL or "" for none. */
+int fh_batch_event_via(fh_batch *b, int64_t ts_ms, const char *actor,
+                       const char *via, const char *type, const void *data,
+                       size_t len);
 /* Records the result of a write under (scope, key); scope is the user. */
 int fh_batch_idem(fh_batch *b, const char *scope, const char *key,
                   size_t klen, int64_t ts_ms, const void *result, size_t rlen);
@@ -152,6 +169,7 @@ typedef struct fh_event_rec {
   uint64_t lsn;       /* log sequence number, from 1 */
   int64_t ts_ms;      /* time of the event */
   const char *actor;  /* NUL-terminated */
+  const char *via;    /* NUL-terminated, "" when the actor acted directly */
   const char *type;   /* NUL-terminated, e.g. "andon.ack" */
   const void *data;   /* the caller's bytes (msgpack in the hub) */
   size_t len;

@@ -96,20 +96,27 @@ int fh_batch_del(fh_batch *b, fh_table t, const void *key, size_t klen) {
   return 0;
 }
 
-int fh_batch_event(fh_batch *b, int64_t ts_ms, const char *actor,
-                   const char *type, const void *data, size_t len) {
+int fh_batch_event_via(fh_batch *b, int64_t ts_ms, const char *actor,
+                       const char *via, const char *type, const void *data,
+                       size_t len) {
   if (actor == NULL || type == NULL || (data == NULL && len > 0))
     return -EINVAL;
-  size_t alen = strlen(actor), tlen = strlen(type);
-  if (alen > EVENT_NAME_MAX || tlen > EVENT_NAME_MAX || tlen == 0)
+  fh__event_in in = {ts_ms, actor, strlen(actor), via ? via : "",
+                     via ? strlen(via) : 0, type, strlen(type), data, len};
+  if (in.actor_len > EVENT_NAME_MAX || in.type_len > EVENT_NAME_MAX ||
+      in.via_len > EVENT_NAME_MAX || in.type_len == 0)
     return -EINVAL;
-  size_t size = fh__event_record_size(alen, tlen, len);
+  size_t size = fh__event_record_size(in.actor_len, in.via_len, in.type_len, len);
   if (size < len) return -ENOMEM;
   struct batch_op *op = fh__batch_push(b, OP_EVENT, DB_EVENTS, 0, size);
   if (op == NULL) return -ENOMEM;
-  fh__event_record_write(b->bytes + op->off, ts_ms, actor, alen, type, tlen, data,
-                     len);
+  fh__event_record_write(b->bytes + op->off, &in);
   return 0;
+}
+
+int fh_batch_event(fh_batch *b, int64_t ts_ms, const char *actor,
+                   const char *type, const void *data, size_t len) {
+  return fh_batch_event_via(b, ts_ms, actor, NULL, type, data, len);
 }
 
 int fh_batch_idem(fh_batch *b, const char *scope, const char *key,

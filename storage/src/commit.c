@@ -115,27 +115,42 @@ static int apply_op(fh_store *s, MDB_txn *txn, const fh_batch *b,
   }
 }
 
+/* A batch and the LSN its first event follows (read in the transaction:
+ * another process may have logged events since our last commit). */
+struct apply_ctx {
+  const fh_batch *b; /* what to apply */
+  uint64_t base;     /* LSN of the last event before this batch */
+};
+
 static int apply_batch(fh_store *s, MDB_txn *txn, void *arg) {
-  const fh_batch *b = arg;
-  uint64_t lsn = s->last_lsn;
+  struct apply_ctx *ctx = arg;
+  const fh_batch *b = ctx->b;
+  uint64_t lsn;
+  int rc = 0;
+  if (b->nevents > 0)
+    rc = fh__store_meta_get_u64(s, txn, META_LAST_LSN, &ctx->base);
+  if (rc != 0) return rc;
+  if (ctx->base < s->last_lsn) ctx->base = s->last_lsn;
+  lsn = ctx->base;
   for (size_t i = 0; i < b->nops; i++) {
-    int rc = apply_op(s, txn, b, &b->ops[i], &lsn);
+    rc = apply_op(s, txn, b, &b->ops[i], &lsn);
     if (rc != 0) return rc;
   }
-  if (lsn == s->last_lsn) return 0;
+  if (lsn == ctx->base) return 0;
   return fh__store_meta_put_u64(s, txn, META_LAST_LSN, lsn);
 }
 
 int fh_store_commit(fh_store *s, fh_batch *b, uint64_t *first_lsn) {
+  struct apply_ctx ctx = {b, 0};
   if (first_lsn != NULL) *first_lsn = 0;
   if (s == NULL || b == NULL) return -EINVAL;
   if (s->read_only) return -EROFS;
   if (b->nops == 0) return 0;
-  int rc = fh__store_write(s, apply_batch, b);
+  int rc = fh__store_write(s, apply_batch, &ctx);
   if (rc != 0) return rc;
   pthread_rwlock_wrlock(&s->lock);
-  if (first_lsn != NULL && b->nevents > 0) *first_lsn = s->last_lsn + 1;
-  s->last_lsn += b->nevents;
+  if (first_lsn != NULL && b->nevents > 0) *first_lsn = ctx.base + 1;
+  if (b->nevents > 0) s->last_lsn = ctx.base + b->nevents;
   s->commits++;
   pthread_rwlock_unlock(&s->lock);
   return 0;

@@ -1,16 +1,22 @@
 /* events.c -- the audit log: record format and reading it back.
  *
  * Database "events": key = LSN as u64 big-endian (so key order is LSN
- * order and appends use MDB_APPEND); value = one event record, format 1:
+ * order and appends use MDB_APPEND); value = one event record, format 2:
  *
  *   offset  size  field
- *   0       1     format, 1
+ *   0       1     format, 2
  *   1       1     A = length of actor (0..255, without the NUL)
  *   2       1     T = length of type (1..255, without the NUL)
  *   3       8     ts_ms, i64 big-endian (two's complement)
- *   11      A+1   actor bytes, then a NUL
- *   12+A    T+1   type bytes, then a NUL
- *   13+A+T  rest  the caller's data
+ *   11      1     V = length of via (0..255, without the NUL)
+ *   12      A+1   actor bytes, then a NUL
+ *   13+A    V+1   via bytes, then a NUL
+ *   14+A+V  T+1   type bytes, then a NUL
+ *   15+A+V+T rest the caller's data
+ *
+ * Format 1 (written before `via` existed) has no V byte and no via; it is
+ * read with via "" (the NUL of the empty actor string would do, but a
+ * static "" is clearer).
  *
  * Storing the NULs lets a reader hand actor and type to the callback as C
  * strings pointing into the map, with no copy.  LSNs are given at commit
@@ -21,44 +27,55 @@
 
 #include "store_int.h"
 
-#define EVENT_FORMAT 1
-#define EVENT_HEAD 11
+#define EVENT_FORMAT_V1 1 /* no via */
+#define EVENT_FORMAT 2
+#define EVENT_HEAD_V1 11
+#define EVENT_HEAD 12
 
-size_t fh__event_record_size(size_t actor_len, size_t type_len, size_t len) {
-  return EVENT_HEAD + actor_len + 1 + type_len + 1 + len;
+size_t fh__event_record_size(size_t actor_len, size_t via_len, size_t type_len,
+                             size_t len) {
+  return EVENT_HEAD + actor_len + 1 + via_len + 1 + type_len + 1 + len;
 }
 
-void fh__event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
-                        size_t actor_len, const char *type, size_t type_len,
-                        const void *data, size_t len) {
+/* Copies n bytes of s and a NUL to out; returns the byte after the NUL. */
+static uint8_t *put_cstr(uint8_t *out, const char *s, size_t n) {
+  if (n > 0) memcpy(out, s, n);
+  out[n] = '\0';
+  return out + n + 1;
+}
+
+void fh__event_record_write(uint8_t *out, const fh__event_in *in) {
   out[0] = EVENT_FORMAT;
-  out[1] = (uint8_t)actor_len;
-  out[2] = (uint8_t)type_len;
-  fh__store_put_be64(out + 3, (uint64_t)ts_ms);
-  out += EVENT_HEAD;
-  memcpy(out, actor, actor_len);
-  out[actor_len] = '\0';
-  out += actor_len + 1;
-  memcpy(out, type, type_len);
-  out[type_len] = '\0';
-  if (len > 0) memcpy(out + type_len + 1, data, len);
+  out[1] = (uint8_t)in->actor_len;
+  out[2] = (uint8_t)in->type_len;
+  fh__store_put_be64(out + 3, (uint64_t)in->ts_ms);
+  out[11] = (uint8_t)in->via_len;
+  out = put_cstr(out + EVENT_HEAD, in->actor, in->actor_len);
+  out = put_cstr(out, in->via, in->via_len);
+  out = put_cstr(out, in->type, in->type_len);
+  if (in->len > 0) memcpy(out, in->data, in->len);
 }
 
 /* Checks a record and points ev into it; -EBADMSG if malformed. */
 static int event_record_read(const MDB_val *key, const MDB_val *val,
                              fh_event_rec *ev) {
   const uint8_t *p = val->mv_data;
-  if (key->mv_size != 8 || val->mv_size < EVENT_HEAD || p[0] != EVENT_FORMAT)
+  int v1 = val->mv_size > 0 && p[0] == EVENT_FORMAT_V1;
+  size_t fixed = v1 ? EVENT_HEAD_V1 : EVENT_HEAD;
+  if (key->mv_size != 8 || val->mv_size < fixed ||
+      (p[0] != EVENT_FORMAT && !v1))
     return -EBADMSG;
-  size_t alen = p[1], tlen = p[2];
-  size_t head = fh__event_record_size(alen, tlen, 0);
-  if (val->mv_size < head || p[EVENT_HEAD + alen] != '\0' ||
-      p[EVENT_HEAD + alen + 1 + tlen] != '\0')
+  size_t alen = p[1], tlen = p[2], vlen = v1 ? 0 : p[11];
+  size_t via_at = fixed + alen + 1, type_at = via_at + (v1 ? 0 : vlen + 1);
+  size_t head = type_at + tlen + 1;
+  if (val->mv_size < head || p[fixed + alen] != '\0' ||
+      (!v1 && p[via_at + vlen] != '\0') || p[type_at + tlen] != '\0')
     return -EBADMSG;
   ev->lsn = fh__store_get_be64(key->mv_data);
   ev->ts_ms = (int64_t)fh__store_get_be64(p + 3);
-  ev->actor = (const char *)p + EVENT_HEAD;
-  ev->type = (const char *)p + EVENT_HEAD + alen + 1;
+  ev->actor = (const char *)p + fixed;
+  ev->via = v1 ? "" : (const char *)p + via_at;
+  ev->type = (const char *)p + type_at;
   ev->data = p + head;
   ev->len = val->mv_size - head;
   return 0;
@@ -66,7 +83,8 @@ static int event_record_read(const MDB_val *key, const MDB_val *val,
 
 int fh__event_record_time(const void *val, size_t vlen, int64_t *ts_ms) {
   const uint8_t *p = val;
-  if (vlen < EVENT_HEAD || p[0] != EVENT_FORMAT) return -EBADMSG;
+  if (vlen < EVENT_HEAD_V1 || (p[0] != EVENT_FORMAT && p[0] != EVENT_FORMAT_V1))
+    return -EBADMSG;
   *ts_ms = (int64_t)fh__store_get_be64(p + 3);
   return 0;
 }

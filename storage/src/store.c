@@ -7,7 +7,8 @@
  * named databases and reads the store's counters from "meta":
  *
  *   "_fh.schema"    u64 BE  schema version; newer than ours -> -EPROTO
- *   "_fh.epoch"     u64 BE  +1 at each open that is not read_only
+ *   "_fh.epoch"     u64 BE  +1 at each open that is neither read_only nor
+ *                           attach
  *   "_fh.last_lsn"  u64 BE  highest LSN ever given (survives trimming)
  *
  * A writable open does this in a write transaction (creating what is
@@ -25,12 +26,14 @@
 
 static const char *const db_names[DB__COUNT] = {
     "lines", "equipment", "andons", "shifts", "meta",
-    "downtime", "events", "idem",   "idem_ttl",
+    "downtime", "users", "badges", "logins",
+    "events", "idem",     "idem_ttl",
 };
 
 /* What the open transaction learnt (filled on each run of it). */
 struct open_ctx {
   uint64_t schema; /* schema version found in the store, 0 if new */
+  int attach;      /* opened beside another writer: keep its epoch */
 };
 
 void fh_store_opts_init(fh_store_opts *opts) {
@@ -112,6 +115,7 @@ static int read_counters(fh_store *s, MDB_txn *txn) {
 
 static int open_write_txn(fh_store *s, MDB_txn *txn, void *arg) {
   struct open_ctx *ctx = arg;
+  uint64_t epoch;
   int rc = mdb_dbi_open(txn, db_names[DB_META], MDB_CREATE, &s->dbi[DB_META]);
   if (rc != 0) return rc;
   rc = fh__store_meta_get_u64(s, txn, META_SCHEMA, &ctx->schema);
@@ -120,10 +124,12 @@ static int open_write_txn(fh_store *s, MDB_txn *txn, void *arg) {
   rc = open_dbs(s, txn, MDB_CREATE);
   if (rc == 0) rc = read_counters(s, txn);
   if (rc != 0) return rc;
-  s->epoch++;
-  rc = fh__store_meta_put_u64(s, txn, META_EPOCH, s->epoch);
+  /* attach: the epoch is the hub's, leave it */
+  epoch = ctx->attach ? s->epoch : s->epoch + 1;
+  if (!ctx->attach) rc = fh__store_meta_put_u64(s, txn, META_EPOCH, epoch);
   if (rc == 0 && ctx->schema != FH_STORE_SCHEMA_VERSION)
     rc = fh__store_meta_put_u64(s, txn, META_SCHEMA, FH_STORE_SCHEMA_VERSION);
+  if (rc == 0) s->epoch = epoch; /* the body may run again: count once */
   return rc;
 }
 
@@ -153,6 +159,14 @@ static int check_opts(const fh_store_opts *o) {
   return 0;
 }
 
+/* 1 when dir already holds an LMDB data file (attach adopts its size). */
+static int has_data_file(const char *dir) {
+  char path[4096];
+  struct stat st;
+  int n = snprintf(path, sizeof path, "%s/data.mdb", dir);
+  return n > 0 && (size_t)n < sizeof path && stat(path, &st) == 0;
+}
+
 /* Creates the environment and opens it; the directory exists. */
 static int open_env(fh_store *s, const fh_store_opts *o) {
   int dead = 0;
@@ -160,7 +174,8 @@ static int open_env(fh_store *s, const fh_store_opts *o) {
   int rc = mdb_env_create(&s->env);
   if (rc != 0) return fh__store_errno(rc);
   rc = mdb_env_set_maxdbs(s->env, DB__COUNT);
-  if (rc == 0 && !o->read_only) rc = mdb_env_set_mapsize(s->env, o->map_size);
+  if (rc == 0 && !o->read_only && !(o->attach && has_data_file(o->dir)))
+    rc = mdb_env_set_mapsize(s->env, o->map_size);
   if (rc == 0) rc = mdb_env_open(s->env, o->dir, flags, 0600);
   if (rc == 0) rc = mdb_reader_check(s->env, &dead);
   s->stale_readers = dead > 0 ? (uint64_t)dead : 0;
@@ -169,9 +184,9 @@ static int open_env(fh_store *s, const fh_store_opts *o) {
 
 /* Opens the databases and reads (or, writable, creates and bumps) the
  * counters; says why in errbuf on failure. */
-static int init_store(fh_store *s, const char *dir, char *errbuf,
+static int init_store(fh_store *s, const char *dir, int attach, char *errbuf,
                       size_t errlen) {
-  struct open_ctx ctx = {0};
+  struct open_ctx ctx = {0, attach};
   int rc = s->read_only ? open_read_txn(s, &ctx)
                         : fh__store_write(s, open_write_txn, &ctx);
   if (rc == -EPROTO && ctx.schema > FH_STORE_SCHEMA_VERSION)
@@ -212,7 +227,7 @@ int fh_store_open(fh_store **out, const fh_store_opts *opts, char *errbuf,
            opts->dir, fh_store_strerror(rc));
     goto fail;
   }
-  rc = init_store(s, opts->dir, errbuf, errlen);
+  rc = init_store(s, opts->dir, opts->attach != 0, errbuf, errlen);
   if (rc != 0) goto fail;
   *out = s;
   return 0;

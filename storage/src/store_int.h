@@ -28,6 +28,9 @@ enum store_db {
   DB_SHIFTS = FH_T_SHIFTS,
   DB_META = FH_T_META,
   DB_DOWNTIME = FH_T_DOWNTIME,
+  DB_USERS = FH_T_USERS,
+  DB_BADGES = FH_T_BADGES,
+  DB_LOGINS = FH_T_LOGINS,
   DB_EVENTS = FH_T__COUNT, /* u64 BE LSN -> event record (events.c) */
   DB_IDEM,                 /* scope NUL key -> idem record (idem.c) */
   DB_IDEM_TTL,             /* u64 BE time, scope NUL key -> "" (idem.c) */
@@ -128,11 +131,23 @@ int fh__store_meta_put_u64(fh_store *s, MDB_txn *txn, const char *key,
 struct batch_op *fh__batch_push(fh_batch *b, enum batch_kind kind, int db,
                             size_t klen, size_t vlen);
 
+/* One event to be written (lengths without the NUL). */
+typedef struct fh__event_in {
+  int64_t ts_ms;      /* time of the event */
+  const char *actor;  /* who */
+  size_t actor_len;
+  const char *via;    /* through what ("" none) */
+  size_t via_len;
+  const char *type;   /* what */
+  size_t type_len;
+  const void *data;   /* the caller's bytes */
+  size_t len;
+} fh__event_in;
+
 /* Event records (events.c). */
-size_t fh__event_record_size(size_t actor_len, size_t type_len, size_t len);
-void fh__event_record_write(uint8_t *out, int64_t ts_ms, const char *actor,
-                        size_t actor_len, const char *type, size_t type_len,
-                        const void *data, size_t len);
+size_t fh__event_record_size(size_t actor_len, size_t via_len, size_t type_len,
+                             size_t len);
+void fh__event_record_write(uint8_t *out, const fh__event_in *in);
 /* Reads the time of an event record; -EBADMSG if it is malformed. */
 int fh__event_record_time(const void *val, size_t vlen, int64_t *ts_ms);
 

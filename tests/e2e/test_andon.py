@@ -14,8 +14,8 @@ import fhtest
 from fhtest import HubTest
 
 ANDON_KEYS = {"id", "line", "equipment", "kind", "severity", "state", "level", "raised_at",
-              "raised_by", "acked_at", "acked_by", "resolved_at", "resolved_by", "reason",
-              "note", "ack_s", "repair_s"}
+              "raised_by", "raised_via", "acked_at", "acked_by", "acked_via", "resolved_at",
+              "resolved_by", "reason", "note", "ack_s", "repair_s"}
 
 
 def now_ms():
@@ -43,8 +43,8 @@ class Andon(HubTest):
             self.assertEqual(
                 {k: a[k] for k in ANDON_KEYS - {"id", "raised_at"}},
                 {"line": "L1", "equipment": "L1-PRESS1", "kind": "material", "severity": 3,
-                 "state": "raised", "level": 0, "raised_by": "op7", "acked_at": None,
-                 "acked_by": None, "resolved_at": None, "resolved_by": None, "reason": None,
+                 "state": "raised", "level": 0, "raised_by": "op7", "raised_via": None,
+                 "acked_at": None, "acked_by": None, "acked_via": None, "resolved_at": None, "resolved_by": None, "reason": None,
                  "note": "bin empty", "ack_s": None, "repair_s": None})
             self.assertTimeNear(a["raised_at"], t0, now_ms())
 

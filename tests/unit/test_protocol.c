@@ -560,8 +560,9 @@ static fh_mp_cursor andon_value(const fh_buf *b, const char *want,
 FH_TEST(andon_encoding_keys_and_derived_times) {
   static const char *const keys[] = {
       "id", "line", "equipment", "kind", "severity", "state",
-      "level", "raised_at", "raised_by", "acked_at", "acked_by",
-      "resolved_at", "resolved_by", "reason", "note", "ack_s", "repair_s"};
+      "level", "raised_at", "raised_by", "raised_via", "acked_at", "acked_by",
+      "acked_via", "resolved_at", "resolved_by", "reason", "note", "ack_s",
+      "repair_s"};
   fh_andon a = sample_andon(FH_ANDON_RESOLVED);
   fh_buf b;
   double d;
@@ -570,7 +571,7 @@ FH_TEST(andon_encoding_keys_and_derived_times) {
   ASSERT_EQ(fh_enc_andon(&b, &a), 0);
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
     andon_value(&b, keys[i], &n);
-  ASSERT_EQ(n, 17);
+  ASSERT_EQ(n, 19);
   fh_mp_cursor c = andon_value(&b, "ack_s", &n);
   ASSERT_EQ(fh_mp_read_double(&c, &d), 0);
   ASSERT(d == 30.5);
@@ -583,7 +584,8 @@ FH_TEST(andon_encoding_keys_and_derived_times) {
   a.equipment[0] = '\0';
   fh_buf_reset(&b);
   ASSERT_EQ(fh_enc_andon(&b, &a), 0);
-  static const char *const nils[] = {"equipment", "acked_at", "acked_by",
+  static const char *const nils[] = {"equipment", "raised_via", "acked_at",
+                                     "acked_by", "acked_via",
                                      "resolved_at", "resolved_by", "reason",
                                      "ack_s", "repair_s"};
   for (size_t i = 0; i < sizeof nils / sizeof nils[0]; i++) {
@@ -989,6 +991,9 @@ FH_TEST(oversize_strings_per_limit) {
       {"hello", "client", FH_NAME_MAX, FH_E_BAD_REQUEST},
       {"hello", "resume", FH_ID_MAX, FH_E_BAD_REQUEST},
       {"hello", "token", FH_TOKEN_MAX, FH_E_TOO_LARGE},
+      {"login", "pin", FH_PIN_MAX, FH_E_BAD_REQUEST},
+      {"login", "badge", FH_BADGE_MAX, FH_E_BAD_REQUEST},
+      {"login", "user", FH_ID_MAX, FH_E_BAD_REQUEST},
   };
   static char big[FH_TOKEN_MAX + 2];
   fh_request r;
@@ -1012,6 +1017,12 @@ FH_TEST(oversize_strings_per_limit) {
              FH_E_BAD_REQUEST, "key", "key 'key' must not be empty");
   assert_bad(decode_with("sub", "topics", "", &r, &err), &err,
              FH_E_BAD_REQUEST, "topics", NULL);
+  /* an optional secret, when given, must not be empty either */
+  assert_bad(decode_with("login", "pin", "", &r, &err), &err,
+             FH_E_BAD_REQUEST, "pin", "key 'pin' must not be empty");
+  assert_bad(decode_with("login", "badge", "", &r, &err), &err,
+             FH_E_BAD_REQUEST, "badge", "key 'badge' must not be empty");
+  ASSERT_EQ(decode_with("login", "user", "", &r, &err), 0);
 }
 
 FH_TEST(numeric_ranges_and_collections) {

@@ -50,6 +50,7 @@ static const struct {
     {FH_ROLE_PRODUCTION_MANAGER,  "YYYYYY.."},
     {FH_ROLE_ADMIN,               "YYYYYYYY"},
     {FH_ROLE_GATEWAY,             "Y....YYY"},
+    {FH_ROLE_KIOSK,               "........"},
 };
 
 /* fh_role_may for column c, as the role with sub "me" on line L1. */
@@ -230,7 +231,7 @@ FH_TEST(unknown_role_and_non_requests_refused) {
 FH_TEST(names_round_trip) {
   static const char *const names[] = {
       "viewer", "operator", "maintenance", "quality", "engineer",
-      "shift_manager", "production_manager", "admin", "gateway"};
+      "shift_manager", "production_manager", "admin", "gateway", "kiosk"};
   for (int r = 0; r < FH_ROLE__COUNT; r++) {
     ASSERT_STR_EQ(fh_role_name((fh_role)r), names[r]);
     ASSERT_EQ(fh_role_from(names[r], strlen(names[r])), r);
@@ -261,6 +262,9 @@ FH_TEST(actions_for_help_lines) {
                              (1u << FH_MSG_ANDON_RESOLVE) |
                              (1u << FH_MSG_ANDON_CANCEL));
   ASSERT_EQ(fh_role_actions(FH_ROLE_ADMIN) & writes, writes);
+  ASSERT_EQ(fh_role_actions(FH_ROLE_KIOSK) & writes, 0);
+  ASSERT(fh_role_actions(FH_ROLE_KIOSK) & (1u << FH_MSG_LOGIN));
+  ASSERT_EQ(op & ((1u << FH_MSG_LOGIN) | (1u << FH_MSG_LOGOUT)), 0);
   ASSERT_EQ(fh_role_actions(FH_ROLE__COUNT), 0);
 }
 

@@ -140,6 +140,7 @@ typedef struct evlog {
   char data[64][32];  /* their data, NUL-terminated */
   char actor[32];     /* actor of the last one */
   char type[32];      /* type of the last one */
+  char via[64][32];   /* their via ("" none) */
 } evlog;
 
 static int collect_event(void *arg, const fh_event_rec *ev) {
@@ -148,6 +149,7 @@ static int collect_event(void *arg, const fh_event_rec *ev) {
   ASSERT_LT(ev->len, sizeof l->data[0]);
   l->lsn[l->n] = ev->lsn;
   l->ts[l->n] = ev->ts_ms;
+  snprintf(l->via[l->n], sizeof l->via[0], "%s", ev->via);
   memcpy(l->data[l->n], ev->data, ev->len);
   l->data[l->n][ev->len] = '\0';
   snprintf(l->actor, sizeof l->actor, "%s", ev->actor);
@@ -906,6 +908,58 @@ FH_TEST(map_grown_by_other_process) {
   rm_rf(t.root);
 }
 
+/* floorctl beside the hub: a second process writes with `attach` while
+ * the first holds the store open; the epoch stays, and LSNs go on from
+ * whatever either process logged last (no MDB_APPEND clash). */
+FH_TEST(attached_writer_beside_another) {
+  tdir t;
+  int go[2], status;
+  char c = 'g';
+  tdir_make(&t);
+  ASSERT_EQ(pipe(go), 0);
+  pid_t pid = fork(); /* before the parent opens: no handle crosses it */
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    fh_store_opts o;
+    fh_store *cs = NULL;
+    fh_batch *b = fh_batch_new();
+    uint64_t first = 0;
+    close(go[1]);
+    if (read(go[0], &c, 1) != 1) _exit(1);
+    fh_store_opts_init(&o);
+    o.dir = t.store;
+    o.attach = 1;
+    int ok = fh_store_open(&cs, &o, NULL, 0) == 0 &&
+             fh_store_epoch(cs) == 1 &&
+             fh_batch_event_via(b, 300, "ana", "kiosk-L1", "login", "x", 1) == 0 &&
+             fh_batch_put(b, FH_T_USERS, "ana", 3, "u", 1) == 0 &&
+             fh_store_commit(cs, b, &first) == 0 && first == 3;
+    fh_batch_free(b);
+    fh_store_close(cs);
+    _exit(ok ? 0 : 2);
+  }
+  close(go[0]);
+  fh_store *s = open_dir(t.store, 0);
+  ASSERT_UINT_EQ(add_events(s, 2, 100, 1), 1);
+  ASSERT_EQ(write(go[1], &c, 1), 1);
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_UINT_EQ(add_events(s, 1, 400, 1), 4); /* after the other's LSN 3 */
+  expect(s, FH_T_USERS, "ana", "u");
+  evlog l = read_events(s, 0, 0);
+  ASSERT_EQ(l.n, 4);
+  for (int i = 0; i < l.n; i++) ASSERT_UINT_EQ(l.lsn[i], (uint64_t)i + 1);
+  ASSERT_STR_EQ(l.via[2], "kiosk-L1");
+  ASSERT_STR_EQ(l.via[3], "");
+  ASSERT_EQ(l.ts[2], 300);
+  ASSERT_UINT_EQ(fh_store_last_lsn(s), 4);
+  fh_store_close(s);
+  s = open_dir(t.store, 0); /* the attached open did not count */
+  ASSERT_UINT_EQ(fh_store_epoch(s), 2);
+  fh_store_close(s);
+  rm_rf(t.root);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(opts_defaults),
              FH_TEST_ENTRY(open_creates_dir_0700),
              FH_TEST_ENTRY(reopen_keeps_data),
@@ -924,4 +978,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(opts_defaults),
              FH_TEST_ENTRY(failed_commit_leaves_nothing),
              FH_TEST_ENTRY(map_full_grows_to_cap),
              FH_TEST_ENTRY(stale_reader_cleared_at_open),
-             FH_TEST_ENTRY(map_grown_by_other_process))
+             FH_TEST_ENTRY(map_grown_by_other_process),
+             FH_TEST_ENTRY(attached_writer_beside_another))
