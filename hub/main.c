@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "commit.h"
+#include "eq_writes.h"
 #include "hub.h"
 #include "log.h"
 #include "notify.h"
@@ -41,6 +42,7 @@ static void on_tick(uv_timer_t *t) {
   }
   person_tick(h, mono);
   guard_sweep(h, mono, now);
+  eq_writes_tick(h, now);
   shiftclock_tick(h, now);
 }
 

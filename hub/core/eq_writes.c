@@ -9,6 +9,12 @@
  * table and lines, the values), changes the model, queues the equipment,
  * its accumulator, the audit record and the idempotency record, and waits
  * for the commit (commit.h).
+ *
+ * No signal: an equipment whose gateway sent nothing for its
+ * signal_timeout_s goes `unknown` with machine reason `no_signal` at its
+ * last data + the timeout (the 1 s tick: eq_writes_tick), which opens a stop
+ * like any state change.  The time comes from the stored last_data_at, so
+ * the timeout survives a restart.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -74,19 +80,29 @@ static int values_valid(hub *h, session *s, const fh_request *req) {
 
 /* eq.state: a gateway may report when the change happened; never before
  * the current state began and never in the future. */
+static int set_state(hub *h, pending *pw, size_t ei, fh_eq_state state,
+                     int64_t ts) {
+  model_eq *me = &h->model->eqs[ei];
+  fh_eq_state from = me->e.state;
+  const char *mr = me->e.machine_reason[0] ? me->e.machine_reason : me->e.reason;
+
+  if (ts < me->e.since) ts = me->e.since;
+  if (me->e.state != state) me->e.since = ts;
+  me->e.state = state;
+  if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
+  return stops_on_state(h, pw, ei, from, me->e.state, ts, mr);
+}
+
 static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
   model_eq *me = &h->model->eqs[ei];
   int64_t now = hub_now_ms(h);
   int64_t ts = req->u.eq_state.ts ? req->u.eq_state.ts : now;
-  fh_eq_state from = me->e.state;
 
   if (ts > now) ts = now;
-  if (ts < me->e.since) ts = me->e.since;
   writes_copy_view(me->e.reason, sizeof me->e.reason, req->u.eq_state.reason);
-  if (me->e.state != req->u.eq_state.state) me->e.since = ts;
-  me->e.state = req->u.eq_state.state;
-  if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
-  return stops_on_state(h, pw, ei, from, me->e.state, ts, me->e.reason);
+  writes_copy_view(me->e.machine_reason, sizeof me->e.machine_reason,
+                   req->u.eq_state.machine_reason);
+  return set_state(h, pw, ei, req->u.eq_state.state, ts);
 }
 
 static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject) {
@@ -134,6 +150,7 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   pw->eq_old = me->e;
   pw->acc_old = me->acc;
   pw->tot_old = me->tot;
+  me->e.last_data_at = hub_now_ms(h);
   if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
   else if (req->type == FH_MSG_EQ_COUNT)
     add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject);
@@ -152,4 +169,47 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   return;
 nomem:
   writes_queue_failed(h, s, req);
+}
+
+/* The equipment's data stopped: unknown with machine reason no_signal at
+ * `ts` (its last data + its timeout), written by the hub itself. */
+static void no_signal(hub *h, size_t ei, int64_t ts) {
+  model_eq *me = &h->model->eqs[ei];
+  pending *p = commit_pending_new(h);
+
+  if (p == NULL) goto nomem;
+  p->kind = PENDING_EQUIPMENT;
+  p->op = FH_MSG_EQ_STATE;
+  p->eq = ei;
+  p->eq_old = me->e;
+  p->acc_old = me->acc;
+  p->tot_old = me->tot;
+  me->e.reason[0] = '\0';
+  snprintf(me->e.machine_reason, sizeof me->e.machine_reason, "no_signal");
+  if (set_state(h, p, ei, FH_EQ_UNKNOWN, ts) != 0) goto nomem;
+  p->eq_new = me->e;
+  h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
+  if (model_put_equipment(h, ei) ||
+      (fh_buf_reset(&h->enc), fh_enc_equipment(&h->enc, &me->e)) ||
+      fh_batch_event(h->batch, hub_now_ms(h), "floorhub", "eq.no_signal",
+                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)))
+    goto nomem;
+  log_info("equipment %s: no data for %u s: unknown (no_signal)", me->e.id,
+           h->plant->equipment[ei].signal_timeout_s);
+  model_line_refresh(h, h->plant->equipment[ei].line);
+  return;
+nomem:
+  log_error("equipment %s: no_signal: out of memory", me->e.id);
+}
+
+void eq_writes_tick(hub *h, int64_t now) {
+  for (size_t ei = 0; ei < h->model->neqs; ei++) {
+    const fh_equipment *e = &h->model->eqs[ei].e;
+    uint32_t t = h->plant->equipment[ei].signal_timeout_s;
+    int64_t due = e->last_data_at + (int64_t)t * 1000;
+    if (t == 0 || e->last_data_at == 0 || now < due) continue;
+    if (e->state == FH_EQ_UNKNOWN && strcmp(e->machine_reason, "no_signal") == 0)
+      continue;
+    no_signal(h, ei, due);
+  }
 }

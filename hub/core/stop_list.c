@@ -104,7 +104,7 @@ void stop_list_handle(hub *h, session *s, const fh_request *req) {
     free(sc.evs);
     return;
   }
-  qsort(sc.evs, sc.n, sizeof *sc.evs, newest_first);
+  if (sc.n > 1) qsort(sc.evs, sc.n, sizeof *sc.evs, newest_first);
   n = sc.n > FH_DT_LIST_MAX ? FH_DT_LIST_MAX : sc.n;
   fh_buf_reset(&h->enc);
   if (fh_enc_ok_downtimes(&h->enc, req->has_id, req->id, sc.evs, n, sc.n > n, 0) == 0)

@@ -107,11 +107,10 @@ dt_limits stops_limits(const hub *h, size_t line) {
 /* Stops that ended before this are not kept in memory (nor in the
  * snapshot): the start of the previous shift, or STOPS_KEEP_MS ago. */
 int64_t stops_recent_since(hub *h, int64_t now) {
-  shift_window prev;
-  const model *m = h->model;
-  if (m->in_shift &&
-      shift_window_at(h->plant->shifts, h->plant->nshifts, m->shift.start_ms - 1,
-                      &prev) == 0)
+  const plant *p = h->plant;
+  shift_window cur, prev;
+  if (shift_window_at(p->shifts, p->nshifts, now, &cur) == 0 &&
+      shift_window_at(p->shifts, p->nshifts, cur.start_ms - 1, &prev) == 0)
     return prev.start_ms;
   return now - STOPS_KEEP_MS;
 }

@@ -24,7 +24,8 @@ static int out_of_memory(plant_ctx *c) {
 
 static int parse_equipment(plant_ctx *c, json_t *o, const char *path,
                            plant_equipment *e) {
-  static const char *const keys[] = {"id", "name", "ideal_cycle_ms", NULL};
+  static const char *const keys[] = {"id", "name", "ideal_cycle_ms",
+                                     "signal_timeout_s", NULL};
   json_t *cycle = json_object_get(o, "ideal_cycle_ms");
   int rc;
 
@@ -39,7 +40,8 @@ static int parse_equipment(plant_ctx *c, json_t *o, const char *path,
     return plant_fail(c, path, "ideal_cycle_ms",
                       "must be an integer 1..86400000");
   e->ideal_cycle_ms = (uint32_t)json_integer_value(cycle);
-  return 0;
+  e->signal_timeout_s = c->signal_timeout_s;
+  return plant_get_seconds(c, o, path, "signal_timeout_s", &e->signal_timeout_s);
 }
 
 /* obj[key], the id of one equipment of line l, into *idx; absent: dflt. */
@@ -209,7 +211,7 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
   static const char *const keys[] = {"plant", "timezone", "shifts",
                                      "escalation", "andon_kinds", "reasons",
                                      "short_stop_s", "reason_required_after_s",
-                                     "lines", NULL};
+                                     "signal_timeout_s", "lines", NULL};
   int rc;
 
   if ((rc = plant_check_object(c, root, "", keys)) != 0 ||
@@ -222,13 +224,15 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
       (rc = plant_parse_kinds(c, json_object_get(root, "andon_kinds"), p)) ||
       (rc = plant_parse_reasons(c, json_object_get(root, "reasons"), p)) ||
       (rc = plant_parse_stop_times(c, root, "", &p->stops, NULL)) ||
+      (rc = plant_get_seconds(c, root, "", "signal_timeout_s", &p->signal_timeout_s)) ||
+      (c->signal_timeout_s = p->signal_timeout_s, 0) ||
       (rc = parse_lines(c, json_object_get(root, "lines"), p)))
     return rc;
   return build_indexes(c, p);
 }
 
 int plant_load(const char *path, plant **out, char *err, size_t errlen) {
-  plant_ctx c = {path, err, errlen};
+  plant_ctx c = {path, err, errlen, PLANT_SIGNAL_TIMEOUT_S_DEFAULT};
   json_error_t jerr;
   json_t *root = NULL;
   plant *p = NULL;
@@ -255,6 +259,7 @@ int plant_load(const char *path, plant **out, char *err, size_t errlen) {
     rc = out_of_memory(&c);
     goto fail;
   }
+  p->signal_timeout_s = PLANT_SIGNAL_TIMEOUT_S_DEFAULT;
   if ((rc = parse_plant(&c, root, p)) != 0) goto fail;
   json_decref(root);
   free(buf);

@@ -72,6 +72,7 @@
 #define PLANT_REASON_NODES_MAX 128       /* nodes of the reason tree */
 #define PLANT_REASON_DEPTH_MAX 3         /* levels of the reason tree */
 #define PLANT_SHORT_STOP_S_DEFAULT 120   /* short_stop_s when absent */
+#define PLANT_SIGNAL_TIMEOUT_S_DEFAULT 300 /* signal_timeout_s when absent */
 #define PLANT_FILE_MAX (4 * 1024 * 1024) /* bytes of the JSON file */
 
 /* One node of the reason tree.  Only leaves are valid reasons. */
@@ -106,6 +107,8 @@ typedef struct plant_equipment {
   char id[FH_ID_MAX + 1];     /* unique across the plant */
   char name[FH_NAME_MAX + 1]; /* display name */
   uint32_t ideal_cycle_ms;    /* ideal time per piece, 1..86400000 */
+  uint32_t signal_timeout_s;  /* no eq.* for this long: unknown, no_signal
+                                 (its own or the plant's; 0 = off) */
   size_t line;                /* index of its line in plant.lines */
 } plant_equipment;
 
@@ -134,6 +137,7 @@ typedef struct plant {
                                              children) */
   size_t nreason_nodes;                   /* nodes used */
   plant_stop_times stops;                 /* plant-wide stop times */
+  uint32_t signal_timeout_s;              /* plant-wide default, 300 */
   size_t *line_order;                     /* line indexes sorted by id */
   size_t *equipment_order;                /* equipment indexes sorted by id */
 } plant;

@@ -21,6 +21,7 @@ typedef struct plant_ctx {
   const char *file; /* the file name as given, first in every message */
   char *err;        /* the caller's message buffer */
   size_t errlen;    /* its size in bytes */
+  uint32_t signal_timeout_s; /* the plant's, the default of its equipment */
 } plant_ctx;
 
 /* Writes "<file>: <path>[.<key>]: <problem>" and returns -EINVAL.  key may
@@ -55,6 +56,10 @@ int plant_parse_escalation(plant_ctx *c, json_t *arr, plant *p);
 int plant_parse_kinds(plant_ctx *c, json_t *arr, plant *p);
 /* plant_reasons.c: the reason tree (or a flat list of codes). */
 int plant_parse_reasons(plant_ctx *c, json_t *arr, plant *p);
+/* plant_reasons.c: obj[key] as seconds 0..86400 into *dst; an absent key
+ * keeps *dst. */
+int plant_get_seconds(plant_ctx *c, json_t *obj, const char *path,
+                      const char *key, uint32_t *dst);
 /* plant_reasons.c: short_stop_s and reason_required_after_s of obj (the
  * top level, or a line with the plant's values as defaults). */
 int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,

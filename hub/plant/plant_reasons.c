@@ -13,7 +13,8 @@
  *
  * Stop times: `short_stop_s` (a stop shorter than this is a short stop,
  * default 120) and `reason_required_after_s` (a stop this long needs a
- * reason, default short_stop_s), plant-wide and per line.
+ * reason, default short_stop_s), plant-wide and per line; the reader of
+ * such seconds serves `signal_timeout_s` too.
  */
 #include <stdio.h>
 #include <string.h>
@@ -159,8 +160,7 @@ const plant_reason *plant_reason_leaf(const plant *p, const char *s,
   return NULL;
 }
 
-/* obj[key] as seconds 0..STOP_S_MAX into *dst; absent keeps *dst. */
-static int get_seconds(plant_ctx *c, json_t *obj, const char *path,
+int plant_get_seconds(plant_ctx *c, json_t *obj, const char *path,
                        const char *key, uint32_t *dst) {
   json_t *v = json_object_get(obj, key);
   if (v == NULL) return 0;
@@ -178,8 +178,8 @@ int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,
 
   *dst = def ? *def : (plant_stop_times){PLANT_SHORT_STOP_S_DEFAULT,
                                          PLANT_SHORT_STOP_S_DEFAULT};
-  if ((rc = get_seconds(c, obj, path, "short_stop_s", &dst->short_stop_s)) != 0 ||
-      (rc = get_seconds(c, obj, path, "reason_required_after_s",
+  if ((rc = plant_get_seconds(c, obj, path, "short_stop_s", &dst->short_stop_s)) != 0 ||
+      (rc = plant_get_seconds(c, obj, path, "reason_required_after_s",
                         &dst->reason_required_after_s)) != 0)
     return rc;
   /* reason_required_after_s follows short_stop_s unless given */

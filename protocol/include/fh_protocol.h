@@ -189,6 +189,11 @@ typedef struct fh_equipment {
   uint64_t good;                       /* good count, current shift */
   uint64_t reject;                     /* reject count, current shift */
   uint32_t ideal_cycle_ms;             /* ideal cycle time per piece */
+  char machine_reason[FH_KIND_MAX + 1]; /* the gateway's own reason or code
+                                          ("no_signal" when data stopped),
+                                          "" if none */
+  int64_t last_data_at;                /* ms of the last eq.* from the
+                                          gateway, 0 never */
 } fh_equipment;
 
 typedef struct fh_line {
@@ -300,6 +305,7 @@ typedef struct fh_request {
       fh_eq_state state;  /* required */
       fh_strv reason;     /* optional */
       int64_t ts;         /* optional client time in ms, 0 when absent */
+      fh_strv machine_reason; /* optional: the machine's own reason or code */
     } eq_state;
     struct {
       fh_strv equipment;  /* required */

@@ -36,6 +36,8 @@ static const ent_field equipment[] = {
     F(fh_equipment, good, EK_U64),
     F(fh_equipment, reject, EK_U64),
     F(fh_equipment, ideal_cycle_ms, EK_U32),
+    F(fh_equipment, machine_reason, EK_OPT_STR),
+    F(fh_equipment, last_data_at, EK_TIME),
 };
 
 static const ent_field line[] = {

@@ -50,6 +50,7 @@ static const req_field eq_state[] = {
     {"state", RK_EQ_STATE, 1, 0, OFF(u.eq_state.state)},
     {"reason", RK_STR, 0, FH_KIND_MAX, OFF(u.eq_state.reason)},
     {"ts", RK_INT, 0, 0, OFF(u.eq_state.ts)},
+    {"machine_reason", RK_STR, 0, FH_KIND_MAX, OFF(u.eq_state.machine_reason)},
 };
 
 static const req_field eq_count[] = {

@@ -6,14 +6,18 @@
  * subscriber's updates), idempotent replay (the same key twice answers the
  * first result, replay: true, one andon) and a failed commit (a store whose
  * map cannot grow: the writes it refuses are answered `unavailable` and
- * undone in the model, and the andon ids they took are given back).
+ * undone in the model, and the andon ids they took are given back), the
+ * no-signal timeout and the time window of dt.classify, both on the
+ * harness's clock.
  */
 #include <string.h>
 
 #include "fh_test.h"
 #include "harness.h"
 #include "log.h"
+#include "eq_writes.h"
 #include "model.h"
+#include "stops.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -234,7 +238,87 @@ FH_TEST(failed_commit_rolled_back) {
   core_harness_fini(&t);
 }
 
+static fh_request state_req(const char *key, const char *eq, fh_eq_state st) {
+  fh_request r = {.type = FH_MSG_EQ_STATE, .key = sv(key)};
+  r.u.eq_state.equipment = sv(eq);
+  r.u.eq_state.state = st;
+  return r;
+}
+
+FH_TEST(no_signal_after_timeout) {
+  peer gw;
+  fh_request r;
+  model_eq *me;
+  int64_t last;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  r = state_req("s1", "L1-PRESS1", FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  ASSERT_EQ(reply_to(&gw, 1, NULL).type, FH_MSG_OK);
+  me = &t.h.model->eqs[1]; /* L1-PRESS1 */
+  ASSERT_STR_EQ(me->e.id, "L1-PRESS1");
+  last = me->e.last_data_at;
+  ASSERT_EQ(last, t.clock_ms);
+  t.clock_ms += 299 * 1000; /* the sample plant's default: 300 s */
+  eq_writes_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_EQ(me->e.state, FH_EQ_RUNNING);
+  t.clock_ms += 2000;
+  eq_writes_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_EQ(me->e.state, FH_EQ_UNKNOWN);
+  ASSERT_STR_EQ(me->e.machine_reason, "no_signal");
+  ASSERT_EQ(me->e.since, last + 300 * 1000); /* from the stored time */
+  ASSERT(me->open_stop != 0);
+  ASSERT_EQ(stops_find(&t.h, me->open_stop)->d.start, last + 300 * 1000);
+  eq_writes_tick(&t.h, t.clock_ms + 5000); /* once only */
+  ASSERT_UINT_EQ(t.h.npending, 0);
+  session_closed(&gw.s);
+  core_harness_fini(&t);
+}
+
+FH_TEST(classify_window_by_role) {
+  peer gw, op, sm;
+  fh_request r;
+  fh_event ev;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  r = state_req("s1", "L1-PRESS1", FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  t.clock_ms += 60000;
+  r = state_req("s2", "L1-PRESS1", FH_EQ_DOWN);
+  send_req(&gw, &r, 2);
+  t.clock_ms += 600000;
+  r = state_req("s3", "L1-PRESS1", FH_EQ_RUNNING);
+  send_req(&gw, &r, 3);
+  ASSERT_EQ(reply_to(&gw, 3, NULL).type, FH_MSG_OK);
+  /* two days later the stop ended before the previous shift began */
+  t.clock_ms += 2 * 24 * 3600 * 1000LL;
+  core_harness_settle(&t);
+  r = (fh_request){.type = FH_MSG_DT_CLASSIFY, .key = sv("c1")};
+  r.u.dt.event = 1;
+  r.u.dt.reason = sv("mechanical");
+  send_req(&op, &r, 10);
+  ev = reply_to(&op, 10, NULL);
+  ASSERT_EQ(ev.type, FH_MSG_ERR);
+  ASSERT_EQ(ev.code, FH_E_FORBIDDEN);
+  ASSERT(ev.err_key.n == 5 && memcmp(ev.err_key.p, "event", 5) == 0);
+  r.key = sv("c2");
+  send_req(&sm, &r, 11);
+  ASSERT_EQ(reply_to(&sm, 11, NULL).type, FH_MSG_OK);
+  session_closed(&gw.s);
+  session_closed(&op.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(no_signal_after_timeout),
+    FH_TEST_ENTRY(classify_window_by_role),
     FH_TEST_ENTRY(andon_workflow),
     FH_TEST_ENTRY(idempotent_replay),
     FH_TEST_ENTRY(failed_commit_rolled_back),
