@@ -34,11 +34,12 @@ class Equipment(HubTest):
             t0 = int(time.time() * 1000)
             e = self.assertOk(await gw.write("eq.state", equipment="L1-PRESS1",
                                              state="running"))["equipment"]
-            self.assertEqual({k: e[k] for k in e if k != "since"},
+            self.assertEqual({k: e[k] for k in e if k not in ("since", "last_data_at")},
                              {"id": "L1-PRESS1", "line": "L1", "name": "Press 1 (draw)",
                               "state": "running", "reason": None, "good": 0, "reject": 0,
-                              "ideal_cycle_ms": 6000})
+                              "ideal_cycle_ms": 6000, "machine_reason": None})
             self.assertTrue(t0 - 5 <= e["since"] <= time.time() * 1000 + 5)
+            self.assertEqual(e["last_data_at"], e["since"])
             got = await view.sync()
             self.assertIn(e, [m["data"].get("equipment") for m in got])
             self.assertEqual([m["data"]["line"]["state"] for m in got if "line" in m["data"]][-1],
