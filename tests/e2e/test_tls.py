@@ -1,0 +1,252 @@
+#!/usr/bin/python3
+"""test_tls -- the hub's TLS listener, against Python's ssl module.
+
+A private CA (tlstest.py, the openssl command line) signs the hub's
+certificate.  wss:// and https:// work and verify against that CA, the
+chain in the certificate file is sent whole, https responses carry HSTS and
+the plain listener beside TLS (--listen-plain) answers without it; TLS 1.1
+and compression are refused and a TLS 1.2 handshake gets one of the modern
+ciphers.  A key file readable by others, or a key of another certificate,
+stops the start (exit 2, naming the file).  SIGHUP swaps the certificate
+with 100 connections open (all stay, new ones see the new certificate); a
+bad new file is refused, logged, and the old certificate stays.  Garbage
+and a stalled handshake on the TLS port disturb no other client.
+"""
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import unittest
+
+import fhtest
+from fhtest import Client, Hub, HubTest, make_token
+from tlstest import TestCA, openssl
+
+CA = TestCA()
+
+
+def served_cert(port):
+    """The DER certificate the hub presents on port (not verified)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            return s.getpeercert(binary_form=True)
+
+
+def pem_der(path):
+    """The DER bytes of the first certificate in a PEM file."""
+    with open(path) as f:
+        return ssl.PEM_cert_to_DER_cert(f.read())
+
+
+class TlsHub(HubTest):
+    hub_tls = CA.issue() + (CA.cert,)
+
+    def test_wss_and_https(self):
+        async def run():
+            c = await self.client("operator")
+            self.assertEqual(c.welcome["user"], "operator1")
+            snap = await c.snapshot("plant")
+            self.assertEqual(snap["t"], "snap")
+            plain = await Client(self.hub).connect(token=make_token(), plain=True)
+            self.assertEqual((await plain.request({"t": "ping"}))["t"], "pong")
+        self.run_async(run())
+        status, _, _, headers = self.hub.http_get("/healthz", want_headers=True)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers.get("strict-transport-security"), "max-age=31536000")
+        status, _, _, headers = self.hub.http_get("/metrics", plain=True, want_headers=True)
+        self.assertEqual(status, 200)
+        self.assertNotIn("strict-transport-security", headers)
+        status, _, _, headers = self.hub.http_get("/nope", want_headers=True)
+        self.assertEqual(status, 404)
+        self.assertIn("strict-transport-security", headers)
+
+    def test_protocol_versions_and_ciphers(self):
+        out = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % self.hub.port,
+                              "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"],
+                             input="", capture_output=True, text=True, timeout=10)
+        self.assertIn("alert protocol version", out.stdout + out.stderr)
+        ctx = self.hub.ssl_context()
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        with socket.create_connection(("127.0.0.1", self.hub.port), timeout=5) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                self.assertEqual(s.version(), "TLSv1.2")
+                self.assertRegex(s.cipher()[0], r"^ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM|CHACHA20)")
+                self.assertIsNone(s.compression())
+        # The server's preference wins: offered in the reverse order, the
+        # client still gets the hub's first choice.
+        ctx = self.hub.ssl_context()
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers("ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                        "ECDHE-ECDSA-AES128-GCM-SHA256")
+        with socket.create_connection(("127.0.0.1", self.hub.port), timeout=5) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                self.assertEqual(s.cipher()[0], "ECDHE-ECDSA-AES128-GCM-SHA256")
+        ctx = self.hub.ssl_context()
+        with socket.create_connection(("127.0.0.1", self.hub.port), timeout=5) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                self.assertEqual(s.version(), "TLSv1.3")
+
+    def test_garbage_and_stalled_handshake(self):
+        async def run():
+            c = await self.client("viewer")
+            garbage = socket.create_connection(("127.0.0.1", self.hub.port), timeout=5)
+            garbage.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + os.urandom(512))
+            stalled = socket.create_connection(("127.0.0.1", self.hub.port), timeout=10)
+            stalled.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # half a hello
+            for _ in range(5):
+                self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
+                other = await self.client("operator")
+                await other.close()
+            self.assertEqual(self.hub.http_get("/healthz")[0], 200)
+            garbage.settimeout(5)
+            try:
+                rest = garbage.recv(4096)
+            except ConnectionResetError:
+                rest = b""
+            self.assertNotIn(b"200 OK", rest)  # no plain HTTP on the TLS port
+            t0 = time.monotonic()
+            loop = asyncio.get_running_loop()
+            try:
+                got = await loop.run_in_executor(None, stalled.recv, 1)
+            except (ConnectionResetError, socket.timeout):
+                got = b""
+            self.assertEqual(got, b"")  # the hub hung up the stalled handshake
+            self.assertLess(time.monotonic() - t0, 9)
+            garbage.close()
+            stalled.close()
+            self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
+        self.run_async(run())
+
+
+class Chain(HubTest):
+    """The hub's certificate is signed by an intermediate CA; the client
+    trusts only the root, so the handshake works only with the chain."""
+    inter = TestCA("floorhub test intermediate", parent=CA)
+    hub_tls = inter.issue() + (CA.cert,)
+
+    def test_chain_sent_whole(self):
+        async def run():
+            c = await self.client("viewer")
+            self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
+        self.run_async(run())
+
+
+class Refusals(unittest.TestCase):
+    def start_fails(self, cert, key, want):
+        hub = Hub(tls=(cert, key, CA.cert))
+        try:
+            with self.assertRaises(AssertionError) as e:
+                hub.start()
+            self.assertIn("exited with 2", str(e.exception))
+            self.assertIn(want, hub.stderr())
+        finally:
+            hub.cleanup()
+
+    def test_key_readable_by_others(self):
+        cert, key = CA.issue()
+        os.chmod(key, 0o644)
+        self.start_fails(cert, key, "--tls-key: %s is readable by group or others "
+                         "(mode 0644): it must be 0600 or stricter" % key)
+        os.chmod(key, 0o640)
+        self.start_fails(cert, key, "(mode 0640)")
+
+    def test_key_of_another_certificate(self):
+        cert, _ = CA.issue()
+        _, key = CA.issue()
+        self.start_fails(cert, key, "is not the key of the certificate in %s" % cert)
+
+    def test_not_a_certificate(self):
+        cert, key = CA.issue()
+        bad = os.path.join(CA.dir, "garbage.pem")
+        with open(bad, "w") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+        self.start_fails(bad, key, "--tls-cert: %s: not a PEM certificate chain" % bad)
+
+    def test_listen_plain_needs_tls(self):
+        hub = Hub(args=["--listen-plain", "127.0.0.1:0"])
+        try:
+            with self.assertRaises(AssertionError):
+                hub.start()
+            self.assertIn("--listen-plain: only beside a TLS listener", hub.stderr())
+        finally:
+            hub.cleanup()
+
+
+class Rotation(HubTest):
+    N = 100
+
+    def setUp(self):
+        cert, key = CA.issue()
+        self.cert = os.path.join(CA.dir, "rot-%d.pem" % id(self))
+        self.key = os.path.join(CA.dir, "rot-%d.key" % id(self))
+        shutil.copy(cert, self.cert)
+        shutil.copy(key, self.key)
+        os.chmod(self.key, 0o600)
+        self.hub_tls = (self.cert, self.key, CA.cert)
+        super().setUp()
+
+    def install(self, cert, key):
+        shutil.copy(cert, self.cert + ".new")
+        shutil.copy(key, self.key + ".new")
+        os.chmod(self.key + ".new", 0o600)
+        os.replace(self.cert + ".new", self.cert)
+        os.replace(self.key + ".new", self.key)
+
+    def wait_log(self, text, timeout=5):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.hub.stderr():
+                return
+            time.sleep(0.05)
+        self.fail("no %r in the hub's log" % text)
+
+    def test_sighup_keeps_connections(self):
+        old = served_cert(self.hub.port)
+        self.assertEqual(old, pem_der(self.cert))
+        new_cert, new_key = CA.issue(cn="localhost-rotated")
+
+        async def run():
+            clients = [await self.client("viewer", sub="v%d" % i) for i in range(self.N)]
+            self.install(new_cert, new_key)
+            self.hub.proc.send_signal(signal.SIGHUP)
+            self.wait_log("SIGHUP: certificate reloaded from " + self.cert)
+            loop = asyncio.get_running_loop()
+            self.assertEqual(await loop.run_in_executor(None, served_cert, self.hub.port),
+                             pem_der(new_cert))
+            pongs = await asyncio.gather(*(c.request({"t": "ping"}) for c in clients))
+            self.assertEqual([p["t"] for p in pongs], ["pong"] * self.N)
+            fresh = await self.client("operator")
+            self.assertEqual((await fresh.request({"t": "ping"}))["t"], "pong")
+            status, _, body = self.hub.http_get("/metrics", plain=True)
+            self.assertIn("floorhub_connections %d" % (self.N + 1), body)
+
+            # A bad pair is refused and logged; the new certificate stays.
+            other_cert, _ = CA.issue(cn="mismatch")
+            self.install(other_cert, new_key)
+            self.hub.proc.send_signal(signal.SIGHUP)
+            self.wait_log("SIGHUP: certificate not reloaded, the old one stays: "
+                          "--tls-key: %s is not the key of the certificate" % self.key)
+            with open(self.cert, "w") as f:
+                f.write("garbage\n")
+            self.hub.proc.send_signal(signal.SIGHUP)
+            self.wait_log("--tls-cert: %s: not a PEM certificate chain" % self.cert)
+            os.chmod(self.key, 0o644)
+            self.hub.proc.send_signal(signal.SIGHUP)
+            self.wait_log("is readable by group or others (mode 0644)")
+            self.assertEqual(await loop.run_in_executor(None, served_cert, self.hub.port),
+                             pem_der(new_cert))
+            pongs = await asyncio.gather(*(c.request({"t": "ping"}) for c in clients))
+            self.assertEqual([p["t"] for p in pongs], ["pong"] * self.N)
+        self.run_async(run(), timeout=90)
+        self.assertIsNone(self.hub.proc.poll())
+
+
+if __name__ == "__main__":
+    fhtest.main()
