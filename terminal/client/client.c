@@ -85,6 +85,7 @@ static void free_client(fh_client *c) {
   fh__rx_reset(c);
   fh_buf_free(&c->enc);
   free(c->url);
+  free(c->ca_file);
   free(c->token);
   free(c->name);
   free(c);
@@ -104,8 +105,11 @@ int fh_client_new(fh_client **out, uv_loop_t *loop, const fh_client_opts *o) {
   c->url = strdup(o->url);
   c->token = strdup(o->token);
   c->name = strdup(o->name && o->name[0] ? o->name : "fh_client");
+  c->ca_file = o->ca_file && o->ca_file[0] ? strdup(o->ca_file) : NULL;
+  c->insecure = o->insecure != 0;
   fh_buf_init(&c->enc, 0);
-  if (c->url == NULL || c->token == NULL || c->name == NULL) {
+  if (c->url == NULL || c->token == NULL || c->name == NULL ||
+      (o->ca_file && o->ca_file[0] && c->ca_file == NULL)) {
     free_client(c);
     return -ENOMEM;
   }

@@ -84,6 +84,16 @@ class TestCA:
         openssl("ca", "-batch", "-notext", "-config", self.cnf, "-cert", self.cert,
                 "-keyfile", self.key, "-in", csr, "-out", out, "-extfile", ext, *dates)
 
+    def self_signed(self, cn="localhost"):
+        """A self-signed server certificate for localhost and 127.0.0.1 (no
+        CA signed it): (cert file, key file)."""
+        self.n += 1
+        key = self._newkey("self-signed-%d.key" % self.n)
+        cert = os.path.join(self.dir, "self-signed-%d.pem" % self.n)
+        openssl("req", "-x509", "-new", "-key", key, "-out", cert, "-days", "2",
+                "-subj", "/CN=" + cn, "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+        return cert, key
+
     def issue(self, cn="localhost", dns=("localhost",), ips=("127.0.0.1",), expired=False,
               client=False, rsa_bits=None):
         """A certificate for cn with those names; expired: valid only in 2020.

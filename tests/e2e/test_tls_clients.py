@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""test_tls_clients -- floorsim and floorterm (fh_client) check the hub's
+certificate on wss://.
+
+Hubs present certificates of a private CA (tlstest.py): a good one, one for
+another host name, an expired one, a self-signed one, and the good one
+reached by an IP address it does not name.  With --ca-file of that CA the
+clients connect only to the good one; every other case goes offline with
+the hub's name and OpenSSL's reason, and so does a client that trusts only
+the system's CAs or another CA.  --insecure connects anyway and warns on
+every start; floorterm refuses it in kiosk mode.
+
+Needs FLOORHUB_BIN, FLOORSIM_BIN, FLOORTERM_BIN, FH_SOURCE_DIR.
+"""
+import os
+import subprocess
+import unittest
+
+import fhtest
+from fhtest import Hub, make_token
+from termtest import Term, token_file
+from tlstest import TestCA
+
+FLOORSIM = os.environ.get("FLOORSIM_BIN", "floorsim")
+FLOORTERM = os.environ.get("FLOORTERM_BIN", "floorterm")
+CA = TestCA()
+OTHER_CA = TestCA("another CA")
+
+
+class Clients(unittest.TestCase):
+    hubs = {}
+
+    @classmethod
+    def setUpClass(cls):
+        pairs = {
+            "good": CA.issue(),
+            "other_name": CA.issue(cn="other.example", dns=("other.example",), ips=()),
+            "expired": CA.issue(expired=True),
+            "self_signed": CA.self_signed(),
+            "dns_only": CA.issue(dns=("localhost",), ips=()),
+        }
+        for name, (cert, key) in pairs.items():
+            cls.hubs[name] = Hub(tls=(cert, key, CA.cert)).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for hub in cls.hubs.values():
+            hub.cleanup()
+
+    def sims(self, runs):
+        """floorsim against each (hub, args, host) of runs for a moment, all
+        at once: their stderr, in order."""
+        procs = []
+        for hub, args, host in runs:
+            tok = token_file(hub.tmp, make_token(sub="gw1", role="gateway"))
+            procs.append(subprocess.Popen(
+                [FLOORSIM, "--plant", fhtest.SAMPLE_PLANT, "--token-file", tok,
+                 "--url", "wss://%s:%d/ws" % (host, hub.port), "--duration", "1"] + list(args),
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+        return [p.communicate(timeout=30)[1] for p in procs]
+
+    def sim(self, hub, *args, host="127.0.0.1"):
+        return self.sims([(hub, args, host)])[0]
+
+    def test_good_certificate(self):
+        err = self.sim(self.hubs["good"], "--ca-file", CA.cert)
+        self.assertIn("online as gw1 (gateway)", err)
+        self.assertNotIn("WARNING", err)
+        err = self.sim(self.hubs["dns_only"], "--ca-file", CA.cert, host="localhost")
+        self.assertIn("online as gw1 (gateway)", err)
+
+    def test_refusals(self):
+        h = self.hubs
+        cases = [  # (hub, floorsim options, host in the URL, OpenSSL's reason)
+            (h["good"], (), "127.0.0.1", "unable to get local issuer certificate"),
+            (h["good"], ("--ca-file", OTHER_CA.cert), "127.0.0.1",
+             "unable to get local issuer certificate"),
+            (h["other_name"], ("--ca-file", CA.cert), "localhost", "hostname mismatch"),
+            (h["other_name"], ("--ca-file", CA.cert), "127.0.0.1", "IP address mismatch"),
+            (h["dns_only"], ("--ca-file", CA.cert), "127.0.0.1", "IP address mismatch"),
+            (h["expired"], ("--ca-file", CA.cert), "127.0.0.1", "certificate has expired"),
+            (h["self_signed"], ("--ca-file", CA.cert), "127.0.0.1", "self-signed certificate"),
+        ]
+        errs = self.sims([(hub, args, host) for hub, args, host, _ in cases])
+        for (hub, args, host, why), err in zip(cases, errs):
+            self.assertNotIn("online as", err)
+            self.assertIn("floorsim: offline: hub %s:%d: TLS certificate refused: %s"
+                          % (host, hub.port, why), err)
+
+    def test_insecure(self):
+        err = self.sim(self.hubs["expired"], "--insecure")
+        self.assertIn("WARNING: --insecure: the hub's certificate and name are NOT checked", err)
+        self.assertIn("online as gw1 (gateway)", err)
+
+    def term(self, hub, *args, tail=None, host="127.0.0.1"):
+        log = os.path.join(hub.tmp, "floorterm-%d.log" % len(os.listdir(hub.tmp)))
+        tok = token_file(hub.tmp, make_token(sub="op1", role="operator"))
+        url = "wss://%s:%d/ws" % (host, hub.port)
+        t = Term([FLOORTERM, "--url", url, "--token-file", tok, "--log", log] + list(args),
+                 width=200,
+                 env={"TERM": "xterm-256color", "LANG": "C.UTF-8"}, shell_tail=tail)
+        self.addCleanup(t.close)
+        return t.start(), log
+
+    def read(self, path):
+        with open(path) as f:
+            return f.read()
+
+    def test_floorterm(self):
+        t, _ = self.term(self.hubs["good"], "--ca-file", CA.cert)
+        t.wait_for("Connected as op1 (operator)")
+        t, log = self.term(self.hubs["other_name"], "--ca-file", CA.cert, host="localhost")
+        t.wait_for("hostname mismatch")
+        self.assertIn("offline: hub localhost:%d: TLS certificate refused: hostname mismatch"
+                      % self.hubs["other_name"].port, self.read(log))
+        t, log = self.term(self.hubs["expired"], "--ca-file", CA.cert)
+        t.wait_for("certificate has expired")
+        t, log = self.term(self.hubs["self_signed"], "--insecure")
+        t.wait_for("INSECURE: hub certificate not checked")
+        self.assertIn("WARNING: --insecure", self.read(log))
+
+    def test_floorterm_kiosk_refuses_insecure(self):
+        out = subprocess.run([FLOORTERM, "--kiosk", "--insecure", "--url",
+                              self.hubs["good"].url], capture_output=True, text=True, timeout=10)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("--insecure is refused in kiosk mode", out.stderr)
+
+
+if __name__ == "__main__":
+    fhtest.main()
