@@ -97,9 +97,16 @@ static int write_port_file(hub *h) {
  * to load is logged and the old stays. */
 static void on_sighup(uv_signal_t *sig, int signum) {
   hub *h = sig->data;
+  char err[512];
   (void)signum;
   if (h->stopping) return;
   server_reload_tls(h);
+  if (!h->auth.by_kid) return;
+  if (auth_jwks_reload(&h->auth, err, sizeof err) != 0)
+    log_error("SIGHUP: JWK Set not reloaded, the old keys stay: %s", err);
+  else
+    log_info("SIGHUP: JWK Set %s reloaded: %zu key(s)", h->cfg->jwt_jwks_file,
+             h->auth.nkeys);
 }
 
 static void start_timers(hub *h) {
@@ -144,6 +151,23 @@ static void teardown(hub *h) {
   plant_free(h->plant);
 }
 
+/* The JWT keys (a key file or a JWK Set) and the claim mapping. */
+static int keys_load(hub *h, char *err, size_t errlen) {
+  const hub_config *c = h->cfg;
+  int rc = c->jwt_jwks_file[0]
+               ? auth_jwks_load(&h->auth, c->jwt_jwks_file, c->jwt_issuer,
+                                c->jwt_audience, err, errlen)
+               : auth_config_load(&h->auth, c->jwt_alg[0] ? c->jwt_alg : "HS256",
+                                  c->jwt_key_file, c->jwt_issuer,
+                                  c->jwt_audience, err, errlen);
+  if (rc == 0)
+    rc = auth_config_claims(&h->auth, c->jwt_role_claim, c->jwt_lines_claim,
+                            c->jwt_user_claim, err, errlen);
+  if (rc == 0 && h->auth.by_kid)
+    log_info("JWK Set %s: %zu key(s)", c->jwt_jwks_file, h->auth.nkeys);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   static hub_config cfg;
   static hub h;
@@ -161,9 +185,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   h.cfg = &cfg;
   if (plant_load(cfg.plant_file, &h.plant, err, sizeof err) != 0 ||
-      auth_config_load(&h.auth, cfg.jwt_alg[0] ? cfg.jwt_alg : "HS256",
-                       cfg.jwt_key_file, cfg.jwt_issuer, cfg.jwt_audience,
-                       err, sizeof err) != 0 ||
+      keys_load(&h, err, sizeof err) != 0 ||
       (cfg.tls_cert[0] &&
        tls_files_check(cfg.tls_cert, cfg.tls_key, err, sizeof err) != 0)) {
     fprintf(stderr, "floorhub: %s\n", err);

@@ -225,6 +225,32 @@ class Hub:
         except OSError:
             return ""
 
+    def wait_log(self, text, timeout=5.0):
+        """Polls the hub's stderr until it holds text; fails otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.stderr():
+                return
+            time.sleep(0.05)
+        raise AssertionError("no %r in the hub's log:\n%s" % (text, self.stderr()))
+
+    def sighup(self, expect):
+        """Sends SIGHUP and waits for the log line expect."""
+        self.proc.send_signal(signal.SIGHUP)
+        self.wait_log(expect)
+
+    def start_fails(self, want):
+        """Starts the hub, which must exit 2 with want in its stderr."""
+        try:
+            self.start()
+        except AssertionError as e:
+            assert "exited with 2" in str(e), str(e)
+            assert want in self.stderr(), (want, self.stderr())
+            return
+        finally:
+            self.cleanup()
+        raise AssertionError("floorhub started; expected it to refuse: %s" % want)
+
     def sanitizer_report(self):
         """The lines of the hub's stderr in which ASan/UBSan/LSan reported."""
         marks = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")

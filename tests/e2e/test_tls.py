@@ -15,7 +15,6 @@ and a stalled handshake on the TLS port disturb no other client.
 import asyncio
 import os
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -24,7 +23,7 @@ import unittest
 
 import fhtest
 from fhtest import Client, Hub, HubTest, make_token
-from tlstest import TestCA, openssl
+from tlstest import TestCA
 
 CA = TestCA()
 
@@ -140,14 +139,7 @@ class Chain(HubTest):
 
 class Refusals(unittest.TestCase):
     def start_fails(self, cert, key, want):
-        hub = Hub(tls=(cert, key, CA.cert))
-        try:
-            with self.assertRaises(AssertionError) as e:
-                hub.start()
-            self.assertIn("exited with 2", str(e.exception))
-            self.assertIn(want, hub.stderr())
-        finally:
-            hub.cleanup()
+        Hub(tls=(cert, key, CA.cert)).start_fails(want)
 
     def test_key_readable_by_others(self):
         cert, key = CA.issue()
@@ -170,13 +162,8 @@ class Refusals(unittest.TestCase):
         self.start_fails(bad, key, "--tls-cert: %s: not a PEM certificate chain" % bad)
 
     def test_listen_plain_needs_tls(self):
-        hub = Hub(args=["--listen-plain", "127.0.0.1:0"])
-        try:
-            with self.assertRaises(AssertionError):
-                hub.start()
-            self.assertIn("--listen-plain: only beside a TLS listener", hub.stderr())
-        finally:
-            hub.cleanup()
+        Hub(args=["--listen-plain", "127.0.0.1:0"]).start_fails(
+            "--listen-plain: only beside a TLS listener")
 
 
 class Rotation(HubTest):
@@ -199,14 +186,6 @@ class Rotation(HubTest):
         os.replace(self.cert + ".new", self.cert)
         os.replace(self.key + ".new", self.key)
 
-    def wait_log(self, text, timeout=5):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.hub.stderr():
-                return
-            time.sleep(0.05)
-        self.fail("no %r in the hub's log" % text)
-
     def test_sighup_keeps_connections(self):
         old = served_cert(self.hub.port)
         self.assertEqual(old, pem_der(self.cert))
@@ -215,8 +194,7 @@ class Rotation(HubTest):
         async def run():
             clients = [await self.client("viewer", sub="v%d" % i) for i in range(self.N)]
             self.install(new_cert, new_key)
-            self.hub.proc.send_signal(signal.SIGHUP)
-            self.wait_log("SIGHUP: certificate reloaded from " + self.cert)
+            self.hub.sighup("SIGHUP: certificate reloaded from " + self.cert)
             loop = asyncio.get_running_loop()
             self.assertEqual(await loop.run_in_executor(None, served_cert, self.hub.port),
                              pem_der(new_cert))
@@ -230,16 +208,13 @@ class Rotation(HubTest):
             # A bad pair is refused and logged; the new certificate stays.
             other_cert, _ = CA.issue(cn="mismatch")
             self.install(other_cert, new_key)
-            self.hub.proc.send_signal(signal.SIGHUP)
-            self.wait_log("SIGHUP: certificate not reloaded, the old one stays: "
+            self.hub.sighup("SIGHUP: certificate not reloaded, the old one stays: "
                           "--tls-key: %s is not the key of the certificate" % self.key)
             with open(self.cert, "w") as f:
                 f.write("garbage\n")
-            self.hub.proc.send_signal(signal.SIGHUP)
-            self.wait_log("--tls-cert: %s: not a PEM certificate chain" % self.cert)
+            self.hub.sighup("--tls-cert: %s: not a PEM certificate chain" % self.cert)
             os.chmod(self.key, 0o644)
-            self.hub.proc.send_signal(signal.SIGHUP)
-            self.wait_log("is readable by group or others (mode 0644)")
+            self.hub.sighup("is readable by group or others (mode 0644)")
             self.assertEqual(await loop.run_in_executor(None, served_cert, self.hub.port),
                              pem_der(new_cert))
             pongs = await asyncio.gather(*(c.request({"t": "ping"}) for c in clients))

@@ -192,7 +192,7 @@ FH_TEST(hs256_valid) {
 
   keys_make(&k, 0, 0);
   config(&cfg, "HS256", k.secret, NULL, NULL); /* trailing newline stripped */
-  ASSERT_EQ(cfg.keylen, strlen(SECRET));
+  ASSERT_EQ(cfg.keys[0].keylen, strlen(SECRET));
   tok = mint_hs(claims_ok());
   ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
   ASSERT_STR_EQ(id.sub, "anna");
@@ -774,7 +774,7 @@ FH_TEST(config_errors) {
   ASSERT_STR_EQ(cfg.issuer, "iss");
   ASSERT_STR_EQ(cfg.audience, "aud");
   auth_config_free(&cfg);
-  ASSERT(cfg.key == NULL);
+  ASSERT(cfg.keys == NULL);
   auth_config_free(&cfg);
   keys_free(&k);
 }
@@ -782,7 +782,8 @@ FH_TEST(config_errors) {
 FH_TEST(fail_names) {
   static const char *const names[] = {
       "ok", "too_large", "malformed", "alg", "signature", "expired",
-      "not_yet_valid", "claims", "issuer", "audience", "role", "internal"};
+      "not_yet_valid", "claims", "issuer", "audience", "role", "internal",
+      "unknown_kid"};
   ASSERT_EQ(sizeof names / sizeof names[0], AUTH_FAIL__COUNT);
   for (int f = 0; f < AUTH_FAIL__COUNT; f++)
     ASSERT_STR_EQ(auth_fail_name((auth_fail)f), names[f]);
