@@ -7,5 +7,7 @@ target_compile_definitions(test_plant PRIVATE
   FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
 fh_unit_test(test_auth)
 target_link_libraries(test_auth PRIVATE fh_plant)
+fh_unit_test(test_jwks)
+target_link_libraries(test_jwks PRIVATE fh_plant PkgConfig::OPENSSL)
 fh_unit_test(test_roles)
 target_link_libraries(test_roles PRIVATE fh_protocol)

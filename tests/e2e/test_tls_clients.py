@@ -44,8 +44,12 @@ class Clients(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        reports = []
         for hub in cls.hubs.values():
+            hub.stop()  # a sanitizer reports at exit
+            reports += hub.sanitizer_report()
             hub.cleanup()
+        assert reports == [], "the sanitizers reported in a hub: %s" % reports
 
     def sims(self, runs):
         """floorsim against each (hub, args, host) of runs for a moment, all
@@ -57,7 +61,10 @@ class Clients(unittest.TestCase):
                 [FLOORSIM, "--plant", fhtest.SAMPLE_PLANT, "--token-file", tok,
                  "--url", "wss://%s:%d/ws" % (host, hub.port), "--duration", "1"] + list(args),
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
-        return [p.communicate(timeout=30)[1] for p in procs]
+        errs = [p.communicate(timeout=30)[1] for p in procs]
+        for err in errs:
+            self.assertNotRegex(err, "ERROR: (Address|Leak)Sanitizer|runtime error:")
+        return errs
 
     def sim(self, hub, *args, host="127.0.0.1"):
         return self.sims([(hub, args, host)])[0]
