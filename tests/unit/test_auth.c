@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "fh_test.h"
+#include "jwt_mint.h"
 
 #define NOW_S 1700000000LL
 #define NOW_MS (NOW_S * 1000)
@@ -100,19 +101,7 @@ static json_t *claims_ok(void) {
 /* Signs claims (consumed) with libjwt; key is a file's bytes. */
 static char *mint_with(jwt_alg_t alg, const void *key, size_t keylen,
                        json_t *claims) {
-  char *js = json_dumps(claims, JSON_COMPACT), *tok;
-  jwt_t *jwt = NULL;
-
-  ASSERT(js != NULL);
-  ASSERT_EQ(jwt_new(&jwt), 0);
-  ASSERT_EQ(jwt_add_grants_json(jwt, js), 0);
-  ASSERT_EQ(jwt_set_alg(jwt, alg, key, (int)keylen), 0);
-  tok = jwt_encode_str(jwt);
-  ASSERT(tok != NULL);
-  jwt_free(jwt);
-  free(js);
-  json_decref(claims);
-  return tok;
+  return jwt_mint(alg, key, keylen, NULL, claims);
 }
 
 static char *mint_file(jwt_alg_t alg, const char *key_file, json_t *claims) {

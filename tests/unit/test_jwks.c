@@ -23,6 +23,7 @@
 
 #include "auth.h"
 #include "fh_test.h"
+#include "jwt_mint.h"
 
 #define NOW_S 1700000000LL
 #define NOW_MS (NOW_S * 1000)
@@ -106,23 +107,15 @@ static const char *write_set(json_t *keys) {
 
 /* Signs claims (consumed) with the private key file, alg and kid. */
 static char *mint(const char *key, jwt_alg_t alg, const char *kid, json_t *claims) {
-  char pem[16384], *js = json_dumps(claims, JSON_COMPACT), *tok;
+  char pem[16384];
   FILE *f = fopen(path_of(key), "r");
-  size_t n = fread(pem, 1, sizeof pem - 1, f);
-  jwt_t *jwt = NULL;
+  size_t n;
 
+  ASSERT(f != NULL);
+  n = fread(pem, 1, sizeof pem - 1, f);
   fclose(f);
   pem[n] = '\0';
-  ASSERT_EQ(jwt_new(&jwt), 0);
-  ASSERT_EQ(jwt_add_grants_json(jwt, js), 0);
-  if (kid) ASSERT_EQ(jwt_add_header(jwt, "kid", kid), 0);
-  ASSERT_EQ(jwt_set_alg(jwt, alg, (unsigned char *)pem, (int)n), 0);
-  tok = jwt_encode_str(jwt);
-  ASSERT(tok != NULL);
-  jwt_free(jwt);
-  free(js);
-  json_decref(claims);
-  return tok;
+  return jwt_mint(alg, pem, n, kid, claims);
 }
 
 static json_t *claims(void) {
