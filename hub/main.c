@@ -148,6 +148,7 @@ static void teardown(hub *h) {
   if (uv_loop_close(h->loop) != 0) log_warn("loop closed with handles open");
   hub_state_free(h);
   auth_config_free(&h->auth);
+  auth_certmap_free(&h->certmap);
   plant_free(h->plant);
 }
 
@@ -165,6 +166,12 @@ static int keys_load(hub *h, char *err, size_t errlen) {
                             c->jwt_user_claim, err, errlen);
   if (rc == 0 && h->auth.by_kid)
     log_info("JWK Set %s: %zu key(s)", c->jwt_jwks_file, h->auth.nkeys);
+  if (rc == 0 && c->tls_client_map[0] &&
+      (rc = auth_certmap_load(c->tls_client_map, &h->certmap, err, errlen)) != 0) {
+    char why[512];
+    snprintf(why, sizeof why, "--tls-client-map: %s", err);
+    snprintf(err, errlen, "%s", why);
+  }
   return rc;
 }
 
@@ -189,6 +196,8 @@ int main(int argc, char **argv) {
       (cfg.tls_cert[0] &&
        tls_files_check(cfg.tls_cert, cfg.tls_key, err, sizeof err) != 0)) {
     fprintf(stderr, "floorhub: %s\n", err);
+    auth_config_free(&h.auth);
+    auth_certmap_free(&h.certmap);
     plant_free(h.plant);
     return 2;
   }

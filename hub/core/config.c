@@ -34,6 +34,9 @@ static const setting settings[] = {
   {"tls-cert", STR(tls_cert), "PEM certificate chain: wss:// and https://"},
   {"tls-key", STR(tls_key), "PEM private key of --tls-cert (mode 0600)"},
   {"hsts-max-age", NUM(K_U32, hsts_max_age), "HSTS max-age on https, s; 0 off (31536000)"},
+  {"tls-client-ca", STR(tls_client_ca), "PEM CAs that sign client (gateway) certificates"},
+  {"tls-client-cert", STR(tls_client_cert), "required | optional (optional)"},
+  {"tls-client-map", STR(tls_client_map), "JSON: certificate CN -> {sub, role, lines}"},
   {"data", STR(data_dir), "LMDB directory (./var/floorhub)"},
   {"plant", STR(plant_file), "plant layout JSON file (required)"},
   {"web-root", STR(web_root), "directory of the dashboard files"},
@@ -234,6 +237,14 @@ static int check(const hub_config *c, char *err, size_t errlen) {
              "algorithm comes from the set)");
   else if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0'))
     snprintf(err, errlen, "--tls-cert and --tls-key: give both or neither");
+  else if (c->tls_client_ca[0] && c->tls_cert[0] == '\0')
+    snprintf(err, errlen, "--tls-client-ca: only with --tls-cert");
+  else if ((c->tls_client_cert[0] || c->tls_client_map[0]) && !c->tls_client_ca[0])
+    snprintf(err, errlen, "--tls-client-cert/--tls-client-map: need --tls-client-ca");
+  else if (c->tls_client_cert[0] && strcmp(c->tls_client_cert, "required") &&
+           strcmp(c->tls_client_cert, "optional"))
+    snprintf(err, errlen, "--tls-client-cert: '%s' is neither required nor optional",
+             c->tls_client_cert);
   else if (c->listen_plain.port >= 0 && c->tls_cert[0] == '\0')
     snprintf(err, errlen, "--listen-plain: only beside a TLS listener "
              "(--tls-cert); --listen is plain already");

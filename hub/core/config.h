@@ -27,6 +27,10 @@ typedef struct hub_config {
   char tls_key[512];           /* PEM private key, mode 0600 or stricter */
   uint32_t hsts_max_age;       /* Strict-Transport-Security max-age, s;
                                   0 = no header */
+  char tls_client_ca[512];     /* CAs of client certificates, "" = none */
+  char tls_client_cert[16];    /* "required" | "optional" ("" = optional
+                                  with a client CA) */
+  char tls_client_map[512];    /* JSON: certificate CN -> identity */
   char data_dir[512];          /* LMDB directory */
   char plant_file[512];        /* plant layout JSON */
   char web_root[512];          /* dashboard files, "" = none */

@@ -78,6 +78,7 @@ typedef struct hub {
   struct lws_vhost *vhost_plain;   /* the --listen-plain vhost, or NULL */
   void *tls_ctx;                   /* the TLS vhost's SSL_CTX (owned by lws;
                                       net/tls.c reloads into it), or NULL */
+  auth_certmap certmap;            /* client certificate CN -> identity */
   lws_retry_bo_t idle_policy;      /* ping/hang-up of idle connections */
 
   struct session *sessions;        /* every WebSocket session (list) */

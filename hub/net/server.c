@@ -88,6 +88,33 @@ static void header_auth(hub *h, session *s) {
   free(who);
 }
 
+/* A verified client certificate whose CN is in --tls-client-map
+ * authenticates at once, until the certificate's notAfter.  0 when it did;
+ * otherwise the token decides (header or hello). */
+static int cert_auth(hub *h, session *s) {
+  char cn[FH_ID_MAX + 2];
+  const fh_identity *mapped;
+  fh_identity *who;
+  int64_t not_after;
+  int rc;
+
+  if (h->certmap.n == 0 || tls_peer_cn(s->wsi, cn, sizeof cn, &not_after) != 0)
+    return -ENOENT;
+  if ((mapped = auth_certmap_find(&h->certmap, cn)) == NULL) {
+    log_info("session %llu (%s): certificate CN '%s' not in --tls-client-map",
+             (unsigned long long)s->id, s->peer, cn);
+    return -ENOENT;
+  }
+  if ((who = malloc(sizeof *who)) == NULL) return -ENOMEM;
+  *who = *mapped;
+  who->exp_ms = not_after;
+  log_info("session %llu (%s): client certificate CN '%s'",
+           (unsigned long long)s->id, s->peer, cn);
+  rc = session_authenticate(s, who, 0, 0);
+  free(who);
+  return rc;
+}
+
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
                        void *user, void *in, size_t len) {
   hub *h;
@@ -105,7 +132,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_ESTABLISHED:
       h = hub_of(wsi);
       session_open(h, wsi, s);
-      header_auth(h, s);
+      if (cert_auth(h, s) != 0) header_auth(h, s);
       return 0;
     case LWS_CALLBACK_RECEIVE:
       return session_receive(s, in, len);
@@ -121,7 +148,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
       /* A vhost's SSL_CTX is made: user is that SSL_CTX, in the vhost. */
       if (in != NULL && user != NULL &&
           strcmp(lws_get_vhost_name(in), "floorhub") == 0) {
-        tls_harden(user);
+        if (tls_setup(hub_of(wsi), user) != 0) return 1;
         hub_of(wsi)->tls_ctx = user;
       }
       return 0;
@@ -309,6 +336,11 @@ void server_reload_tls(hub *h) {
     log_error("SIGHUP: certificate not reloaded, the old one stays: %s", err);
   else
     log_info("SIGHUP: certificate reloaded from %s", h->cfg->tls_cert);
+  if (h->cfg->tls_client_map[0] == '\0') return;
+  if (auth_certmap_load(h->cfg->tls_client_map, &h->certmap, err, sizeof err) != 0)
+    log_error("SIGHUP: --tls-client-map not reloaded, the old one stays: %s", err);
+  else
+    log_info("SIGHUP: --tls-client-map reloaded: %zu certificate(s)", h->certmap.n);
 }
 
 void server_stop(hub *h) {

@@ -8,20 +8,26 @@
  * (tls_files_check, before lws loads the same files) and SIGHUP
  * (tls_reload) share it, so a file the hub would refuse at start is refused
  * on reload too, and the SSL_CTX is touched only with a pair that passed.
- * Messages name the file and the reason, never key material.
+ * Messages name the file and the reason, never key material.  With
+ * --tls-client-ca the same SSL_CTX asks for client certificates; a
+ * verified one is named by its subject CN (tls_peer_cn), which server.c
+ * looks up in --tls-client-map.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
+#include "log.h"
 #include "tls.h"
 
 const char tls_cipher_list[] =
@@ -144,7 +150,34 @@ int tls_files_check(const char *cert, const char *key, char *err,
   return rc;
 }
 
-void tls_harden(void *ctx) {
+/* Client certificates: only the --tls-client-ca file's CAs verify them
+ * (a store of its own replaces whatever lws loaded, the system's CAs
+ * included), the clientAuth purpose, asked for in every handshake and,
+ * when required, a handshake without one fails. */
+static int client_certs(const hub_config *cfg, SSL_CTX *c) {
+  X509_STORE *store = X509_STORE_new();
+  STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cfg->tls_client_ca);
+  int mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE;
+
+  if (store == NULL || names == NULL ||
+      X509_STORE_load_file(store, cfg->tls_client_ca) != 1) {
+    X509_STORE_free(store);
+    sk_X509_NAME_pop_free(names, X509_NAME_free);
+    ERR_clear_error();
+    log_error("--tls-client-ca: %s: not a PEM file of CA certificates",
+              cfg->tls_client_ca);
+    return -EINVAL;
+  }
+  SSL_CTX_set_cert_store(c, store);
+  SSL_CTX_set_client_CA_list(c, names);
+  SSL_CTX_set_purpose(c, X509_PURPOSE_SSL_CLIENT);
+  if (strcmp(cfg->tls_client_cert, "required") == 0)
+    mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+  SSL_CTX_set_verify(c, mode, NULL);
+  return 0;
+}
+
+int tls_setup(hub *h, void *ctx) {
   SSL_CTX *c = ctx;
 
   SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
@@ -153,6 +186,27 @@ void tls_harden(void *ctx) {
                          SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1);
   SSL_CTX_set1_groups_list(c, "X25519:P-256:P-384");
   ERR_clear_error();
+  if (h->cfg->tls_client_ca[0] && client_certs(h->cfg, c) != 0) return -EINVAL;
+  return 0;
+}
+
+int tls_peer_cn(struct lws *wsi, char *cn, size_t cap, int64_t *not_after_ms) {
+  SSL *ssl = lws_get_ssl(wsi);
+  X509 *x = ssl ? SSL_get0_peer_certificate(ssl) : NULL;
+  struct tm tm;
+  int n;
+
+  if (x == NULL) return -ENOENT;
+  if (SSL_get_verify_result(ssl) != X509_V_OK) return -EPERM;
+  n = X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, cn,
+                                (int)cap);
+  if (n <= 0 || (size_t)n >= cap || strlen(cn) != (size_t)n ||
+      ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm) != 1) {
+    ERR_clear_error();
+    return -EINVAL;
+  }
+  *not_after_ms = (int64_t)timegm(&tm) * 1000;
+  return 0;
 }
 
 int tls_reload(hub *h, char *err, size_t errlen) {

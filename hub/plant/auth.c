@@ -224,7 +224,7 @@ static int int_claim(json_t *claims, const char *name, int64_t *ms) {
   return 1;
 }
 
-static auth_fail read_lines(json_t *lines, fh_identity *id) {
+auth_fail auth_read_lines(json_t *lines, fh_identity *id) {
   if (lines == NULL) return AUTH_OK;
   if (!json_is_array(lines) || json_array_size(lines) == 0 ||
       json_array_size(lines) > FH_LINES_MAX)
@@ -302,7 +302,7 @@ static auth_fail check_claims(const auth_config *cfg, json_t *claims,
   if (int_claim(claims, "exp", &exp_ms) != 1 || has_nbf < 0 || has_iat < 0 ||
       !plant_text_valid(json_string_value(sub), json_string_length(sub),
                         FH_ID_MAX) ||
-      read_lines(lines, id) != AUTH_OK)
+      auth_read_lines(lines, id) != AUTH_OK)
     return AUTH_E_CLAIMS;
   if (now_ms >= add_sat(exp_ms, leeway_ms)) return AUTH_E_EXPIRED;
   if ((has_nbf && add_sat(now_ms, leeway_ms) < nbf_ms) ||

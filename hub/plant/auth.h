@@ -44,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <jwt.h>
 
 #include "fh_protocol.h"
@@ -124,6 +125,31 @@ int auth_jwks_reload(auth_config *cfg, char *err, size_t errlen);
 int auth_config_claims(auth_config *cfg, const char *role_claim,
                        const char *lines_claim, const char *user_claim,
                        char *err, size_t errlen);
+/* A lines claim (NULL: none) into id: a non-empty array of at most
+ * FH_LINES_MAX line ids; AUTH_OK or AUTH_E_CLAIMS. */
+auth_fail auth_read_lines(json_t *lines, fh_identity *id);
+
+/* Client certificates (auth_certmap.c, --tls-client-map): the identity of
+ * each certificate subject CN that may connect without a token. */
+typedef struct auth_certmap_entry {
+  char cn[FH_ID_MAX + 1];  /* the certificate's subject CN */
+  fh_identity id;          /* who it is (exp_ms 0: the certificate's) */
+} auth_certmap_entry;
+
+typedef struct auth_certmap {
+  auth_certmap_entry *e;   /* the entries, owned */
+  size_t n;                /* their number */
+} auth_certmap;
+
+/* Reads the JSON map {"<CN>": {"sub": s, "role": r, "lines": [...]?}} at
+ * path into *m (replacing nothing on error).  0, or a negative code with
+ * err naming the file, the CN and the problem. */
+int auth_certmap_load(const char *path, auth_certmap *m, char *err,
+                      size_t errlen);
+/* The identity mapped to cn, or NULL. */
+const fh_identity *auth_certmap_find(const auth_certmap *m, const char *cn);
+void auth_certmap_free(auth_certmap *m);
+
 /* Decodes unpadded, canonical base64url into out (n * 3 / 4 bytes).
  * 0, or -1 on a character outside the alphabet or an impossible length. */
 int auth_b64url_decode(const char *s, size_t n, unsigned char *out,

@@ -13,6 +13,7 @@ bad new file is refused, logged, and the old certificate stays.  Garbage
 and a stalled handshake on the TLS port disturb no other client.
 """
 import asyncio
+import json
 import os
 import shutil
 import socket
@@ -20,6 +21,9 @@ import ssl
 import subprocess
 import time
 import unittest
+
+import websockets
+import websockets.exceptions
 
 import fhtest
 from fhtest import Client, Hub, HubTest, make_token
@@ -164,6 +168,93 @@ class Refusals(unittest.TestCase):
     def test_listen_plain_needs_tls(self):
         Hub(args=["--listen-plain", "127.0.0.1:0"]).start_fails(
             "--listen-plain: only beside a TLS listener")
+
+
+GW_CERT = CA.issue(cn="gw-press-1", dns=(), ips=(), client=True)
+UNMAPPED_CERT = CA.issue(cn="gw-unknown", dns=(), ips=(), client=True)
+FOREIGN_CERT = TestCA("foreign CA").issue(cn="gw-press-1", dns=(), ips=(), client=True)
+REFUSED = (ssl.SSLError, ConnectionResetError, websockets.exceptions.InvalidMessage)
+CERT_MAP = {"gw-press-1": {"sub": "gw-press-1", "role": "gateway", "lines": ["L1"]}}
+
+
+class ClientCerts(HubTest):
+    """Gateways with client certificates (--tls-client-ca, -map)."""
+    mode = "optional"
+
+    def setUp(self):
+        path = os.path.join(CA.dir, "map-%d.json" % id(self))
+        with open(path, "w") as f:
+            json.dump(CERT_MAP, f)
+        self.hub_tls = CA.issue() + (CA.cert,)
+        self.hub_args = ["--tls-client-ca", CA.cert, "--tls-client-cert", self.mode,
+                         "--tls-client-map", path]
+        super().setUp()
+
+    def ctx(self, cert):
+        ctx = self.hub.ssl_context()
+        if cert:
+            ctx.load_cert_chain(*cert)
+        return ctx
+
+    async def connect(self, cert, token=None):
+        c = Client(self.hub)
+        c.ws = await websockets.connect(self.hub.url, ssl=self.ctx(cert),
+                                        subprotocols=["floorhub.v1"], ping_interval=None,
+                                        close_timeout=1)
+        Client.opened.append(c)
+        if token:
+            c.welcome = await c.request({"t": "hello", "token": token})
+        return c
+
+    def test_gateway_by_certificate(self):
+        async def run():
+            gw = await self.connect(GW_CERT)
+            w = await gw.next(pred=lambda m: m["t"] == "welcome")
+            self.assertEqual((w["user"], w["role"], w["lines"]), ("gw-press-1", "gateway", ["L1"]))
+            self.assertOk(await gw.write("eq.state", equipment="L1-PRESS1", state="down",
+                                         reason="mechanical"))
+            # The map's lines hold: L2 is not this gateway's.
+            self.assertErr(await gw.write("eq.state", equipment="L2-WELD1", state="down"),
+                           "forbidden")
+            # A certificate of the CA, not in the map: the token decides.
+            other = await self.connect(UNMAPPED_CERT, token=make_token())
+            self.assertEqual(other.welcome["t"], "welcome")
+            bare = await self.connect(None)
+            self.assertErr(await bare.request({"t": "sub", "topics": ["plant"]}),
+                           "unauthorized")
+            # TLS 1.3: the client's side of the handshake is done before the
+            # hub refuses the certificate, so the refusal shows up as a
+            # TLS alert, a reset or an upgrade that never answers.
+            with self.assertRaises(REFUSED):
+                c = await self.connect(FOREIGN_CERT)
+                await c.request({"t": "ping"})
+        self.run_async(run())
+        self.assertIn("client certificate CN 'gw-press-1'", self.hub.stderr())
+        self.assertIn("certificate CN 'gw-unknown' not in --tls-client-map", self.hub.stderr())
+
+
+class ClientCertsRequired(ClientCerts):
+    mode = "required"
+
+    def test_gateway_by_certificate(self):
+        async def run():
+            gw = await self.connect(GW_CERT)
+            w = await gw.next(pred=lambda m: m["t"] == "welcome")
+            self.assertEqual(w["role"], "gateway")
+            with self.assertRaises(REFUSED):
+                c = await self.connect(None, token=make_token())
+                await c.request({"t": "ping"})
+        self.run_async(run())
+        with self.assertRaises((ssl.SSLError, ConnectionResetError)):
+            self.hub.http_get("/healthz")
+        self.assertEqual(self.hub.http_get("/metrics", plain=True)[0], 200)
+
+    def test_bad_map(self):
+        path = os.path.join(CA.dir, "bad-map.json")
+        with open(path, "w") as f:
+            json.dump({"gw-1": {"sub": "gw-1", "role": "superuser"}}, f)
+        Hub(tls=self.hub_tls, args=["--tls-client-ca", CA.cert, "--tls-client-map", path]
+            ).start_fails("--tls-client-map: %s: CN 'gw-1': 'role' is not a floorhub role" % path)
 
 
 class Rotation(HubTest):
