@@ -112,6 +112,8 @@ struct fh_client {
   int tls;                     /* wss:// */
   char *ca_file;               /* CAs to trust, owned; NULL: the system's */
   int insecure;                /* no certificate or host name check */
+  char *cert_file;             /* client certificate PEM, owned, or NULL */
+  char *key_file;              /* its key PEM, owned, or NULL */
   char tls_why[128];           /* why this attempt's certificate was
                                   refused, "" if it was not */
   size_t msg_max;              /* incoming message cap */

@@ -149,6 +149,8 @@ int fh__conn_context_new(fh_client *c) {
   info.options = LWS_SERVER_OPTION_LIBUV;
   if (c->tls) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
   info.client_ssl_ca_filepath = c->ca_file; /* NULL: the system's CAs */
+  info.client_ssl_cert_filepath = c->cert_file; /* a gateway's, or NULL */
+  info.client_ssl_private_key_filepath = c->key_file;
   info.foreign_loops = loops;
   info.protocols = protocols;
   info.user = c;

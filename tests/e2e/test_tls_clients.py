@@ -8,10 +8,13 @@ reached by an IP address it does not name.  With --ca-file of that CA the
 clients connect only to the good one; every other case goes offline with
 the hub's name and OpenSSL's reason, and so does a client that trusts only
 the system's CAs or another CA.  --insecure connects anyway and warns on
-every start; floorterm refuses it in kiosk mode.
+every start; floorterm refuses it in kiosk mode.  floorsim with a client
+certificate (--cert/--key) and no token is the gateway the hub's
+--tls-client-map names; an unmapped certificate gets no identity.
 
 Needs FLOORHUB_BIN, FLOORSIM_BIN, FLOORTERM_BIN, FH_SOURCE_DIR.
 """
+import json
 import os
 import subprocess
 import unittest
@@ -41,6 +44,13 @@ class Clients(unittest.TestCase):
         }
         for name, (cert, key) in pairs.items():
             cls.hubs[name] = Hub(tls=(cert, key, CA.cert)).start()
+        cls.gw_cert = CA.issue(cn="gw-press-1", dns=(), ips=(), client=True)
+        cls.unmapped_cert = CA.issue(cn="gw-unmapped", dns=(), ips=(), client=True)
+        cert_map = os.path.join(CA.dir, "cert-map.json")
+        with open(cert_map, "w") as f:
+            json.dump({"gw-press-1": {"sub": "gw-press-1", "role": "gateway"}}, f)
+        cls.hubs["client_ca"] = Hub(tls=CA.issue() + (CA.cert,), args=[
+            "--tls-client-ca", CA.cert, "--tls-client-map", cert_map]).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -56,10 +66,12 @@ class Clients(unittest.TestCase):
         at once: their stderr, in order."""
         procs = []
         for hub, args, host in runs:
-            tok = token_file(hub.tmp, make_token(sub="gw1", role="gateway"))
+            tok = []
+            if "--cert" not in args:
+                tok = ["--token-file", token_file(hub.tmp, make_token(sub="gw1", role="gateway"))]
             procs.append(subprocess.Popen(
-                [FLOORSIM, "--plant", fhtest.SAMPLE_PLANT, "--token-file", tok,
-                 "--url", "wss://%s:%d/ws" % (host, hub.port), "--duration", "1"] + list(args),
+                [FLOORSIM, "--plant", fhtest.SAMPLE_PLANT, "--url",
+                 "wss://%s:%d/ws" % (host, hub.port), "--duration", "1"] + tok + list(args),
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
         errs = [p.communicate(timeout=30)[1] for p in procs]
         for err in errs:
@@ -93,6 +105,18 @@ class Clients(unittest.TestCase):
             self.assertNotIn("online as", err)
             self.assertIn("floorsim: offline: hub %s:%d: TLS certificate refused: %s"
                           % (host, hub.port, why), err)
+
+    def test_client_certificate(self):
+        hub = self.hubs["client_ca"]
+        good, unmapped = self.sims([
+            (hub, ("--ca-file", CA.cert, "--cert", self.gw_cert[0], "--key", self.gw_cert[1]),
+             "127.0.0.1"),
+            (hub, ("--ca-file", CA.cert, "--cert", self.unmapped_cert[0], "--key",
+                   self.unmapped_cert[1]), "127.0.0.1")])
+        self.assertIn("floorsim: online as gw-press-1 (gateway)", good)
+        self.assertRegex(good, r"\d+ requests sent, \d+ accepted .* 0 refused, 0 unanswered")
+        self.assertNotIn("online as", unmapped)
+        self.assertIn("a token is required", unmapped)
 
     def test_insecure(self):
         err = self.sim(self.hubs["expired"], "--insecure")

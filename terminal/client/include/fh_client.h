@@ -28,6 +28,9 @@
  * reason naming the hub and why ("hub h:7600: TLS certificate refused:
  * certificate has expired") and is retried like any failed connection.
  *
+ * A client certificate (cert_file, key_file) is presented on wss://; a hub
+ * that maps it to an identity needs no token then.
+ *
  * Incoming messages are reassembled from fragments up to a cap (8 MiB by
  * default) and every map of a message is decoded.  Bytes reach the socket
  * only in the WRITEABLE callback.  Everything runs on the loop's thread;
@@ -93,7 +96,12 @@ typedef struct fh_client_opts {
                                  system's; NULL = the system's; copied */
   int insecure;               /* wss: 1 = check neither the certificate
                                  nor the host name (say so loudly) */
-  const char *token;          /* JWT sent in hello; copied */
+  const char *cert_file;      /* wss: PEM client certificate (a gateway's),
+                                 NULL = none; copied */
+  const char *key_file;       /* its PEM private key; copied */
+  const char *token;          /* JWT sent in hello; copied.  May be NULL
+                                 with cert_file (the certificate is the
+                                 identity; hello carries no token) */
   const char *name;           /* client name in hello and key prefix; copied */
   size_t msg_max;             /* incoming message cap; 0 = 8 MiB */
   uint32_t backoff_min_ms;    /* 0 = FH_CLIENT_BACKOFF_MIN_MS */
