@@ -164,6 +164,8 @@ static int keys_load(hub *h, char *err, size_t errlen) {
   if (rc == 0)
     rc = auth_config_claims(&h->auth, c->jwt_role_claim, c->jwt_lines_claim,
                             c->jwt_user_claim, err, errlen);
+  if (rc == 0 && c->jwt_role_map[0])
+    rc = auth_config_role_map(&h->auth, c->jwt_role_map, err, errlen);
   if (rc == 0 && h->auth.by_kid)
     log_info("JWK Set %s: %zu key(s)", c->jwt_jwks_file, h->auth.nkeys);
   if (rc == 0 && c->tls_client_map[0] &&

@@ -46,6 +46,7 @@ static const setting settings[] = {
   {"jwt-role-claim", STR(jwt_role_claim), "dotted path of the role claim (role)"},
   {"jwt-lines-claim", STR(jwt_lines_claim), "dotted path of the lines claim (lines)"},
   {"jwt-user-claim", STR(jwt_user_claim), "dotted path of the user claim (sub)"},
+  {"jwt-role-map", STR(jwt_role_map), "JSON: IdP role name -> floorhub role"},
   {"jwt-issuer", STR(jwt_issuer), "required token issuer (iss)"},
   {"jwt-audience", STR(jwt_audience), "required token audience (aud)"},
   {"allowed-origin", STR(allowed_origin), "refuse upgrades from other Origins"},

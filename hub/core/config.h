@@ -40,6 +40,7 @@ typedef struct hub_config {
   char jwt_role_claim[128];    /* dotted path of the role claim ("role") */
   char jwt_lines_claim[128];   /* dotted path of the lines claim ("lines") */
   char jwt_user_claim[128];    /* dotted path of the user claim ("sub") */
+  char jwt_role_map[512];      /* JSON: IdP role name -> floorhub role */
   char jwt_issuer[256];        /* required iss, "" = not checked */
   char jwt_audience[256];      /* required aud, "" = not checked */
   char allowed_origin[256];    /* required Origin on upgrades, "" = any */

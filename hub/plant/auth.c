@@ -273,16 +273,22 @@ static json_t *claim_at(json_t *claims, const char *path) {
   return v;
 }
 
+/* The floorhub role a role name stands for: its --jwt-role-map entry, or
+ * the name itself; -1 when neither. */
+static int role_of(const auth_config *cfg, json_t *v) {
+  if (!json_is_string(v)) return -1;
+  for (size_t i = 0; i < cfg->nrole_map; i++)
+    if (strcmp(cfg->role_map[i].name, json_string_value(v)) == 0)
+      return (int)cfg->role_map[i].role;
+  return fh_role_from(json_string_value(v), json_string_length(v));
+}
+
 /* The role: a string that is a role, or (list 1: an IdP's claim) the
  * first entry of an array that is one; -1 when there is none. */
-static int read_role(json_t *v, int list) {
-  if (json_is_string(v))
-    return fh_role_from(json_string_value(v), json_string_length(v));
+static int read_role(const auth_config *cfg, json_t *v, int list) {
+  if (json_is_string(v)) return role_of(cfg, v);
   for (size_t i = 0; list && json_is_array(v) && i < json_array_size(v); i++) {
-    json_t *e = json_array_get(v, i);
-    int r = json_is_string(e)
-                ? fh_role_from(json_string_value(e), json_string_length(e))
-                : -1;
+    int r = role_of(cfg, json_array_get(v, i));
     if (r >= 0) return r;
   }
   return -1;
@@ -316,7 +322,7 @@ static auth_fail check_claims(const auth_config *cfg, json_t *claims,
     return AUTH_E_AUDIENCE;
   /* floorhub's own `role` claim is one string; a claim named with
    * --jwt-role-claim may be an IdP's list of roles. */
-  if ((r = read_role(role, strcmp(cfg->role_claim, "role") != 0)) < 0)
+  if ((r = read_role(cfg, role, strcmp(cfg->role_claim, "role") != 0)) < 0)
     return AUTH_E_ROLE;
   memcpy(id->sub, json_string_value(sub), json_string_length(sub) + 1);
   id->role = (fh_role)r;

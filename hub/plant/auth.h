@@ -66,6 +66,12 @@ typedef struct auth_key {
   size_t keylen;               /* bytes in key, > 0 */
 } auth_key;
 
+/* An IdP role name and the floorhub role it stands for (--jwt-role-map). */
+typedef struct auth_role_alias {
+  char name[AUTH_CLAIM_PATH_MAX + 1];  /* the IdP's role name */
+  fh_role role;                        /* the floorhub role */
+} auth_role_alias;
+
 typedef struct auth_config {
   auth_key *keys;         /* the keys, owned; one without a JWK Set */
   size_t nkeys;           /* entries in keys, >= 1 once loaded */
@@ -77,6 +83,8 @@ typedef struct auth_config {
   char role_claim[AUTH_CLAIM_PATH_MAX + 1];  /* dotted path, "role" */
   char lines_claim[AUTH_CLAIM_PATH_MAX + 1]; /* dotted path, "lines" */
   char user_claim[AUTH_CLAIM_PATH_MAX + 1];  /* dotted path, "sub" */
+  auth_role_alias *role_map; /* IdP role names -> floorhub roles, owned */
+  size_t nrole_map;          /* entries in role_map */
 } auth_config;
 
 
@@ -149,6 +157,12 @@ int auth_certmap_load(const char *path, auth_certmap *m, char *err,
 /* The identity mapped to cn, or NULL. */
 const fh_identity *auth_certmap_find(const auth_certmap *m, const char *cn);
 void auth_certmap_free(auth_certmap *m);
+
+/* Reads --jwt-role-map: a JSON object {"<IdP role>": "<floorhub role>"}.
+ * A role claim's entry is looked up there first (then taken as a floorhub
+ * role name).  0, or a negative code with err naming the file and entry. */
+int auth_config_role_map(auth_config *cfg, const char *path, char *err,
+                         size_t errlen);
 
 /* Decodes unpadded, canonical base64url into out (n * 3 / 4 bytes).
  * 0, or -1 on a character outside the alphabet or an impossible length. */

@@ -218,6 +218,54 @@ int auth_config_claims(auth_config *cfg, const char *role_claim,
   return 0;
 }
 
+int auth_config_role_map(auth_config *cfg, const char *path, char *err,
+                         size_t errlen) {
+  char *data = NULL, buf[64];
+  const char *name;
+  size_t len, n = 0;
+  json_t *root, *v;
+  auth_role_alias *map = NULL;
+  int rc = file_read_all(path, AUTH_KEY_FILE_MAX, &data, &len), r;
+
+  if (rc != 0) {
+    snprintf(err, errlen, "--jwt-role-map: %s: %s", path,
+             file_strerror(rc, AUTH_KEY_FILE_MAX, buf, sizeof buf));
+    return rc;
+  }
+  root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+  free(data);
+  rc = -EINVAL;
+  if (!json_is_object(root) || json_object_size(root) == 0) {
+    snprintf(err, errlen, "--jwt-role-map: %s: not a JSON object of IdP role "
+             "-> floorhub role", path);
+    goto fail;
+  }
+  if ((map = calloc(json_object_size(root), sizeof *map)) == NULL) {
+    snprintf(err, errlen, "--jwt-role-map: out of memory");
+    rc = -ENOMEM;
+    goto fail;
+  }
+  json_object_foreach(root, name, v) {
+    r = json_is_string(v) ? fh_role_from(json_string_value(v), json_string_length(v)) : -1;
+    if (r < 0 || strlen(name) == 0 || strlen(name) > AUTH_CLAIM_PATH_MAX) {
+      snprintf(err, errlen, "--jwt-role-map: %s: '%.64s': the value is not a "
+               "floorhub role (or the name is empty or too long)", path, name);
+      goto fail;
+    }
+    snprintf(map[n].name, sizeof map[n].name, "%s", name);
+    map[n++].role = (fh_role)r;
+  }
+  free(cfg->role_map);
+  cfg->role_map = map;
+  cfg->nrole_map = n;
+  json_decref(root);
+  return 0;
+fail:
+  free(map);
+  json_decref(root);
+  return rc;
+}
+
 void auth_keys_free(auth_key *keys, size_t n) {
   for (size_t i = 0; keys != NULL && i < n; i++) {
     if (keys[i].key != NULL) explicit_bzero(keys[i].key, keys[i].keylen);
@@ -229,6 +277,7 @@ void auth_keys_free(auth_key *keys, size_t n) {
 void auth_config_free(auth_config *cfg) {
   auth_keys_free(cfg->keys, cfg->nkeys);
   free(cfg->jwks_file);
+  free(cfg->role_map);
   free(cfg->issuer);
   free(cfg->audience);
   memset(cfg, 0, sizeof *cfg);

@@ -196,10 +196,20 @@ def entra_set(*keys):
     return {"keys": [jwk(k, kid, use="sig", x5t=kid, issuer=ENTRA_ISS) for k, kid in keys]}
 
 
+ROLE_MAP = {"Floor.Operators": "operator", "Plant.ShiftLead": "shift_manager"}
+
+
 class EntraId(JwksTest):
     jwks = entra_set((RSA1, "nOo3ZDrODXEK1jKWhXslHR_KXEg"))
     jwks_args = ["--jwt-role-claim", "roles", "--jwt-user-claim", "preferred_username",
                  "--jwt-issuer", ENTRA_ISS, "--jwt-audience", ENTRA_APP]
+
+    def setUp(self):
+        super().setUp()
+        self.hub.stop()
+        self.hub.key_args += ["--jwt-role-map", self.hub.write_file("roles.json",
+                                                                   json.dumps(ROLE_MAP))]
+        self.hub.start()
 
     def token(self, roles, **extra):
         now = int(time.time())
@@ -220,6 +230,11 @@ class EntraId(JwksTest):
             self.assertEqual((w["t"], w["user"], w["role"]),
                              ("welcome", "anna@plant.example", "quality"))
             await self.refused(self.token(["Plant.Reader"]), "role")
+            # App role names of the tenant, mapped by --jwt-role-map.
+            _, w = await self.hello(self.token(["Plant.Reader", "Floor.Operators", "admin"]))
+            self.assertEqual((w["t"], w["role"]), ("welcome", "operator"))
+            _, w = await self.hello(self.token(["Plant.ShiftLead"]))
+            self.assertEqual((w["t"], w["role"]), ("welcome", "shift_manager"))
             await self.refused(self.token(["quality"], nbf=int(time.time()) + 600), "not_yet_valid")
         self.run_async(run())
 
@@ -276,6 +291,13 @@ class Refused(unittest.TestCase):
                          ["--jwt-key-file", "/dev/null"])
         self.start_fails(jwks, "--jwt-role-claim: 'realm_access..roles' is not a dotted "
                          "claim path", ["--jwt-role-claim", "realm_access..roles"])
+        tmp = fhtest.tempfile.mkdtemp(prefix="fh-e2e-")
+        self.addCleanup(fhtest.shutil.rmtree, tmp, True)
+        bad_map = os.path.join(tmp, "roles.json")
+        with open(bad_map, "w") as f:
+            json.dump({"Plant.Boss": "overlord"}, f)
+        self.start_fails(jwks, "--jwt-role-map: %s: 'Plant.Boss': the value is not a floorhub "
+                         "role" % bad_map, ["--jwt-role-map", bad_map])
 
 
 if __name__ == "__main__":
