@@ -163,8 +163,7 @@ class Hub:
                 "--log-level", "debug"] + keys + tls + self.args
 
     def _read_port(self):
-        """The port (and with TLS the plain port) from the port file, which
-        the hub renames into place whole."""
+        """The port (with TLS also plain_port) from the port file."""
         try:
             with open(self.port_file) as f:
                 lines = f.read().split()
@@ -234,8 +233,7 @@ class Hub:
             time.sleep(0.05)
         raise AssertionError("no %r in the hub's log:\n%s" % (text, self.stderr()))
 
-    def sighup(self, expect):
-        """Sends SIGHUP and waits for the log line expect."""
+    def sighup(self, expect):  # waits for the log line expect
         self.proc.send_signal(signal.SIGHUP)
         self.wait_log(expect)
 

@@ -9,8 +9,11 @@ and compression are refused and a TLS 1.2 handshake gets one of the modern
 ciphers.  A key file readable by others, or a key of another certificate,
 stops the start (exit 2, naming the file).  SIGHUP swaps the certificate
 with 100 connections open (all stay, new ones see the new certificate); a
-bad new file is refused, logged, and the old certificate stays.  Garbage
-and a stalled handshake on the TLS port disturb no other client.
+bad new file is refused, logged, and the old certificate stays.  Garbage,
+a stalled handshake and a stalled upgrade after the handshake (slowloris)
+on the TLS port disturb no other client and are hung up on.  Gateways
+with client certificates (optional and required) are authenticated by
+their certificate's CN through --tls-client-map.
 """
 import asyncio
 import json
@@ -103,6 +106,11 @@ class TlsHub(HubTest):
             garbage.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + os.urandom(512))
             stalled = socket.create_connection(("127.0.0.1", self.hub.port), timeout=10)
             stalled.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # half a hello
+            # Slowloris after the handshake: half an upgrade, then silence.
+            slow = self.hub.ssl_context().wrap_socket(
+                socket.create_connection(("127.0.0.1", self.hub.port), timeout=10),
+                server_hostname="localhost")
+            slow.sendall(b"GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n")
             for _ in range(5):
                 self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
                 other = await self.client("operator")
@@ -116,14 +124,20 @@ class TlsHub(HubTest):
             self.assertNotIn(b"200 OK", rest)  # no plain HTTP on the TLS port
             t0 = time.monotonic()
             loop = asyncio.get_running_loop()
-            try:
-                got = await loop.run_in_executor(None, stalled.recv, 1)
-            except (ConnectionResetError, socket.timeout):
-                got = b""
-            self.assertEqual(got, b"")  # the hub hung up the stalled handshake
+
+            def hung_up(sock):
+                try:
+                    return sock.recv(1) == b""
+                except (ConnectionResetError, ssl.SSLError):
+                    return True
+                except socket.timeout:
+                    return False
+            got = await asyncio.gather(loop.run_in_executor(None, hung_up, stalled),
+                                       loop.run_in_executor(None, hung_up, slow))
+            self.assertEqual(got, [True, True])  # the hub hung up on both
             self.assertLess(time.monotonic() - t0, 9)
-            garbage.close()
-            stalled.close()
+            for sock in (garbage, stalled, slow):
+                sock.close()
             self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
         self.run_async(run())
 

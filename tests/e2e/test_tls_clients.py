@@ -61,9 +61,9 @@ class Clients(unittest.TestCase):
             hub.cleanup()
         assert reports == [], "the sanitizers reported in a hub: %s" % reports
 
-    def sims(self, runs):
-        """floorsim against each (hub, args, host) of runs for a moment, all
-        at once: their stderr, in order."""
+    def sims(self, runs, duration=2):
+        """floorsim against each (hub, args, host) of runs for duration
+        seconds, all at once: their stderr, in order."""
         procs = []
         for hub, args, host in runs:
             tok = []
@@ -71,7 +71,7 @@ class Clients(unittest.TestCase):
                 tok = ["--token-file", token_file(hub.tmp, make_token(sub="gw1", role="gateway"))]
             procs.append(subprocess.Popen(
                 [FLOORSIM, "--plant", fhtest.SAMPLE_PLANT, "--url",
-                 "wss://%s:%d/ws" % (host, hub.port), "--duration", "1"] + tok + list(args),
+                 "wss://%s:%d/ws" % (host, hub.port), "--duration", str(duration)] + tok + list(args),
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
         errs = [p.communicate(timeout=30)[1] for p in procs]
         for err in errs:
@@ -112,7 +112,7 @@ class Clients(unittest.TestCase):
             (hub, ("--ca-file", CA.cert, "--cert", self.gw_cert[0], "--key", self.gw_cert[1]),
              "127.0.0.1"),
             (hub, ("--ca-file", CA.cert, "--cert", self.unmapped_cert[0], "--key",
-                   self.unmapped_cert[1]), "127.0.0.1")])
+                   self.unmapped_cert[1]), "127.0.0.1")], duration=4)
         self.assertIn("floorsim: online as gw-press-1 (gateway)", good)
         self.assertRegex(good, r"\d+ requests sent, \d+ accepted .* 0 refused, 0 unanswered")
         self.assertNotIn("online as", unmapped)
