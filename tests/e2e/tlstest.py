@@ -5,7 +5,9 @@ optionally through an intermediate CA (the chain is then written into the
 certificate file, leaf first, as the hub sends it).  Keys are written with
 mode 0600, as the hub requires.
 """
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -39,7 +41,10 @@ class TestCA:
     """A CA in its own temp dir; issue() returns (cert file, key file)."""
 
     def __init__(self, name="floorhub test CA", parent=None, dir=None):
-        self.dir = dir or tempfile.mkdtemp(prefix="fh-ca-")
+        if dir is None:
+            dir = tempfile.mkdtemp(prefix="fh-ca-")
+            atexit.register(shutil.rmtree, dir, True)  # keys never outlive the test
+        self.dir = dir
         tag = name.replace(" ", "_")
         self.key = self._newkey(tag + ".ca.key")
         self.cert = os.path.join(self.dir, tag + ".ca.pem")
