@@ -2,7 +2,8 @@
  *
  * Start-up order: settings, plant, keys (exit 2 on any of them), then the
  * store, the model, the topics, the clocks and finally the listener; only
- * then READY=1.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
+ * then READY=1.  SIGHUP reloads the TLS certificate (and the JWK Set)
+ * without touching open connections.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
  * commit what is pending, close every session with 1001, give the close
  * frames a moment, stop the loop.  Teardown follows the lws foreign-loop
  * order: lws_context_destroy, close our own handles, run the loop until
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commit.h"
 #include "eq_writes.h"
@@ -26,6 +28,7 @@
 #include "person.h"
 #include "session.h"
 #include "shiftclock.h"
+#include "tls.h"
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
 #define TRIM_INTERVAL_MS 60000 /* store housekeeping */
@@ -76,13 +79,41 @@ static void on_signal(uv_signal_t *sig, int signum) {
   uv_timer_start(&h->shutdown_timer, on_shutdown_timer, 0, 20);
 }
 
+/* The bound port, and on a second line the --listen-plain port; written
+ * to a temporary file and renamed, so a reader sees all of it or none. */
 static int write_port_file(hub *h) {
+  char tmp[sizeof h->cfg->port_file + 8];
   FILE *fp;
+  int ok;
+
   if (h->cfg->port_file[0] == '\0') return 0;
-  fp = fopen(h->cfg->port_file, "w");
+  snprintf(tmp, sizeof tmp, "%s.tmp", h->cfg->port_file);
+  fp = fopen(tmp, "w");
   if (fp == NULL) return -errno;
   fprintf(fp, "%d\n", server_port(h));
-  return fclose(fp) == 0 ? 0 : -errno;
+  if (h->vhost_plain != NULL) fprintf(fp, "%d\n", server_plain_port(h));
+  ok = fclose(fp) == 0;
+  if (!ok || rename(tmp, h->cfg->port_file) != 0) {
+    unlink(tmp);
+    return -EIO;
+  }
+  return 0;
+}
+
+/* SIGHUP: the TLS certificate and the JWK Set are read again; what fails
+ * to load is logged and the old stays. */
+static void on_sighup(uv_signal_t *sig, int signum) {
+  hub *h = sig->data;
+  char err[512];
+  (void)signum;
+  if (h->stopping) return;
+  server_reload_tls(h);
+  if (!h->auth.by_kid) return;
+  if (auth_jwks_reload(&h->auth, err, sizeof err) != 0)
+    log_error("SIGHUP: JWK Set not reloaded, the old keys stay: %s", err);
+  else
+    log_info("SIGHUP: JWK Set %s reloaded: %zu key(s)", h->cfg->jwt_jwks_file,
+             h->auth.nkeys);
 }
 
 static void start_timers(hub *h) {
@@ -98,16 +129,19 @@ static void start_timers(hub *h) {
   if (wd > 0) uv_timer_start(&h->watchdog, on_watchdog, 0, wd / 2000 ? wd / 2000 : 1);
   uv_signal_init(h->loop, &h->sigterm);
   uv_signal_init(h->loop, &h->sigint);
-  h->sigterm.data = h->sigint.data = h;
+  uv_signal_init(h->loop, &h->sighup);
+  h->sigterm.data = h->sigint.data = h->sighup.data = h;
   uv_signal_start(&h->sigterm, on_signal, SIGTERM);
   uv_signal_start(&h->sigint, on_signal, SIGINT);
+  uv_signal_start(&h->sighup, on_sighup, SIGHUP);
 }
 
 static void close_handles(hub *h) {
   uv_handle_t *handles[] = {
       (uv_handle_t *)&h->tick,         (uv_handle_t *)&h->housekeeping,
       (uv_handle_t *)&h->watchdog,     (uv_handle_t *)&h->shutdown_timer,
-      (uv_handle_t *)&h->sigterm,      (uv_handle_t *)&h->sigint};
+      (uv_handle_t *)&h->sigterm,      (uv_handle_t *)&h->sigint,
+      (uv_handle_t *)&h->sighup};
   for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
     if (handles[i]->loop != NULL && !uv_is_closing(handles[i]))
       uv_close(handles[i], NULL);
@@ -121,7 +155,33 @@ static void teardown(hub *h) {
   if (uv_loop_close(h->loop) != 0) log_warn("loop closed with handles open");
   hub_state_free(h);
   auth_config_free(&h->auth);
+  auth_certmap_free(&h->certmap);
   plant_free(h->plant);
+}
+
+/* The JWT keys (a key file or a JWK Set) and the claim mapping. */
+static int keys_load(hub *h, char *err, size_t errlen) {
+  const hub_config *c = h->cfg;
+  int rc = c->jwt_jwks_file[0]
+               ? auth_jwks_load(&h->auth, c->jwt_jwks_file, c->jwt_issuer,
+                                c->jwt_audience, err, errlen)
+               : auth_config_load(&h->auth, c->jwt_alg[0] ? c->jwt_alg : "HS256",
+                                  c->jwt_key_file, c->jwt_issuer,
+                                  c->jwt_audience, err, errlen);
+  if (rc == 0)
+    rc = auth_config_claims(&h->auth, c->jwt_role_claim, c->jwt_lines_claim,
+                            c->jwt_user_claim, err, errlen);
+  if (rc == 0 && c->jwt_role_map[0])
+    rc = auth_config_role_map(&h->auth, c->jwt_role_map, err, errlen);
+  if (rc == 0 && h->auth.by_kid)
+    log_info("JWK Set %s: %zu key(s)", c->jwt_jwks_file, h->auth.nkeys);
+  if (rc == 0 && c->tls_client_map[0] &&
+      (rc = auth_certmap_load(c->tls_client_map, &h->certmap, err, errlen)) != 0) {
+    char why[512];
+    snprintf(why, sizeof why, "--tls-client-map: %s", err);
+    snprintf(err, errlen, "%s", why);
+  }
+  return rc;
 }
 
 int main(int argc, char **argv) {
@@ -141,9 +201,12 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   h.cfg = &cfg;
   if (plant_load(cfg.plant_file, &h.plant, err, sizeof err) != 0 ||
-      auth_config_load(&h.auth, cfg.jwt_alg, cfg.jwt_key_file, cfg.jwt_issuer,
-                       cfg.jwt_audience, err, sizeof err) != 0) {
+      keys_load(&h, err, sizeof err) != 0 ||
+      (cfg.tls_cert[0] &&
+       tls_files_check(cfg.tls_cert, cfg.tls_key, err, sizeof err) != 0)) {
     fprintf(stderr, "floorhub: %s\n", err);
+    auth_config_free(&h.auth);
+    auth_certmap_free(&h.certmap);
     plant_free(h.plant);
     return 2;
   }
@@ -154,7 +217,8 @@ int main(int argc, char **argv) {
   h.exit_code = 0;
   rc = hub_state_open(&h, err, sizeof err);
   if (rc == 0 && server_start(&h) != 0) {
-    snprintf(err, sizeof err, "cannot listen on %s:%d", cfg.listen_addr, cfg.listen_port);
+    snprintf(err, sizeof err, "cannot listen on %s:%d", cfg.listen.addr,
+             cfg.listen.port);
     rc = 1;
   }
   if (rc == 0 && write_port_file(&h) != 0) {
@@ -167,9 +231,13 @@ int main(int argc, char **argv) {
     return rc;
   }
   start_timers(&h);
-  log_info("floorhub %s listening on %s:%d (plant '%s', epoch %llu)",
-           FH_VERSION, cfg.listen_addr, server_port(&h), h.plant->name,
+  log_info("floorhub %s listening on %s:%d%s (plant '%s', epoch %llu)",
+           FH_VERSION, cfg.listen.addr, server_port(&h),
+           cfg.tls_cert[0] ? " with TLS" : "", h.plant->name,
            (unsigned long long)h.epoch);
+  if (h.vhost_plain != NULL)
+    log_info("plain listener on %s:%d", cfg.listen_plain.addr,
+             server_plain_port(&h));
   notify_send("READY=1\nSTATUS=serving");
   uv_run(&loop, UV_RUN_DEFAULT);
   commit_drain(&h); /* before the sessions it answers go away */

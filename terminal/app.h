@@ -35,7 +35,10 @@ typedef enum view_id {
 
 /* What the command line asked for. */
 typedef struct app_opts {
-  const char *url;          /* ws://HOST:PORT/ws */
+  const char *url;          /* ws://HOST:PORT/ws or wss:// */
+  const char *ca_file;      /* --ca-file: CAs to trust, NULL = the system's */
+  int insecure;             /* --insecure: no certificate check (never in
+                               kiosk mode) */
   const char *token_file;   /* --token-file, or NULL (FLOORHUB_TOKEN) */
   const char *line;         /* --line: the home line; kiosk's line */
   int kiosk;                /* --kiosk */

@@ -29,10 +29,13 @@ static app the_app; /* one per process; atexit needs to find it */
 
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: floorterm [--url ws://HOST:PORT/ws] [--token-file FILE]\n"
+          "usage: floorterm [--url ws[s]://HOST:PORT/ws] [--token-file FILE]\n"
+          "                 [--ca-file FILE | --insecure]\n"
           "                 [--line ID] [--kiosk] [--unlock-code CODE] [--log FILE]\n"
           "\n"
           "  --url URL          the hub (default $FLOORHUB_URL or ws://127.0.0.1:7600/ws)\n"
+          "  --ca-file FILE     wss: trust these CAs (PEM) instead of the system's\n"
+          "  --insecure         wss: do NOT check the hub's certificate (never in kiosk)\n"
           "  --token-file FILE  file holding the JWT (default: $FLOORHUB_TOKEN)\n"
           "  --line ID          start on this line; new andons ring only for it\n"
           "  --kiosk            stay on the line view, no quitting; an admin token\n"
@@ -136,6 +139,7 @@ static int parse_options(app *a, int argc, char **argv) {
       {"url", required_argument, NULL, 'u'},   {"token-file", required_argument, NULL, 't'},
       {"line", required_argument, NULL, 'l'},  {"kiosk", no_argument, NULL, 'k'},
       {"unlock-code", required_argument, NULL, 'c'}, {"log", required_argument, NULL, 'L'},
+      {"ca-file", required_argument, NULL, 'C'}, {"insecure", no_argument, NULL, 'I'},
       {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   int ch;
@@ -150,6 +154,8 @@ static int parse_options(app *a, int argc, char **argv) {
       case 'k': a->opt.kiosk = 1; break;
       case 'c': a->opt.unlock_code = optarg; break;
       case 'L': a->opt.log_path = optarg; break;
+      case 'C': a->opt.ca_file = optarg; break;
+      case 'I': a->opt.insecure = 1; break;
       case 'h': usage(stdout); return 0;
       case 'V': printf("floorterm %s\n", FH_VERSION); return 0;
       default: usage(stderr); return 2;
@@ -157,6 +163,15 @@ static int parse_options(app *a, int argc, char **argv) {
   }
   if (optind < argc || (a->opt.line && strlen(a->opt.line) > FH_ID_MAX)) {
     usage(stderr);
+    return 2;
+  }
+  if (a->opt.insecure && a->opt.kiosk) {
+    fprintf(stderr, "floorterm: --insecure is refused in kiosk mode: give the "
+            "hub's CA with --ca-file\n");
+    return 2;
+  }
+  if (a->opt.insecure && a->opt.ca_file != NULL) {
+    fprintf(stderr, "floorterm: --insecure and --ca-file exclude each other\n");
     return 2;
   }
   if (a->opt.unlock_code != NULL && a->opt.unlock_code[0] == '\0') a->opt.unlock_code = NULL;
@@ -169,6 +184,8 @@ static int start_client(app *a) {
 
   memset(&o, 0, sizeof o);
   o.url = a->opt.url;
+  o.ca_file = a->opt.ca_file;
+  o.insecure = a->opt.insecure;
   o.token = a->token;
   o.name = "floorterm";
   o.cb.on_state = ft_session_on_state;
@@ -216,6 +233,14 @@ static int run(app *a) {
   if (start_client(a) != 0) {
     fprintf(stderr, "floorterm: bad --url %s\n", a->opt.url);
     return 2;
+  }
+  if (a->opt.insecure) {
+    static const char warn[] = "WARNING: --insecure: the hub's certificate is "
+                               "NOT checked";
+    fprintf(stderr, "floorterm: %s; anyone on the network can pose as the hub\n",
+            warn);
+    ft_app_log(a, "%s", warn);
+    ft_app_status(a, CAP_WARN, "%s", warn);
   }
   start_signal(a, &a->sig_term, SIGTERM);
   start_signal(a, &a->sig_int, SIGINT);

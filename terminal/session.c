@@ -56,7 +56,9 @@ void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
   if (a->npend > 0)
     ft_app_status(a, CAP_INFO, "Back online: sending %zu pending action(s)", a->npend);
   else
-    ft_app_status(a, CAP_NORMAL, "Connected as %s (%s)", a->user, a->role);
+    ft_app_status(a, a->opt.insecure ? CAP_WARN : CAP_NORMAL, "Connected as %s (%s)%s",
+                  a->user, a->role,
+                  a->opt.insecure ? ", INSECURE: hub certificate not checked" : "");
 }
 
 /* Subscribes line/<id> of every line of the plant (already known ones are

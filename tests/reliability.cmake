@@ -76,7 +76,8 @@ if(FH_FUZZ AND CMAKE_C_COMPILER_ID STREQUAL "Clang")
   target_compile_options(fuzz_dispatch PRIVATE ${fh_fuzz_flags})
   target_link_options(fuzz_dispatch PRIVATE ${fh_fuzz_flags})
   target_link_libraries(fuzz_dispatch PRIVATE fh_storage PkgConfig::LWS PkgConfig::UV
-    PkgConfig::JWT PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::MSGPACK m)
+    PkgConfig::JWT PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::OPENSSL
+    PkgConfig::MSGPACK m)
   # New inputs go to a scratch directory in the build tree; the committed
   # seeds (second directory) never change.
   # A crash is written to fuzz_dispatch_artifacts/.

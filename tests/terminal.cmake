@@ -15,3 +15,11 @@ target_include_directories(test_fh_client PRIVATE ${PROJECT_SOURCE_DIR}/terminal
 target_link_libraries(test_fh_client PRIVATE fh_client)
 fh_unit_test(test_floorterm_model)
 target_link_libraries(test_floorterm_model PRIVATE floorterm_core)
+
+# fh_client's certificate checks on wss://, through floorsim and floorterm
+# against hubs with good, expired, self-signed and misnamed certificates.
+add_test(NAME e2e_tls_clients
+  COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_tls_clients.py -v
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e_tls_clients PROPERTIES LABELS e2e TIMEOUT 180
+  ENVIRONMENT "${FH_TERMINAL_E2E_ENV};FLOORSIM_BIN=$<TARGET_FILE:floorsim>")

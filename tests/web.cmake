@@ -21,3 +21,13 @@ set_tests_properties(web_dashboard PROPERTIES
   TIMEOUT 180
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")
+
+# web_https: the dashboard over https/wss in headless Chromium, with a
+# certificate made by openssl in the test.
+add_test(NAME web_https
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/https.test.mjs)
+set_tests_properties(web_https PROPERTIES
+  LABELS e2e
+  TIMEOUT 120
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

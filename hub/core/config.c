@@ -27,12 +27,26 @@ typedef struct setting {
 #define NUM(k, f) k, offsetof(hub_config, f), 0
 
 static const setting settings[] = {
-  {"listen", K_LISTEN, 0, 0, "ADDR:PORT to listen on (127.0.0.1:7600)"},
+  {"listen", K_LISTEN, offsetof(hub_config, listen), 0,
+   "ADDR:PORT to listen on (127.0.0.1:7600); TLS with --tls-cert"},
+  {"listen-plain", K_LISTEN, offsetof(hub_config, listen_plain), 0,
+   "ADDR:PORT of a second, plain listener beside TLS (loopback use)"},
+  {"tls-cert", STR(tls_cert), "PEM certificate chain: wss:// and https://"},
+  {"tls-key", STR(tls_key), "PEM private key of --tls-cert (mode 0600)"},
+  {"hsts-max-age", NUM(K_U32, hsts_max_age), "HSTS max-age on https, s; 0 off (31536000)"},
+  {"tls-client-ca", STR(tls_client_ca), "PEM CAs that sign client (gateway) certificates"},
+  {"tls-client-cert", STR(tls_client_cert), "required | optional (optional)"},
+  {"tls-client-map", STR(tls_client_map), "JSON: certificate CN -> {sub, role, lines}"},
   {"data", STR(data_dir), "LMDB directory (./var/floorhub)"},
   {"plant", STR(plant_file), "plant layout JSON file (required)"},
   {"web-root", STR(web_root), "directory of the dashboard files"},
   {"jwt-alg", STR(jwt_alg), "HS256 | RS256 | ES256 (HS256)"},
-  {"jwt-key-file", STR(jwt_key_file), "HMAC secret or public key PEM (required)"},
+  {"jwt-key-file", STR(jwt_key_file), "HMAC secret or public key PEM"},
+  {"jwt-jwks-file", STR(jwt_jwks_file), "JWK Set of the identity provider (instead)"},
+  {"jwt-role-claim", STR(jwt_role_claim), "dotted path of the role claim (role)"},
+  {"jwt-lines-claim", STR(jwt_lines_claim), "dotted path of the lines claim (lines)"},
+  {"jwt-user-claim", STR(jwt_user_claim), "dotted path of the user claim (sub)"},
+  {"jwt-role-map", STR(jwt_role_map), "JSON: IdP role name -> floorhub role"},
   {"jwt-issuer", STR(jwt_issuer), "required token issuer (iss)"},
   {"jwt-audience", STR(jwt_audience), "required token audience (aud)"},
   {"allowed-origin", STR(allowed_origin), "refuse upgrades from other Origins"},
@@ -57,10 +71,14 @@ static const setting settings[] = {
 
 void config_defaults(hub_config *c) {
   memset(c, 0, sizeof *c);
-  strcpy(c->listen_addr, "127.0.0.1");
-  c->listen_port = 7600;
+  strcpy(c->listen.addr, "127.0.0.1");
+  c->listen.port = 7600;
+  c->listen_plain.port = -1;
+  c->hsts_max_age = 31536000;
+  strcpy(c->jwt_role_claim, "role");
+  strcpy(c->jwt_lines_claim, "lines");
+  strcpy(c->jwt_user_claim, "sub");
   strcpy(c->data_dir, "./var/floorhub");
-  strcpy(c->jwt_alg, "HS256");
   strcpy(c->log_level, "info");
   c->max_connections = 10000;
   c->auth_timeout_ms = 5000;
@@ -77,7 +95,8 @@ void config_defaults(hub_config *c) {
 }
 
 void config_usage(FILE *fp) {
-  fprintf(fp, "usage: floorhub --plant FILE --jwt-key-file FILE [options]\n\n");
+  fprintf(fp, "usage: floorhub --plant FILE (--jwt-key-file FILE | "
+              "--jwt-jwks-file FILE) [options]\n\n");
   for (size_t i = 0; i < NSETTINGS; i++) {
     const char *arg = settings[i].kind == K_FLAG ? "" : " VALUE";
     fprintf(fp, "  --%s%s\n      %s\n", settings[i].name, arg, settings[i].help);
@@ -108,17 +127,17 @@ static int parse_u64(const char *v, int with_suffix, uint64_t *out) {
   return 0;
 }
 
-static int parse_listen(hub_config *c, const char *v) {
+static int parse_listen(hub_listen *l, const char *v) {
   const char *colon = strrchr(v, ':');
   uint64_t port;
   size_t alen;
 
   if (colon == NULL || parse_u64(colon + 1, 0, &port) || port > 65535) return -1;
   alen = (size_t)(colon - v);
-  if (alen == 0 || alen >= sizeof c->listen_addr) return -1;
-  memcpy(c->listen_addr, v, alen);
-  c->listen_addr[alen] = '\0';
-  c->listen_port = (int)port;
+  if (alen == 0 || alen >= sizeof l->addr) return -1;
+  memcpy(l->addr, v, alen);
+  l->addr[alen] = '\0';
+  l->port = (int)port;
   return 0;
 }
 
@@ -132,7 +151,7 @@ static int set_one(hub_config *c, const setting *s, const char *v) {
       strcpy(field, v);
       return 0;
     case K_LISTEN:
-      return parse_listen(c, v);
+      return parse_listen((hub_listen *)(void *)field, v);
     case K_FLAG:
       *(int *)field = 1;
       return 0;
@@ -214,8 +233,25 @@ static const char *find_config_arg(int argc, char **argv) {
 static int check(const hub_config *c, char *err, size_t errlen) {
   if (c->plant_file[0] == '\0')
     snprintf(err, errlen, "--plant: a plant layout file is required");
-  else if (c->jwt_key_file[0] == '\0')
-    snprintf(err, errlen, "--jwt-key-file: a key file is required");
+  else if ((c->jwt_key_file[0] == '\0') == (c->jwt_jwks_file[0] == '\0'))
+    snprintf(err, errlen, "--jwt-key-file or --jwt-jwks-file: exactly one is "
+             "required");
+  else if (c->jwt_jwks_file[0] && c->jwt_alg[0])
+    snprintf(err, errlen, "--jwt-alg: not with --jwt-jwks-file (each key's "
+             "algorithm comes from the set)");
+  else if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0'))
+    snprintf(err, errlen, "--tls-cert and --tls-key: give both or neither");
+  else if (c->tls_client_ca[0] && c->tls_cert[0] == '\0')
+    snprintf(err, errlen, "--tls-client-ca: only with --tls-cert");
+  else if ((c->tls_client_cert[0] || c->tls_client_map[0]) && !c->tls_client_ca[0])
+    snprintf(err, errlen, "--tls-client-cert/--tls-client-map: need --tls-client-ca");
+  else if (c->tls_client_cert[0] && strcmp(c->tls_client_cert, "required") &&
+           strcmp(c->tls_client_cert, "optional"))
+    snprintf(err, errlen, "--tls-client-cert: '%s' is neither required nor optional",
+             c->tls_client_cert);
+  else if (c->listen_plain.port >= 0 && c->tls_cert[0] == '\0')
+    snprintf(err, errlen, "--listen-plain: only beside a TLS listener "
+             "(--tls-cert); --listen is plain already");
   else if (log_level_from(c->log_level) < 0)
     snprintf(err, errlen, "--log-level: unknown level '%s'", c->log_level);
   else if (c->frame_max < 1024 || c->frame_max > (16u << 20))

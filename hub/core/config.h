@@ -12,14 +12,35 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* An address to listen on. */
+typedef struct hub_listen {
+  char addr[64];               /* address to bind, "127.0.0.1" */
+  int port;                    /* port; 0 picks a free one; -1 none */
+} hub_listen;
+
 typedef struct hub_config {
-  char listen_addr[64];        /* address to bind, "127.0.0.1" */
-  int listen_port;             /* port, 7600; 0 picks a free one */
+  hub_listen listen;           /* --listen: 127.0.0.1:7600 (TLS with
+                                  --tls-cert) */
+  hub_listen listen_plain;     /* --listen-plain: a second, plain listener
+                                  (loopback use); port -1 = none */
+  char tls_cert[512];          /* PEM certificate (chain), "" = plain */
+  char tls_key[512];           /* PEM private key, mode 0600 or stricter */
+  uint32_t hsts_max_age;       /* Strict-Transport-Security max-age, s;
+                                  0 = no header */
+  char tls_client_ca[512];     /* CAs of client certificates, "" = none */
+  char tls_client_cert[16];    /* "required" | "optional" ("" = optional
+                                  with a client CA) */
+  char tls_client_map[512];    /* JSON: certificate CN -> identity */
   char data_dir[512];          /* LMDB directory */
   char plant_file[512];        /* plant layout JSON */
   char web_root[512];          /* dashboard files, "" = none */
-  char jwt_alg[16];            /* HS256 | RS256 | ES256 */
+  char jwt_alg[16];            /* HS256 | RS256 | ES256; "" = HS256 */
   char jwt_key_file[512];      /* HMAC secret or public key PEM */
+  char jwt_jwks_file[512];     /* JWK Set, instead of jwt_alg + key file */
+  char jwt_role_claim[128];    /* dotted path of the role claim ("role") */
+  char jwt_lines_claim[128];   /* dotted path of the lines claim ("lines") */
+  char jwt_user_claim[128];    /* dotted path of the user claim ("sub") */
+  char jwt_role_map[512];      /* JSON: IdP role name -> floorhub role */
   char jwt_issuer[256];        /* required iss, "" = not checked */
   char jwt_audience[256];      /* required aud, "" = not checked */
   char allowed_origin[256];    /* required Origin on upgrades, "" = any */

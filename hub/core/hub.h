@@ -73,7 +73,12 @@ typedef struct hub {
   uint64_t epoch;                  /* the store's epoch for this run */
   struct model *model;             /* live state */
   struct lws_context *lws;         /* libwebsockets on our loop */
-  struct lws_vhost *vhost;         /* the one listening vhost */
+  struct lws_vhost *vhost;         /* the --listen vhost (TLS with
+                                      --tls-cert) */
+  struct lws_vhost *vhost_plain;   /* the --listen-plain vhost, or NULL */
+  void *tls_ctx;                   /* the TLS vhost's SSL_CTX (owned by lws;
+                                      net/tls.c reloads into it), or NULL */
+  auth_certmap certmap;            /* client certificate CN -> identity */
   lws_retry_bo_t idle_policy;      /* ping/hang-up of idle connections */
 
   struct session *sessions;        /* every WebSocket session (list) */
@@ -110,6 +115,7 @@ typedef struct hub {
   uv_timer_t watchdog;             /* WATCHDOG=1 to systemd */
   uv_timer_t shutdown_timer;       /* bounds the shutdown */
   uv_signal_t sigterm, sigint;     /* stop signals */
+  uv_signal_t sighup;              /* reload: TLS certificate, JWK Set */
   int stopping;                    /* shutdown in progress */
   uint64_t shutdown_deadline_ms;   /* monotonic: stop the loop by then */
   int exit_code;                   /* what main() returns */

@@ -1,6 +1,9 @@
 /* server.c -- libwebsockets on the hub's libuv loop.
  *
- * One vhost on --listen.  Protocol 0 is floorhub.v1 (so a client that names
+ * One vhost on --listen: TLS (wss:// and https://) when --tls-cert is
+ * given, with the hardening of tls.c and an HSTS header on every response;
+ * beside it, with --listen-plain, a second, plain vhost with the same
+ * protocols and mounts (for loopback: Prometheus on the host, tests).  Protocol 0 is floorhub.v1 (so a client that names
  * no subprotocol still speaks it); upgrades are accepted only on /ws, only
  * from the allowed Origin when one is configured, and only while the
  * session count is below --max-connections.  Plain HTTP goes to two
@@ -20,11 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
 #include "http.h"
 #include "hub.h"
 #include "log.h"
 #include "server.h"
 #include "session.h"
+#include "tls.h"
 
 #define HEADER_MAX 12288 /* header bytes: an 8 KiB token in Authorization */
 
@@ -82,6 +88,33 @@ static void header_auth(hub *h, session *s) {
   free(who);
 }
 
+/* A verified client certificate whose CN is in --tls-client-map
+ * authenticates at once, until the certificate's notAfter.  0 when it did;
+ * otherwise the token decides (header or hello). */
+static int cert_auth(hub *h, session *s) {
+  char cn[FH_ID_MAX + 2];
+  const fh_identity *mapped;
+  fh_identity *who;
+  int64_t not_after;
+  int rc;
+
+  if (h->certmap.n == 0 || tls_peer_cn(s->wsi, cn, sizeof cn, &not_after) != 0)
+    return -ENOENT;
+  if ((mapped = auth_certmap_find(&h->certmap, cn)) == NULL) {
+    log_info("session %llu (%s): certificate CN '%s' not in --tls-client-map",
+             (unsigned long long)s->id, s->peer, cn);
+    return -ENOENT;
+  }
+  if ((who = malloc(sizeof *who)) == NULL) return -ENOMEM;
+  *who = *mapped;
+  who->exp_ms = not_after;
+  log_info("session %llu (%s): client certificate CN '%s'",
+           (unsigned long long)s->id, s->peer, cn);
+  rc = session_authenticate(s, who, 0, 0);
+  free(who);
+  return rc;
+}
+
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
                        void *user, void *in, size_t len) {
   hub *h;
@@ -99,7 +132,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
     case LWS_CALLBACK_ESTABLISHED:
       h = hub_of(wsi);
       session_open(h, wsi, s);
-      header_auth(h, s);
+      if (cert_auth(h, s) != 0) header_auth(h, s);
       return 0;
     case LWS_CALLBACK_RECEIVE:
       return session_receive(s, in, len);
@@ -110,6 +143,14 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
       return session_writable(s);
     case LWS_CALLBACK_CLOSED:
       if (s->h != NULL) session_closed(s);
+      return 0;
+    case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
+      /* A vhost's SSL_CTX is made: user is that SSL_CTX, in the vhost. */
+      if (in != NULL && user != NULL &&
+          strcmp(lws_get_vhost_name(in), "floorhub") == 0) {
+        if (tls_setup(hub_of(wsi), user) != 0) return 1;
+        hub_of(wsi)->tls_ctx = user;
+      }
       return 0;
     default:
       return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -190,37 +231,91 @@ static void lws_log_emit(int level, const char *line) {
           (int)n, line);
 }
 
+/* Strict-Transport-Security on every https response of the TLS vhost
+ * (lws adds a vhost's `headers` to each response it starts). */
+static char hsts_value[32];
+static const struct lws_protocol_vhost_options hsts_header = {
+    NULL, NULL, "Strict-Transport-Security:", hsts_value};
+
+/* The settings the context and both vhosts share. */
+static void base_info(hub *h, struct lws_context_creation_info *info,
+                      void **loops) {
+  memset(info, 0, sizeof *info);
+  h->idle_policy.secs_since_valid_ping = 0;   /* session_tick() pings */
+  h->idle_policy.secs_since_valid_hangup = 0; /* ... and hangs up */
+  info->options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6 |
+                  LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+  if (h->cfg->tls_cert[0])
+    info->options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+  info->foreign_loops = loops;
+  info->protocols = protocols;
+  info->user = h;
+  info->retry_and_idle_policy = &h->idle_policy;
+  info->max_http_header_data = HEADER_MAX;
+  info->timeout_secs = 5;         /* handshakes (TLS and HTTP) */
+  info->timeout_secs_ah_idle = 5; /* a partial upgrade that stalls */
+  if (h->cfg->web_root[0]) {
+    mount_web.origin = h->cfg->web_root;
+    info->mounts = &mount_web;
+  } else {
+    info->mounts = &mount_404;
+  }
+}
+
+/* One listening vhost on l; TLS when tls is 1. */
+static struct lws_vhost *vhost_new(hub *h, struct lws_context_creation_info *info,
+                                   const hub_listen *l, int tls) {
+  struct lws_vhost *v;
+
+  info->port = l->port; /* 0: the kernel picks a free port */
+  info->iface = l->addr;
+  info->vhost_name = tls ? "floorhub" : "floorhub-plain";
+  info->ssl_cert_filepath = tls ? h->cfg->tls_cert : NULL;
+  info->ssl_private_key_filepath = tls ? h->cfg->tls_key : NULL;
+  info->ssl_cipher_list = tls ? tls_cipher_list : NULL;
+  info->tls1_3_plus_cipher_list = tls ? tls13_cipher_list : NULL;
+  info->ssl_options_set = tls ? (long)(SSL_OP_NO_COMPRESSION |
+                                       SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                       SSL_OP_NO_RENEGOTIATION)
+                              : 0;
+  info->headers = tls && h->cfg->hsts_max_age ? &hsts_header : NULL;
+  /* HTTP/1.1 only: WebSockets and the dashboard work as over plain
+   * HTTP (no WebSocket over h2 streams). */
+  info->alpn = tls ? "http/1.1" : NULL;
+  v = lws_create_vhost(h->lws, info);
+  if (v == NULL) log_error("cannot listen on %s:%d%s", l->addr, l->port,
+                           tls ? " (TLS)" : "");
+  return v;
+}
+
 int server_start(hub *h) {
   struct lws_context_creation_info info;
   void *loops[1] = {h->loop};
+  int tls = h->cfg->tls_cert[0] != '\0';
 
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
-  memset(&info, 0, sizeof info);
-  h->idle_policy.secs_since_valid_ping = 0;   /* session_tick() pings */
-  h->idle_policy.secs_since_valid_hangup = 0; /* ... and hangs up */
-  info.options = LWS_SERVER_OPTION_LIBUV | LWS_SERVER_OPTION_DISABLE_IPV6;
-  info.foreign_loops = loops;
-  info.port = h->cfg->listen_port; /* 0: the kernel picks a free port */
-  info.iface = h->cfg->listen_addr;
-  info.protocols = protocols;
-  info.user = h;
-  info.retry_and_idle_policy = &h->idle_policy;
-  info.max_http_header_data = HEADER_MAX;
-  info.timeout_secs = 5;         /* handshakes */
-  info.timeout_secs_ah_idle = 5; /* a partial upgrade that stalls */
-  info.vhost_name = "floorhub";
-  if (h->cfg->web_root[0]) {
-    mount_web.origin = h->cfg->web_root;
-    info.mounts = &mount_web;
-  } else {
-    info.mounts = &mount_404;
-  }
+  snprintf(hsts_value, sizeof hsts_value, "max-age=%u", h->cfg->hsts_max_age);
+  base_info(h, &info, loops);
   h->lws = lws_create_context(&info);
   if (h->lws == NULL) {
-    log_error("cannot listen on %s:%d", h->cfg->listen_addr, h->cfg->listen_port);
+    log_error("cannot create the lws context");
+    return -ENOMEM;
+  }
+  h->vhost = vhost_new(h, &info, &h->cfg->listen, tls);
+  if (h->vhost != NULL && tls && h->tls_ctx == NULL) {
+    log_error("--tls-cert: the TLS context was not created");
+    h->vhost = NULL;
+  }
+  if (h->vhost != NULL && h->cfg->listen_plain.port >= 0)
+    h->vhost_plain = vhost_new(h, &info, &h->cfg->listen_plain, 0);
+  if (h->vhost == NULL ||
+      (h->cfg->listen_plain.port >= 0 && h->vhost_plain == NULL)) {
+    lws_context_destroy(h->lws);
+    h->lws = NULL;
+    h->vhost = h->vhost_plain = NULL;
+    h->tls_ctx = NULL;
     return -EADDRINUSE;
   }
-  h->vhost = lws_get_vhost_by_name(h->lws, "floorhub");
   write_handles_start(h);
   return 0;
 }
@@ -229,10 +324,30 @@ int server_port(hub *h) {
   return h->vhost ? lws_get_vhost_listen_port(h->vhost) : -1;
 }
 
+int server_plain_port(hub *h) {
+  return h->vhost_plain ? lws_get_vhost_listen_port(h->vhost_plain) : -1;
+}
+
+void server_reload_tls(hub *h) {
+  char err[768];
+
+  if (h->tls_ctx == NULL) return;
+  if (tls_reload(h, err, sizeof err) != 0)
+    log_error("SIGHUP: certificate not reloaded, the old one stays: %s", err);
+  else
+    log_info("SIGHUP: certificate reloaded from %s", h->cfg->tls_cert);
+  if (h->cfg->tls_client_map[0] == '\0') return;
+  if (auth_certmap_load(h->cfg->tls_client_map, &h->certmap, err, sizeof err) != 0)
+    log_error("SIGHUP: --tls-client-map not reloaded, the old one stays: %s", err);
+  else
+    log_info("SIGHUP: --tls-client-map reloaded: %zu certificate(s)", h->certmap.n);
+}
+
 void server_stop(hub *h) {
   if (h->lws != NULL) lws_context_destroy(h->lws);
   h->lws = NULL;
-  h->vhost = NULL;
+  h->vhost = h->vhost_plain = NULL;
+  h->tls_ctx = NULL;
   if (h->write_check.loop != NULL && /* after lws: its sessions are gone */
       !uv_is_closing((uv_handle_t *)&h->write_check)) {
     uv_close((uv_handle_t *)&h->write_prepare, NULL);

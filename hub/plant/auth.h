@@ -14,9 +14,14 @@
  * (4) validates the claims from jwt_get_grants_json() with jansson, types
  * included.
  *
- * Claims:  exp (integer, required), nbf and iat (integers, optional), sub
- * (1..FH_ID_MAX bytes, no control characters), role (roles.h), lines
- * (optional non-empty array of line ids, at most FH_LINES_MAX), iss (must
+ * Claims:  exp (integer, required), nbf and iat (integers, optional), the
+ * user (1..FH_ID_MAX bytes, no control characters; claim `sub` unless
+ * --jwt-user-claim names another), the role (claim `role`, or the dotted
+ * path of --jwt-role-claim: a string that is a floorhub role, or an array
+ * whose first entry that is a floorhub role wins -- Keycloak's
+ * realm_access.roles, Entra ID's roles), the lines (claim `lines` or
+ * --jwt-lines-claim: optional non-empty array of line ids, at most
+ * FH_LINES_MAX), iss (must
  * equal the configured issuer, when one is configured), aud (a string or an
  * array of strings that must contain the configured audience, when one is
  * configured).  Times allow leeway_s of clock skew.
@@ -25,7 +30,11 @@
  * (or "\r\n") is stripped so that `echo secret > file` works, and the secret
  * must be at least 32 bytes (RFC 7518 3.2).  For RS256 and ES256 the file is
  * the PUBLIC key PEM ("-----BEGIN PUBLIC KEY-----"); a private key is
- * refused so that the hub never holds signing material.
+ * refused so that the hub never holds signing material.  With a JWK Set
+ * (auth_jwks.c, --jwt-jwks-file) there are several keys, each with its kid
+ * and its one algorithm (RS256 for RSA keys of 2048 bits or more, ES256
+ * for P-256 keys); the token's header kid selects the key (no kid, or one
+ * not in the set: AUTH_E_UNKNOWN_KID) and its alg must be that key's.
  *
  * Nothing here logs; callers log auth_fail_name(), never the token.
  */
@@ -35,6 +44,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <jwt.h>
 
 #include "fh_protocol.h"
@@ -44,13 +54,37 @@
 #define AUTH_KEY_FILE_MAX (64 * 1024) /* larger key files are refused */
 #define AUTH_HMAC_MIN 32              /* bytes of an HS256 secret */
 
+#define AUTH_KID_MAX 128         /* bytes of a key id */
+#define AUTH_KEYS_MAX 64         /* keys in a JWK Set at most */
+#define AUTH_CLAIM_PATH_MAX 127  /* bytes of a claim's dotted path */
+
+/* One verification key. */
+typedef struct auth_key {
+  char kid[AUTH_KID_MAX + 1];  /* the JWK's kid; "" for --jwt-key-file */
+  jwt_alg_t alg;               /* the one algorithm it verifies */
+  unsigned char *key;          /* HMAC secret or public PEM; owned, wiped */
+  size_t keylen;               /* bytes in key, > 0 */
+} auth_key;
+
+/* An IdP role name and the floorhub role it stands for (--jwt-role-map). */
+typedef struct auth_role_alias {
+  char name[AUTH_CLAIM_PATH_MAX + 1];  /* the IdP's role name */
+  fh_role role;                        /* the floorhub role */
+} auth_role_alias;
+
 typedef struct auth_config {
-  jwt_alg_t alg;          /* JWT_ALG_HS256, JWT_ALG_RS256 or JWT_ALG_ES256 */
-  unsigned char *key;     /* HMAC secret or public PEM; owned, wiped on free */
-  size_t keylen;          /* bytes in key, > 0 */
+  auth_key *keys;         /* the keys, owned; one without a JWK Set */
+  size_t nkeys;           /* entries in keys, >= 1 once loaded */
+  int by_kid;             /* 1: a JWK Set, the header's kid picks the key */
+  char *jwks_file;        /* the JWK Set's path (for reloads), owned */
   char *issuer;           /* required iss, owned; NULL: iss not checked */
   char *audience;         /* required aud, owned; NULL: aud not checked */
   int leeway_s;           /* allowed clock skew, AUTH_LEEWAY_S_DEFAULT */
+  char role_claim[AUTH_CLAIM_PATH_MAX + 1];  /* dotted path, "role" */
+  char lines_claim[AUTH_CLAIM_PATH_MAX + 1]; /* dotted path, "lines" */
+  char user_claim[AUTH_CLAIM_PATH_MAX + 1];  /* dotted path, "sub" */
+  auth_role_alias *role_map; /* IdP role names -> floorhub roles, owned */
+  size_t nrole_map;          /* entries in role_map */
 } auth_config;
 
 
@@ -67,6 +101,7 @@ typedef enum auth_fail {
   AUTH_E_AUDIENCE,      /* aud missing or without the configured audience */
   AUTH_E_ROLE,          /* role missing or unknown */
   AUTH_E_INTERNAL,      /* out of memory */
+  AUTH_E_UNKNOWN_KID,   /* JWK Set: no kid, or a kid not in the set */
   AUTH_FAIL__COUNT
 } auth_fail;
 
@@ -78,7 +113,64 @@ typedef enum auth_fail {
 int auth_config_load(auth_config *cfg, const char *alg_name,
                      const char *key_file, const char *issuer,
                      const char *audience, char *err, size_t errlen);
-/* Wipes the key and frees what cfg owns; cfg may be zeroed or loaded. */
+/* Like auth_config_load, with the keys of the JWK Set in jwks_file (see
+ * auth_jwks.c).  err names the file and the key at fault, e.g.
+ * "--jwt-jwks-file: jwks.json: key 2 (kid 'k1'): RSA key of 1024 bits, at
+ * least 2048 are required". */
+int auth_jwks_load(auth_config *cfg, const char *jwks_file, const char *issuer,
+                   const char *audience, char *err, size_t errlen);
+/* Reads the JWK Set at path (auth_jwks.c): *keys (malloc'ed, free with
+ * auth_keys_free) and *nkeys >= 1, or a negative code with err naming the
+ * file, the key and the problem. */
+int auth_jwks_read(const char *path, auth_key **keys, size_t *nkeys,
+                   char *err, size_t errlen);
+/* Reads cfg's JWK Set again; on success the new keys replace the old at
+ * once, on error (err says why) the old keys stay.  0 or a negative code. */
+int auth_jwks_reload(auth_config *cfg, char *err, size_t errlen);
+/* Sets the claims the identity is read from: dotted paths (a.b.c), NULL
+ * or "" for the defaults (role, lines, sub).  0, or -EINVAL with err
+ * naming the option (an empty segment, too long). */
+int auth_config_claims(auth_config *cfg, const char *role_claim,
+                       const char *lines_claim, const char *user_claim,
+                       char *err, size_t errlen);
+/* A lines claim (NULL: none) into id: a non-empty array of at most
+ * FH_LINES_MAX line ids; AUTH_OK or AUTH_E_CLAIMS. */
+auth_fail auth_read_lines(json_t *lines, fh_identity *id);
+
+/* Client certificates (auth_certmap.c, --tls-client-map): the identity of
+ * each certificate subject CN that may connect without a token. */
+typedef struct auth_certmap_entry {
+  char cn[FH_ID_MAX + 1];  /* the certificate's subject CN */
+  fh_identity id;          /* who it is (exp_ms 0: the certificate's) */
+} auth_certmap_entry;
+
+typedef struct auth_certmap {
+  auth_certmap_entry *e;   /* the entries, owned */
+  size_t n;                /* their number */
+} auth_certmap;
+
+/* Reads the JSON map {"<CN>": {"sub": s, "role": r, "lines": [...]?}} at
+ * path into *m (replacing nothing on error).  0, or a negative code with
+ * err naming the file, the CN and the problem. */
+int auth_certmap_load(const char *path, auth_certmap *m, char *err,
+                      size_t errlen);
+/* The identity mapped to cn, or NULL. */
+const fh_identity *auth_certmap_find(const auth_certmap *m, const char *cn);
+void auth_certmap_free(auth_certmap *m);
+
+/* Reads --jwt-role-map: a JSON object {"<IdP role>": "<floorhub role>"}.
+ * A role claim's entry is looked up there first (then taken as a floorhub
+ * role name).  0, or a negative code with err naming the file and entry. */
+int auth_config_role_map(auth_config *cfg, const char *path, char *err,
+                         size_t errlen);
+
+/* Decodes unpadded, canonical base64url into out (n * 3 / 4 bytes).
+ * 0, or -1 on a character outside the alphabet or an impossible length. */
+int auth_b64url_decode(const char *s, size_t n, unsigned char *out,
+                       size_t *outlen);
+/* Wipes and frees n keys and the array. */
+void auth_keys_free(auth_key *keys, size_t n);
+/* Wipes the keys and frees what cfg owns; cfg may be zeroed or loaded. */
 void auth_config_free(auth_config *cfg);
 
 /* Reads a key file for alg: at most AUTH_KEY_FILE_MAX bytes, non-empty; an

@@ -4,7 +4,8 @@
  * not at the first login: the algorithm must be one of the three the hub
  * accepts, an HS256 secret must be long enough and not a PEM (a PEM as
  * HMAC secret is the classic algorithm-confusion mistake), and an RS256 or
- * ES256 key must be a public key PEM.  Messages name the setting and the
+ * ES256 key must be a public key PEM (a JWK Set is read by auth_jwks.c).
+ * Claim paths are checked here too.  Messages name the setting and the
  * file, never the key's content; key bytes are wiped before they are freed.
  */
 #include <errno.h>
@@ -91,47 +92,193 @@ fail:
   return rc;
 }
 
-int auth_config_load(auth_config *cfg, const char *alg_name,
-                     const char *key_file, const char *issuer,
-                     const char *audience, char *err, size_t errlen) {
-  char why[256];
-  int rc;
-
-  memset(cfg, 0, sizeof *cfg);
+/* The settings every configuration shares: leeway, the default claims,
+ * issuer and audience. */
+static int config_common(auth_config *cfg, const char *issuer,
+                         const char *audience, char *err, size_t errlen) {
   cfg->leeway_s = AUTH_LEEWAY_S_DEFAULT;
-  cfg->alg = auth_alg_from(alg_name);
-  if (cfg->alg == JWT_ALG_INVAL) {
-    snprintf(err, errlen, "--jwt-alg: unsupported algorithm '%s' (use "
-             "HS256, RS256 or ES256)", alg_name ? alg_name : "");
-    return -EINVAL;
-  }
-  if (key_file == NULL || key_file[0] == '\0') {
-    snprintf(err, errlen, "--jwt-key-file: required");
-    return -EINVAL;
-  }
-  rc = auth_key_load(key_file, cfg->alg,
-                     cfg->alg == JWT_ALG_HS256 ? NULL : "PUBLIC KEY",
-                     &cfg->key, &cfg->keylen, why, sizeof why);
-  if (rc != 0) {
-    snprintf(err, errlen, "--jwt-key-file: %s", why);
-    return rc;
-  }
+  strcpy(cfg->role_claim, "role");
+  strcpy(cfg->lines_claim, "lines");
+  strcpy(cfg->user_claim, "sub");
   if ((issuer != NULL && issuer[0] != '\0' &&
        (cfg->issuer = strdup(issuer)) == NULL) ||
       (audience != NULL && audience[0] != '\0' &&
        (cfg->audience = strdup(audience)) == NULL)) {
-    auth_config_free(cfg);
     snprintf(err, errlen, "--jwt-issuer/--jwt-audience: out of memory");
     return -ENOMEM;
   }
   return 0;
 }
 
+int auth_config_load(auth_config *cfg, const char *alg_name,
+                     const char *key_file, const char *issuer,
+                     const char *audience, char *err, size_t errlen) {
+  char why[256];
+  auth_key *k;
+  int rc;
+
+  memset(cfg, 0, sizeof *cfg);
+  if ((rc = config_common(cfg, issuer, audience, err, errlen)) != 0) goto fail;
+  if (auth_alg_from(alg_name) == JWT_ALG_INVAL) {
+    snprintf(err, errlen, "--jwt-alg: unsupported algorithm '%s' (use "
+             "HS256, RS256 or ES256)", alg_name ? alg_name : "");
+    rc = -EINVAL;
+    goto fail;
+  }
+  if (key_file == NULL || key_file[0] == '\0') {
+    snprintf(err, errlen, "--jwt-key-file: required");
+    rc = -EINVAL;
+    goto fail;
+  }
+  if ((cfg->keys = k = calloc(1, sizeof *k)) == NULL) {
+    snprintf(err, errlen, "--jwt-key-file: out of memory");
+    rc = -ENOMEM;
+    goto fail;
+  }
+  cfg->nkeys = 1;
+  k->alg = auth_alg_from(alg_name);
+  rc = auth_key_load(key_file, k->alg,
+                     k->alg == JWT_ALG_HS256 ? NULL : "PUBLIC KEY",
+                     &k->key, &k->keylen, why, sizeof why);
+  if (rc != 0) {
+    snprintf(err, errlen, "--jwt-key-file: %s", why);
+    goto fail;
+  }
+  return 0;
+fail:
+  auth_config_free(cfg);
+  return rc;
+}
+
+int auth_jwks_load(auth_config *cfg, const char *jwks_file, const char *issuer,
+                   const char *audience, char *err, size_t errlen) {
+  char why[400];
+  int rc;
+
+  memset(cfg, 0, sizeof *cfg);
+  if ((rc = config_common(cfg, issuer, audience, err, errlen)) != 0) goto fail;
+  cfg->by_kid = 1;
+  if ((cfg->jwks_file = strdup(jwks_file ? jwks_file : "")) == NULL) {
+    snprintf(err, errlen, "--jwt-jwks-file: out of memory");
+    rc = -ENOMEM;
+    goto fail;
+  }
+  rc = auth_jwks_read(cfg->jwks_file, &cfg->keys, &cfg->nkeys, why, sizeof why);
+  if (rc != 0) {
+    snprintf(err, errlen, "--jwt-jwks-file: %s", why);
+    goto fail;
+  }
+  return 0;
+fail:
+  auth_config_free(cfg);
+  return rc;
+}
+
+int auth_jwks_reload(auth_config *cfg, char *err, size_t errlen) {
+  auth_key *keys;
+  size_t n;
+  int rc;
+
+  if (!cfg->by_kid || cfg->jwks_file == NULL) {
+    snprintf(err, errlen, "no --jwt-jwks-file");
+    return -ENOENT;
+  }
+  rc = auth_jwks_read(cfg->jwks_file, &keys, &n, err, errlen);
+  if (rc != 0) return rc;
+  auth_keys_free(cfg->keys, cfg->nkeys);
+  cfg->keys = keys;
+  cfg->nkeys = n;
+  return 0;
+}
+
+/* One dotted path: non-empty segments, at most AUTH_CLAIM_PATH_MAX bytes. */
+static int claim_path_ok(const char *p) {
+  size_t n = strlen(p);
+  return n > 0 && n <= AUTH_CLAIM_PATH_MAX && p[0] != '.' && p[n - 1] != '.' &&
+         strstr(p, "..") == NULL;
+}
+
+int auth_config_claims(auth_config *cfg, const char *role_claim,
+                       const char *lines_claim, const char *user_claim,
+                       char *err, size_t errlen) {
+  const char *val[3] = {role_claim, lines_claim, user_claim};
+  const char *opt[3] = {"--jwt-role-claim", "--jwt-lines-claim", "--jwt-user-claim"};
+  char *dst[3] = {cfg->role_claim, cfg->lines_claim, cfg->user_claim};
+
+  for (int i = 0; i < 3; i++) {
+    if (val[i] == NULL || val[i][0] == '\0') continue;
+    if (!claim_path_ok(val[i])) {
+      snprintf(err, errlen, "%s: '%.200s' is not a dotted claim path (a.b.c, "
+               "at most %d bytes)", opt[i], val[i], AUTH_CLAIM_PATH_MAX);
+      return -EINVAL;
+    }
+  }
+  for (int i = 0; i < 3; i++)
+    if (val[i] != NULL && val[i][0] != '\0') strcpy(dst[i], val[i]);
+  return 0;
+}
+
+int auth_config_role_map(auth_config *cfg, const char *path, char *err,
+                         size_t errlen) {
+  char *data = NULL, buf[64];
+  const char *name;
+  size_t len, n = 0;
+  json_t *root, *v;
+  auth_role_alias *map = NULL;
+  int rc = file_read_all(path, AUTH_KEY_FILE_MAX, &data, &len), r;
+
+  if (rc != 0) {
+    snprintf(err, errlen, "--jwt-role-map: %s: %s", path,
+             file_strerror(rc, AUTH_KEY_FILE_MAX, buf, sizeof buf));
+    return rc;
+  }
+  root = json_loadb(data, len, JSON_REJECT_DUPLICATES, NULL);
+  free(data);
+  rc = -EINVAL;
+  if (!json_is_object(root) || json_object_size(root) == 0) {
+    snprintf(err, errlen, "--jwt-role-map: %s: not a JSON object of IdP role "
+             "-> floorhub role", path);
+    goto fail;
+  }
+  if ((map = calloc(json_object_size(root), sizeof *map)) == NULL) {
+    snprintf(err, errlen, "--jwt-role-map: out of memory");
+    rc = -ENOMEM;
+    goto fail;
+  }
+  json_object_foreach(root, name, v) {
+    r = json_is_string(v) ? fh_role_from(json_string_value(v), json_string_length(v)) : -1;
+    if (r < 0 || strlen(name) == 0 || strlen(name) > AUTH_CLAIM_PATH_MAX) {
+      snprintf(err, errlen, "--jwt-role-map: %s: '%.64s': the value is not a "
+               "floorhub role (or the name is empty or too long)", path, name);
+      goto fail;
+    }
+    snprintf(map[n].name, sizeof map[n].name, "%s", name);
+    map[n++].role = (fh_role)r;
+  }
+  free(cfg->role_map);
+  cfg->role_map = map;
+  cfg->nrole_map = n;
+  json_decref(root);
+  return 0;
+fail:
+  free(map);
+  json_decref(root);
+  return rc;
+}
+
+void auth_keys_free(auth_key *keys, size_t n) {
+  for (size_t i = 0; keys != NULL && i < n; i++) {
+    if (keys[i].key != NULL) explicit_bzero(keys[i].key, keys[i].keylen);
+    free(keys[i].key);
+  }
+  free(keys);
+}
+
 void auth_config_free(auth_config *cfg) {
-  if (cfg->key != NULL) explicit_bzero(cfg->key, cfg->keylen);
-  free(cfg->key);
+  auth_keys_free(cfg->keys, cfg->nkeys);
+  free(cfg->jwks_file);
+  free(cfg->role_map);
   free(cfg->issuer);
   free(cfg->audience);
   memset(cfg, 0, sizeof *cfg);
-  cfg->alg = JWT_ALG_INVAL;
 }

@@ -1,6 +1,7 @@
 /* floorsim.c -- the plant simulator: a gateway that drives a floorhub.
  *
  *   floorsim --plant FILE --token-file FILE [--url ws://127.0.0.1:7600/ws]
+ *            [--ca-file FILE | --insecure] [--cert FILE --key FILE]
  *            [--speed 1] [--seed N] [--rate 50] [--duration S] [--verbose]
  *
  * Design: main() only reads the options, the plant (with the hub's loader,
@@ -23,8 +24,13 @@
 
 static void usage(FILE *fp) {
   fprintf(fp,
-          "usage: floorsim --plant FILE --token-file FILE [options]\n\n"
-          "  --url URL          hub endpoint (ws://127.0.0.1:7600/ws)\n"
+          "usage: floorsim --plant FILE (--token-file FILE | --cert FILE --key FILE)\n"
+          "                [options]\n\n"
+          "  --url URL          hub endpoint (ws://127.0.0.1:7600/ws, or wss://)\n"
+          "  --ca-file FILE     wss: trust these CAs (PEM) instead of the system's\n"
+          "  --insecure         wss: do NOT check the hub's certificate (tests only)\n"
+          "  --cert FILE        wss: client certificate (PEM) the hub maps to a gateway;\n"
+          "  --key FILE         its private key (then --token-file is optional)\n"
           "  --token-file FILE  a gateway token (floorctl token --role gateway)\n"
           "  --plant FILE       plant layout, as given to floorhub\n"
           "  --speed X          simulated seconds per second (1)\n"
@@ -70,6 +76,8 @@ static int parse_args(int argc, char **argv, drive_opts *o,
       {"plant", required_argument, NULL, 'p'}, {"speed", required_argument, NULL, 's'},
       {"seed", required_argument, NULL, 'S'},  {"rate", required_argument, NULL, 'r'},
       {"duration", required_argument, NULL, 'd'}, {"verbose", no_argument, NULL, 'v'},
+      {"ca-file", required_argument, NULL, 'C'}, {"insecure", no_argument, NULL, 'I'},
+      {"cert", required_argument, NULL, 'c'},  {"key", required_argument, NULL, 'k'},
       {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   double seed = -1;
@@ -85,12 +93,20 @@ static int parse_args(int argc, char **argv, drive_opts *o,
       case 'r': bad |= parse_num(optarg, 1e-3, &o->rate); break;
       case 'd': bad |= parse_num(optarg, 0, &o->duration_s); break;
       case 'v': o->verbose = 1; break;
+      case 'C': o->ca_file = optarg; break;
+      case 'I': o->insecure = 1; break;
+      case 'c': o->cert_file = optarg; break;
+      case 'k': o->key_file = optarg; break;
       case 'h': usage(stdout); return 1;
       case 'V': printf("floorsim %s\n", FH_VERSION); return 1;
       default: bad = 1;
     }
   }
-  if (bad || optind != argc || *plant_file == NULL || *token_file == NULL) return -1;
+  if (bad || optind != argc || *plant_file == NULL ||
+      (*token_file == NULL && o->cert_file == NULL) ||
+      (o->cert_file == NULL) != (o->key_file == NULL) ||
+      (o->insecure && o->ca_file != NULL))
+    return -1;
   o->seed = seed >= 0 ? (uint64_t)seed : (uint64_t)time(NULL);
   return 0;
 }
@@ -112,12 +128,16 @@ int main(int argc, char **argv) {
     fprintf(stderr, "floorsim: %s\n", err);
     return 1;
   }
-  rc = read_token(token_file, token, sizeof token);
+  rc = token_file ? read_token(token_file, token, sizeof token) : 0;
   if (rc != 0) {
     fprintf(stderr, "floorsim: --token-file %s: %s\n", token_file,
             rc == -ENODATA ? "no token in it" : strerror(-rc));
     goto fail;
   }
+  if (o.insecure)
+    fprintf(stderr, "floorsim: WARNING: --insecure: the hub's certificate and "
+            "name are NOT checked; anyone on the network can pose as the hub "
+            "and read the token\n");
   setenv("TZ", p->timezone, 1);
   tzset();
   o.token = token;

@@ -89,6 +89,8 @@ static void on_log(fh_client *c, const char *line, void *arg) {
 static int setup(drive *d, const drive_opts *o) {
   static const char *const topics[] = {"andon"};
   fh_client_opts co = {.url = o->url, .token = o->token, .name = "floorsim",
+                       .ca_file = o->ca_file, .insecure = o->insecure,
+                       .cert_file = o->cert_file, .key_file = o->key_file,
                        .arg = d};
   int loop_ready = 0, rc = -ENOMEM;
 

@@ -21,8 +21,13 @@
 #define DRIVE_OWN_ANDONS_MAX 3  /* open andons raised by floorsim at most */
 
 typedef struct drive_opts {
-  const char *url;        /* ws://HOST:PORT/ws */
-  const char *token;      /* gateway JWT; never logged */
+  const char *url;        /* ws://HOST:PORT/ws or wss:// */
+  const char *ca_file;    /* wss: CAs to trust, NULL = the system's */
+  int insecure;           /* wss: no certificate check (--insecure) */
+  const char *cert_file;  /* wss: client certificate, NULL = none */
+  const char *key_file;   /* its private key */
+  const char *token;      /* gateway JWT ("" with a client certificate);
+                             never logged */
   const plant *p;         /* the plant to simulate */
   double speed;           /* simulated ms per wall ms, > 0 */
   uint64_t seed;          /* seed of the simulation */

@@ -85,6 +85,9 @@ static void free_client(fh_client *c) {
   fh__rx_reset(c);
   fh_buf_free(&c->enc);
   free(c->url);
+  free(c->ca_file);
+  free(c->cert_file);
+  free(c->key_file);
   free(c->token);
   free(c->name);
   free(c);
@@ -93,8 +96,10 @@ static void free_client(fh_client *c) {
 int fh_client_new(fh_client **out, uv_loop_t *loop, const fh_client_opts *o) {
   fh_client *c;
 
-  if (o->url == NULL || o->token == NULL || o->token[0] == '\0' ||
-      strlen(o->token) > FH_TOKEN_MAX)
+  const char *token = o->token ? o->token : "";
+
+  if (o->url == NULL || (token[0] == '\0' && o->cert_file == NULL) ||
+      strlen(token) > FH_TOKEN_MAX || (o->cert_file == NULL) != (o->key_file == NULL))
     return -EINVAL;
   c = calloc(1, sizeof *c);
   if (c == NULL) return -ENOMEM;
@@ -102,10 +107,16 @@ int fh_client_new(fh_client **out, uv_loop_t *loop, const fh_client_opts *o) {
   c->cb = o->cb;
   c->arg = o->arg;
   c->url = strdup(o->url);
-  c->token = strdup(o->token);
+  c->token = strdup(token);
   c->name = strdup(o->name && o->name[0] ? o->name : "fh_client");
+  c->ca_file = o->ca_file && o->ca_file[0] ? strdup(o->ca_file) : NULL;
+  c->insecure = o->insecure != 0;
+  c->cert_file = o->cert_file ? strdup(o->cert_file) : NULL;
+  c->key_file = o->key_file ? strdup(o->key_file) : NULL;
   fh_buf_init(&c->enc, 0);
-  if (c->url == NULL || c->token == NULL || c->name == NULL) {
+  if (c->url == NULL || c->token == NULL || c->name == NULL ||
+      (o->ca_file && o->ca_file[0] && c->ca_file == NULL) ||
+      (o->cert_file && (c->cert_file == NULL || c->key_file == NULL))) {
     free_client(c);
     return -ENOMEM;
   }

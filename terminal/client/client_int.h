@@ -110,6 +110,12 @@ struct fh_client {
   char path[256];              /* parsed from url, with a leading '/' */
   int port;                    /* parsed from url */
   int tls;                     /* wss:// */
+  char *ca_file;               /* CAs to trust, owned; NULL: the system's */
+  int insecure;                /* no certificate or host name check */
+  char *cert_file;             /* client certificate PEM, owned, or NULL */
+  char *key_file;              /* its key PEM, owned, or NULL */
+  char tls_why[128];           /* why this attempt's certificate was
+                                  refused, "" if it was not */
   size_t msg_max;              /* incoming message cap */
   uint32_t backoff_min_ms;     /* first reconnect delay */
   uint32_t backoff_max_ms;     /* reconnect delay cap */
@@ -174,6 +180,15 @@ void fh__conn_drop(fh_client *c, int code, const char *why);
  * calls finish it once lws's handles have closed.  Returns 1 when the
  * context is gone. */
 int fh__conn_context_destroy(fh_client *c);
+
+/* --------------------------------------------------------------- tls.c */
+
+/* The client SSL_CTX lws made: TLS 1.2 at least, and unless insecure,
+ * peer verification for c->host (an IP or a DNS name). */
+void fh__tls_client_ctx(fh_client *c, void *ssl_ctx);
+/* OpenSSL's verdict on one certificate (store_ctx an X509_STORE_CTX):
+ * returns 0 to go on, 1 to refuse the handshake (c->tls_why says why). */
+int fh__tls_verify(fh_client *c, void *store_ctx, int preverify_ok);
 
 /* ---------------------------------------------------------------- rx.c */
 

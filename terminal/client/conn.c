@@ -90,8 +90,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
                     void *user, void *in, size_t len) {
   struct lws_context *ctx = lws_get_context(wsi);
   fh_client *c = ctx ? lws_context_user(ctx) : NULL;
-  char why[128];
-  (void)user;
+  char why[sizeof c->tls_why + 320];
 
   if (c == NULL || c->closing) return 0;
   switch (reason) {
@@ -107,9 +106,18 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
       on_peer_close(c, in, len);
       return 0;
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-      snprintf(why, sizeof why, "%.*s", in ? (int)len : 0, in ? (char *)in : "");
+      if (c->tls_why[0])
+        snprintf(why, sizeof why, "hub %s:%d: TLS certificate refused: %s",
+                 c->host, c->port, c->tls_why);
+      else
+        snprintf(why, sizeof why, "%.*s", in ? (int)len : 0, in ? (char *)in : "");
       fh__client_lost(c, why[0] ? why : "connection failed");
       return 0;
+    case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_CLIENT_VERIFY_CERTS:
+      if (user != NULL) fh__tls_client_ctx(c, user);
+      return 0;
+    case LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION:
+      return fh__tls_verify(c, user, (int)len);
     case LWS_CALLBACK_CLIENT_CLOSED:
       fh__client_lost(c, "connection closed");
       return 0;
@@ -140,6 +148,9 @@ int fh__conn_context_new(fh_client *c) {
   info.port = CONTEXT_PORT_NO_LISTEN;
   info.options = LWS_SERVER_OPTION_LIBUV;
   if (c->tls) info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+  info.client_ssl_ca_filepath = c->ca_file; /* NULL: the system's CAs */
+  info.client_ssl_cert_filepath = c->cert_file; /* a gateway's, or NULL */
+  info.client_ssl_private_key_filepath = c->key_file;
   info.foreign_loops = loops;
   info.protocols = protocols;
   info.user = c;
@@ -160,7 +171,12 @@ int fh__conn_connect(fh_client *c) {
   ci.host = c->host;
   ci.origin = c->host;
   ci.protocol = FH_PROTO_SUBPROTOCOL;
-  ci.ssl_connection = c->tls ? LCCSCF_USE_SSL : 0;
+  /* The host name is checked by tls.c (see there), not by lws. */
+  ci.ssl_connection = c->tls ? LCCSCF_USE_SSL | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK : 0;
+  if (c->tls && c->insecure)
+    ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_ALLOW_EXPIRED |
+                         LCCSCF_ALLOW_INSECURE;
+  c->tls_why[0] = '\0';
   ci.retry_and_idle_policy = &idle_policy;
   ci.pwsi = &c->wsi;
   return lws_client_connect_via_info(&ci) ? 0 : -EIO;

@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -117,10 +118,16 @@ class Hub:
     """The real floorhub binary, on a free port, with a private store."""
 
     def __init__(self, plant=SAMPLE_PLANT, data_dir=None, args=(), secret=SECRET,
-                 plant_data=None, env=None):
+                 plant_data=None, env=None, tls=None, key_args=None):
         """plant_data, a dict, is written to the hub's temp dir and used
-        instead of the plant file; env adds to the hub's environment."""
+        instead of the plant file; env adds to the hub's environment.
+        tls, a (cert file, key file, CA file) triple, makes the hub listen
+        with TLS (and a plain listener beside it, plain_port); clients and
+        http_get then trust that CA.  key_args replace --jwt-key-file."""
         self.tmp = tempfile.mkdtemp(prefix="fh-e2e-")
+        self.tls = tls
+        self.key_args = key_args
+        self.plain_port = None
         self.data_dir = data_dir or os.path.join(self.tmp, "data")
         self.key_file = os.path.join(self.tmp, "jwt.key")
         self.port_file = os.path.join(self.tmp, "port")
@@ -137,12 +144,22 @@ class Hub:
         self._logs = []
 
     @property
+    def scheme(self):
+        return "wss" if self.tls else "ws"
+
+    @property
     def url(self):
-        return "ws://127.0.0.1:%d/ws" % self.port
+        return "%s://127.0.0.1:%d/ws" % (self.scheme, self.port)
 
     @property
     def http(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
+
+    def ssl_context(self):
+        """A client context trusting the hub's CA, or None without TLS."""
+        if not self.tls:
+            return None
+        return ssl.create_default_context(cafile=self.tls[2])
 
     def write_file(self, name, text):
         """Writes text to name in the hub's temp dir; returns the path."""
@@ -154,18 +171,28 @@ class Hub:
     def command(self):
         """The command line; port 0 (the first start) lets the hub pick a
         free port, which it writes to the port file: no race with other tests."""
+        tls = []
+        if self.tls:
+            tls = ["--tls-cert", self.tls[0], "--tls-key", self.tls[1],
+                   "--listen-plain", "127.0.0.1:%d" % (self.plain_port or 0)]
+        keys = self.key_args if self.key_args is not None else ["--jwt-key-file", self.key_file]
         return [FLOORHUB, "--listen", "127.0.0.1:%d" % (self.port or 0),
                 "--port-file", self.port_file,
                 "--data", self.data_dir, "--plant", self.plant,
-                "--jwt-key-file", self.key_file, "--log-level", "debug"] + self.args
+                "--log-level", "debug"] + keys + tls + self.args
 
     def _read_port(self):
+        """The port (with TLS also plain_port) from the port file."""
         try:
             with open(self.port_file) as f:
-                text = f.read()
+                lines = f.read().split()
         except OSError:
             return None
-        return int(text) if text.endswith("\n") else None
+        if not lines:
+            return None
+        if self.tls:
+            self.plain_port = int(lines[1])
+        return int(lines[0])
 
     def start(self, timeout=10.0):
         """Starts the hub and returns once it listens (a restart keeps the
@@ -216,6 +243,31 @@ class Hub:
         except OSError:
             return ""
 
+    def wait_log(self, text, timeout=5.0):
+        """Polls the hub's stderr until it holds text; fails otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.stderr():
+                return
+            time.sleep(0.05)
+        raise AssertionError("no %r in the hub's log:\n%s" % (text, self.stderr()))
+
+    def sighup(self, expect):  # waits for the log line expect
+        self.proc.send_signal(signal.SIGHUP)
+        self.wait_log(expect)
+
+    def start_fails(self, want):
+        """Starts the hub, which must exit 2 with want in its stderr."""
+        try:
+            self.start()
+        except AssertionError as e:
+            assert "exited with 2" in str(e), str(e)
+            assert want in self.stderr(), (want, self.stderr())
+            return
+        finally:
+            self.cleanup()
+        raise AssertionError("floorhub started; expected it to refuse: %s" % want)
+
     def sanitizer_report(self):
         """The lines of the hub's stderr in which ASan/UBSan/LSan reported."""
         marks = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
@@ -228,13 +280,22 @@ class Hub:
                     return int(line.split()[1])
         return 0
 
-    def http_get(self, path, headers=None):
-        """GET path on the hub's port: (status, content type, body text)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+    def http_get(self, path, headers=None, plain=False, want_headers=False):
+        """GET path on the hub's port (https with TLS; plain=True: on the
+        plain listener): (status, content type, body text), and the
+        response's headers (names in lower case) when want_headers."""
+        if self.tls and not plain:
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=5,
+                                               context=self.ssl_context())
+        else:
+            conn = http.client.HTTPConnection(
+                "127.0.0.1", self.plain_port if plain else self.port, timeout=5)
         try:
             conn.request("GET", path, headers=headers or {})
             resp = conn.getresponse()
-            return resp.status, resp.getheader("Content-Type"), resp.read().decode()
+            out = (resp.status, resp.getheader("Content-Type"), resp.read().decode())
+            heads = {k.lower(): v for k, v in resp.getheaders()}
+            return out + (heads,) if want_headers else out
         finally:
             conn.close()
 
@@ -285,12 +346,18 @@ class Client:
         self.frames = 0
 
     async def connect(self, token=None, header_token=None, origin=None,
-                      subprotocols=("floorhub.v1",), path="/ws"):
+                      subprotocols=("floorhub.v1",), path="/ws", plain=False):
+        """plain=True: to the hub's plain listener beside TLS."""
         headers = {}
+        kw = {}
         if header_token:
             headers["Authorization"] = "Bearer " + header_token
+        if self.hub.tls and not plain:
+            kw["ssl"] = self.hub.ssl_context()
+        port = self.hub.plain_port if plain else self.hub.port
         self.ws = await websockets.connect(
-            "ws://127.0.0.1:%d%s" % (self.hub.port, path), extra_headers=headers,
+            "%s://127.0.0.1:%d%s" % ("ws" if plain else self.hub.scheme, port, path),
+            extra_headers=headers, **kw,
             subprotocols=list(subprotocols) if subprotocols else None,
             origin=origin, max_size=None, ping_interval=None, compression=None,
             close_timeout=1)
@@ -400,10 +467,11 @@ class HubTest(unittest.TestCase):
     hub_args = ()
     plant_data = None  # a dict (e.g. from load_plant()) replaces the sample plant
     hub_env = None     # added to the hub's environment
+    hub_tls = None     # (cert, key, CA) files: the hub listens with TLS
 
     def setUp(self):
         self.hub = Hub(args=self.hub_args, plant_data=self.plant_data,
-                       env=self.hub_env).start()
+                       env=self.hub_env, tls=self.hub_tls).start()
 
     def tearDown(self):
         outcome = getattr(self, "_outcome", None)

@@ -5,7 +5,7 @@ dashboard (when the build bundles it), the sample plant, the units and the
 sample configuration; `systemd-analyze verify` must be clean for the units
 (with ExecStart pointing into that prefix, as verify needs the binary) and
 `systemd-analyze security --offline=yes` must score floorhub.service at
-2.0 or lower.  The watchdog test runs floorhub with NOTIFY_SOCKET on a
+2.0 or lower, also with its TLS lines (LoadCredential=) in force.  The watchdog test runs floorhub with NOTIFY_SOCKET on a
 datagram socket of its own and WATCHDOG_USEC=1 s: READY=1 comes only once
 the port accepts connections, WATCHDOG=1 comes every half period, stops
 while the hub is stopped (SIGSTOP) and resumes after SIGCONT, and SIGTERM
@@ -63,11 +63,15 @@ class Installed(unittest.TestCase):
     def path(self, *parts):
         return os.path.join(self.prefix, *parts)
 
-    def unit_copy(self, unit, name, binary):
+    def unit_copy(self, unit, name, binary, tls=False):
         """The unit with ExecStart's /usr/local/bin/X rewritten into the
-        prefix, saved as name in a fresh directory; returns its path."""
+        prefix, saved as name in a fresh directory; returns its path.
+        tls: with the unit's commented TLS lines (LoadCredential=) in force."""
         with open(os.path.join(UNITS, unit)) as f:
             text = f.read()
+        if tls:
+            self.assertIn("#LoadCredential=tls.key:", text)
+            text = text.replace("#LoadCredential=", "LoadCredential=")
         self.assertIn("ExecStart=/usr/local/bin/%s " % binary, text)
         text = text.replace("ExecStart=/usr/local/bin/", "ExecStart=%s/" % self.path("bin"))
         unit_dir = tempfile.mkdtemp(prefix="fh-unit-", dir=self.prefix)
@@ -127,13 +131,18 @@ class Installed(unittest.TestCase):
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
 
     def test_security_exposure(self):
-        path = self.unit_copy("floorhub.service", "floorhub.service", "floorhub")
-        out = run(["systemd-analyze", "security", "--offline=yes", "--no-pager", path])
-        m = re.search(r"Overall exposure level for floorhub\.service: ([0-9.]+)", out.stdout)
-        self.assertIsNotNone(m, out.stdout + out.stderr)
-        score = float(m.group(1))
-        print("systemd-analyze security: floorhub.service exposure %.1f" % score)
-        self.assertLessEqual(score, EXPOSURE_MAX)
+        for tls in (False, True):
+            path = self.unit_copy("floorhub.service", "floorhub.service", "floorhub", tls=tls)
+            if tls:
+                out = run(["systemd-analyze", "verify", path])
+                self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            out = run(["systemd-analyze", "security", "--offline=yes", "--no-pager", path])
+            m = re.search(r"Overall exposure level for floorhub\.service: ([0-9.]+)", out.stdout)
+            self.assertIsNotNone(m, out.stdout + out.stderr)
+            score = float(m.group(1))
+            print("systemd-analyze security: floorhub.service%s exposure %.1f"
+                  % (" with TLS" if tls else "", score))
+            self.assertLessEqual(score, EXPOSURE_MAX)
 
 
 class Watchdog(RelTest):

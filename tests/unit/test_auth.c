@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "fh_test.h"
+#include "jwt_mint.h"
 
 #define NOW_S 1700000000LL
 #define NOW_MS (NOW_S * 1000)
@@ -100,19 +101,7 @@ static json_t *claims_ok(void) {
 /* Signs claims (consumed) with libjwt; key is a file's bytes. */
 static char *mint_with(jwt_alg_t alg, const void *key, size_t keylen,
                        json_t *claims) {
-  char *js = json_dumps(claims, JSON_COMPACT), *tok;
-  jwt_t *jwt = NULL;
-
-  ASSERT(js != NULL);
-  ASSERT_EQ(jwt_new(&jwt), 0);
-  ASSERT_EQ(jwt_add_grants_json(jwt, js), 0);
-  ASSERT_EQ(jwt_set_alg(jwt, alg, key, (int)keylen), 0);
-  tok = jwt_encode_str(jwt);
-  ASSERT(tok != NULL);
-  jwt_free(jwt);
-  free(js);
-  json_decref(claims);
-  return tok;
+  return jwt_mint(alg, key, keylen, NULL, claims);
 }
 
 static char *mint_file(jwt_alg_t alg, const char *key_file, json_t *claims) {
@@ -192,7 +181,7 @@ FH_TEST(hs256_valid) {
 
   keys_make(&k, 0, 0);
   config(&cfg, "HS256", k.secret, NULL, NULL); /* trailing newline stripped */
-  ASSERT_EQ(cfg.keylen, strlen(SECRET));
+  ASSERT_EQ(cfg.keys[0].keylen, strlen(SECRET));
   tok = mint_hs(claims_ok());
   ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
   ASSERT_STR_EQ(id.sub, "anna");
@@ -774,7 +763,7 @@ FH_TEST(config_errors) {
   ASSERT_STR_EQ(cfg.issuer, "iss");
   ASSERT_STR_EQ(cfg.audience, "aud");
   auth_config_free(&cfg);
-  ASSERT(cfg.key == NULL);
+  ASSERT(cfg.keys == NULL);
   auth_config_free(&cfg);
   keys_free(&k);
 }
@@ -782,7 +771,8 @@ FH_TEST(config_errors) {
 FH_TEST(fail_names) {
   static const char *const names[] = {
       "ok", "too_large", "malformed", "alg", "signature", "expired",
-      "not_yet_valid", "claims", "issuer", "audience", "role", "internal"};
+      "not_yet_valid", "claims", "issuer", "audience", "role", "internal",
+      "unknown_kid"};
   ASSERT_EQ(sizeof names / sizeof names[0], AUTH_FAIL__COUNT);
   for (int f = 0; f < AUTH_FAIL__COUNT; f++)
     ASSERT_STR_EQ(auth_fail_name((auth_fail)f), names[f]);

@@ -59,7 +59,11 @@ function canConnect(port) {
 // The real floorhub with a private store; start() again after stop()
 // restarts it on the same port with the same store.
 export class Hub {
-  constructor() {
+  // args: more command-line options (e.g. --tls-cert ...); tls: the hub
+  // listens with TLS, so http is an https:// address.
+  constructor({ args = [], tls = false } = {}) {
+    this.args = args;
+    this.tls = tls;
     this.tmp = mkdtempSync(join(tmpdir(), "fh-web-"));
     this.keyFile = join(this.tmp, "jwt.key");
     this.stderrPath = join(this.tmp, "stderr.log");
@@ -72,14 +76,15 @@ export class Hub {
     const portFile = join(this.tmp, "port");
     rmSync(portFile, { force: true });
     const args = ["--listen", `127.0.0.1:${this.port}`, "--port-file", portFile, "--data", join(this.tmp, "data"),
-      "--plant", SAMPLE_PLANT, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug"];
+      "--plant", SAMPLE_PLANT, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug",
+      ...this.args];
     const err = openSync(this.stderrPath, "a");
     this.proc = spawn(FLOORHUB, args, { stdio: ["ignore", "ignore", err] });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`floorhub exited with ${this.proc.exitCode}:\n${this.stderr()}`);
       if (existsSync(portFile)) {
-        const port = Number(readFileSync(portFile, "utf8").trim());
+        const port = Number(readFileSync(portFile, "utf8").split("\n")[0]); // line 2: --listen-plain
         if (port && (await canConnect(port))) {
           this.port = port;
           return this;
@@ -100,7 +105,7 @@ export class Hub {
   }
 
   get http() {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? "https" : "http"}://127.0.0.1:${this.port}`;
   }
 
   stderr() {
@@ -160,14 +165,15 @@ export class Client {
   }
 }
 
-// Headless Chromium with a fresh profile; close() removes the profile.
-export async function launchBrowser() {
+// Headless Chromium with a fresh profile (and more command-line args);
+// close() removes the profile.
+export async function launchBrowser(extraArgs = []) {
   const profile = mkdtempSync(join(tmpdir(), "fh-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      "--disable-background-networking", "--disable-component-update", "--disable-sync", ...extraArgs],
     viewport: { width: 1920, height: 1080 },
   });
   return {

@@ -22,6 +22,15 @@
  * execution and counts as done).  Requests made while offline wait there
  * and count as pending.
  *
+ * On wss:// the hub's certificate chain is verified against the system's
+ * CAs (or ca_file) and its name against the URL's host (an IP address
+ * against the certificate's IP addresses); a refusal goes offline with a
+ * reason naming the hub and why ("hub h:7600: TLS certificate refused:
+ * certificate has expired") and is retried like any failed connection.
+ *
+ * A client certificate (cert_file, key_file) is presented on wss://; a hub
+ * that maps it to an identity needs no token then.
+ *
  * Incoming messages are reassembled from fragments up to a cap (8 MiB by
  * default) and every map of a message is decoded.  Bytes reach the socket
  * only in the WRITEABLE callback.  Everything runs on the loop's thread;
@@ -82,8 +91,17 @@ typedef struct fh_client_callbacks {
 } fh_client_callbacks;
 
 typedef struct fh_client_opts {
-  const char *url;            /* ws://HOST:PORT/ws (wss:// needs TLS in lws) */
-  const char *token;          /* JWT sent in hello; copied */
+  const char *url;            /* ws://HOST:PORT/ws or wss://HOST:PORT/ws */
+  const char *ca_file;        /* wss: PEM CAs to trust instead of the
+                                 system's; NULL = the system's; copied */
+  int insecure;               /* wss: 1 = check neither the certificate
+                                 nor the host name (say so loudly) */
+  const char *cert_file;      /* wss: PEM client certificate (a gateway's),
+                                 NULL = none; copied */
+  const char *key_file;       /* its PEM private key; copied */
+  const char *token;          /* JWT sent in hello; copied.  May be NULL
+                                 with cert_file (the certificate is the
+                                 identity; hello carries no token) */
   const char *name;           /* client name in hello and key prefix; copied */
   size_t msg_max;             /* incoming message cap; 0 = 8 MiB */
   uint32_t backoff_min_ms;    /* 0 = FH_CLIENT_BACKOFF_MIN_MS */
