@@ -9,3 +9,8 @@ fh_unit_test(test_auth)
 target_link_libraries(test_auth PRIVATE fh_plant)
 fh_unit_test(test_roles)
 target_link_libraries(test_roles PRIVATE fh_protocol)
+# the notify file (hub/plant/notify_file*.c)
+fh_unit_test(test_notify_file)
+target_link_libraries(test_notify_file PRIVATE fh_plant)
+target_compile_definitions(test_notify_file PRIVATE
+  FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
