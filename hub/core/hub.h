@@ -32,6 +32,7 @@
 #include "fh_protocol.h"
 #include "fh_storage.h"
 #include "metrics.h"
+#include "notify_rules.h"
 #include "plant.h"
 
 struct session;
@@ -60,6 +61,8 @@ typedef struct store_job {
   struct pending *list;            /* JOB_COMMIT: its pending writes */
   size_t n;                        /* their number */
   int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  fh_buf outbox_ids;               /* JOB_COMMIT: ids of the outbox records
+                                      the batch creates (outbox.h) */
   int rc;                          /* the store's answer */
   double ms;                       /* how long it took */
 } store_job;
@@ -98,6 +101,10 @@ typedef struct hub {
   int store_full;                  /* the last commit failed (map cap or
                                       I/O): /healthz answers 503 */
   uint32_t esc_after_s[PLANT_ESCALATION_MAX]; /* escalation steps, s */
+  const notify_cfg *notify;        /* who is notified of what; NULL: no
+                                      one (set by main, swapped on reload) */
+  fh_buf outbox_new;               /* ids of outbox records in h->batch,
+                                      each NUL-terminated (outbox.c) */
 
   fh_buf enc;                      /* scratch for encoding, reused */
   fh_buf out;                      /* scratch for batching frames, reused */
@@ -125,6 +132,13 @@ typedef struct hub {
   void (*on_session_close)(struct hub *h,
                            struct session *s); /* a session goes away:
                                       commit_forget_session */
+  /* What the outbox hands upward (set by main.c when senders run). */
+  void (*on_outbox)(void *arg, const char *ids,
+                    size_t len);   /* records committed: their ids */
+  void *outbox_arg;                /* passed to on_outbox */
+  void (*on_metrics)(void *arg, fh_buf *out); /* appends more /metrics
+                                      text (the senders' counters) */
+  void *metrics_arg;               /* passed to on_metrics */
 } hub;
 
 /* Milliseconds since the Unix epoch, from the hub's clock (the real-time

@@ -98,4 +98,6 @@ void hub_state_free(hub *h) {
   h->store = NULL;
   fh_buf_free(&h->enc);
   fh_buf_free(&h->out);
+  fh_buf_free(&h->outbox_new);
+  fh_buf_free(&h->job.outbox_ids);
 }

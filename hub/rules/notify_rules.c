@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -54,6 +55,12 @@ int notify_rule_matches(const notify_rule *r, const notify_event *ev) {
   if (ev->on == NOTIFY_ON_ESCALATED && r->level != 0 && r->level != a->level)
     return 0;
   return 1;
+}
+
+void notify_entry_clear(notify_entry *e) {
+  free(e->report);
+  free(e->report_html);
+  e->report = e->report_html = NULL;
 }
 
 /* ------------------------------------------------------------ targets */

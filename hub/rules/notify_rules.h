@@ -140,6 +140,34 @@ typedef struct notify_target {
   int person;                        /* person index or -1 (channel:C) */
 } notify_target;
 
+/* One outbox record: a delivery waiting to be sent.  Written by the hub in
+ * the transaction of its event (key: id), updated after each failed
+ * attempt, deleted once delivered or given up. */
+typedef struct notify_entry {
+  char id[NOTIFY_EID_MAX + 1];       /* delivery id "<event>.<channel>[.<person>]":
+                                        X-Floorhub-Event-Id, Message-ID */
+  notify_on on;                      /* the event */
+  char channel[FH_ID_MAX + 1];       /* channel id, NOTIFY_PEOPLE_CHANNEL for
+                                        a person's own webhook */
+  char person[FH_ID_MAX + 1];        /* the person reached, "" for channel:C */
+  char to[NOTIFY_URL_MAX + 1];       /* their e-mail address or webhook URL */
+  char text[NOTIFY_TEXT_MAX + 1];    /* the one-line message */
+  char link[NOTIFY_URL_MAX + 1];     /* dashboard link, "" without public_url */
+  int has_andon;                     /* andon events: `andon` is set */
+  fh_andon andon;                    /* the andon as of the event */
+  int level_role;                    /* escalated: the level's role, or -1 */
+  int drop_if_ack;                   /* drop when no longer true at send */
+  char *report;                      /* shift.closed: the report as text
+                                        (malloc'ed), else NULL */
+  char *report_html;                 /* ... and as an HTML table */
+  int64_t created_ms;                /* when the event happened */
+  int64_t next_ms;                   /* next attempt not before */
+  uint32_t attempts;                 /* attempts made so far */
+} notify_entry;
+
+/* Frees the report strings of e (not e itself). */
+void notify_entry_clear(notify_entry *e);
+
 /* The deliveries ev causes, deduplicated by (channel, person), at most cap
  * (NOTIFY_TARGETS_MAX is always enough for one rule set of the limits
  * above... up to the cap; the rest are cut).  Returns their number.

@@ -1,8 +1,9 @@
 /* fh_storage.h -- the floorhub store: LMDB behind an opaque handle.
  *
  * Design: one LMDB environment in a private directory (created 0700) with
- * named databases: "lines", "equipment", "andons", "shifts" and "meta" hold
- * current state as opaque values (the hub stores msgpack entities there);
+ * named databases: "lines", "equipment", "andons", "shifts", "meta" and
+ * "outbox" (notifications not yet delivered) hold current state as opaque
+ * values (the hub stores msgpack entities there);
  * "events" is the append-only audit log keyed by a 64-bit big-endian LSN;
  * "idem" maps (scope, idempotency key) to the stored result of a write.
  *
@@ -39,7 +40,9 @@
 extern "C" {
 #endif
 
-#define FH_STORE_SCHEMA_VERSION 1
+/* Version 2 added the "outbox" table; a writable open of a version 1 store
+ * creates it, a read_only one reads it as empty. */
+#define FH_STORE_SCHEMA_VERSION 2
 
 /* Keys of FH_T_META that start with this prefix belong to the store itself
  * ("_fh.schema", "_fh.epoch", "_fh.last_lsn", each a u64 big-endian): reads
@@ -56,6 +59,7 @@ typedef enum fh_table {
   FH_T_ANDONS,     /* u64 big-endian andon id -> andon record */
   FH_T_SHIFTS,     /* caller-defined key -> shift/OEE record */
   FH_T_META,       /* small settings (counters, plant digest) */
+  FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
   FH_T__COUNT
 } fh_table;
 

@@ -6,14 +6,19 @@
  * subscriber's updates), idempotent replay (the same key twice answers the
  * first result, replay: true, one andon) and a failed commit (a store whose
  * map cannot grow: the writes it refuses are answered `unavailable` and
- * undone in the model, and the andon ids they took are given back).
+ * undone in the model, and the andon ids they took are given back), and
+ * the outbox: a notification is stored in the commit of its andon event
+ * and reported after it, never for a write whose commit failed.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fh_test.h"
 #include "harness.h"
 #include "log.h"
 #include "model.h"
+#include "notify_rules.h"
+#include "outbox.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -234,10 +239,134 @@ FH_TEST(failed_commit_rolled_back) {
   core_harness_fini(&t);
 }
 
+/* ---------------------------------------------------------------- outbox */
+
+static notify_channel bus = {.id = "bus", .type = NOTIFY_MQTT};
+static notify_rule rules[2];
+static notify_cfg ncfg;
+static size_t outbox_reported;     /* ids handed to on_outbox */
+static char outbox_last[NOTIFY_EID_MAX + 1];
+
+static void on_outbox(void *arg, const char *ids, size_t len) {
+  (void)arg;
+  for (const char *p = ids; p < ids + len; p += strlen(p) + 1) {
+    outbox_reported++;
+    snprintf(outbox_last, sizeof outbox_last, "%s", p);
+  }
+}
+
+/* andon.raised and andon.acknowledged to channel:bus. */
+static void notify_on_bus(void) {
+  memset(rules, 0, sizeof rules);
+  rules[0].on = NOTIFY_ON_RAISED;
+  rules[1].on = NOTIFY_ON_ACKNOWLEDGED;
+  for (int i = 0; i < 2; i++) {
+    rules[i].to[0] = (notify_to){NOTIFY_TO_CHANNEL, 0};
+    rules[i].nto = 1;
+    rules[i].drop_if_acknowledged = 1;
+  }
+  ncfg = (notify_cfg){.max_age_s = NOTIFY_MAX_AGE_S, .channels = &bus,
+                      .nchannels = 1, .rules = rules, .nrules = 2};
+  strcpy(ncfg.public_url, "https://hub.example/");
+  t.h.notify = &ncfg;
+  t.h.on_outbox = on_outbox;
+  outbox_reported = 0;
+}
+
+static int count_cb(void *arg, notify_entry *e) {
+  ++*(size_t *)arg;
+  notify_entry_clear(e);
+  return 0;
+}
+
+FH_TEST(outbox_in_the_event_commit) {
+  notify_entry e;
+  peer op, mt;
+  fh_andon a;
+  fh_request r;
+
+  setup(0);
+  notify_on_bus();
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  open_peer(&mt, FH_ROLE_MAINTENANCE, "mt2");
+  r = raise_req("raise-1", "die jammed");
+  send_req(&op, &r, 1);
+  ASSERT_EQ(reply_to(&op, 1, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised.bus");
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-raised.bus", &e), 0);
+  ASSERT_EQ(e.on, NOTIFY_ON_RAISED);
+  ASSERT_STR_EQ(e.channel, "bus");
+  ASSERT_UINT_EQ(e.andon.id, 1);
+  ASSERT_STR_EQ(e.andon.raised_by, "op-anna");
+  ASSERT_STR_EQ(e.link, "https://hub.example/#/andons");
+  ASSERT(strncmp(e.text, "RAISED L1 ", 10) == 0);
+  ASSERT_EQ(e.attempts, 0);
+  notify_entry_clear(&e);
+
+  r = andon_op(FH_MSG_ANDON_ACK, "ack-1", 1, NULL);
+  send_req(&mt, &r, 2);
+  ASSERT_EQ(reply_to(&mt, 2, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_STR_EQ(outbox_last, "andon-1-ack.bus");
+  ASSERT_EQ(outbox_andon_now(&t.h, 1, &a), 0);
+  ASSERT_EQ(a.state, FH_ANDON_ACKNOWLEDGED);
+
+  /* updates and deletes are committed like writes, reported as nothing */
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-ack.bus", &e), 0);
+  e.attempts = 3;
+  ASSERT_EQ(outbox_update(&t.h, &e), 0);
+  ASSERT_EQ(outbox_delete(&t.h, "andon-1-raised.bus"), 0);
+  notify_entry_clear(&e);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-raised.bus", &e), -ENOENT);
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-ack.bus", &e), 0);
+  ASSERT_EQ(e.attempts, 3);
+  notify_entry_clear(&e);
+  session_closed(&op.s);
+  session_closed(&mt.s);
+  core_harness_fini(&t);
+}
+
+/* A full store: each refused raise has no record and is not reported. */
+FH_TEST(outbox_not_for_failed_commits) {
+  char key[32], note[FH_NOTE_MAX + 1];
+  uint64_t oks = 0, id = 0;
+  size_t stored = 0;
+  peer op;
+  fh_event ev;
+  fh_request r;
+
+  setup(1u << 20);
+  notify_on_bus();
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  memset(note, 'n', FH_NOTE_MAX);
+  note[FH_NOTE_MAX] = '\0';
+  for (;;) {
+    ASSERT_LT(id, 100000);
+    snprintf(key, sizeof key, "fill-%llu", (unsigned long long)++id);
+    r = raise_req(key, note);
+    send_req(&op, &r, id);
+    ev = reply_to(&op, id, NULL);
+    if (ev.type == FH_MSG_ERR) break;
+    oks++;
+    op.seen = op.s.qcount;
+  }
+  ASSERT_GT(oks, 0);
+  ASSERT_UINT_EQ(outbox_reported, oks);
+  ASSERT_EQ(outbox_scan(&t.h, count_cb, &stored), 0);
+  ASSERT_UINT_EQ(stored, oks);
+  session_closed(&op.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(andon_workflow),
     FH_TEST_ENTRY(idempotent_replay),
     FH_TEST_ENTRY(failed_commit_rolled_back),
+    FH_TEST_ENTRY(outbox_in_the_event_commit),
+    FH_TEST_ENTRY(outbox_not_for_failed_commits),
 };
 
 int main(int argc, char **argv) {
