@@ -19,12 +19,7 @@
 #include "notify_record.h"
 
 static int queue_entry(hub *h, const notify_entry *e) {
-  char *val = NULL;
-  size_t len = 0;
-  int rc = notify_record_encode(e, &val, &len);
-  if (rc == 0)
-    rc = fh_batch_put(h->batch, FH_T_OUTBOX, e->id, strlen(e->id), val, len);
-  free(val);
+  int rc = outbox_update(h, e);
   if (rc == 0) rc = fh_buf_append(&h->outbox_new, e->id, strlen(e->id) + 1);
   return rc;
 }

@@ -205,29 +205,39 @@ FH_TEST(idempotent_replay) {
   core_harness_fini(&t);
 }
 
-FH_TEST(failed_commit_rolled_back) {
+/* Raises andons with long notes until a commit fails (the store cannot
+ * grow); the refusal is `unavailable`.  Returns the raises answered ok,
+ * whose ids are 1..n. */
+static uint64_t fill_store(peer *op) {
   char key[32], note[FH_NOTE_MAX + 1];
   uint64_t oks = 0, id = 0;
-  peer op;
   fh_andon a;
   fh_event ev;
   fh_request r;
 
-  setup(1u << 20); /* 1 MiB, never grown: it fills within a few thousand */
-  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
   memset(note, 'n', FH_NOTE_MAX);
   note[FH_NOTE_MAX] = '\0';
   for (;;) {
     ASSERT_LT(id, 100000);
     snprintf(key, sizeof key, "fill-%llu", (unsigned long long)++id);
     r = raise_req(key, note);
-    send_req(&op, &r, id);
-    ev = reply_to(&op, id, &a);
+    send_req(op, &r, id);
+    ev = reply_to(op, id, &a);
     if (ev.type == FH_MSG_ERR) break;
     ASSERT_UINT_EQ(a.id, ++oks);
-    op.seen = op.s.qcount; /* replies read; keeps the walk short */
+    op->seen = op->s.qcount; /* replies read; keeps the walk short */
   }
   ASSERT_EQ(ev.code, FH_E_UNAVAILABLE);
+  return oks;
+}
+
+FH_TEST(failed_commit_rolled_back) {
+  uint64_t oks;
+  peer op;
+
+  setup(1u << 20); /* 1 MiB, never grown: it fills within a few thousand */
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  oks = fill_store(&op);
   ASSERT_GT(oks, 0);
   /* The refused raise is undone: only the stored andons are in the model,
    * and the next raise will reuse the id the failed one took. */
@@ -331,28 +341,14 @@ FH_TEST(outbox_in_the_event_commit) {
 
 /* A full store: each refused raise has no record and is not reported. */
 FH_TEST(outbox_not_for_failed_commits) {
-  char key[32], note[FH_NOTE_MAX + 1];
-  uint64_t oks = 0, id = 0;
+  uint64_t oks;
   size_t stored = 0;
   peer op;
-  fh_event ev;
-  fh_request r;
 
   setup(1u << 20);
   notify_on_bus();
   open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
-  memset(note, 'n', FH_NOTE_MAX);
-  note[FH_NOTE_MAX] = '\0';
-  for (;;) {
-    ASSERT_LT(id, 100000);
-    snprintf(key, sizeof key, "fill-%llu", (unsigned long long)++id);
-    r = raise_req(key, note);
-    send_req(&op, &r, id);
-    ev = reply_to(&op, id, NULL);
-    if (ev.type == FH_MSG_ERR) break;
-    oks++;
-    op.seen = op.s.qcount;
-  }
+  oks = fill_store(&op);
   ASSERT_GT(oks, 0);
   ASSERT_UINT_EQ(outbox_reported, oks);
   ASSERT_EQ(outbox_scan(&t.h, count_cb, &stored), 0);
