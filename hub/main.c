@@ -1,8 +1,8 @@
 /* main.c -- floorhub: start, run, stop.
  *
- * Start-up order: settings, plant, keys (exit 2 on any of them), then the
- * store, the model, the topics, the clocks and finally the listener; only
- * then READY=1.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
+ * Start-up order: settings, plant, keys, notify file (exit 2 on any of
+ * them), then the store, the model, the topics, the clocks, the listener
+ * and the notification senders (main_notify.c); only then READY=1.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
  * commit what is pending, close every session with 1001, give the close
  * frames a moment, stop the loop.  Teardown follows the lws foreign-loop
  * order: lws_context_destroy, close our own handles, run the loop until
@@ -18,6 +18,7 @@
 #include "commit.h"
 #include "hub.h"
 #include "log.h"
+#include "main_notify.h"
 #include "notify.h"
 #include "server.h"
 #include "session.h"
@@ -109,10 +110,12 @@ static void close_handles(hub *h) {
 
 static void teardown(hub *h) {
   server_stop(h);
+  main_notify_stop(h);
   close_handles(h);
   uv_run(h->loop, UV_RUN_DEFAULT);
   if (uv_loop_close(h->loop) != 0) log_warn("loop closed with handles open");
   hub_state_free(h);
+  main_notify_free(h);
   auth_config_free(&h->auth);
   plant_free(h->plant);
 }
@@ -135,7 +138,8 @@ int main(int argc, char **argv) {
   h.cfg = &cfg;
   if (plant_load(cfg.plant_file, &h.plant, err, sizeof err) != 0 ||
       auth_config_load(&h.auth, cfg.jwt_alg, cfg.jwt_key_file, cfg.jwt_issuer,
-                       cfg.jwt_audience, err, sizeof err) != 0) {
+                       cfg.jwt_audience, err, sizeof err) != 0 ||
+      main_notify_load(&h, err, sizeof err) != 0) {
     fprintf(stderr, "floorhub: %s\n", err);
     plant_free(h.plant);
     return 2;
@@ -150,6 +154,7 @@ int main(int argc, char **argv) {
     snprintf(err, sizeof err, "cannot listen on %s:%d", cfg.listen_addr, cfg.listen_port);
     rc = 1;
   }
+  if (rc == 0 && main_notify_start(&h, err, sizeof err) != 0) rc = 1;
   if (rc == 0 && write_port_file(&h) != 0) {
     snprintf(err, sizeof err, "--port-file: cannot write %.400s", cfg.port_file);
     rc = 1;

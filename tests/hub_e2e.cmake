@@ -7,7 +7,7 @@
 # idle, while the others run beside it.
 set(FH_HUB_E2E_TESTS
   shift_close auth roles pubsub andon escalation equipment_oee idempotency
-  http bad_input lifecycle)
+  http bad_input lifecycle notify)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

@@ -136,8 +136,9 @@ typedef struct hub {
   void (*on_outbox)(void *arg, const char *ids,
                     size_t len);   /* records committed: their ids */
   void *outbox_arg;                /* passed to on_outbox */
-  void (*on_metrics)(void *arg, fh_buf *out); /* appends more /metrics
-                                      text (the senders' counters) */
+  int (*on_metrics)(void *arg, fh_buf *out); /* appends more /metrics
+                                      text (the senders' counters): 0 or
+                                      -ENOMEM */
   void *metrics_arg;               /* passed to on_metrics */
 } hub;
 
