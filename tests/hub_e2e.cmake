@@ -6,7 +6,7 @@
 # shift_close first: it waits up to a minute for a shift boundary, mostly
 # idle, while the others run beside it.
 set(FH_HUB_E2E_TESTS
-  shift_close auth roles pubsub andon escalation equipment_oee idempotency
+  shift_close notify_mail auth roles pubsub andon escalation equipment_oee idempotency
   http bad_input lifecycle notify)
 
 foreach(name ${FH_HUB_E2E_TESTS})
