@@ -16,17 +16,8 @@ import json
 import time
 
 import fhtest
-from fhtest import Hub, HubTest, load_plant
+from fhtest import Hub, HubTest
 from notifytest import MailSink
-
-
-def hhmm(t):
-    return time.strftime("%H:%M", time.gmtime(t))
-
-
-def boundary():
-    """The next minute boundary at least 8 s from now (unix seconds)."""
-    return (int(time.time()) + 8) // 60 * 60 + 60
 
 
 def parts(msg):
@@ -37,11 +28,8 @@ def parts(msg):
 
 class NotifyMail(HubTest):
     def setUp(self):
-        self.end = boundary()
-        plant = load_plant()
-        plant["timezone"] = "UTC"
-        plant["shifts"] = [{"name": "a", "start": hhmm(self.end - 600), "end": hhmm(self.end)},
-                           {"name": "b", "start": hhmm(self.end), "end": hhmm(self.end + 600)}]
+        self.end = fhtest.shift_boundary(8)
+        plant = fhtest.boundary_plant(self.end)
         plant["escalation"] = [{"after_s": 1, "role": "shift_manager"}]
         self.sink = MailSink()
         self.hub = Hub(plant_data=plant)
