@@ -1,9 +1,9 @@
 /* floorctl.c -- the hub's admin tool: mint tokens, back up the store, dump
- * the audit log.
+ * the audit log, test the notifications.
  *
  * Design: a thin dispatcher.  `floorctl <command> [options]` passes argv
  * from the command name on to the command's function (floorctl_token.c,
- * floorctl_store.c), which parses its own long options with getopt_long.
+ * floorctl_store.c, floorctl_notify.c), which parses its own long options with getopt_long.
  * Exit status: 0 success, 1 runtime failure, 2 usage error.
  */
 #include "floorctl.h"
@@ -26,6 +26,9 @@ static const char usage_text[] =
     "  events  --data DIR [--since LSN]\n"
     "          print the audit log as JSON lines {lsn, ts, actor, type, "
     "data}\n"
+    "  notify  test --notify FILE --to PERSON [--plant FILE]\n"
+    "          send a test message to PERSON as the hub would (e-mail,\n"
+    "          their webhook), once each; exit 0 when all were delivered\n"
     "\n"
     "Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
@@ -66,6 +69,7 @@ int main(int argc, char **argv) {
       {"token", floorctl_token},
       {"backup", floorctl_backup},
       {"events", floorctl_events},
+      {"notify", floorctl_notify},
   };
 
   if (argc < 2) return floorctl_usage(NULL, "missing command");

@@ -18,6 +18,8 @@ int floorctl_token(int argc, char **argv);
 int floorctl_backup(int argc, char **argv);
 /* floorctl events --data DIR [--since LSN] */
 int floorctl_events(int argc, char **argv);
+/* floorctl notify test --notify FILE --to PERSON [--plant FILE] */
+int floorctl_notify(int argc, char **argv);
 
 /* Prints "floorctl <cmd>: <message>" and a hint to stderr; returns
  * FLOORCTL_EXIT_USAGE. */

@@ -23,6 +23,7 @@ static const char *const on_names[NOTIFY_ON__COUNT] = {
     "shift.closed"};
 
 const char *notify_on_name(notify_on on) {
+  if (on == NOTIFY_ON_TEST) return "notify.test";
   return (unsigned)on < NOTIFY_ON__COUNT ? on_names[on] : "?";
 }
 

@@ -52,6 +52,8 @@ typedef enum notify_on {
   NOTIFY_ON_SHIFT_CLOSED,     /* shift.closed */
   NOTIFY_ON__COUNT
 } notify_on;
+/* The event of `floorctl notify test` messages: not a rule's `on`. */
+#define NOTIFY_ON_TEST NOTIFY_ON__COUNT
 
 typedef enum notify_type { NOTIFY_WEBHOOK = 0, NOTIFY_EMAIL, NOTIFY_MQTT } notify_type;
 typedef enum notify_format { NOTIFY_FMT_JSON = 0, NOTIFY_FMT_SLACK, NOTIFY_FMT_TEAMS } notify_format;

@@ -15,10 +15,14 @@ on 127.0.0.1 (tests/e2e/notifytest.py).
   state now.
 - A notify file with errors is refused at start (exit 2, the JSON path
   named) and at reload on SIGHUP (the running settings stay).
+- `floorctl notify test --notify FILE --to PERSON` posts to the person's
+  webhook through the same code, without a hub: exit 0 when delivered, 1
+  when the receiver fails, 2 for an unknown person.
 """
 import json
 import os
 import signal
+import subprocess
 import time
 
 import fhtest
@@ -201,6 +205,28 @@ class Notify(HubTest):
         self.raise_andons(1)  # the running settings still deliver
         self.assertEqual(r.wait(1, timeout=5)[0]["headers"]["X-Floorhub-Event-Id"],
                          "andon-1-raised.chat")
+
+    def test_floorctl_notify_test(self):
+        r = self.receiver(statuses=[200, 503])
+        path = self.hub.write_file("notify.json", json.dumps(
+            {"people": [{"id": "ben", "name": "Ben", "webhook": r.url}]}))
+
+        def floorctl(*args):
+            return subprocess.run([fhtest.FLOORCTL, "notify", "test", "--notify", path] +
+                                  list(args), capture_output=True, text=True, timeout=30)
+        out = floorctl("--to", "ben", "--plant", fhtest.SAMPLE_PLANT)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn(".webhook.ben: delivered on webhook", out.stdout)
+        q, = r.wait(1, timeout=5)
+        self.assertTrue(q["headers"]["X-Floorhub-Event-Id"].startswith("test-"))
+        self.assertEqual(body(q)["event"], "notify.test")
+        self.assertEqual(body(q)["text"], "TEST floorhub notification for Ben")
+        out = floorctl("--to", "ben")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("FAILED on webhook: HTTP 503", out.stdout)
+        out = floorctl("--to", "zed")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("no person 'zed'", out.stderr)
 
 
 if __name__ == "__main__":
