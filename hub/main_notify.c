@@ -13,6 +13,7 @@
 
 #include "commit.h"
 #include "log.h"
+#include "notify_log.h"
 #include "notify_file.h"
 #include "outbox.h"
 #include "sender.h"
@@ -39,7 +40,7 @@ static int op_andon(void *arg, uint64_t id, fh_andon *out) {
 static int64_t op_now(void *arg) { return hub_now_ms(arg); }
 
 static void on_result(void *arg, const sender_result *r) {
-  (void)arg;
+  notify_log_result(arg, r->e, r->delivered, r->why);
   if (r->delivered > 0)
     log_info("notify: %s delivered on %s", r->e->id, r->e->channel);
   else if (r->delivered == 0)

@@ -39,6 +39,7 @@ struct session;
 struct topic;
 struct model;
 struct pending;
+struct notify_log;
 
 /* The hub's clock.  NULL members use the system's clocks; a test or a
  * fuzzer sets its own functions to drive time by hand. */
@@ -105,6 +106,8 @@ typedef struct hub {
                                       one (set by main, swapped on reload) */
   fh_buf outbox_new;               /* ids of outbox records in h->batch,
                                       each NUL-terminated (outbox.c) */
+  struct notify_log *nlog;         /* the latest deliveries, for the
+                                      `notify` topic (notify_log.c) */
 
   fh_buf enc;                      /* scratch for encoding, reused */
   fh_buf out;                      /* scratch for batching frames, reused */

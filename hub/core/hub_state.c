@@ -16,6 +16,7 @@
 #include "hub.h"
 #include "log.h"
 #include "model.h"
+#include "notify_log.h"
 #include "shiftclock.h"
 #include "topic.h"
 
@@ -99,5 +100,6 @@ void hub_state_free(hub *h) {
   fh_buf_free(&h->enc);
   fh_buf_free(&h->out);
   fh_buf_free(&h->outbox_new);
+  notify_log_free(h);
   fh_buf_free(&h->job.outbox_ids);
 }

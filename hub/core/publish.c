@@ -9,6 +9,7 @@
  *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee]}
  */
 #include "publish.h"
+#include "notify_log.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -133,6 +134,7 @@ int publish_snapshot(hub *h, topic *t, fh_buf *out) {
     case TOPIC_ANDON: rc = enc_andon_data(h, out); break;
     case TOPIC_LINE: rc = enc_line_data(h, t->line, out); break;
     case TOPIC_OEE: rc = enc_oee_data(h, t->line, out); break;
+    case TOPIC_NOTIFY: rc = notify_log_snapshot(h, out); break;
   }
   return rc ? -ENOMEM : 0;
 }

@@ -1,7 +1,7 @@
 /* topic.h -- topics, their subscribers and their replay rings.
  *
  * The set of topics is fixed at start from the plant: `plant`, `andon`,
- * and `line/<id>` and `oee/<id>` per line.  Publishing encodes an update
+ * `line/<id>` and `oee/<id>` per line, and `notify` (last).  Publishing encodes an update
  * once (upd with the topic's next seq), keeps a reference in the topic's
  * replay ring (the last TOPIC_RING updates, for resume with `since`) and
  * queues a reference in every subscriber's queue.  The publisher never
@@ -23,7 +23,8 @@ typedef enum topic_kind {
   TOPIC_PLANT = 0, /* one summary per line */
   TOPIC_ANDON,     /* every andon call */
   TOPIC_LINE,      /* one line: itself, equipment, open andons, OEE */
-  TOPIC_OEE        /* one line's OEE */
+  TOPIC_OEE,       /* one line's OEE */
+  TOPIC_NOTIFY     /* notification deliveries (admin only) */
 } topic_kind;
 
 typedef struct topic {

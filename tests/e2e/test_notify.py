@@ -15,6 +15,8 @@ on 127.0.0.1 (tests/e2e/notifytest.py).
   state now.
 - A notify file with errors is refused at start (exit 2, the JSON path
   named) and at reload on SIGHUP (the running settings stay).
+- The `notify` topic (admin only, others `forbidden`) shows each delivery
+  and failure as it happens and the latest in its snapshot.
 - `floorctl notify test --notify FILE --to PERSON` posts to the person's
   webhook through the same code, without a hub: exit 0 when delivered, 1
   when the receiver fails, 2 for an unknown person.
@@ -205,6 +207,34 @@ class Notify(HubTest):
         self.raise_andons(1)  # the running settings still deliver
         self.assertEqual(r.wait(1, timeout=5)[0]["headers"]["X-Floorhub-Event-Id"],
                          "andon-1-raised.chat")
+
+    def test_notify_topic_admin_only(self):
+        r = self.receiver(statuses=[500])
+        self.start({"channels": [channel("chat", r.url)],
+                    "rules": [{"on": "andon.raised", "to": ["channel:chat"]}]})
+
+        async def run():
+            op = await self.client("operator")
+            self.assertErr(await op.request({"t": "sub", "topics": ["notify"]}),
+                           "forbidden", "topics")
+            adm = await self.client("admin")
+            snap = await adm.snapshot("notify")
+            self.assertEqual(snap["data"], {"deliveries": []})
+            self.assertOk(await op.write("andon.raise", line="L1", kind="help"))
+            upds = []
+            for _ in range(2):
+                m = await adm.next(timeout=10, pred=lambda m: m["t"] == "upd" and
+                                   m["topic"] == "notify")
+                upds.append(m["data"]["delivery"])
+            self.assertEqual([(d["id"], d["state"]) for d in upds],
+                             [("andon-1-raised.chat", "failed"),
+                              ("andon-1-raised.chat", "delivered")])
+            self.assertEqual(upds[0]["why"], "HTTP 500")
+            self.assertEqual((upds[0]["channel"], upds[0]["event"]), ("chat", "andon.raised"))
+            again = await (await self.client("admin")).snapshot("notify")
+            self.assertEqual([d["state"] for d in again["data"]["deliveries"]],
+                             ["delivered", "failed"])
+        self.run_async(run())
 
     def test_floorctl_notify_test(self):
         r = self.receiver(statuses=[200, 503])
