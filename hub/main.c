@@ -20,6 +20,7 @@
 #include "log.h"
 #include "main_notify.h"
 #include "notify.h"
+#include "outbox.h"
 #include "server.h"
 #include "session.h"
 #include "shiftclock.h"
@@ -38,6 +39,7 @@ static void on_tick(uv_timer_t *t) {
     session_tick(s, mono, now);
   }
   shiftclock_tick(h, now);
+  outbox_tick(h, now);
 }
 
 static void on_housekeeping(uv_timer_t *t) { commit_trim(t->data); }

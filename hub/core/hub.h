@@ -40,6 +40,7 @@ struct topic;
 struct model;
 struct pending;
 struct notify_log;
+struct outbox_repeats;
 
 /* The hub's clock.  NULL members use the system's clocks; a test or a
  * fuzzer sets its own functions to drive time by hand. */
@@ -108,6 +109,7 @@ typedef struct hub {
                                       each NUL-terminated (outbox.c) */
   struct notify_log *nlog;         /* the latest deliveries, for the
                                       `notify` topic (notify_log.c) */
+  struct outbox_repeats *repeats;  /* reminders queued (outbox_repeat.c) */
 
   fh_buf enc;                      /* scratch for encoding, reused */
   fh_buf out;                      /* scratch for batching frames, reused */

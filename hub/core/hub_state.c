@@ -17,6 +17,7 @@
 #include "log.h"
 #include "model.h"
 #include "notify_log.h"
+#include "outbox.h"
 #include "shiftclock.h"
 #include "topic.h"
 
@@ -101,5 +102,6 @@ void hub_state_free(hub *h) {
   fh_buf_free(&h->out);
   fh_buf_free(&h->outbox_new);
   notify_log_free(h);
+  outbox_repeats_free(h);
   fh_buf_free(&h->job.outbox_ids);
 }

@@ -53,8 +53,8 @@ static void make_link(const notify_cfg *c, const char *frag, char *buf,
 }
 
 /* Queues one record per delivery of ev, each a copy of *proto. */
-static int queue_targets(hub *h, const notify_event *ev, const char *event,
-                         const notify_entry *proto) {
+static int queue_targets(hub *h, const notify_cfg *cfg, const notify_event *ev,
+                         const char *event, const notify_entry *proto) {
   notify_target *t = malloc(NOTIFY_TARGETS_MAX * sizeof *t);
   notify_entry *e = malloc(sizeof *e);
   size_t n;
@@ -64,10 +64,10 @@ static int queue_targets(hub *h, const notify_event *ev, const char *event,
     rc = -ENOMEM;
     goto fail;
   }
-  n = notify_targets(h->notify, ev, t, NOTIFY_TARGETS_MAX);
+  n = notify_targets(cfg, ev, t, NOTIFY_TARGETS_MAX);
   for (size_t i = 0; i < n && rc == 0; i++) {
     *e = *proto;
-    rc = fill_target(h->notify, &t[i], event, e);
+    rc = fill_target(cfg, &t[i], event, e);
     if (rc == 0) rc = queue_entry(h, e);
   }
   if (n > 0 && rc == 0)
@@ -83,16 +83,18 @@ static const char *current_shift(hub *h) {
                                                    : NULL;
 }
 
-int outbox_andon(hub *h, notify_on on, const fh_andon *a) {
+/* The deliveries of andon event `on` (its repeat-th reminder, 0: the
+ * event itself) under the rules of cfg. */
+static int andon_event(hub *h, const notify_cfg *cfg, notify_on on,
+                       const fh_andon *a, uint32_t repeat) {
   const plant *pl = h->plant;
   const plant_line *line = plant_line_find(pl, a->line, strlen(a->line));
-  notify_event ev = {on, a, -1, current_shift(h), 0};
+  notify_event ev = {on, a, -1, current_shift(h), repeat};
   notify_entry *proto;
   char event[NOTIFY_EID_MAX + 1];
   int64_t now = hub_now_ms(h);
   int rc;
 
-  if (h->notify == NULL) return 0;
   if (a->level > 0 && a->level <= pl->nescalation)
     ev.level_role = (int)pl->escalation[a->level - 1].role;
   if (notify_event_key(&ev, 0, event, sizeof event) != 0) return -ENOSPC;
@@ -105,10 +107,27 @@ int outbox_andon(hub *h, notify_on on, const fh_andon *a) {
   proto->next_ms = now;
   notify_andon_text(&ev, line ? line->name : NULL, now, proto->text,
                     sizeof proto->text);
-  make_link(h->notify, "#/andons", proto->link, sizeof proto->link);
-  rc = queue_targets(h, &ev, event, proto);
+  if (repeat > 0) {
+    size_t len = strlen(proto->text);
+    snprintf(proto->text + len, sizeof proto->text - len, " (reminder %u)", repeat);
+  }
+  make_link(cfg, "#/andons", proto->link, sizeof proto->link);
+  rc = queue_targets(h, cfg, &ev, event, proto);
   free(proto);
   return rc;
+}
+
+int outbox_andon(hub *h, notify_on on, const fh_andon *a) {
+  return h->notify == NULL ? 0 : andon_event(h, h->notify, on, a, 0);
+}
+
+int outbox_andon_repeat(hub *h, size_t rule, const fh_andon *a, uint32_t n) {
+  notify_cfg one;
+  if (h->notify == NULL || rule >= h->notify->nrules) return -EINVAL;
+  one = *h->notify;
+  one.rules = &h->notify->rules[rule];
+  one.nrules = 1;
+  return andon_event(h, &one, one.rules[0].on, a, n);
 }
 
 int outbox_shift_closed(hub *h, const char *shift, int64_t start_ms,
@@ -129,7 +148,7 @@ int outbox_shift_closed(hub *h, const char *shift, int64_t start_ms,
   make_link(h->notify, "#/", proto->link, sizeof proto->link);
   proto->report = (char *)text; /* borrowed while queued (copied) */
   proto->report_html = (char *)html;
-  rc = queue_targets(h, &ev, event, proto);
+  rc = queue_targets(h, h->notify, &ev, event, proto);
   free(proto);
   return rc;
 }

@@ -24,6 +24,16 @@
  * write, as for its other records). */
 int outbox_andon(hub *h, notify_on on, const fh_andon *a);
 
+/* Queues reminder n (>= 1) of rule number `rule` (an andon.raised or
+ * andon.escalated rule with repeat_s) for andon a.  0, -EINVAL, -ENOMEM. */
+int outbox_andon_repeat(hub *h, size_t rule, const fh_andon *a, uint32_t n);
+
+/* Once a second (main's tick): queues the reminders that fell due, for
+ * every raised andon and every rule with repeat_s (outbox_repeat.c). */
+void outbox_tick(hub *h, int64_t now);
+/* Frees what outbox_tick remembers. */
+void outbox_repeats_free(hub *h);
+
 /* Queues the shift report deliveries of the shift `shift` that began at
  * start_ms; text and html are the report (copied). */
 int outbox_shift_closed(hub *h, const char *shift, int64_t start_ms,

@@ -339,6 +339,53 @@ FH_TEST(outbox_in_the_event_commit) {
   core_harness_fini(&t);
 }
 
+/* repeat_s: reminder n once when due, while the andon is unacknowledged. */
+FH_TEST(outbox_reminders) {
+  notify_entry e;
+  peer op, mt;
+  fh_andon a;
+  fh_request r;
+
+  setup(0);
+  notify_on_bus();
+  rules[0].repeat_s = 60;
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  open_peer(&mt, FH_ROLE_SHIFT_MANAGER, "sm1");
+  r = raise_req("raise-1", NULL);
+  send_req(&op, &r, 1);
+  ASSERT_EQ(reply_to(&op, 1, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  t.clock_ms += 59000;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  t.clock_ms += 1000;
+  outbox_tick(&t.h, t.clock_ms);
+  outbox_tick(&t.h, t.clock_ms); /* once */
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised-r1.bus");
+  ASSERT_EQ(outbox_get(&t.h, outbox_last, &e), 0);
+  ASSERT(strstr(e.text, "(reminder 1)") != NULL);
+  notify_entry_clear(&e);
+  t.clock_ms += 150000; /* 210 s: the third is due, the second skipped */
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 3);
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised-r3.bus");
+  r = andon_op(FH_MSG_ANDON_ACK, "ack-1", 1, NULL);
+  send_req(&mt, &r, 2);
+  ASSERT_EQ(reply_to(&mt, 2, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 4); /* the acknowledged rule */
+  t.clock_ms += 600000;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 4);
+  session_closed(&op.s);
+  session_closed(&mt.s);
+  core_harness_fini(&t);
+}
+
 /* A full store: each refused raise has no record and is not reported. */
 FH_TEST(outbox_not_for_failed_commits) {
   uint64_t oks;
@@ -363,6 +410,7 @@ static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(failed_commit_rolled_back),
     FH_TEST_ENTRY(outbox_in_the_event_commit),
     FH_TEST_ENTRY(outbox_not_for_failed_commits),
+    FH_TEST_ENTRY(outbox_reminders),
 };
 
 int main(int argc, char **argv) {
