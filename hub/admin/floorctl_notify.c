@@ -39,7 +39,7 @@ static int queue_tests(sender *s, const notify_cfg *cfg, int person, test_run *t
   notify_target targets[2];
   notify_rule rule = {.on = NOTIFY_ON_RAISED, .nto = 1, .drop_if_acknowledged = 1};
   notify_cfg one = *cfg;
-  notify_event ev = {NOTIFY_ON_RAISED, NULL, -1, NULL, 0};
+  notify_event ev = {NOTIFY_ON_RAISED, NULL, -1, NULL, 0, NULL, NULL, 0};
   struct timespec ts;
   size_t n;
 

@@ -89,7 +89,7 @@ static int andon_event(hub *h, const notify_cfg *cfg, notify_on on,
                        const fh_andon *a, uint32_t repeat) {
   const plant *pl = h->plant;
   const plant_line *line = plant_line_find(pl, a->line, strlen(a->line));
-  notify_event ev = {on, a, -1, current_shift(h), repeat};
+  notify_event ev = {on, a, -1, current_shift(h), repeat, NULL, NULL, 0};
   notify_entry *proto;
   char event[NOTIFY_EID_MAX + 1];
   int64_t now = hub_now_ms(h);
@@ -130,9 +130,40 @@ int outbox_andon_repeat(hub *h, size_t rule, const fh_andon *a, uint32_t n) {
   return andon_event(h, &one, one.rules[0].on, a, n);
 }
 
+int outbox_equipment_down(hub *h, size_t rule, size_t ei, int64_t now) {
+  const plant_equipment *pe = &h->plant->equipment[ei];
+  const plant_line *line = &h->plant->lines[pe->line];
+  const fh_equipment *eq = &h->model->eqs[ei].e;
+  const notify_rule *r;
+  notify_cfg one;
+  notify_event ev = {NOTIFY_ON_EQUIPMENT_DOWN, NULL, -1, current_shift(h), 0,
+                     line->id, pe->id, 0};
+  notify_entry *proto;
+  char event[NOTIFY_EID_MAX + 1];
+  int rc;
+
+  if (h->notify == NULL || rule >= h->notify->nrules) return -EINVAL;
+  one = *h->notify;
+  r = one.rules = &h->notify->rules[rule];
+  one.nrules = 1;
+  ev.after_s = r->after_s;
+  if (notify_event_key(&ev, eq->since, event, sizeof event) != 0) return -ENOSPC;
+  if ((proto = calloc(1, sizeof *proto)) == NULL) return -ENOMEM;
+  proto->on = NOTIFY_ON_EQUIPMENT_DOWN;
+  proto->level_role = -1;
+  proto->created_ms = proto->next_ms = now;
+  snprintf(proto->text, sizeof proto->text, "DOWN %s %s: %s down for %lld min%s%s",
+           line->id, line->name, pe->name, (long long)((now - eq->since) / 60000),
+           eq->reason[0] ? ", reason " : "", eq->reason);
+  make_link(&one, "#/", proto->link, sizeof proto->link);
+  rc = queue_targets(h, &one, &ev, event, proto);
+  free(proto);
+  return rc;
+}
+
 int outbox_shift_closed(hub *h, const char *shift, int64_t start_ms,
                         const char *text, const char *html) {
-  notify_event ev = {NOTIFY_ON_SHIFT_CLOSED, NULL, -1, shift, 0};
+  notify_event ev = {NOTIFY_ON_SHIFT_CLOSED, NULL, -1, shift, 0, NULL, NULL, 0};
   notify_entry *proto;
   char event[NOTIFY_EID_MAX + 1];
   int rc;

@@ -28,8 +28,14 @@ int outbox_andon(hub *h, notify_on on, const fh_andon *a);
  * andon.escalated rule with repeat_s) for andon a.  0, -EINVAL, -ENOMEM. */
 int outbox_andon_repeat(hub *h, size_t rule, const fh_andon *a, uint32_t n);
 
+/* Queues the deliveries of equipment.down_for rule `rule` for equipment
+ * index ei, down since its stored `since`.  0, -EINVAL, -ENOMEM. */
+int outbox_equipment_down(hub *h, size_t rule, size_t ei, int64_t now);
+
 /* Once a second (main's tick): queues the reminders that fell due, for
- * every raised andon and every rule with repeat_s (outbox_repeat.c). */
+ * every raised andon and every rule with repeat_s, and the
+ * equipment.down_for notifications of equipment down long enough
+ * (outbox_repeat.c). */
 void outbox_tick(hub *h, int64_t now);
 /* Frees what outbox_tick remembers. */
 void outbox_repeats_free(hub *h);

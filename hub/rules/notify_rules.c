@@ -49,7 +49,10 @@ int notify_rule_matches(const notify_rule *r, const notify_event *ev) {
   const fh_andon *a = ev->andon;
   if (r->on != ev->on) return 0;
   if (ev->repeat > 0 && r->repeat_s == 0) return 0;
-  if (a == NULL) return r->nlines == 0 && r->nkinds == 0 && r->min_severity == 0;
+  if (a == NULL) /* shift.closed, equipment.down_for: lines only */
+    return (r->nlines == 0 ||
+            (ev->line != NULL && in_list(r->lines, r->nlines, ev->line))) &&
+           r->nkinds == 0 && r->min_severity == 0;
   if (r->nlines > 0 && !in_list(r->lines, r->nlines, a->line)) return 0;
   if (r->nkinds > 0 && !in_kinds(r, a->kind)) return 0;
   if (a->severity < r->min_severity) return 0;
@@ -167,7 +170,10 @@ int notify_event_key(const notify_event *ev, int64_t ts, char *buf,
   char rep[16] = "";
   int n;
   if (ev->repeat > 0) snprintf(rep, sizeof rep, "-r%" PRIu32, ev->repeat);
-  if (ev->andon == NULL)
+  if (ev->andon == NULL && ev->equipment != NULL)
+    n = snprintf(buf, cap, "eq-%s-down%" PRIu32 "-%" PRId64, ev->equipment,
+                 ev->after_s, ts);
+  else if (ev->andon == NULL)
     n = snprintf(buf, cap, "shift-%" PRId64 "%s", ts, rep);
   else if (ev->on == NOTIFY_ON_ESCALATED)
     n = snprintf(buf, cap, "andon-%" PRIu64 "-esc-%" PRIu32 "%s", ev->andon->id,

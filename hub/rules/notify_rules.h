@@ -132,6 +132,9 @@ typedef struct notify_event {
   const char *shift;                 /* the current (or closed) shift's
                                         name, NULL when outside shifts */
   uint32_t repeat;                   /* 0: first; n: the n-th repeat */
+  const char *line;                  /* equipment.down_for: its line */
+  const char *equipment;             /* equipment.down_for: its id */
+  uint32_t after_s;                  /* equipment.down_for: the rule's */
 } notify_event;
 
 /* One delivery: a channel, and the person reached on it (or -1). */
@@ -195,7 +198,9 @@ uint32_t notify_repeat_count(uint32_t repeat_s, int64_t since_ms,
 uint64_t notify_backoff_ms(uint32_t attempt, double jitter01);
 
 /* The event id part of ev ("andon-17-esc-2", "andon-17-raised-r3",
- * "shift-<start ms>") into buf; ts is the shift start for shift.closed.
+ * "shift-<start ms>", "eq-L1-PRESS1-down600-<since ms>") into buf; ts is the
+ * shift start for shift.closed, the down period's start for
+ * equipment.down_for.
  * Returns 0 or -ENOSPC. */
 int notify_event_key(const notify_event *ev, int64_t ts, char *buf,
                      size_t cap);

@@ -32,6 +32,8 @@ typedef struct peer {
 
 static core_harness t;
 
+#define EQ_L1 "L1-PRESS1" /* an equipment of line L1 in the sample plant */
+
 static fh_strv sv(const char *s) { return (fh_strv){s, s ? strlen(s) : 0}; }
 
 static void open_peer(peer *p, fh_role role, const char *sub) {
@@ -386,6 +388,43 @@ FH_TEST(outbox_reminders) {
   core_harness_fini(&t);
 }
 
+/* equipment.down_for: once per down period, after after_s. */
+FH_TEST(outbox_equipment_down_for) {
+  char want[NOTIFY_EID_MAX + 1];
+  peer gw;
+  fh_request r = {.type = FH_MSG_EQ_STATE};
+  int64_t since;
+
+  setup(0);
+  notify_on_bus();
+  rules[0] = (notify_rule){.on = NOTIFY_ON_EQUIPMENT_DOWN, .after_s = 60, .nto = 1,
+                           .to = {{NOTIFY_TO_CHANNEL, 0}}, .drop_if_acknowledged = 1};
+  strcpy(rules[0].lines[0], "L1");
+  rules[0].nlines = 1;
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  r.key = sv("down-1");
+  r.u.eq_state.equipment = sv(EQ_L1);
+  r.u.eq_state.state = FH_EQ_DOWN;
+  send_req(&gw, &r, 1);
+  ASSERT_EQ(reply_to(&gw, 1, NULL).type, FH_MSG_OK);
+  since = t.clock_ms;
+  t.clock_ms += 59000;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 0);
+  t.clock_ms += 1000;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  t.clock_ms += 60000;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  snprintf(want, sizeof want, "eq-%s-down60-%lld.bus", EQ_L1, (long long)since);
+  ASSERT_STR_EQ(outbox_last, want);
+  session_closed(&gw.s);
+  core_harness_fini(&t);
+}
+
 /* A full store: each refused raise has no record and is not reported. */
 FH_TEST(outbox_not_for_failed_commits) {
   uint64_t oks;
@@ -411,6 +450,7 @@ static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(outbox_in_the_event_commit),
     FH_TEST_ENTRY(outbox_not_for_failed_commits),
     FH_TEST_ENTRY(outbox_reminders),
+    FH_TEST_ENTRY(outbox_equipment_down_for),
 };
 
 int main(int argc, char **argv) {

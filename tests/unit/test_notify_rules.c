@@ -115,16 +115,34 @@ FH_TEST(rule_matrix) {
   r.level = 1;
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     fh_andon a = andon(rows[i].line, rows[i].kind, rows[i].sev, rows[i].level);
-    notify_event ev = {rows[i].on, &a, FH_ROLE_SHIFT_MANAGER, "early", 0};
+    notify_event ev = {rows[i].on, &a, FH_ROLE_SHIFT_MANAGER, "early", 0, NULL, NULL, 0};
     if (notify_rule_matches(&r, &ev) != rows[i].want)
       FH_FAIL_("row %zu: got %d", i, !rows[i].want);
   }
 }
 
+/* equipment.down_for and shift.closed: only the lines filter applies. */
+FH_TEST(non_andon_events_by_line) {
+  notify_rule r = rule(NOTIFY_ON_EQUIPMENT_DOWN, (notify_to){NOTIFY_TO_CHANNEL, CHAT});
+  notify_event ev = {NOTIFY_ON_EQUIPMENT_DOWN, NULL, -1, NULL, 0, "L2", "L2-ROB", 60};
+  ASSERT_EQ(notify_rule_matches(&r, &ev), 1);
+  strcpy(r.lines[0], "L1");
+  r.nlines = 1;
+  ASSERT_EQ(notify_rule_matches(&r, &ev), 0);
+  ev.line = "L1";
+  ASSERT_EQ(notify_rule_matches(&r, &ev), 1);
+  ev.line = NULL;
+  ASSERT_EQ(notify_rule_matches(&r, &ev), 0);
+  r.nlines = 0;
+  r.on = NOTIFY_ON_SHIFT_CLOSED;
+  ev.on = NOTIFY_ON_SHIFT_CLOSED;
+  ASSERT_EQ(notify_rule_matches(&r, &ev), 1);
+}
+
 FH_TEST(empty_filters_match_everything_of_the_event) {
   notify_rule r = rule(NOTIFY_ON_RAISED, (notify_to){NOTIFY_TO_CHANNEL, CHAT});
   fh_andon a = andon("L9", "help", 1, 0);
-  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, NULL, 0};
+  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, NULL, 0, NULL, NULL, 0};
   ASSERT_EQ(notify_rule_matches(&r, &ev), 1);
   ev.on = NOTIFY_ON_RESOLVED;
   ASSERT_EQ(notify_rule_matches(&r, &ev), 0);
@@ -141,7 +159,7 @@ FH_TEST(empty_filters_match_everything_of_the_event) {
 FH_TEST(targets_by_addressee) {
   notify_target t[16];
   fh_andon a = andon("L1", "safety", 3, 0);
-  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, "early", 0};
+  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, "early", 0, NULL, NULL, 0};
   size_t n;
   setup();
   rules[0] = rule(NOTIFY_ON_RAISED, (notify_to){NOTIFY_TO_ROLE, FH_ROLE_SHIFT_MANAGER});
@@ -180,7 +198,7 @@ FH_TEST(targets_by_addressee) {
 FH_TEST(default_escalation) {
   notify_target t[16];
   fh_andon a = andon("L1", "safety", 3, 1);
-  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, "early", 0};
+  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, "early", 0, NULL, NULL, 0};
   setup();
   ASSERT_EQ(notify_targets(&cfg, &ev, t, 16), 1);
   ASSERT_EQ(t[0].rule, -1);
@@ -213,7 +231,7 @@ FH_TEST(default_escalation) {
 FH_TEST(targets_capped) {
   notify_target t[2];
   fh_andon a = andon("L1", "safety", 3, 0);
-  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, "early", 0};
+  notify_event ev = {NOTIFY_ON_RAISED, &a, -1, "early", 0, NULL, NULL, 0};
   setup();
   rules[0] = rule(NOTIFY_ON_RAISED, (notify_to){NOTIFY_TO_CHANNEL, CHAT});
   rules[0].to[1] = (notify_to){NOTIFY_TO_CHANNEL, BUS};
@@ -247,25 +265,28 @@ FH_TEST(backoff) {
 FH_TEST(event_keys) {
   char k[NOTIFY_EID_MAX + 1];
   fh_andon a = andon("L1", "safety", 3, 2);
-  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, NULL, 0};
+  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, NULL, 0, NULL, NULL, 0};
   ASSERT_EQ(notify_event_key(&ev, 0, k, sizeof k), 0);
   ASSERT_STR_EQ(k, "andon-17-esc-2");
   ev.repeat = 3;
   ASSERT_EQ(notify_event_key(&ev, 0, k, sizeof k), 0);
   ASSERT_STR_EQ(k, "andon-17-esc-2-r3");
-  ev = (notify_event){NOTIFY_ON_ACKNOWLEDGED, &a, -1, NULL, 0};
+  ev = (notify_event){NOTIFY_ON_ACKNOWLEDGED, &a, -1, NULL, 0, NULL, NULL, 0};
   ASSERT_EQ(notify_event_key(&ev, 0, k, sizeof k), 0);
   ASSERT_STR_EQ(k, "andon-17-ack");
-  ev = (notify_event){NOTIFY_ON_SHIFT_CLOSED, NULL, -1, "early", 0};
+  ev = (notify_event){NOTIFY_ON_SHIFT_CLOSED, NULL, -1, "early", 0, NULL, NULL, 0};
   ASSERT_EQ(notify_event_key(&ev, T0, k, sizeof k), 0);
   ASSERT_STR_EQ(k, "shift-1700000000000");
   ASSERT_EQ(notify_event_key(&ev, T0, k, 8), -ENOSPC);
+  ev = (notify_event){NOTIFY_ON_EQUIPMENT_DOWN, NULL, -1, NULL, 0, "L1", "L1-PRESS1", 600};
+  ASSERT_EQ(notify_event_key(&ev, T0, k, sizeof k), 0);
+  ASSERT_STR_EQ(k, "eq-L1-PRESS1-down600-1700000000000");
 }
 
 FH_TEST(messages) {
   char buf[NOTIFY_TEXT_MAX + 1];
   fh_andon a = andon("L2", "maintenance", 3, 1);
-  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, NULL, 0};
+  notify_event ev = {NOTIFY_ON_ESCALATED, &a, FH_ROLE_SHIFT_MANAGER, NULL, 0, NULL, NULL, 0};
   setenv("TZ", "UTC", 1);
   notify_andon_text(&ev, "Body welding", T0 + 150000, buf, sizeof buf);
   ASSERT_STR_EQ(buf, "ESCALATED L2 Body welding: maintenance andon #17, "
@@ -299,7 +320,7 @@ FH_TEST(on_names) {
   ASSERT_EQ(notify_on_from("andon.exploded"), -1);
 }
 
-FH_TEST_MAIN(FH_TEST_ENTRY(rule_matrix),
+FH_TEST_MAIN(FH_TEST_ENTRY(rule_matrix), FH_TEST_ENTRY(non_andon_events_by_line),
              FH_TEST_ENTRY(empty_filters_match_everything_of_the_event),
              FH_TEST_ENTRY(targets_by_addressee), FH_TEST_ENTRY(default_escalation),
              FH_TEST_ENTRY(targets_capped), FH_TEST_ENTRY(repeat_count),
