@@ -341,6 +341,15 @@ FH_TEST(outbox_in_the_event_commit) {
   core_harness_fini(&t);
 }
 
+/* Moves the clock on by ms, runs the notify tick and commits; returns the
+ * ids reported so far. */
+static size_t tick_after(int64_t ms) {
+  t.clock_ms += ms;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  return outbox_reported;
+}
+
 /* repeat_s: reminder n once when due, while the andon is unacknowledged. */
 FH_TEST(outbox_reminders) {
   notify_entry e;
@@ -357,32 +366,20 @@ FH_TEST(outbox_reminders) {
   send_req(&op, &r, 1);
   ASSERT_EQ(reply_to(&op, 1, &a).type, FH_MSG_OK);
   ASSERT_UINT_EQ(outbox_reported, 1);
-  t.clock_ms += 59000;
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 1);
-  t.clock_ms += 1000;
-  outbox_tick(&t.h, t.clock_ms);
-  outbox_tick(&t.h, t.clock_ms); /* once */
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_UINT_EQ(tick_after(59000), 1);
+  ASSERT_UINT_EQ(tick_after(1000), 2);
+  ASSERT_UINT_EQ(tick_after(0), 2); /* once */
   ASSERT_STR_EQ(outbox_last, "andon-1-raised-r1.bus");
   ASSERT_EQ(outbox_get(&t.h, outbox_last, &e), 0);
   ASSERT(strstr(e.text, "(reminder 1)") != NULL);
   notify_entry_clear(&e);
-  t.clock_ms += 150000; /* 210 s: the third is due, the second skipped */
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 3);
+  ASSERT_UINT_EQ(tick_after(150000), 3); /* 210 s: the third, not the second */
   ASSERT_STR_EQ(outbox_last, "andon-1-raised-r3.bus");
   r = andon_op(FH_MSG_ANDON_ACK, "ack-1", 1, NULL);
   send_req(&mt, &r, 2);
   ASSERT_EQ(reply_to(&mt, 2, &a).type, FH_MSG_OK);
   ASSERT_UINT_EQ(outbox_reported, 4); /* the acknowledged rule */
-  t.clock_ms += 600000;
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 4);
+  ASSERT_UINT_EQ(tick_after(600000), 4);
   session_closed(&op.s);
   session_closed(&mt.s);
   core_harness_fini(&t);
@@ -408,17 +405,9 @@ FH_TEST(outbox_equipment_down_for) {
   send_req(&gw, &r, 1);
   ASSERT_EQ(reply_to(&gw, 1, NULL).type, FH_MSG_OK);
   since = t.clock_ms;
-  t.clock_ms += 59000;
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 0);
-  t.clock_ms += 1000;
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  t.clock_ms += 60000;
-  outbox_tick(&t.h, t.clock_ms);
-  core_harness_settle(&t);
-  ASSERT_UINT_EQ(outbox_reported, 1);
+  ASSERT_UINT_EQ(tick_after(59000), 0);
+  ASSERT_UINT_EQ(tick_after(1000), 1);
+  ASSERT_UINT_EQ(tick_after(60000), 1); /* once per down period */
   snprintf(want, sizeof want, "eq-%s-down60-%lld.bus", EQ_L1, (long long)since);
   ASSERT_STR_EQ(outbox_last, want);
   session_closed(&gw.s);
