@@ -45,6 +45,7 @@ void curlloop_owned_free(const curlloop_owned *own) {
   curl_slist_free_all(own->headers);
   curl_slist_free_all(own->rcpt);
   curl_mime_free(own->mime);
+  free(own->mem);
 }
 
 /* Ends a transfer: the easy handle first (it uses what is owned). */
@@ -72,18 +73,17 @@ static void collect(curlloop *cl) {
     CURL *easy = msg->easy_handle;
     CURLcode res = msg->data.result;
     transfer *t = NULL;
-    curlloop_done done;
-    void *arg;
     long status = 0;
     if (msg->msg != CURLMSG_DONE) continue;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&t);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (t == NULL) continue;
     unlink_transfer(t);
-    done = t->done;
-    arg = t->arg;
-    free_transfer(cl, t);
-    done(arg, res, status);
+    curl_multi_remove_handle(cl->multi, easy);
+    curl_easy_cleanup(easy);
+    t->done(t->arg, res, status); /* before own.mem, which arg may be */
+    curlloop_owned_free(&t->own);
+    free(t);
   }
 }
 
@@ -167,7 +167,7 @@ int curlloop_new(curlloop **out, uv_loop_t *loop) {
 
 int curlloop_add(curlloop *cl, CURL *easy, const curlloop_owned *own,
                  curlloop_done done, void *arg) {
-  static const curlloop_owned none = {NULL, NULL, NULL};
+  static const curlloop_owned none = {NULL, NULL, NULL, NULL};
   transfer *t = malloc(sizeof *t);
   if (own == NULL) own = &none;
   if (t == NULL) {

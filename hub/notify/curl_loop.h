@@ -25,6 +25,8 @@ typedef struct curlloop_owned {
   struct curl_slist *headers;   /* CURLOPT_HTTPHEADER / mail headers */
   struct curl_slist *rcpt;      /* CURLOPT_MAIL_RCPT */
   curl_mime *mime;              /* CURLOPT_MIMEPOST */
+  void *mem;                    /* the caller's (free()d after done, or
+                                   when the transfer is aborted) */
 } curlloop_owned;
 
 /* Frees what own holds (NULL allowed). */

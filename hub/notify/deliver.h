@@ -14,7 +14,7 @@
 
 typedef void (*deliver_done)(void *arg, int ok, const char *why);
 
-/* Runs easy (with own) on cl and reports through done; http: a status
+/* Runs easy (with *own, not NULL) on cl and reports through done; http: a status
  * outside 2xx is a failure.  0 or -EIO (own freed either way). */
 int deliver_curl(curlloop *cl, CURL *easy, const curlloop_owned *own,
                  int http, deliver_done done, void *arg);

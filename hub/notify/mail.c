@@ -115,7 +115,7 @@ static curl_mime *make_mime(CURL *easy, const notify_entry *e, const char *note)
 int mail_start(curlloop *cl, const notify_channel *ch, const notify_entry *e,
                const char *note, deliver_done done, void *arg) {
   char from[NOTIFY_ADDR_MAX + 3], to[NOTIFY_URL_MAX + 3], line[NOTIFY_TEXT_MAX + 256];
-  curlloop_owned own = {NULL, NULL, NULL};
+  curlloop_owned own = {NULL, NULL, NULL, NULL};
   CURL *easy = curl_easy_init();
 
   if (easy == NULL) return -ENOMEM;

@@ -29,23 +29,21 @@ static void curl_done(void *arg, CURLcode res, long status) {
   int ok = res == CURLE_OK && (!a->http || (status >= 200 && status < 300));
   if (res != CURLE_OK) snprintf(why, sizeof why, "%s", curl_easy_strerror(res));
   else if (!ok) snprintf(why, sizeof why, "HTTP %ld", status);
-  a->done(a->arg, ok, why);
-  free(a);
+  a->done(a->arg, ok, why); /* a itself is freed with the transfer */
 }
 
 int deliver_curl(curlloop *cl, CURL *easy, const curlloop_owned *own,
                  int http, deliver_done done, void *arg) {
   attempt *a = malloc(sizeof *a);
-  int rc;
+  curlloop_owned mine = *own;
   if (a == NULL) {
     curl_easy_cleanup(easy);
     curlloop_owned_free(own);
     return -EIO;
   }
   *a = (attempt){done, arg, http};
-  rc = curlloop_add(cl, easy, own, curl_done, a);
-  if (rc != 0) free(a);
-  return rc;
+  mine.mem = a; /* freed with the transfer, also when it is aborted */
+  return curlloop_add(cl, easy, &mine, curl_done, a);
 }
 
 void webhook_signature(const void *key, size_t klen, const char *body,
@@ -67,7 +65,7 @@ int webhook_start(curlloop *cl, const notify_channel *ch, const char *url,
                   const notify_entry *e, const char *note, deliver_done done,
                   void *arg) {
   char hdr[NOTIFY_EID_MAX + 64], sig[96];
-  curlloop_owned own = {NULL, NULL, NULL};
+  curlloop_owned own = {NULL, NULL, NULL, NULL};
   char *body = body_webhook(e, ch->format, note);
   CURL *easy = body ? curl_easy_init() : NULL;
   struct curl_slist *h;
