@@ -14,3 +14,6 @@ fh_unit_test(test_notify_file)
 target_link_libraries(test_notify_file PRIVATE fh_plant)
 target_compile_definitions(test_notify_file PRIVATE
   FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
+# what notifications say and their signature (hub/notify/body.c, webhook.c)
+fh_unit_test(test_notify_body)
+target_link_libraries(test_notify_body PRIVATE fh_notify)
