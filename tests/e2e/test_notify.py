@@ -14,7 +14,8 @@ on 127.0.0.1 (tests/e2e/notifytest.py).
   (counted), or, with the rule's drop_if_acknowledged false, sent with its
   state now.
 - A notify file with errors is refused at start (exit 2, the JSON path
-  named) and at reload on SIGHUP (the running settings stay).
+  named) and at reload on SIGHUP (the running settings stay); a good one
+  is taken at reload.
 - The `notify` topic (admin only, others `forbidden`) shows each delivery
   and failure as it happens and the latest in its snapshot.
 - `floorctl notify test --notify FILE --to PERSON` posts to the person's
@@ -207,6 +208,20 @@ class Notify(HubTest):
         self.raise_andons(1)  # the running settings still deliver
         self.assertEqual(r.wait(1, timeout=5)[0]["headers"]["X-Floorhub-Event-Id"],
                          "andon-1-raised.chat")
+
+        r2 = self.receiver()  # a good file is taken: the new channel delivers
+        with open(path, "w") as f:
+            json.dump({"channels": [channel("chat2", r2.url)],
+                       "rules": [{"on": "andon.raised", "to": ["channel:chat2"]}]}, f)
+        self.hub.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 5
+        while "reloaded" not in self.hub.stderr():
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        self.raise_andons(1)
+        self.assertEqual(r2.wait(1, timeout=5)[0]["headers"]["X-Floorhub-Event-Id"],
+                         "andon-2-raised.chat2")
+        self.assertEqual(len(r.requests), 1)
 
     def test_notify_topic_admin_only(self):
         r = self.receiver(statuses=[500])
