@@ -84,7 +84,7 @@ typedef struct notify_roster {
   fh_role role;                      /* whose roster */
   char shift[FH_NAME_MAX + 1];       /* shift name; "" = any shift */
   uint16_t people[NOTIFY_ROSTER_PEOPLE_MAX]; /* notify_cfg.people indexes */
-  size_t npeople;
+  size_t npeople;                    /* entries used in people */
 } notify_roster;
 
 typedef enum notify_to_kind { NOTIFY_TO_ROLE = 0, NOTIFY_TO_PERSON, NOTIFY_TO_CHANNEL } notify_to_kind;
@@ -104,7 +104,7 @@ typedef struct notify_rule {
   uint32_t level;                    /* andon.escalated: 0 = every level */
   uint32_t after_s;                  /* *_for rules: how long */
   notify_to to[NOTIFY_TO_MAX];       /* addressees */
-  size_t nto;
+  size_t nto;                        /* entries used in to (>= 1) */
   uint32_t repeat_s;                 /* 0: once; else again every repeat_s
                                         while still unacknowledged */
   int drop_if_acknowledged;          /* default 1 */
@@ -114,13 +114,13 @@ typedef struct notify_cfg {
   char public_url[NOTIFY_URL_MAX + 1]; /* dashboard address, "" none */
   uint32_t max_age_s;                /* give up on a delivery after */
   notify_channel *channels;          /* nchannels */
-  size_t nchannels;
+  size_t nchannels;                  /* their number */
   notify_person *people;             /* npeople */
-  size_t npeople;
+  size_t npeople;                    /* their number */
   notify_roster *rosters;            /* nrosters */
-  size_t nrosters;
+  size_t nrosters;                   /* their number */
   notify_rule *rules;                /* nrules, in file order */
-  size_t nrules;
+  size_t nrules;                     /* their number */
 } notify_cfg;
 
 /* What happened.  For andon events `andon` is the andon after the change
