@@ -1,9 +1,10 @@
 /* main.c -- floorhub: start, run, stop.
  *
- * Start-up order: settings, plant, keys (exit 2 on any of them), then the
- * store, the model, the topics, the clocks and finally the listener; only
- * then READY=1.  SIGHUP reloads the TLS certificate (and the JWK Set)
- * without touching open connections.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
+ * Start-up order: settings, plant, keys, notify file (exit 2 on any of
+ * them), then the store, the model, the topics, the clocks, the listener
+ * and the notification senders (main_notify.c); only then READY=1.  SIGHUP
+ * reloads the TLS certificate, the JWK Set and the notify file without
+ * touching open connections.  Stop (SIGTERM/SIGINT): refuse new upgrades and writes,
  * commit what is pending, close every session with 1001, give the close
  * frames a moment, stop the loop.  Teardown follows the lws foreign-loop
  * order: lws_context_destroy, close our own handles, run the loop until
@@ -21,7 +22,9 @@
 #include "eq_writes.h"
 #include "hub.h"
 #include "log.h"
+#include "main_notify.h"
 #include "notify.h"
+#include "outbox.h"
 #include "server.h"
 #include "guard.h"
 #include "login.h"
@@ -47,6 +50,7 @@ static void on_tick(uv_timer_t *t) {
   guard_sweep(h, mono, now);
   eq_writes_tick(h, now);
   shiftclock_tick(h, now);
+  outbox_tick(h, now);
 }
 
 static void on_housekeeping(uv_timer_t *t) { commit_trim(t->data); }
@@ -150,10 +154,12 @@ static void close_handles(hub *h) {
 
 static void teardown(hub *h) {
   server_stop(h);
+  main_notify_stop(h);
   close_handles(h);
   uv_run(h->loop, UV_RUN_DEFAULT);
   if (uv_loop_close(h->loop) != 0) log_warn("loop closed with handles open");
   hub_state_free(h);
+  main_notify_free(h);
   auth_config_free(&h->auth);
   auth_certmap_free(&h->certmap);
   plant_free(h->plant);
@@ -203,7 +209,8 @@ int main(int argc, char **argv) {
   if (plant_load(cfg.plant_file, &h.plant, err, sizeof err) != 0 ||
       keys_load(&h, err, sizeof err) != 0 ||
       (cfg.tls_cert[0] &&
-       tls_files_check(cfg.tls_cert, cfg.tls_key, err, sizeof err) != 0)) {
+       tls_files_check(cfg.tls_cert, cfg.tls_key, err, sizeof err) != 0) ||
+      main_notify_load(&h, err, sizeof err) != 0) {
     fprintf(stderr, "floorhub: %s\n", err);
     auth_config_free(&h.auth);
     auth_certmap_free(&h.certmap);
@@ -221,6 +228,7 @@ int main(int argc, char **argv) {
              cfg.listen.port);
     rc = 1;
   }
+  if (rc == 0 && main_notify_start(&h, err, sizeof err) != 0) rc = 1;
   if (rc == 0 && write_port_file(&h) != 0) {
     snprintf(err, sizeof err, "--port-file: cannot write %.400s", cfg.port_file);
     rc = 1;

@@ -1,9 +1,9 @@
 /* floorctl.c -- the hub's admin tool: mint tokens, back up the store, dump
- * the audit log.
+ * the audit log, test the notifications.
  *
  * Design: a thin dispatcher.  `floorctl <command> [options]` passes argv
  * from the command name on to the command's function (floorctl_token.c,
- * floorctl_store.c), which parses its own long options with getopt_long.
+ * floorctl_store.c, floorctl_notify.c), which parses its own long options with getopt_long.
  * Exit status: 0 success, 1 runtime failure, 2 usage error.
  */
 #include "floorctl.h"
@@ -31,6 +31,9 @@ static const char usage_text[] =
     "          [--pin-stdin | --password-stdin | --badge-stdin]\n"
     "          the people who sign in (works beside a running hub; a\n"
     "          secret is read from stdin, one line)\n"
+    "  notify  test --notify FILE --to PERSON [--plant FILE]\n"
+    "          send a test message to PERSON as the hub would (e-mail,\n"
+    "          their webhook), once each; exit 0 when all were delivered\n"
     "\n"
     "Exit status: 0 ok, 1 failure, 2 usage error.\n";
 
@@ -72,6 +75,7 @@ int main(int argc, char **argv) {
       {"backup", floorctl_backup},
       {"events", floorctl_events},
       {"user", floorctl_user},
+      {"notify", floorctl_notify},
   };
 
   if (argc < 2) return floorctl_usage(NULL, "missing command");

@@ -26,6 +26,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "outbox.h"
 #include "publish.h"
 #include "stops.h"
 
@@ -200,8 +201,12 @@ static pending *detach_pending(hub *h, size_t *n) {
   return list;
 }
 
-/* Answers a finished commit of `list` (n writes) with result rc. */
-static void finish(hub *h, pending *list, size_t n, int rc, double ms) {
+/* Answers a finished commit of `list` (n writes) with result rc; ids are
+ * the outbox records it created. */
+static void finish(hub *h, pending *list, size_t n, int rc, double ms,
+                   fh_buf *ids) {
+  if (rc == 0) outbox_committed(h, ids);
+  fh_buf_reset(ids);
   if (rc == 0) {
     h->m.commits++;
     h->m.commit_writes += n;
@@ -215,6 +220,7 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms) {
   size_t nlater;
   pending *later = detach_pending(h, &nlater);
   fh_batch_clear(h->batch);
+  fh_buf_reset(&h->outbox_new); /* the later writes failed with it */
   h->m.commit_failures++;
   if (!h->store_full)
     log_error("store: commit of %zu writes failed: %s%s", n + nlater,
@@ -240,7 +246,7 @@ static void commit_now(hub *h) {
 
   fh_batch_clear(h->batch);
   list = detach_pending(h, &n);
-  finish(h, list, n, rc, ms);
+  finish(h, list, n, rc, ms, &h->outbox_new);
 }
 
 static void job_work(uv_work_t *req) {
@@ -268,7 +274,7 @@ static void job_done(uv_work_t *req, int status) {
     fh_batch_clear(done);
     fh_batch_free(h->spare_batch);
     h->spare_batch = done;
-    finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms);
+    finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms, &j->outbox_ids);
   } else if (j->rc < 0) {
     log_warn("store trim failed: %s", fh_store_strerror(j->rc));
   } else if (j->rc > 0) {
@@ -288,8 +294,11 @@ static int start_job(hub *h, store_job_kind kind) {
     fh_batch *next = h->spare_batch ? h->spare_batch : fh_batch_new();
     if (next == NULL) return -ENOMEM;
     h->spare_batch = NULL;
+    fh_buf ids = j->outbox_ids; /* empty: swapped with the batch's */
     j->batch = h->batch;
     h->batch = next;
+    j->outbox_ids = h->outbox_new;
+    h->outbox_new = ids;
     j->list = detach_pending(h, &j->n);
   }
   j->busy = 1;

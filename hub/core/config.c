@@ -52,6 +52,7 @@ static const setting settings[] = {
   {"allowed-origin", STR(allowed_origin), "refuse upgrades from other Origins"},
   {"log-level", STR(log_level), "error | warn | info | debug (info)"},
   {"port-file", STR(port_file), "write the bound port to this file"},
+  {"notify", STR(notify_file), "notifications JSON file (reloaded on SIGHUP)"},
   {"max-connections", NUM(K_U32, max_connections), "WebSocket sessions at most (10000)"},
   {"auth-timeout-ms", NUM(K_U32, auth_timeout_ms), "close unauthenticated sessions after (5000)"},
   {"frame-max", NUM(K_U32, frame_max), "largest client message in bytes (65536)"},

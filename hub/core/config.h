@@ -46,6 +46,7 @@ typedef struct hub_config {
   char allowed_origin[256];    /* required Origin on upgrades, "" = any */
   char log_level[16];          /* error | warn | info | debug */
   char port_file[512];         /* write the bound port here, "" = no */
+  char notify_file[512];       /* notify settings JSON, "" = none */
   uint32_t max_connections;    /* WebSocket sessions at most */
   uint32_t auth_timeout_ms;    /* close unauthenticated sessions after */
   uint32_t frame_max;          /* largest message a client may send */

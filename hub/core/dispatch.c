@@ -63,7 +63,8 @@ static void on_hello(hub *h, session *s, const fh_request *req) {
 }
 
 /* Resolves every topic of a sub/unsub; answers not_found for the first
- * unknown one and returns -1 (then nothing is subscribed). */
+ * unknown one, forbidden for one the role may not see, and returns -1
+ * (then nothing is subscribed). */
 static int resolve_topics(hub *h, session *s, const fh_request *req,
                           topic **out) {
   for (size_t i = 0; i < req->u.sub.ntopics; i++) {
@@ -72,6 +73,11 @@ static int resolve_topics(hub *h, session *s, const fh_request *req,
     if (out[i] == NULL) {
       session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "topics",
                        "unknown topic '%.*s'", (int)n.n, n.p);
+      return -1;
+    }
+    if (!fh_role_may_topic(s->role, n.p, n.n)) {
+      session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "topics",
+                       "topic '%.*s' is for admin only", (int)n.n, n.p);
       return -1;
     }
   }

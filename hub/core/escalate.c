@@ -5,7 +5,8 @@
  * level that became due while the hub was down is recorded.  One uv timer
  * waits for the earliest next deadline of all raised andons; each level
  * change is a write like any other (stored, logged, published after the
- * commit) whose actor is "floorhub".
+ * commit) whose actor is "floorhub", and queues its notifications in the
+ * same batch (outbox.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,18 @@
 #include "hub.h"
 #include "log.h"
 #include "model.h"
+#include "outbox.h"
+
+/* The notifications of every step from the old level to a->level (steps
+ * passed while the hub was down fire together, each notified). */
+static int notify_steps(hub *h, const fh_andon *a, uint32_t from) {
+  fh_andon step = *a;
+  for (uint32_t l = from + 1; l <= a->level; l++) {
+    step.level = l;
+    if (outbox_andon(h, NOTIFY_ON_ESCALATED, &step) != 0) return -1;
+  }
+  return 0;
+}
 
 static int escalate_one(hub *h, fh_andon *a, uint32_t level, int64_t now) {
   pending *p = commit_pending_new(h);
@@ -30,7 +43,8 @@ static int escalate_one(hub *h, fh_andon *a, uint32_t level, int64_t now) {
   p->andon_new = *a;
   if (model_put_andon(h, a) != 0 ||
       fh_batch_event(h->batch, now, "floorhub", "andon.escalate",
-                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
+                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0 ||
+      notify_steps(h, a, p->andon_old.level) != 0)
     return -1;
   if ((li = model_line_index(h, a->line)) >= 0) model_line_refresh(h, (size_t)li);
   log_warn("andon %llu on %s escalated to level %u (%s)",

@@ -32,12 +32,15 @@
 #include "fh_protocol.h"
 #include "fh_storage.h"
 #include "metrics.h"
+#include "notify_rules.h"
 #include "plant.h"
 
 struct session;
 struct topic;
 struct model;
 struct pending;
+struct notify_log;
+struct outbox_repeats;
 
 /* The hub's clock.  NULL members use the system's clocks; a test or a
  * fuzzer sets its own functions to drive time by hand. */
@@ -60,6 +63,8 @@ typedef struct store_job {
   struct pending *list;            /* JOB_COMMIT: its pending writes */
   size_t n;                        /* their number */
   int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  fh_buf outbox_ids;               /* JOB_COMMIT: ids of the outbox records
+                                      the batch creates (outbox.h) */
   int rc;                          /* the store's answer */
   double ms;                       /* how long it took */
 } store_job;
@@ -103,6 +108,13 @@ typedef struct hub {
   int store_full;                  /* the last commit failed (map cap or
                                       I/O): /healthz answers 503 */
   uint32_t esc_after_s[PLANT_ESCALATION_MAX]; /* escalation steps, s */
+  const notify_cfg *notify;        /* who is notified of what; NULL: no
+                                      one (set by main, swapped on reload) */
+  fh_buf outbox_new;               /* ids of outbox records in h->batch,
+                                      each NUL-terminated (outbox.c) */
+  struct notify_log *nlog;         /* the latest deliveries, for the
+                                      `notify` topic (notify_log.c) */
+  struct outbox_repeats *repeats;  /* reminders queued (outbox_repeat.c) */
 
   fh_buf enc;                      /* scratch for encoding, reused */
   fh_buf out;                      /* scratch for batching frames, reused */
@@ -137,6 +149,14 @@ typedef struct hub {
   void (*on_session_close)(struct hub *h,
                            struct session *s); /* a session goes away:
                                       commit_forget_session */
+  /* What the outbox hands upward (set by main.c when senders run). */
+  void (*on_outbox)(void *arg, const char *ids,
+                    size_t len);   /* records committed: their ids */
+  void *outbox_arg;                /* passed to on_outbox */
+  int (*on_metrics)(void *arg, fh_buf *out); /* appends more /metrics
+                                      text (the senders' counters): 0 or
+                                      -ENOMEM */
+  void *metrics_arg;               /* passed to on_metrics */
 } hub;
 
 /* Milliseconds since the Unix epoch, from the hub's clock (the real-time

@@ -18,6 +18,8 @@
 #include "login.h"
 #include "model.h"
 #include "person.h"
+#include "notify_log.h"
+#include "outbox.h"
 #include "shiftclock.h"
 #include "topic.h"
 
@@ -114,4 +116,8 @@ void hub_state_free(hub *h) {
   h->store = NULL;
   fh_buf_free(&h->enc);
   fh_buf_free(&h->out);
+  fh_buf_free(&h->outbox_new);
+  notify_log_free(h);
+  outbox_repeats_free(h);
+  fh_buf_free(&h->job.outbox_ids);
 }

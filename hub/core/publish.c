@@ -11,6 +11,7 @@
  *   downtime/<id>  snap {events}    upd {event}          (stops.c)
  */
 #include "publish.h"
+#include "notify_log.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -154,6 +155,7 @@ int publish_snapshot(hub *h, topic *t, fh_buf *out) {
     case TOPIC_LINE: rc = enc_line_data(h, t->line, out); break;
     case TOPIC_OEE: rc = enc_oee_data(h, t->line, out); break;
     case TOPIC_DOWNTIME: rc = stops_snapshot(h, t->line, out); break;
+    case TOPIC_NOTIFY: rc = notify_log_snapshot(h, out); break;
   }
   return rc ? -ENOMEM : 0;
 }

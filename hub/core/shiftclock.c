@@ -7,9 +7,11 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report), counts restart
- * at zero and new accumulators begin.
+ * under "rec/<line>/<start>" (queryable with shift.report), the shift
+ * report is queued for its shift.closed notifications (outbox.h), counts
+ * restart at zero and new accumulators begin.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,9 @@
 #include "hub.h"
 #include "log.h"
 #include "model.h"
+#include "outbox.h"
 #include "publish.h"
+#include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
 
@@ -43,13 +47,15 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Stores the closed shift of line li (accumulators as they are). */
-static void close_line(hub *h, size_t li, int64_t end_ms) {
+/* Stores the closed shift of line li (accumulators as they are) and
+ * returns its record in *out. */
+static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
   uint8_t key[4 + FH_ID_MAX + 2 + 8];
   fh_oee rec;
   size_t klen;
 
   line_compute(h, li, end_ms, &rec);
+  *out = rec;
   klen = shiftclock_record_key(h->plant->lines[li].id, rec.shift_start, key,
                                sizeof key);
   fh_buf_reset(&h->enc);
@@ -63,6 +69,29 @@ static void close_line(hub *h, size_t li, int64_t end_ms) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+}
+
+/* Closes every line's shift at end_ms and queues the shift report's
+ * notifications (outbox.h) in the same batch. */
+static void close_all(hub *h, int64_t end_ms) {
+  fh_oee *recs = calloc(h->model->nlines, sizeof *recs);
+  fh_buf text, html;
+  int rc = recs == NULL ? -ENOMEM : 0;
+
+  for (size_t li = 0; li < h->model->nlines; li++)
+    close_line(h, li, end_ms, recs ? &recs[li] : &(fh_oee){0});
+  if (rc == 0 && h->notify != NULL) {
+    fh_buf_init(&text, 0);
+    fh_buf_init(&html, 0);
+    rc = shift_report_build(h, recs, h->model->nlines, &text, &html);
+    if (rc == 0)
+      rc = outbox_shift_closed(h, recs[0].shift, recs[0].shift_start,
+                               (const char *)text.data, (const char *)html.data);
+    fh_buf_free(&text);
+    fh_buf_free(&html);
+  }
+  if (rc != 0) log_error("shift report notifications: %s", strerror(-rc));
+  free(recs);
 }
 
 /* Starts the current shift (if any) on equipment ei: counts from zero. */
@@ -99,8 +128,7 @@ static void on_boundary(uv_timer_t *t) {
     schedule(h, now);
     return;
   }
-  if (m->in_shift)
-    for (size_t li = 0; li < m->nlines; li++) close_line(h, li, m->shift.end_ms);
+  if (m->in_shift) close_all(h, m->shift.end_ms);
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
@@ -165,7 +193,7 @@ void shiftclock_init(hub *h) {
     }
   }
   if (stale) {
-    for (size_t li = 0; li < m->nlines; li++) close_line(h, li, stale_end);
+    close_all(h, stale_end);
     for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
   } else {
     for (size_t ei = 0; ei < m->neqs; ei++)

@@ -106,6 +106,7 @@ static void apply_classify(hub *h, session *s, const fh_request *req,
   fh_loss from = dt_loss(ev, lim);
   writes_copy_view(note, sizeof note, req->u.dt.note);
   dt_classify(ev, leaf->code, leaf->category, note, s->user, hub_now_ms(h));
+  dt_refresh(ev, hub_now_ms(h), lim); /* needs_reason is off now */
   acc_follow(h, acc, ev, from, dt_loss(ev, lim));
 }
 

@@ -18,7 +18,7 @@ static topic *topic_new(topic_kind kind, size_t line, const char *prefix,
 }
 
 int topic_create_all(hub *h) {
-  size_t n = 2 + TOPICS_PER_LINE * h->plant->nlines, i = 0;
+  size_t n = 3 + TOPICS_PER_LINE * h->plant->nlines, i = 0;
 
   h->topics = calloc(n, sizeof *h->topics);
   if (h->topics == NULL) return -ENOMEM;
@@ -29,6 +29,7 @@ int topic_create_all(hub *h) {
     h->topics[i++] = topic_new(TOPIC_OEE, l, "oee/", h->plant->lines[l].id);
     h->topics[i++] = topic_new(TOPIC_DOWNTIME, l, "downtime/", h->plant->lines[l].id);
   }
+  h->topics[i++] = topic_new(TOPIC_NOTIFY, 0, "notify", "");
   h->ntopics = n;
   for (i = 0; i < n; i++)
     if (h->topics[i] == NULL) return -ENOMEM;

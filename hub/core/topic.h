@@ -1,7 +1,7 @@
 /* topic.h -- topics, their subscribers and their replay rings.
  *
  * The set of topics is fixed at start from the plant: `plant`, `andon`,
- * and `line/<id>`, `oee/<id>` and `downtime/<id>` per line.  Publishing encodes an update
+ * `line/<id>`, `oee/<id>` and `downtime/<id>` per line, and `notify` (last).  Publishing encodes an update
  * once (upd with the topic's next seq), keeps a reference in the topic's
  * replay ring (the last TOPIC_RING updates, for resume with `since`) and
  * queues a reference in every subscriber's queue.  The publisher never
@@ -25,7 +25,8 @@ typedef enum topic_kind {
   TOPIC_ANDON,     /* every andon call */
   TOPIC_LINE,      /* one line: itself, equipment, open andons, OEE */
   TOPIC_OEE,       /* one line's OEE */
-  TOPIC_DOWNTIME   /* one line's stops */
+  TOPIC_DOWNTIME,  /* one line's stops */
+  TOPIC_NOTIFY     /* notification deliveries (admin only) */
 } topic_kind;
 
 typedef struct topic {

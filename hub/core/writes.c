@@ -7,7 +7,8 @@
  * `replay: true`), the referenced entity exists (not_found), the role table
  * and the token's lines (writes_forbidden), the values (bad_request), the andon
  * workflow (conflict).  Then the model changes, the records go into the
- * batch and a pending entry waits for the commit (commit.h).
+ * batch (with the andon's notifications: outbox.h) and a pending entry
+ * waits for the commit (commit.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include "stop_writes.h"
 #include "stops.h"
 #include "person.h"
+#include "outbox.h"
 #include "writes.h"
 #include "session.h"
 
@@ -242,7 +244,8 @@ static void andon_raise(hub *h, session *s, const fh_request *req, const char *k
   if (model_andon_insert(h->model, &pw->andon_new) != 0) goto nomem;
   h->model->next_andon_id++;
   if (record_andon(h, pw, s) || model_put_next_andon_id(h) ||
-      writes_record_idem(h, pw, 'A'))
+      writes_record_idem(h, pw, 'A') ||
+      outbox_andon(h, NOTIFY_ON_RAISED, &pw->andon_new))
     goto nomem;
   model_line_refresh(h, (size_t)li);
   escalate_schedule(h);
@@ -324,7 +327,12 @@ static void andon_op(hub *h, session *s, const fh_request *req, const char *key)
   pw->andon_old = *a;
   pw->andon_new = next;
   *a = next;
-  if (record_andon(h, pw, s) || writes_record_idem(h, pw, 'A')) goto nomem;
+  if (record_andon(h, pw, s) || writes_record_idem(h, pw, 'A') ||
+      (next.state == FH_ANDON_ACKNOWLEDGED &&
+       outbox_andon(h, NOTIFY_ON_ACKNOWLEDGED, &next)) ||
+      (next.state == FH_ANDON_RESOLVED &&
+       outbox_andon(h, NOTIFY_ON_RESOLVED, &next)))
+    goto nomem;
   if ((li = model_line_index(h, a->line)) >= 0) model_line_refresh(h, (size_t)li);
   escalate_schedule(h);
   log_info("andon %llu %s by %s", (unsigned long long)a->id,

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
 #include "plant_parse.h"
 
 static int out_of_memory(plant_ctx *c) {
@@ -233,27 +232,13 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
 
 int plant_load(const char *path, plant **out, char *err, size_t errlen) {
   plant_ctx c = {path, err, errlen, PLANT_SIGNAL_TIMEOUT_S_DEFAULT};
-  json_error_t jerr;
   json_t *root = NULL;
   plant *p = NULL;
-  char *buf = NULL;
-  size_t len = 0;
   int rc;
 
   *out = NULL;
-  if ((rc = file_read_all(path, PLANT_FILE_MAX, &buf, &len)) != 0) {
-    char why[64];
-    snprintf(err, errlen, "%s: %s", path,
-             file_strerror(rc, PLANT_FILE_MAX, why, sizeof why));
-    goto fail;
-  }
-  root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-  if (root == NULL) {
-    rc = -EINVAL;
-    snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-             jerr.text);
-    goto fail;
-  }
+  if ((rc = plant_json_read(path, PLANT_FILE_MAX, &root, err, errlen)) != 0)
+    return rc;
   p = calloc(1, sizeof *p);
   if (p == NULL) {
     rc = out_of_memory(&c);
@@ -262,13 +247,11 @@ int plant_load(const char *path, plant **out, char *err, size_t errlen) {
   p->signal_timeout_s = PLANT_SIGNAL_TIMEOUT_S_DEFAULT;
   if ((rc = parse_plant(&c, root, p)) != 0) goto fail;
   json_decref(root);
-  free(buf);
   *out = p;
   return 0;
 fail:
   plant_free(p);
   json_decref(root);
-  free(buf);
   return rc;
 }
 

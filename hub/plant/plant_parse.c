@@ -7,6 +7,7 @@
  * in plant.c; the reason tree in plant_reasons.c.
  */
 #include "plant_parse.h"
+#include "file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +21,25 @@
 
 static const char *const default_kinds[] = {"maintenance", "quality",
                                             "material", "safety", "help"};
+
+int plant_json_read(const char *path, size_t max, json_t **root, char *err,
+                    size_t errlen) {
+  json_error_t jerr;
+  char *buf = NULL, why[64];
+  size_t len = 0;
+  int rc = file_read_all(path, max, &buf, &len);
+
+  *root = NULL;
+  if (rc != 0) {
+    snprintf(err, errlen, "%s: %s", path, file_strerror(rc, max, why, sizeof why));
+    return rc;
+  }
+  *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  free(buf);
+  if (*root != NULL) return 0;
+  snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+  return -EINVAL;
+}
 
 int plant_fail(plant_ctx *c, const char *path, const char *key,
                const char *fmt, ...) {

@@ -24,6 +24,13 @@ typedef struct plant_ctx {
   uint32_t signal_timeout_s; /* the plant's, the default of its equipment */
 } plant_ctx;
 
+/* Reads the JSON file at path (at most max bytes, duplicate keys refused)
+ * into *root (the caller decrefs it).  Returns 0, or the code of
+ * file_read_all / -EINVAL with err "<file>: <why>" or "<file>:L:C: <why>"
+ * and *root NULL. */
+int plant_json_read(const char *path, size_t max, json_t **root, char *err,
+                    size_t errlen);
+
 /* Writes "<file>: <path>[.<key>]: <problem>" and returns -EINVAL.  key may
  * be NULL. */
 int plant_fail(plant_ctx *c, const char *path, const char *key,

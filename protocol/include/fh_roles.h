@@ -60,6 +60,11 @@ struct fh_identity {
 };
 typedef struct fh_identity fh_identity;
 
+/* Whether role r may subscribe to the topic named by the n bytes at name:
+ * every topic is open to every role except "notify" (the notification
+ * deliveries), which is admin only.  1 or 0. */
+int fh_role_may_topic(fh_role r, const char *name, size_t n);
+
 /* The claim value ("shift_manager"), or NULL when r is out of range. */
 const char *fh_role_name(fh_role r);
 /* The role named by the n bytes at name, or -1 when there is none. */

@@ -92,6 +92,11 @@ int fh_role_dt_anytime(fh_role r) {
   return (unsigned)r < FH_ROLE__COUNT && (MANAGERS & BIT(r)) != 0;
 }
 
+int fh_role_may_topic(fh_role r, const char *name, size_t n) {
+  if (n == 6 && memcmp(name, "notify", 6) == 0) return r == FH_ROLE_ADMIN;
+  return 1;
+}
+
 const char *fh_role_name(fh_role r) {
   return (unsigned)r < FH_ROLE__COUNT ? role_names[r] : NULL;
 }

@@ -2,8 +2,9 @@
  *
  * Design: one LMDB environment in a private directory (created 0700) with
  * named databases: "lines", "equipment", "andons", "shifts", "meta",
- * "users", "badges" and "logins" hold current state as opaque values (the
- * hub stores msgpack entities there);
+ * "downtime", "users", "badges", "logins" and "outbox" (notifications not
+ * yet delivered) hold current state as opaque values (the hub stores
+ * msgpack entities there);
  * "events" is the append-only audit log keyed by a 64-bit big-endian LSN;
  * "idem" maps (scope, idempotency key) to the stored result of a write.
  *
@@ -44,9 +45,9 @@
 extern "C" {
 #endif
 
-/* 1: the first store; 2: adds the downtime, users, badges and logins
- * tables (an older hub refuses a store of version 2, a newer one upgrades
- * a version 1 store at open). */
+/* 1: the first store; 2: adds the downtime, users, badges, logins and
+ * outbox tables (an older hub refuses a store of version 2; a writable open
+ * of a version 1 store creates them, a read_only one reads them as empty). */
 #define FH_STORE_SCHEMA_VERSION 2
 
 /* Keys of FH_T_META that start with this prefix belong to the store itself
@@ -68,6 +69,7 @@ typedef enum fh_table {
   FH_T_USERS,      /* user id -> user record (written by floorctl user) */
   FH_T_BADGES,     /* keyed hash of a badge -> user id (the badge index) */
   FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
+  FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
   FH_T__COUNT
 } fh_table;
 

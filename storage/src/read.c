@@ -18,6 +18,7 @@ int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
   MDB_txn *txn;
   MDB_val k = {klen, (void *)key}, v;
   if (!table_ok(t) || key == NULL || klen == 0 || klen > 511) return -EINVAL;
+  if (s->missing & (1u << t)) return -ENOENT;
   int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
   rc = fh__store_errno(mdb_get(txn, s->dbi[t], &k, &v));
@@ -38,6 +39,7 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
   MDB_val k = {plen, (void *)prefix}, v;
   if (!table_ok(t) || (prefix == NULL && plen > 0) || plen > 511)
     return -EINVAL;
+  if (s->missing & (1u << t)) return 0;
   int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
   rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));

@@ -31,7 +31,7 @@ int fh_store_stats_get(fh_store *s, fh_store_stats *st) {
   rc = fh__store_errno(mdb_env_info(s->env, &info));
   if (rc == 0) rc = fh__store_errno(mdb_env_stat(s->env, &env));
   for (int t = 0; rc == 0 && t < FH_T__COUNT; t++)
-    rc = db_entries(txn, s->dbi[t], &st->entries[t]);
+    if (!(s->missing & (1u << t))) rc = db_entries(txn, s->dbi[t], &st->entries[t]);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_EVENTS], &st->events);
   if (rc == 0) rc = db_entries(txn, s->dbi[DB_IDEM], &st->idem_keys);
   st->commits = s->commits; /* read under the shared lock */

@@ -7,6 +7,9 @@
  * named databases and reads the store's counters from "meta":
  *
  *   "_fh.schema"    u64 BE  schema version; newer than ours -> -EPROTO
+ *                           (2 added the downtime, users, badges, logins
+ *                           and outbox tables; an older store gets them at
+ *                           its next writable open)
  *   "_fh.epoch"     u64 BE  +1 at each open that is neither read_only nor
  *                           attach
  *   "_fh.last_lsn"  u64 BE  highest LSN ever given (survives trimming)
@@ -26,7 +29,7 @@
 
 static const char *const db_names[DB__COUNT] = {
     "lines", "equipment", "andons", "shifts", "meta",
-    "downtime", "users", "badges", "logins",
+    "downtime", "users", "badges", "logins", "outbox",
     "events", "idem",     "idem_ttl",
 };
 
@@ -86,10 +89,15 @@ static int check_dir(const char *dir) {
   return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-/* Opens every database, creating it when `flags` has MDB_CREATE. */
+/* Opens every database, creating it when `flags` has MDB_CREATE.  Without
+ * it a table added by a later schema (the outbox) may be missing. */
 static int open_dbs(fh_store *s, MDB_txn *txn, unsigned flags) {
   for (int i = 0; i < DB__COUNT; i++) {
     int rc = mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]);
+    if (rc == MDB_NOTFOUND && i == DB_OUTBOX && !(flags & MDB_CREATE)) {
+      s->missing |= 1u << i;
+      continue;
+    }
     if (rc != 0) return rc;
   }
   return 0;

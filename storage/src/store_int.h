@@ -31,6 +31,7 @@ enum store_db {
   DB_USERS = FH_T_USERS,
   DB_BADGES = FH_T_BADGES,
   DB_LOGINS = FH_T_LOGINS,
+  DB_OUTBOX = FH_T_OUTBOX,
   DB_EVENTS = FH_T__COUNT, /* u64 BE LSN -> event record (events.c) */
   DB_IDEM,                 /* scope NUL key -> idem record (idem.c) */
   DB_IDEM_TTL,             /* u64 BE time, scope NUL key -> "" (idem.c) */
@@ -52,6 +53,9 @@ struct fh_store {
   MDB_env *env;           /* the LMDB environment */
   MDB_dbi dbi[DB__COUNT]; /* handles of the named databases */
   int read_only;          /* opened with MDB_RDONLY */
+  uint32_t missing;       /* read_only: bit i set when database i does not
+                             exist yet (an older schema); reads of it find
+                             nothing */
   size_t map_size_max;    /* growth cap in bytes */
   int64_t idem_ttl_ms;    /* idempotency keys live at least this long */
   int64_t log_retention_ms; /* events older than this are trimmed; 0 keeps */

@@ -8,8 +8,11 @@
  * map cannot grow: the writes it refuses are answered `unavailable` and
  * undone in the model, and the andon ids they took are given back), the
  * no-signal timeout and the time window of dt.classify, both on the
- * harness's clock.
+ * harness's clock, and the outbox: a notification is stored in the commit
+ * of its andon event and reported after it, never for a write whose commit
+ * failed.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "fh_test.h"
@@ -18,6 +21,8 @@
 #include "eq_writes.h"
 #include "model.h"
 #include "stops.h"
+#include "notify_rules.h"
+#include "outbox.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -30,6 +35,8 @@ typedef struct peer {
 } peer;
 
 static core_harness t;
+
+#define EQ_L1 "L1-PRESS1" /* an equipment of line L1 in the sample plant */
 
 static fh_strv sv(const char *s) { return (fh_strv){s, s ? strlen(s) : 0}; }
 
@@ -204,29 +211,39 @@ FH_TEST(idempotent_replay) {
   core_harness_fini(&t);
 }
 
-FH_TEST(failed_commit_rolled_back) {
+/* Raises andons with long notes until a commit fails (the store cannot
+ * grow); the refusal is `unavailable`.  Returns the raises answered ok,
+ * whose ids are 1..n. */
+static uint64_t fill_store(peer *op) {
   char key[32], note[FH_NOTE_MAX + 1];
   uint64_t oks = 0, id = 0;
-  peer op;
   fh_andon a;
   fh_event ev;
   fh_request r;
 
-  setup(1u << 20); /* 1 MiB, never grown: it fills within a few thousand */
-  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
   memset(note, 'n', FH_NOTE_MAX);
   note[FH_NOTE_MAX] = '\0';
   for (;;) {
     ASSERT_LT(id, 100000);
     snprintf(key, sizeof key, "fill-%llu", (unsigned long long)++id);
     r = raise_req(key, note);
-    send_req(&op, &r, id);
-    ev = reply_to(&op, id, &a);
+    send_req(op, &r, id);
+    ev = reply_to(op, id, &a);
     if (ev.type == FH_MSG_ERR) break;
     ASSERT_UINT_EQ(a.id, ++oks);
-    op.seen = op.s.qcount; /* replies read; keeps the walk short */
+    op->seen = op->s.qcount; /* replies read; keeps the walk short */
   }
   ASSERT_EQ(ev.code, FH_E_UNAVAILABLE);
+  return oks;
+}
+
+FH_TEST(failed_commit_rolled_back) {
+  uint64_t oks;
+  peer op;
+
+  setup(1u << 20); /* 1 MiB, never grown: it fills within a few thousand */
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  oks = fill_store(&op);
   ASSERT_GT(oks, 0);
   /* The refused raise is undone: only the stored andons are in the model,
    * and the next raise will reuse the id the failed one took. */
@@ -278,6 +295,169 @@ FH_TEST(no_signal_after_timeout) {
   core_harness_fini(&t);
 }
 
+/* ---------------------------------------------------------------- outbox */
+
+static notify_channel bus = {.id = "bus", .type = NOTIFY_MQTT};
+static notify_rule rules[2];
+static notify_cfg ncfg;
+static size_t outbox_reported;     /* ids handed to on_outbox */
+static char outbox_last[NOTIFY_EID_MAX + 1];
+
+static void on_outbox(void *arg, const char *ids, size_t len) {
+  (void)arg;
+  for (const char *p = ids; p < ids + len; p += strlen(p) + 1) {
+    outbox_reported++;
+    snprintf(outbox_last, sizeof outbox_last, "%s", p);
+  }
+}
+
+/* andon.raised and andon.acknowledged to channel:bus. */
+static void notify_on_bus(void) {
+  memset(rules, 0, sizeof rules);
+  rules[0].on = NOTIFY_ON_RAISED;
+  rules[1].on = NOTIFY_ON_ACKNOWLEDGED;
+  for (int i = 0; i < 2; i++) {
+    rules[i].to[0] = (notify_to){NOTIFY_TO_CHANNEL, 0};
+    rules[i].nto = 1;
+    rules[i].drop_if_acknowledged = 1;
+  }
+  ncfg = (notify_cfg){.max_age_s = NOTIFY_MAX_AGE_S, .channels = &bus,
+                      .nchannels = 1, .rules = rules, .nrules = 2};
+  strcpy(ncfg.public_url, "https://hub.example/");
+  t.h.notify = &ncfg;
+  t.h.on_outbox = on_outbox;
+  outbox_reported = 0;
+}
+
+static int count_cb(void *arg, notify_entry *e) {
+  ++*(size_t *)arg;
+  notify_entry_clear(e);
+  return 0;
+}
+
+FH_TEST(outbox_in_the_event_commit) {
+  notify_entry e;
+  peer op, mt;
+  fh_andon a;
+  fh_request r;
+
+  setup(0);
+  notify_on_bus();
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  open_peer(&mt, FH_ROLE_MAINTENANCE, "mt2");
+  r = raise_req("raise-1", "die jammed");
+  send_req(&op, &r, 1);
+  ASSERT_EQ(reply_to(&op, 1, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised.bus");
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-raised.bus", &e), 0);
+  ASSERT_EQ(e.on, NOTIFY_ON_RAISED);
+  ASSERT_STR_EQ(e.channel, "bus");
+  ASSERT_UINT_EQ(e.andon.id, 1);
+  ASSERT_STR_EQ(e.andon.raised_by, "op-anna");
+  ASSERT_STR_EQ(e.link, "https://hub.example/#/andons");
+  ASSERT(strncmp(e.text, "RAISED L1 ", 10) == 0);
+  ASSERT_EQ(e.attempts, 0);
+  notify_entry_clear(&e);
+
+  r = andon_op(FH_MSG_ANDON_ACK, "ack-1", 1, NULL);
+  send_req(&mt, &r, 2);
+  ASSERT_EQ(reply_to(&mt, 2, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_STR_EQ(outbox_last, "andon-1-ack.bus");
+  ASSERT_EQ(outbox_andon_now(&t.h, 1, &a), 0);
+  ASSERT_EQ(a.state, FH_ANDON_ACKNOWLEDGED);
+
+  /* updates and deletes are committed like writes, reported as nothing */
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-ack.bus", &e), 0);
+  e.attempts = 3;
+  ASSERT_EQ(outbox_update(&t.h, &e), 0);
+  ASSERT_EQ(outbox_delete(&t.h, "andon-1-raised.bus"), 0);
+  notify_entry_clear(&e);
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(outbox_reported, 2);
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-raised.bus", &e), -ENOENT);
+  ASSERT_EQ(outbox_get(&t.h, "andon-1-ack.bus", &e), 0);
+  ASSERT_EQ(e.attempts, 3);
+  notify_entry_clear(&e);
+  session_closed(&op.s);
+  session_closed(&mt.s);
+  core_harness_fini(&t);
+}
+
+/* Moves the clock on by ms, runs the notify tick and commits; returns the
+ * ids reported so far. */
+static size_t tick_after(int64_t ms) {
+  t.clock_ms += ms;
+  outbox_tick(&t.h, t.clock_ms);
+  core_harness_settle(&t);
+  return outbox_reported;
+}
+
+/* repeat_s: reminder n once when due, while the andon is unacknowledged. */
+FH_TEST(outbox_reminders) {
+  notify_entry e;
+  peer op, mt;
+  fh_andon a;
+  fh_request r;
+
+  setup(0);
+  notify_on_bus();
+  rules[0].repeat_s = 60;
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  open_peer(&mt, FH_ROLE_SHIFT_MANAGER, "sm1");
+  r = raise_req("raise-1", NULL);
+  send_req(&op, &r, 1);
+  ASSERT_EQ(reply_to(&op, 1, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 1);
+  ASSERT_UINT_EQ(tick_after(59000), 1);
+  ASSERT_UINT_EQ(tick_after(1000), 2);
+  ASSERT_UINT_EQ(tick_after(0), 2); /* once */
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised-r1.bus");
+  ASSERT_EQ(outbox_get(&t.h, outbox_last, &e), 0);
+  ASSERT(strstr(e.text, "(reminder 1)") != NULL);
+  notify_entry_clear(&e);
+  ASSERT_UINT_EQ(tick_after(150000), 3); /* 210 s: the third, not the second */
+  ASSERT_STR_EQ(outbox_last, "andon-1-raised-r3.bus");
+  r = andon_op(FH_MSG_ANDON_ACK, "ack-1", 1, NULL);
+  send_req(&mt, &r, 2);
+  ASSERT_EQ(reply_to(&mt, 2, &a).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(outbox_reported, 4); /* the acknowledged rule */
+  ASSERT_UINT_EQ(tick_after(600000), 4);
+  session_closed(&op.s);
+  session_closed(&mt.s);
+  core_harness_fini(&t);
+}
+
+/* equipment.down_for: once per down period, after after_s. */
+FH_TEST(outbox_equipment_down_for) {
+  char want[NOTIFY_EID_MAX + 1];
+  peer gw;
+  fh_request r = {.type = FH_MSG_EQ_STATE};
+  int64_t since;
+
+  setup(0);
+  notify_on_bus();
+  rules[0] = (notify_rule){.on = NOTIFY_ON_EQUIPMENT_DOWN, .after_s = 60, .nto = 1,
+                           .to = {{NOTIFY_TO_CHANNEL, 0}}, .drop_if_acknowledged = 1};
+  strcpy(rules[0].lines[0], "L1");
+  rules[0].nlines = 1;
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  r.key = sv("down-1");
+  r.u.eq_state.equipment = sv(EQ_L1);
+  r.u.eq_state.state = FH_EQ_DOWN;
+  send_req(&gw, &r, 1);
+  ASSERT_EQ(reply_to(&gw, 1, NULL).type, FH_MSG_OK);
+  since = t.clock_ms;
+  ASSERT_UINT_EQ(tick_after(59000), 0);
+  ASSERT_UINT_EQ(tick_after(1000), 1);
+  ASSERT_UINT_EQ(tick_after(60000), 1); /* once per down period */
+  snprintf(want, sizeof want, "eq-%s-down60-%lld.bus", EQ_L1, (long long)since);
+  ASSERT_STR_EQ(outbox_last, want);
+  session_closed(&gw.s);
+  core_harness_fini(&t);
+}
+
 FH_TEST(classify_window_by_role) {
   peer gw, op, sm;
   fh_request r;
@@ -316,12 +496,34 @@ FH_TEST(classify_window_by_role) {
   core_harness_fini(&t);
 }
 
+/* A full store: each refused raise has no record and is not reported. */
+FH_TEST(outbox_not_for_failed_commits) {
+  uint64_t oks;
+  size_t stored = 0;
+  peer op;
+
+  setup(1u << 20);
+  notify_on_bus();
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  oks = fill_store(&op);
+  ASSERT_GT(oks, 0);
+  ASSERT_UINT_EQ(outbox_reported, oks);
+  ASSERT_EQ(outbox_scan(&t.h, count_cb, &stored), 0);
+  ASSERT_UINT_EQ(stored, oks);
+  session_closed(&op.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),
     FH_TEST_ENTRY(andon_workflow),
     FH_TEST_ENTRY(idempotent_replay),
     FH_TEST_ENTRY(failed_commit_rolled_back),
+    FH_TEST_ENTRY(outbox_in_the_event_commit),
+    FH_TEST_ENTRY(outbox_not_for_failed_commits),
+    FH_TEST_ENTRY(outbox_reminders),
+    FH_TEST_ENTRY(outbox_equipment_down_for),
 };
 
 int main(int argc, char **argv) {

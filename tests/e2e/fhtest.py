@@ -104,6 +104,21 @@ def utc_plant(name, start_s, end_s):
     return plant
 
 
+def shift_boundary(margin_s=5):
+    """The next minute boundary at least margin_s from now (unix seconds)."""
+    return (int(time.time()) + margin_s) // 60 * 60 + 60
+
+
+def boundary_plant(end):
+    """The sample plant in UTC with shift "a" ending at `end` (unix seconds,
+    a minute boundary) and shift "b" starting there, 10 minutes each."""
+    plant = load_plant()
+    plant["timezone"] = "UTC"
+    plant["shifts"] = [{"name": "a", "start": hhmm(end - 600), "end": hhmm(end)},
+                       {"name": "b", "start": hhmm(end), "end": hhmm(end + 600)}]
+    return plant
+
+
 def parse_metrics(text):
     """Prometheus text as {'name{labels}': value} (comments skipped)."""
     out = {}

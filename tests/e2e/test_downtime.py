@@ -85,6 +85,7 @@ class Downtime(HubTest):
             self.assertEqual((r["event"]["reason"], r["event"]["category"],
                               r["event"]["classified_by"], r["event"]["note"]),
                              ("mechanical", "unplanned", "op-anna", "bearing noise"))
+            self.assertEqual(r["event"]["needs_reason"], False)
             again = self.assertOk(await op.write("dt.classify", key="c1", event=1,
                                                  reason="mechanical"))
             self.assertEqual((again.get("replay"), again["event"]), (True, r["event"]))

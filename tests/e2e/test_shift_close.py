@@ -13,22 +13,13 @@ import asyncio
 import time
 
 import fhtest
-from fhtest import HubTest, hhmm, load_plant
-
-
-def boundary():
-    """The next minute boundary at least 5 s from now (unix seconds)."""
-    return (int(time.time()) + 5) // 60 * 60 + 60
+from fhtest import HubTest
 
 
 class ShiftClose(HubTest):
     def setUp(self):
-        self.end = boundary()
-        plant = load_plant()
-        plant["timezone"] = "UTC"
-        plant["shifts"] = [{"name": "a", "start": hhmm(self.end - 600), "end": hhmm(self.end)},
-                           {"name": "b", "start": hhmm(self.end), "end": hhmm(self.end + 600)}]
-        self.plant_data = plant
+        self.end = fhtest.shift_boundary()
+        self.plant_data = fhtest.boundary_plant(self.end)
         super().setUp()
 
     def test_shift_closes_at_its_end(self):

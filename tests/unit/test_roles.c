@@ -268,6 +268,16 @@ FH_TEST(actions_for_help_lines) {
   ASSERT_EQ(fh_role_actions(FH_ROLE__COUNT), 0);
 }
 
+/* Every topic is open to every role, except notify: admin only. */
+FH_TEST(notify_topic_admin_only) {
+  for (int r = 0; r < FH_ROLE__COUNT; r++) {
+    ASSERT_EQ(fh_role_may_topic((fh_role)r, "notify", 6), r == FH_ROLE_ADMIN);
+    ASSERT_EQ(fh_role_may_topic((fh_role)r, "andon", 5), 1);
+    ASSERT_EQ(fh_role_may_topic((fh_role)r, "notifyx", 7), 1);
+    ASSERT_EQ(fh_role_may_topic((fh_role)r, "notify/x", 6), r == FH_ROLE_ADMIN);
+  }
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(whole_table), FH_TEST_ENTRY(reads_open_to_every_role),
              FH_TEST_ENTRY(refusals_say_why),
              FH_TEST_ENTRY(cancel_by_raiser_not_by_other_operator),
@@ -277,4 +287,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(whole_table), FH_TEST_ENTRY(reads_open_to_every_role)
              FH_TEST_ENTRY(andon_line_and_given_line_both_checked),
              FH_TEST_ENTRY(unknown_role_and_non_requests_refused),
              FH_TEST_ENTRY(names_round_trip),
-             FH_TEST_ENTRY(actions_for_help_lines))
+             FH_TEST_ENTRY(actions_for_help_lines),
+             FH_TEST_ENTRY(notify_topic_admin_only))

@@ -217,6 +217,22 @@ static void raw_set_schema(const char *dir, uint64_t version) {
   mdb_env_close(env);
 }
 
+/* Makes the store at dir look like schema 1: no "outbox" database. */
+static void raw_drop_outbox(const char *dir) {
+  MDB_env *env;
+  MDB_txn *txn;
+  MDB_dbi dbi;
+  ASSERT_EQ(mdb_env_create(&env), 0);
+  ASSERT_EQ(mdb_env_set_maxdbs(env, 16), 0);
+  ASSERT_EQ(mdb_env_open(env, dir, MDB_NOTLS, 0600), 0);
+  ASSERT_EQ(mdb_txn_begin(env, NULL, 0, &txn), 0);
+  ASSERT_EQ(mdb_dbi_open(txn, "outbox", 0, &dbi), 0);
+  ASSERT_EQ(mdb_drop(txn, dbi, 1), 0);
+  ASSERT_EQ(mdb_txn_commit(txn), 0);
+  mdb_env_close(env);
+  raw_set_schema(dir, 1);
+}
+
 /* --------------------------------------------------------- open, epoch */
 
 FH_TEST(opts_defaults) {
@@ -277,6 +293,35 @@ FH_TEST(reopen_keeps_data) {
   expect(s, FH_T_SHIFTS, "S1", "early");
   expect(s, FH_T_META, "plant", "digest");
   expect(s, FH_T_ANDONS, "L1", NULL);
+  fh_store_close(s);
+  rm_rf(t.root);
+}
+
+/* A schema 1 store (before the outbox): read_only sees an empty outbox,
+ * a writable open creates it and records schema 2. */
+FH_TEST(schema_1_gets_the_outbox) {
+  tdir t;
+  fh_store_stats st;
+  tdir_make(&t);
+  fh_store *s = open_dir(t.store, 0);
+  put_str(s, FH_T_LINES, "L1", "line one");
+  fh_store_close(s);
+  raw_drop_outbox(t.store);
+  s = open_dir(t.store, 1);
+  expect(s, FH_T_LINES, "L1", "line one");
+  expect(s, FH_T_OUTBOX, "x", NULL);
+  static got g;
+  memset(&g, 0, sizeof g);
+  ASSERT_EQ(fh_store_scan(s, FH_T_OUTBOX, NULL, 0, collect, &g), 0);
+  ASSERT_EQ(g.calls, 0);
+  ASSERT_EQ(fh_store_stats_get(s, &st), 0);
+  ASSERT_UINT_EQ(st.entries[FH_T_OUTBOX], 0);
+  fh_store_close(s);
+  s = open_dir(t.store, 0);
+  put_str(s, FH_T_OUTBOX, "andon-1-raised.chat", "rec");
+  fh_store_close(s);
+  s = open_dir(t.store, 1);
+  expect(s, FH_T_OUTBOX, "andon-1-raised.chat", "rec");
   fh_store_close(s);
   rm_rf(t.root);
 }
@@ -964,6 +1009,7 @@ FH_TEST_MAIN(FH_TEST_ENTRY(opts_defaults),
              FH_TEST_ENTRY(open_creates_dir_0700),
              FH_TEST_ENTRY(reopen_keeps_data),
              FH_TEST_ENTRY(schema_newer_fails_eproto),
+             FH_TEST_ENTRY(schema_1_gets_the_outbox),
              FH_TEST_ENTRY(epoch_increments), FH_TEST_ENTRY(read_only_open),
              FH_TEST_ENTRY(put_get_del_scan_prefix),
              FH_TEST_ENTRY(event_lsns_consecutive),

@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+"""test_notify_mqtt -- notifications published to Debian's mosquitto broker
+(QoS 1), read with mosquitto_sub.
+
+The broker is down when the first andon is raised: the attempt fails and
+is retried; once the broker runs, the message arrives on
+floorhub/notify/andon.raised/L1 with its event id, and a second andon goes
+out on the open connection at once.  A rule's kinds filter keeps a
+non-matching andon off the bus.
+"""
+import json
+import os
+import subprocess
+import threading
+import time
+
+import fhtest
+from fhtest import Hub, HubTest
+
+
+class Broker:
+    def __init__(self, tmp, port):
+        conf = os.path.join(tmp, "mosquitto.conf")
+        with open(conf, "w") as f:
+            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % port)
+        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        self.port = port
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(5)
+
+
+class Sub:
+    """mosquitto_sub -v -q 1 on the topic for `count` messages; its output
+    is read line by line on a thread; ready once its SUBACK came."""
+
+    def __init__(self, port, topic, count):
+        self.lines = []
+        self.suback = threading.Event()
+        self.proc = subprocess.Popen(
+            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-v", "-d",
+             "-t", topic, "-C", str(count), "-W", "40"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+        if not self.suback.wait(10):
+            raise AssertionError("mosquitto_sub did not subscribe")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+            if "SUBACK" in line:
+                self.suback.set()
+
+    def messages(self, timeout):
+        """The (topic, payload) pairs once mosquitto_sub has its count."""
+        self.proc.wait(timeout)
+        self.thread.join(5)
+        msgs = []
+        for line in self.lines:
+            if line.startswith("floorhub/"):
+                topic, payload = line.split(" ", 1)
+                msgs.append((topic, json.loads(payload)))
+        return msgs
+
+
+class NotifyMqtt(HubTest):
+    def setUp(self):
+        self.hub = Hub()
+        self.port = fhtest.free_port()
+        self.broker = None
+        notify = {"channels": [{"id": "bus", "type": "mqtt", "timeout_s": 5,
+                                "url": "mqtt://127.0.0.1:%d" % self.port}],
+                  "rules": [{"on": "andon.raised", "kinds": ["safety"], "to": ["channel:bus"]}]}
+        self.hub.args = ["--notify", self.hub.write_file("notify.json", json.dumps(notify))]
+        self.hub.start()
+
+    def tearDown(self):
+        if self.broker is not None:
+            self.broker.close()
+        super().tearDown()
+
+    def raise_one(self, kind):
+        async def run():
+            op = await self.client("operator")
+            return self.assertOk(await op.write("andon.raise", line="L1", kind=kind,
+                                                severity=3))["andon"]["id"]
+        return self.run_async(run())
+
+    def metric(self, name):
+        return self.hub.metrics().get('%s{channel="bus"}' % name, 0)
+
+    def test_qos1_after_the_broker_comes_up(self):
+        first = self.raise_one("safety")
+        deadline = time.monotonic() + 10
+        while self.metric("floorhub_notify_failed_total") < 1:  # broker down
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.1)
+        self.broker = Broker(self.hub.tmp, self.port)
+        time.sleep(0.3)
+        sub = Sub(self.port, "floorhub/notify/#", 2)
+        skipped = self.raise_one("help")  # no rule for it
+        deadline = time.monotonic() + 30  # the retry, within about 5 s
+        while self.metric("floorhub_notify_sent_total") < 1:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.1)
+        second = self.raise_one("safety")
+        got = sub.messages(timeout=20)
+        self.assertEqual([t for t, _ in got], ["floorhub/notify/andon.raised/L1"] * 2)
+        self.assertEqual([p["event_id"] for _, p in got],
+                         ["andon-%d-raised.bus" % first, "andon-%d-raised.bus" % second])
+        self.assertEqual(got[0][1]["andon"]["kind"], "safety")
+        self.assertNotEqual(skipped, second)
+        self.assertEqual(self.metric("floorhub_notify_sent_total"), 2)
+        self.assertGreaterEqual(self.metric("floorhub_notify_retried_total"), 1)
+
+
+if __name__ == "__main__":
+    fhtest.main()
