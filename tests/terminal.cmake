@@ -15,3 +15,5 @@ target_include_directories(test_fh_client PRIVATE ${PROJECT_SOURCE_DIR}/terminal
 target_link_libraries(test_fh_client PRIVATE fh_client)
 fh_unit_test(test_floorterm_model)
 target_link_libraries(test_floorterm_model PRIVATE floorterm_core)
+fh_unit_test(test_floorterm_downtime)
+target_link_libraries(test_floorterm_downtime PRIVATE floorterm_core)
