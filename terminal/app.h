@@ -5,7 +5,7 @@
  * input.c, and whatever changes sets `dirty`; the screen is redrawn (ui.c)
  * once per loop iteration at most, from a prepare handle, and by the 1 s
  * tick for the age counters.  Views read the app and the model; only
- * actions.c sends writes.
+ * actions.c (andons) and classify.c (stops) send writes.
  */
 #ifndef FT_APP_H
 #define FT_APP_H
