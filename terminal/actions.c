@@ -9,14 +9,16 @@
  * across reconnects.  The write is remembered in a->pend so that the
  * screen can say "pending"; it is reported done only when the hub's ok
  * arrives (an ok with replay:true is the result of the first execution).
+ * Classifying a stop is classify.c; its answer is handed over there.
  */
 #include <string.h>
 
 #include "actions.h"
+#include "classify.h"
 #include "permit.h"
 #include "views.h"
 
-static int line_claimed(const app *a, const char *line) {
+int ft_actions_line_claimed(const app *a, const char *line) {
   if (a->nclaim == 0 || strcmp(a->role, "admin") == 0) return 1;
   for (size_t i = 0; i < a->nclaim; i++)
     if (strcmp(a->claim[i], line) == 0) return 1;
@@ -26,20 +28,20 @@ static int line_claimed(const app *a, const char *line) {
 int ft_actions_can(const app *a, act_verb v, const fh_andon *andon,
                 const char *line) {
   if (!ft_permit_allows(a->role, a->user, v, andon)) return 0;
-  if (v == ACT_RAISE) return line != NULL && line_claimed(a, line);
-  return andon == NULL || line_claimed(a, andon->line);
+  if (v == ACT_RAISE) return line != NULL && ft_actions_line_claimed(a, line);
+  return andon == NULL || ft_actions_line_claimed(a, andon->line);
 }
 
 const char *ft_actions_verb_name(act_verb v) {
   static const char *const names[ACT__COUNT] = {"Raise", "Acknowledge",
-                                                "Resolve", "Cancel"};
+                                                "Resolve", "Cancel", "Classify"};
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
 }
 
 /* "raised", "acknowledged", ...: what the andon is after the verb. */
 static const char *verb_done(act_verb v) {
   static const char *const names[ACT__COUNT] = {"raised", "acknowledged",
-                                                "resolved", "cancelled"};
+                                                "resolved", "cancelled", "classified"};
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
 }
 
@@ -53,7 +55,8 @@ const act_pending *ft_actions_pending_on(const app *a, uint64_t andon) {
 static void send_flow(app *a, const char *note) {
   act_flow *f = &a->flow;
   static const fh_msg_type types[ACT__COUNT] = {FH_MSG_ANDON_RAISE, FH_MSG_ANDON_ACK,
-                                                FH_MSG_ANDON_RESOLVE, FH_MSG_ANDON_CANCEL};
+                                                FH_MSG_ANDON_RESOLVE, FH_MSG_ANDON_CANCEL,
+                                                FH_MSG_DT_CLASSIFY};
   fh_request req;
   uint64_t id;
   fh_strv note_v = {note, note ? strlen(note) : 0};
@@ -165,6 +168,10 @@ void ft_actions_on_reply(app *a, const fh_client_req *req, const fh_event *ev) {
   if (i == a->npend) return;
   p = a->pend[i];
   a->pend[i] = a->pend[--a->npend];
+  if (p.verb == ACT_CLASSIFY) {
+    ft_classify_on_reply(a, &p, ev);
+    return;
+  }
   if (ev->type == FH_MSG_OK) {
     report_done(a, &p, ev);
     return;

@@ -16,6 +16,9 @@
 int ft_actions_can(const app *a, act_verb v, const fh_andon *andon,
                 const char *line);
 
+/* 1 if the token's lines claim allows writes on line (admin: always). */
+int ft_actions_line_claimed(const app *a, const char *line);
+
 /* A key asked for the verb on the current selection: opens the dialogs
  * it needs (kind, reason, note) or sends at once (ack).  Does nothing when
  * ft_actions_can() says no. */

@@ -5,7 +5,7 @@
  * input.c, and whatever changes sets `dirty`; the screen is redrawn (ui.c)
  * once per loop iteration at most, from a prepare handle, and by the 1 s
  * tick for the age counters.  Views read the app and the model; only
- * actions.c sends writes.
+ * actions.c (andons) and classify.c (stops) send writes.
  */
 #ifndef FT_APP_H
 #define FT_APP_H
@@ -24,12 +24,14 @@
 
 #define APP_PENDING_MAX 32 /* actions awaiting the hub's answer */
 #define APP_FLASH_MS 10000 /* how long a new andon flashes */
+#define APP_PICK_MAX 64    /* entries of a reason picker */
 
 typedef enum view_id {
   VIEW_BOARD = 0, /* every line */
   VIEW_LINE,      /* one line: equipment, OEE, andons */
   VIEW_ANDONS,    /* the andon queue */
   VIEW_REPORT,    /* the closed shift's report */
+  VIEW_STOPS,     /* one line's stops, to give them reasons */
   VIEW__COUNT
 } view_id;
 
@@ -50,8 +52,10 @@ typedef struct app_opts {
 typedef struct act_pending {
   uint64_t req;             /* fh_client request id */
   act_verb verb;            /* what it does */
-  uint64_t andon;           /* target andon, 0 for a raise */
+  uint64_t andon;           /* target andon, 0 for a raise and classify */
+  uint64_t stop;            /* target stop of a classify, 0 otherwise */
   char line[FH_ID_MAX + 1]; /* line of a raise */
+  char choice[FH_KIND_MAX + 1]; /* the reason of a classify */
 } act_pending;
 
 /* An action being put together in dialogs (kind/reason, then the note). */
@@ -59,8 +63,18 @@ typedef struct act_flow {
   act_verb verb;               /* what it will do */
   uint64_t andon;              /* target andon (ack/resolve/cancel) */
   char line[FH_ID_MAX + 1];    /* target line (raise) */
+  uint64_t stop;               /* target stop (classify) */
   char choice[FH_KIND_MAX + 1];/* kind or reason chosen */
 } act_flow;
+
+/* The entries of the reason picker on screen (categories, then leaves),
+ * copied so that a plant snap during the dialog cannot pull them away. */
+typedef struct act_pick {
+  char v[APP_PICK_MAX][FH_KIND_MAX + 1];  /* codes (category names) */
+  char label[APP_PICK_MAX][FH_NAME_MAX + 1]; /* words beside a code */
+  const char *lp[APP_PICK_MAX];           /* label[i], for the dialog */
+  model_names items;                      /* v as a name list */
+} act_pick;
 
 typedef struct app {
   uv_loop_t *loop;             /* the one loop */
@@ -92,6 +106,7 @@ typedef struct app {
   int locked;                  /* kiosk lock in force */
   dialog dlg;                  /* the open dialog, if any */
   act_flow flow;               /* the action the dialog builds */
+  act_pick pick;               /* the reason picker's entries */
   act_pending pend[APP_PENDING_MAX]; /* writes awaiting an answer */
   size_t npend;                /* entries in pend */
   char status[256];            /* the status line */

@@ -32,6 +32,13 @@ void ft_dialog_choose(app *a, const char *title, const model_names *items,
   a->dlg.items = items;
 }
 
+void ft_dialog_choose_labelled(app *a, const char *title, const model_names *items,
+                               const char *const *labels,
+                               void (*done)(app *, const dialog *, int)) {
+  ft_dialog_choose(a, title, items, done);
+  a->dlg.labels = labels;
+}
+
 void ft_dialog_text(app *a, const char *title, int secret,
                  void (*done)(app *, const dialog *, int)) {
   open_dialog(a, DLG_TEXT, title, done);
@@ -125,8 +132,9 @@ void ft_dialog_draw(app *a) {
   if (d->kind == DLG_CHOOSE) {
     for (size_t i = 0; i < n && (int)i < h - 3; i++) {
       int attr = i == d->sel ? ft_caps_attr(&a->caps, CAP_SELECTED) : PLAIN;
-      ft_draw_fmt(&a->caps, top + 1 + (int)i, left + 2, w - 4, attr, "%s %zu  %s",
-               i == d->sel ? a->caps.g.sel : " ", i + 1, d->items->v[i]);
+      const char *label = d->labels && d->labels[i] ? d->labels[i] : "";
+      ft_draw_fmt(&a->caps, top + 1 + (int)i, left + 2, w - 4, attr, "%s %zu  %-14s %s",
+               i == d->sel ? a->caps.g.sel : " ", i + 1, d->items->v[i], label);
     }
     ft_draw_str(&a->caps, top + h - 1, left + 1, w - 2,
              "Enter choose  1-9 pick  Esc cancel",

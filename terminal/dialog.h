@@ -27,6 +27,8 @@ typedef struct dialog {
   dlg_kind kind;               /* what is open */
   char title[96];              /* first line of the box */
   const model_names *items;    /* DLG_CHOOSE: the choices (model-owned) */
+  const char *const *labels;   /* DLG_CHOOSE: words drawn after each
+                                  item, or NULL */
   size_t sel;                  /* DLG_CHOOSE: highlighted item */
   char text[FH_NOTE_MAX + 1];  /* DLG_TEXT: typed so far, UTF-8 */
   size_t len;                  /* bytes in text */
@@ -38,6 +40,12 @@ typedef struct dialog {
 
 void ft_dialog_choose(struct app *a, const char *title, const model_names *items,
                    void (*done)(struct app *, const dialog *, int));
+/* The same with labels[i] drawn after item i (the array outlives the
+ * dialog). */
+void ft_dialog_choose_labelled(struct app *a, const char *title,
+                               const model_names *items,
+                               const char *const *labels,
+                               void (*done)(struct app *, const dialog *, int));
 void ft_dialog_text(struct app *a, const char *title, int secret,
                  void (*done)(struct app *, const dialog *, int));
 /* A key while a dialog is open (is_key: ch is a KEY_ code).  Always

@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "classify.h"
 #include "draw.h"
 #include "input.h"
 #include "views.h"
@@ -21,14 +22,37 @@
 typedef struct help_key {
   int key;           /* the character or an HK_ code */
   const char *name;  /* how the key is written; NULL: a glyph, below */
-  const char *label; /* what it does */
+  const char *label; /* what it does; NULL: it depends, key_label() */
 } help_key;
 
 static const help_key keys[] = {
     {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
-    {'c', "c", "Cancel"},    {'u', "u", "Refresh"},    {'q', "q", "Quit"},
-    {HK_VIEWS, "1-4", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
-    {HK_OPEN, "Enter", "Open"}, {HK_UNLOCK, "^U", NULL}};
+    {'c', "c", "Cancel"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
+    {'u', "u", "Refresh"},    {'q', "q", "Quit"},
+    {HK_VIEWS, "1-5", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
+    {HK_UNLOCK, "^U", NULL}};
+
+/* The label of a key whose meaning depends on the view or the lock. */
+static const char *key_label(const app *a, int key) {
+  if (key == HK_OPEN) return a->view == VIEW_STOPS ? "Classify" : "Open";
+  if (key == 'd') return a->view == VIEW_STOPS ? "Back" : "Stops";
+  return a->locked ? "Unlock" : "Lock";
+}
+
+/* d: the stop list of the line view's line (or the board's selected line
+ * when not locked), and back from it. */
+static int stops_offered(app *a) {
+  if (a->view == VIEW_STOPS) return 1;
+  if (a->view == VIEW_BOARD) return !a->locked && ft_ui_target_line(a) != NULL;
+  return a->view == VIEW_LINE && a->cur_line[0] != '\0';
+}
+
+static int open_offered(app *a) {
+  const fh_downtime *d;
+  if (a->view != VIEW_STOPS) return !a->locked && a->view == VIEW_BOARD;
+  d = ft_ui_selected_stop(a);
+  return d != NULL && ft_classify_can(a, d);
+}
 
 static int andon_verb_offered(app *a, act_verb v) {
   const fh_andon *an;
@@ -48,8 +72,10 @@ int ft_help_key_offered(app *a, int key) {
     case HK_VIEWS: return !a->locked;
     case HK_SELECT: return a->view != VIEW_REPORT;
     case HK_LINE:
-      return !a->locked && a->m.nlines > 1 && (a->view == VIEW_LINE || a->view == VIEW_REPORT);
-    case HK_OPEN: return !a->locked && a->view == VIEW_BOARD;
+      return !a->locked && a->m.nlines > 1 &&
+             (a->view == VIEW_LINE || a->view == VIEW_REPORT || a->view == VIEW_STOPS);
+    case HK_OPEN: return open_offered(a);
+    case 'd': return stops_offered(a);
     case HK_UNLOCK: return a->opt.kiosk && (!a->locked || a->opt.unlock_code != NULL);
     default: return 0;
   }
@@ -65,7 +91,7 @@ void ft_help_draw(app *a, int y) {
     int need;
     if (!ft_help_key_offered(a, k->key)) continue;
     if (name == NULL) name = k->key == HK_SELECT ? a->caps.g.up_down : a->caps.g.left_right;
-    if (label == NULL) label = a->locked ? "Unlock" : "Lock";
+    if (label == NULL) label = key_label(a, k->key);
     need = (int)strlen(label) + 2 + (k->name == NULL && a->caps.utf8 ? 2 : (int)strlen(name));
     if (x + need > w) continue;
     x += ft_draw_str(&a->caps, y, x, w - x, name, key_attr, 0) + 1;

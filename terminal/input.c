@@ -14,6 +14,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "classify.h"
 #include "input.h"
 #include "views.h"
 
@@ -65,14 +66,33 @@ static void switch_line(app *a, int delta) {
   a->sel[VIEW_LINE] = 0;
   a->dirty = 1;
   if (a->view == VIEW_REPORT) ft_report_request(a);
+  if (a->view == VIEW_STOPS) ft_stop_view_open(a, a->cur_line);
 }
 
 static void open_line(app *a) {
   const char *l = ft_ui_target_line(a);
+  if (a->view == VIEW_STOPS) {
+    ft_classify_start(a, ft_ui_selected_stop(a), NULL);
+    return;
+  }
   if (l == NULL) return;
   snprintf(a->cur_line, sizeof a->cur_line, "%s", l);
   a->sel[VIEW_LINE] = 0;
   ft_ui_set_view(a, VIEW_LINE);
+}
+
+/* d: the stop list of the line, or back to the line view. */
+static void toggle_stops(app *a) {
+  const char *l = ft_ui_target_line(a);
+
+  if (a->view == VIEW_STOPS) {
+    a->view = VIEW_LINE;
+    a->dirty = 1;
+  } else if (l != NULL) {
+    char line[FH_ID_MAX + 1];
+    snprintf(line, sizeof line, "%s", l);
+    ft_stop_view_open(a, line);
+  }
 }
 
 /* The help-line key a raw key stands for. */
@@ -87,7 +107,7 @@ static int map_key(wint_t ch, int is_key) {
   }
   if (ch == 'k' || ch == 'j') return HK_SELECT;
   if (ch == '\n' || ch == '\r') return HK_OPEN;
-  if ((ch >= '1' && ch <= '4') || ch == '\t') return HK_VIEWS;
+  if ((ch >= '1' && ch <= '5') || ch == '\t') return HK_VIEWS;
   if (ch == CTRL_KEY('U')) return HK_UNLOCK;
   if (ch == CTRL_KEY('C')) return 'q';
   return (int)ch;
@@ -109,6 +129,7 @@ static void dispatch(app *a, int key, wint_t ch, int is_key) {
     case 's': ft_actions_start(a, ACT_RESOLVE); break;
     case 'c': ft_actions_start(a, ACT_CANCEL); break;
     case 'u': ft_report_request(a); break;
+    case 'd': toggle_stops(a); break;
     default: break;
   }
 }

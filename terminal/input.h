@@ -2,8 +2,9 @@
  *
  * Keys (documented in SCREENS.md): Up/Down or k/j select, Enter opens the
  * selected line, Left/Right change the line of the line and report views,
- * 1-4 or Tab switch views, r raise, a acknowledge, s resolve, c cancel,
- * u refresh the report, q quit (again to quit with writes pending),
+ * 1-5 or Tab switch views, r raise, a acknowledge, s resolve, c cancel,
+ * d the line's stops (and back), Enter there gives the selected stop its
+ * reason, u refresh the report, q quit (again to quit with writes pending),
  * Ctrl-L redraw, Ctrl-U unlock the kiosk with the unlock code (or lock it
  * again).  A key that the help line does not offer does nothing.
  */
@@ -18,8 +19,8 @@
 enum {
   HK_SELECT = 0x110000, /* Up/Down */
   HK_LINE,              /* Left/Right */
-  HK_OPEN,              /* Enter */
-  HK_VIEWS,             /* 1-4, Tab */
+  HK_OPEN,              /* Enter: open a line, classify a stop */
+  HK_VIEWS,             /* 1-5, Tab */
   HK_UNLOCK             /* Ctrl-U */
 };
 

@@ -3,7 +3,8 @@
  * The top rows give the line's state in words and its OEE with A/P/Q and
  * the counts; then every equipment with its state, the time in that state
  * (a live counter) and the reason; then the line's open andons in queue
- * order, selectable for ack/resolve/cancel.  Equipment gets at most half
+ * order, selectable for ack/resolve/cancel.  Between them a row counts the
+ * line's stops that need a reason ("3 stops need a reason: d lists them").  Equipment gets at most half
  * of the body so that andons always have room.  In kiosk mode this is the
  * only view.
  */
@@ -77,6 +78,19 @@ static void draw_eq(app *a, int y, const fh_equipment *e, int name_w) {
            (unsigned long long)e->reject);
 }
 
+/* "3 stops need a reason" (an alert), or how many stops there are. */
+static void draw_stops_row(app *a, int y, const model_line *ml) {
+  size_t n = ft_model_stops_needing(ml);
+
+  if (n > 0)
+    ft_draw_fmt(&a->caps, y, 1, COLS - 2, ft_caps_attr(&a->caps, CAP_BAD),
+                "STOPS: %zu %s a reason %s d lists them", n,
+                n == 1 ? "stop needs" : "stops need", a->caps.g.dot);
+  else
+    ft_draw_fmt(&a->caps, y, 1, COLS - 2, PLAIN, "STOPS: %zu in this and the previous shift, "
+                "none needs a reason", ml->nstops);
+}
+
 void ft_line_view_draw(app *a, int top, int rows) {
   const model_line *ml = ft_model_line_find(&a->m, a->cur_line);
   const fh_andon *list[LIST_MAX];
@@ -90,7 +104,7 @@ void ft_line_view_draw(app *a, int top, int rows) {
   }
   if (name_w < 12) name_w = 12;
   draw_summary(a, top, ml);
-  eq_rows = (rows - 4) / 2;
+  eq_rows = (rows - 5) / 2;
   if ((size_t)eq_rows > ml->neq) eq_rows = (int)ml->neq;
   draw_eq_header(a, top + 2, name_w);
   for (int i = 0; i < eq_rows; i++) draw_eq(a, top + 3 + i, &ml->eq[i], name_w);
@@ -100,6 +114,7 @@ void ft_line_view_draw(app *a, int top, int rows) {
     eq_rows++;
   }
   y = top + 3 + eq_rows;
+  draw_stops_row(a, y++, ml);
   n = ft_model_open_andons(&a->m, ml->line.id, list, LIST_MAX);
   if (n > LIST_MAX) n = LIST_MAX;
   if (n > 0 && sel >= n) sel = a->sel[VIEW_LINE] = n - 1;

@@ -13,8 +13,12 @@
 void ft_model_init(model *m) { memset(m, 0, sizeof *m); }
 
 void ft_model_free(model *m) {
-  for (size_t i = 0; i < m->nlines; i++) free(m->lines[i].eq);
+  for (size_t i = 0; i < m->nlines; i++) {
+    free(m->lines[i].eq);
+    free(m->lines[i].stops);
+  }
   free(m->lines);
+  free(m->rtree);
   free(m->kinds.v);
   free(m->reasons.v);
   free(m->esc);

@@ -4,8 +4,11 @@
  * andon kinds, reason codes, escalation steps and the current shift; each
  * line/<id> topic gives that line's equipment and OEE record; the andon
  * topic (and the andons inside line snaps) fill one table of andons keyed
- * by id, open and recently closed.  ft_model_apply() reports what the screen
- * must call attention to (a new andon, an escalation) in a model_news.
+ * by id, open and recently closed; each downtime/<id> topic gives that
+ * line's stops, and the plant snap the reason tree their picker is drawn
+ * from (model_downtime.c).  ft_model_apply() reports what the screen
+ * must call attention to (a new andon, an escalation, a stop that ended
+ * and needs a reason) in a model_news.
  * The last shift report answered by the hub is kept here too.
  */
 #ifndef FT_MODEL_H
@@ -14,10 +17,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fh_downtime.h"
 #include "fh_protocol.h"
 
 #define MODEL_NEWS_MAX 16     /* news entries kept per applied event */
 #define MODEL_ANDONS_MAX 1000 /* andons kept; the oldest closed go first */
+#define MODEL_STOPS_MAX 1000  /* stops kept per line; the oldest go first */
+#define MODEL_REASONS_MAX 256 /* nodes of the reason tree accepted */
 
 /* A line with what its line/<id> topic told. */
 typedef struct model_line {
@@ -27,7 +33,19 @@ typedef struct model_line {
   fh_oee oee;                /* the line's OEE record of the current shift */
   int has_oee;               /* oee was received */
   int has_detail;            /* a line/<id> snap was received */
+  fh_downtime *stops;        /* its stops, newest first; owned */
+  size_t nstops;             /* entries in stops */
+  int has_stops;             /* a downtime/<id> snap was received */
 } model_line;
+
+/* One node of the plant's reason tree (the plant snap's reason_tree). */
+typedef struct model_reason {
+  char code[FH_KIND_MAX + 1];  /* unique plant-wide */
+  char name[FH_NAME_MAX + 1];  /* display name, may be "" */
+  char category[FH_KIND_MAX + 1]; /* loss category ("unplanned", ...) */
+  char parent[FH_KIND_MAX + 1];/* parent's code, "" at the top */
+  int leaf;                    /* 1: a reason a stop can take */
+} model_reason;
 
 /* One escalation step of the plant. */
 typedef struct model_esc {
@@ -48,6 +66,10 @@ typedef struct model_news {
                                            still raised */
   size_t nescalated;                    /* entries in escalated[] */
   uint64_t escalated[MODEL_NEWS_MAX];   /* andons whose level went up */
+  size_t nrestarted;                    /* entries in restarted[] */
+  uint64_t restarted[MODEL_NEWS_MAX];   /* stops that closed (the
+                                           equipment runs again) and need
+                                           a reason */
 } model_news;
 
 typedef enum report_state {
@@ -72,6 +94,9 @@ typedef struct model {
   size_t nlines;             /* entries in lines */
   model_names kinds;         /* andon kinds */
   model_names reasons;       /* resolve reason codes */
+  model_reason *rtree;       /* the reason tree, a parent before its
+                                children; owned */
+  size_t nrtree;             /* entries in rtree */
   model_esc *esc;            /* escalation steps, in order; owned */
   size_t nesc;               /* entries in esc */
   char shift[FH_NAME_MAX + 1]; /* current shift name */
@@ -139,5 +164,33 @@ const char *ft_model_shift_name(const model *m);
 const char *ft_model_esc_role(const model *m, uint32_t level);
 /* 1 if one of the steps the andon has reached called `role`. */
 int ft_model_esc_calls(const model *m, const fh_andon *a, const char *role);
+
+/* ---------------------------------------------- stops (model_downtime.c) */
+
+/* Applies a snap or upd of downtime/<id> (id: the topic's rest). */
+int ft_model_apply_downtime(model *m, const fh_strv *id, fh_mp_cursor *c,
+                            int snap, model_news *news);
+/* Reads the plant snap's reason_tree array into a malloc'ed list. */
+int ft_model_rtree_read(fh_mp_cursor *c, model_reason **out, size_t *n);
+/* Puts one stop into its line's list (new, or replacing the one with its
+ * id) and adds to news (may be NULL) a stop that closed needing a reason.
+ * 0, -ENOMEM, or 0 without effect when the line is unknown. */
+int ft_model_stop_put(model *m, const fh_downtime *d, model_news *news);
+/* The stop with that id, or NULL. */
+const fh_downtime *ft_model_stop_find(const model *m, uint64_t id);
+/* Stops of the line that need a reason (needs_reason and no reason). */
+size_t ft_model_stops_needing(const model_line *ml);
+/* The line's constraint as far as floorterm can tell: the equipment with
+ * the longest ideal cycle, the first of them (the plant file's default). */
+const fh_equipment *ft_model_constraint(const model_line *ml);
+
+/* The categories a stop may take, in the order unplanned, changeover,
+ * planned, small_stop, each only when the tree has a leaf of it.  Fills
+ * out[] (cap entries); returns how many. */
+size_t ft_model_stop_categories(const model *m, const char **out, size_t cap);
+/* The leaves of category cat, in tree order; returns how many (may exceed
+ * cap; only cap are stored). */
+size_t ft_model_leaves_of(const model *m, const char *cat,
+                          const model_reason **out, size_t cap);
 
 #endif /* FT_MODEL_H */

@@ -25,6 +25,8 @@ typedef struct plant_stage {
   size_t nlines;               /* entries in lines */
   model_names kinds;           /* andon kinds */
   model_names reasons;         /* reason codes */
+  model_reason *rtree;         /* the reason tree */
+  size_t nrtree;               /* entries in rtree */
   model_esc *esc;              /* escalation steps */
   size_t nesc;                 /* entries in esc */
   char shift[FH_NAME_MAX + 1]; /* current shift */
@@ -123,6 +125,7 @@ static int plant_key(fh_mp_cursor *c, const fh_strv *k, plant_stage *p) {
   if (key_is(k, "kinds")) return p->kinds.v ? -EINVAL : read_names(c, &p->kinds);
   if (key_is(k, "reasons")) return p->reasons.v ? -EINVAL : read_names(c, &p->reasons);
   if (key_is(k, "shift")) return read_shift(c, p);
+  if (key_is(k, "reason_tree")) return p->rtree ? -EINVAL : ft_model_rtree_read(c, &p->rtree, &p->nrtree);
   if (key_is(k, "lines") && p->lines == NULL) {
     if ((rc = read_array_alloc(c, LINES_MAX, sizeof *p->lines, &v, &p->nlines)) != 0) return rc;
     p->lines = v;
@@ -151,10 +154,14 @@ static int commit_plant(model *m, plant_stage *p) {
     if (old != NULL) {
       nl[i] = *old;
       old->eq = NULL; /* moved */
+      old->stops = NULL;
     }
     nl[i].line = p->lines[i];
   }
-  for (size_t i = 0; i < m->nlines; i++) free(m->lines[i].eq);
+  for (size_t i = 0; i < m->nlines; i++) {
+    free(m->lines[i].eq);
+    free(m->lines[i].stops);
+  }
   free(m->lines);
   m->lines = nl;
   m->nlines = p->nlines;
@@ -164,6 +171,10 @@ static int commit_plant(model *m, plant_stage *p) {
   free(m->reasons.v);
   m->reasons = p->reasons;
   p->reasons.v = NULL;
+  free(m->rtree);
+  m->rtree = p->rtree;
+  m->nrtree = p->nrtree;
+  p->rtree = NULL;
   free(m->esc);
   m->esc = p->esc;
   m->nesc = p->nesc;
@@ -217,6 +228,7 @@ static int apply_plant(model *m, fh_mp_cursor *c, int snap) {
   free(p.lines);
   free(p.kinds.v);
   free(p.reasons.v);
+  free(p.rtree);
   free(p.esc);
   return rc;
 }
@@ -373,6 +385,8 @@ int ft_model_apply(model *m, const fh_event *ev, model_news *news) {
   if (key_is(&ev->topic, "plant")) return apply_plant(m, &c, snap);
   if (key_is(&ev->topic, "andon")) return apply_andon_topic(m, &c, snap, news);
   if (topic_is(&ev->topic, "line/", &rest)) return apply_line(m, &rest, &c, snap, news);
+  if (topic_is(&ev->topic, "downtime/", &rest))
+    return ft_model_apply_downtime(m, &rest, &c, snap, news);
   return 0;
 }
 

@@ -5,7 +5,9 @@
  * andon escalated only shift_manager, production_manager, admin), resolve
  * (the ack roles), cancel (the user who raised it, or shift_manager,
  * production_manager, admin).  Only open andons can be acted on, and ack
- * only while raised.
+ * only while raised.  Classifying a stop (dt.classify): operator,
+ * maintenance, quality, engineer, shift_manager, production_manager,
+ * admin; it takes no andon.
  */
 #ifndef FT_PERMIT_H
 #define FT_PERMIT_H
@@ -17,6 +19,7 @@ typedef enum act_verb {
   ACT_ACK,
   ACT_RESOLVE,
   ACT_CANCEL,
+  ACT_CLASSIFY, /* dt.classify: give a stop its reason */
   ACT__COUNT
 } act_verb;
 

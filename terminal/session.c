@@ -2,19 +2,24 @@
  *
  * The welcome gives the identity (user, role, lines claim) and the hub's
  * clock; an admin token lifts the kiosk lock.  The plant snap gives the
- * lines, whose line/<id> topics are subscribed then.  Every snap and upd
+ * lines, whose line/<id> and downtime/<id> topics are subscribed then.  Every snap and upd
  * goes into the model; the news it brings decides the bell: a new andon on
  * a watched line (the kiosk's line, or every line without --line), or an
- * escalation that calls the user's role, flashes that andon and beeps.
+ * escalation that calls the user's role, flashes that andon and beeps.  On
+ * a kiosk, a stop of its line's constraint that ended needing a reason
+ * opens the reason picker for it (Esc dismisses it; the stop stays in the
+ * list).
  */
 #include <string.h>
 
 #include <curses.h>
 
 #include "actions.h"
+#include "classify.h"
 #include "views.h"
 
-#define TOPIC_BUF (FH_ID_MAX + 8) /* "line/" + id */
+#define TOPIC_BUF (FH_ID_MAX + 16) /* "downtime/" + id */
+#define SUB_BATCH 64               /* topics per sub */
 
 static void take_identity(app *a, const fh_event *w) {
   fh_mp_cursor c = w->lines;
@@ -61,17 +66,20 @@ void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
                   a->opt.insecure ? ", INSECURE: hub certificate not checked" : "");
 }
 
-/* Subscribes line/<id> of every line of the plant (already known ones are
- * skipped by the client). */
+/* Subscribes line/<id> and downtime/<id> of every line of the plant
+ * (already known ones are skipped by the client). */
 static void subscribe_lines(app *a) {
-  char bufs[64][TOPIC_BUF];
-  const char *topics[64];
+  char bufs[SUB_BATCH][TOPIC_BUF];
+  const char *topics[SUB_BATCH];
   size_t k = 0;
 
   for (size_t i = 0; i < a->m.nlines; i++) {
     snprintf(bufs[k], sizeof bufs[k], "line/%s", a->m.lines[i].line.id);
     topics[k] = bufs[k];
-    if (++k == 64 || i + 1 == a->m.nlines) {
+    k++;
+    snprintf(bufs[k], sizeof bufs[k], "downtime/%s", a->m.lines[i].line.id);
+    topics[k] = bufs[k];
+    if (++k >= SUB_BATCH - 1 || i + 1 == a->m.nlines) {
       if (fh_client_subscribe(a->client, topics, k) != 0)
         ft_app_log(a, "cannot subscribe the lines");
       k = 0;
@@ -90,7 +98,30 @@ static void alert(app *a, uint64_t id) {
   beep();
 }
 
+/* A kiosk offers the picker for a stop of its line's constraint that just
+ * ended needing a reason, unless a dialog is open already. */
+static void offer_picker(app *a, const model_news *news) {
+  const model_line *ml;
+  const fh_equipment *k;
+
+  if (!a->opt.kiosk || a->opt.line == NULL || a->dlg.kind != DLG_NONE) return;
+  ml = ft_model_line_find(&a->m, a->opt.line);
+  k = ml ? ft_model_constraint(ml) : NULL;
+  for (size_t i = 0; k != NULL && i < news->nrestarted; i++) {
+    const fh_downtime *d = ft_model_stop_find(&a->m, news->restarted[i]);
+    if (d == NULL || strcmp(d->line, ml->line.id) != 0 || strcmp(d->equipment, k->id) != 0 ||
+        ft_classify_pending_on(a, d->id) != NULL || !ft_classify_can(a, d))
+      continue;
+    beep();
+    ft_classify_start(a, d, "Running again: ");
+    ft_app_status(a, CAP_ALERT, "Stop %llu of %s needs a reason: pick it, or Esc (it stays "
+                  "in the list, d)", (unsigned long long)d->id, d->equipment);
+    return;
+  }
+}
+
 static void on_news(app *a, const model_news *news) {
+  offer_picker(a, news);
   for (size_t i = 0; i < news->nraised; i++) {
     const fh_andon *an = ft_model_andon_find(&a->m, news->raised[i]);
     if (an == NULL || !watched(a, an->line)) continue;

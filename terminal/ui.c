@@ -32,7 +32,8 @@ static void draw_title(app *a) {
 }
 
 static void draw_tabs(app *a) {
-  static const char *const names[VIEW__COUNT] = {"Board", "Line", "Andons", "Report"};
+  static const char *const names[VIEW__COUNT] = {"Board", "Line", "Andons", "Report",
+                                                 "Stops"};
   const fh_andon *dummy[1];
   size_t open = ft_model_open_andons(&a->m, NULL, dummy, 0);
   int x = 1;
@@ -47,7 +48,7 @@ static void draw_tabs(app *a) {
   for (int v = 0; v < VIEW__COUNT; v++) {
     char label[FH_ID_MAX + 24];
     int attr = v == (int)a->view ? ft_caps_attr(&a->caps, CAP_SELECTED) : PLAIN;
-    if (v == VIEW_LINE || v == VIEW_REPORT)
+    if (v == VIEW_LINE || v == VIEW_REPORT || v == VIEW_STOPS)
       snprintf(label, sizeof label, " %d %s %s ", v + 1, names[v], a->cur_line);
     else if (v == VIEW_ANDONS)
       snprintf(label, sizeof label, " %d %s (%zu open) ", v + 1, names[v], open);
@@ -85,6 +86,7 @@ void ft_ui_draw(app *a) {
     case VIEW_BOARD: ft_board_draw(a, 2, rows); break;
     case VIEW_LINE: ft_line_view_draw(a, 2, rows); break;
     case VIEW_ANDONS: ft_andon_view_draw(a, 2, rows); break;
+    case VIEW_STOPS: ft_stop_view_draw(a, 2, rows); break;
     default: ft_report_view_draw(a, 2, rows); break;
   }
   ft_draw_str(&a->caps, LINES - 2, 0, COLS, a->status,
@@ -96,7 +98,7 @@ void ft_ui_draw(app *a) {
 
 void ft_ui_set_view(app *a, view_id v) {
   if (a->locked || v >= VIEW__COUNT) return;
-  if ((v == VIEW_LINE || v == VIEW_REPORT) && a->cur_line[0] == '\0') {
+  if ((v == VIEW_LINE || v == VIEW_REPORT || v == VIEW_STOPS) && a->cur_line[0] == '\0') {
     const char *l = ft_ui_target_line(a);
     if (l == NULL) return;
     snprintf(a->cur_line, sizeof a->cur_line, "%s", l);
@@ -108,9 +110,13 @@ void ft_ui_set_view(app *a, view_id v) {
 
 size_t ft_ui_count(app *a, view_id v) {
   const fh_andon *dummy[1];
+  const model_line *ml;
 
   switch (v) {
     case VIEW_BOARD: return a->m.nlines;
+    case VIEW_STOPS:
+      ml = ft_model_line_find(&a->m, a->cur_line);
+      return ml ? ml->nstops : 0;
     case VIEW_LINE: return ft_model_open_andons(&a->m, a->cur_line, dummy, 0);
     case VIEW_ANDONS: return ft_model_open_andons(&a->m, NULL, dummy, 0);
     default: return 0;

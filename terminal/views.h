@@ -37,6 +37,13 @@ void ft_andon_header_draw(app *a, int y, int with_line);
 /* Draws n andons into `rows` rows from top, keeping `sel` visible. */
 void ft_andon_list_draw(app *a, int top, int rows, const fh_andon *const *list,
                      size_t n, size_t sel, int with_line);
+/* stop_view.c */
+void ft_stop_view_draw(app *a, int top, int rows);
+/* Shows the stops of line, the newest that needs a reason selected (the
+ * kiosk lock allows it: it is the kiosk's line). */
+void ft_stop_view_open(app *a, const char *line);
+/* The stop under the cursor in the stop view, or NULL. */
+const fh_downtime *ft_ui_selected_stop(app *a);
 /* report_view.c */
 void ft_report_view_draw(app *a, int top, int rows);
 /* Asks the hub for the last closed shift of a->cur_line. */

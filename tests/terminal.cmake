@@ -9,6 +9,11 @@ foreach(group BoardTest AckTest TerminalTest EscalationTest)
   set_tests_properties(e2e_floorterm_${group} PROPERTIES LABELS e2e TIMEOUT 180
     ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
 endforeach()
+add_test(NAME e2e_floorterm_StopsTest
+  COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm_stops.py -v StopsTest
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e_floorterm_StopsTest PROPERTIES LABELS e2e TIMEOUT 180
+  ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
 
 fh_unit_test(test_fh_client)
 target_include_directories(test_fh_client PRIVATE ${PROJECT_SOURCE_DIR}/terminal/client)
@@ -23,3 +28,5 @@ add_test(NAME e2e_tls_clients
   WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
 set_tests_properties(e2e_tls_clients PROPERTIES LABELS e2e TIMEOUT 180
   ENVIRONMENT "${FH_TERMINAL_E2E_ENV};FLOORSIM_BIN=$<TARGET_FILE:floorsim>")
+fh_unit_test(test_floorterm_downtime)
+target_link_libraries(test_floorterm_downtime PRIVATE floorterm_core)

@@ -327,6 +327,32 @@ FH_TEST(requests_get_ids_and_unique_keys_and_replies_reach_their_request) {
   free_client(c);
 }
 
+FH_TEST(dt_requests_are_sent_with_a_key_and_login_is_not) {
+  rec r;
+  fh_client *c = new_client(&r, 0);
+  fh_request req;
+  uint64_t id;
+
+  memset(&req, 0, sizeof req);
+  req.type = FH_MSG_DT_CLASSIFY;
+  req.u.dt.event = 7;
+  req.u.dt.reason = (fh_strv){"mechanical", 10};
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_EQ(strncmp(fh_client_find(c, id)->key, "test-", 5), 0);
+  ASSERT_EQ(fh_client_find(c, id)->type, FH_MSG_DT_CLASSIFY);
+  memset(&req, 0, sizeof req);
+  req.type = FH_MSG_DT_LIST; /* a read: no key */
+  req.u.dt_list.line = (fh_strv){"L1", 2};
+  req.u.dt_list.to = 1;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_STR_EQ(fh_client_find(c, id)->key, "");
+  memset(&req, 0, sizeof req);
+  req.type = FH_MSG_LOGIN;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, NULL), -EINVAL);
+  ASSERT_EQ(fh_client_pending(c), 2);
+  free_client(c);
+}
+
 /* Goes offline and back: the hello, then the welcome with `epoch`. */
 static void reconnect(fh_client *c, uint64_t epoch) {
   fh_welcome w;
@@ -415,5 +441,6 @@ FH_TEST_MAIN(FH_TEST_ENTRY(subs_deliver_in_order_and_resync_after_a_gap),
              FH_TEST_ENTRY(a_gap_resubscribes_the_topic_without_since),
              FH_TEST_ENTRY(oversized_and_text_messages_close_the_connection),
              FH_TEST_ENTRY(requests_get_ids_and_unique_keys_and_replies_reach_their_request),
+             FH_TEST_ENTRY(dt_requests_are_sent_with_a_key_and_login_is_not),
              FH_TEST_ENTRY(a_reconnect_resumes_with_since_and_resends_the_outbox),
              FH_TEST_ENTRY(bad_options_are_refused))
