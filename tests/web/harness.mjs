@@ -56,14 +56,25 @@ function canConnect(port) {
   });
 }
 
+// The sample plant as an object, to change and give to new Hub(plant).
+export function samplePlant() {
+  return JSON.parse(readFileSync(SAMPLE_PLANT, "utf8"));
+}
+
 // The real floorhub with a private store; start() again after stop()
-// restarts it on the same port with the same store.
+// restarts it on the same port with the same store.  plant (an object) is
+// written to the hub's temp directory and used instead of the sample.
 export class Hub {
-  constructor() {
+  constructor(plant = null) {
     this.tmp = mkdtempSync(join(tmpdir(), "fh-web-"));
     this.keyFile = join(this.tmp, "jwt.key");
     this.stderrPath = join(this.tmp, "stderr.log");
+    this.plantFile = SAMPLE_PLANT; // the plant file the hub reads
     writeFileSync(this.keyFile, `${SECRET}\n`);
+    if (plant) {
+      this.plantFile = join(this.tmp, "plant.json");
+      writeFileSync(this.plantFile, JSON.stringify(plant));
+    }
     this.port = 0; // 0 until the first start has bound one
     this.proc = null; // the running child, or null
   }
@@ -72,7 +83,7 @@ export class Hub {
     const portFile = join(this.tmp, "port");
     rmSync(portFile, { force: true });
     const args = ["--listen", `127.0.0.1:${this.port}`, "--port-file", portFile, "--data", join(this.tmp, "data"),
-      "--plant", SAMPLE_PLANT, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug"];
+      "--plant", this.plantFile, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug"];
     const err = openSync(this.stderrPath, "a");
     this.proc = spawn(FLOORHUB, args, { stdio: ["ignore", "ignore", err] });
     const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 // line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
 // of the current shift), every equipment with its state and time in
-// state, and the line's open andons.
+// state, and the line's open andons; links to its downtime view and its
+// shift report.
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
@@ -74,7 +75,8 @@ export function lineView(ctx, lineId) {
         return;
       }
       const now = ctx.now();
-      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), h("a", { class: "btn", href: `#/report/${encodeURIComponent(lineId)}`, text: "Shift report" }));
+      const link = (view, text) => h("a", { class: "btn", href: `#/${view}/${encodeURIComponent(lineId)}`, text });
+      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), link("downtime", "Downtime"), link("report", "Shift report"));
       const oee = state.oee.get(lineId);
       top.replaceChildren(summary(line, oee));
       const hist = state.history.get(lineId);
