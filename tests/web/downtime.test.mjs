@@ -12,11 +12,11 @@
 // on a fresh subscription.  The last test takes the screenshot into
 // FH_ARTEFACT_DIR; with FH_UPDATE_SCREENSHOT=1 it also replaces the
 // committed tests/web/downtime.png that README shows.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Hub, Client, makeToken, launchBrowser, samplePlant, SOURCE_DIR } from "./harness.mjs";
+import { Hub, Client, makeToken, launchBrowser, samplePlant, checker, SOURCE_DIR } from "./harness.mjs";
 
 const ARTEFACT_DIR = process.env.FH_ARTEFACT_DIR || join(SOURCE_DIR, "build", "web-artefacts");
 const SCREENSHOT = join(ARTEFACT_DIR, "downtime.png");
@@ -82,16 +82,7 @@ async function openPage(token, hash) {
   return page;
 }
 
-function check(name, fn) {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      console.log(`--- floorhub stderr ---\n${hub.stderr()}\n--- page console ---\n${consoleLines.join("\n")}\n--- end ---`);
-      throw e;
-    }
-  });
-}
+const check = checker(() => hub, consoleLines);
 
 before(async () => {
   hub = await new Hub(downtimePlant()).start();

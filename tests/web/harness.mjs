@@ -1,8 +1,9 @@
 // harness.mjs -- what the browser tests need around the page: the real
 // floorhub on a free port, HS256 tokens, a protocol client, and headless
-// Chromium.
+// Chromium, and tests that print the hub's stderr when they fail.
 //
-// Design: the hub is started with --listen 127.0.0.1:0 and --port-file,
+// Design: the hub (the sample plant, or a plant object the test made from
+// it) is started with --listen 127.0.0.1:0 and --port-file,
 // so the kernel picks a free port and nothing races for it; the harness
 // polls the port file and then the port itself, and keeps the hub's
 // stderr in a file that the tests print when they fail.  Tokens are
@@ -14,6 +15,7 @@
 //
 // Paths come from the environment that ctest sets: FLOORHUB_BIN,
 // FH_WEB_ROOT, FH_SOURCE_DIR, FH_ARTEFACT_DIR.
+import { test } from "node:test";
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, openSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
@@ -188,4 +190,18 @@ export async function launchBrowser() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// A node:test test that prints the hub's stderr and the pages' console
+// lines when it fails: check = checker(() => hub, consoleLines).
+export function checker(hubOf, consoleLines) {
+  return (name, fn) =>
+    test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        console.log(`--- floorhub stderr ---\n${hubOf()?.stderr() ?? ""}\n--- page console ---\n${consoleLines.join("\n")}\n--- end ---`);
+        throw e;
+      }
+    });
 }

@@ -22,7 +22,7 @@ function reasonSelect(reasons, optional) {
     if (!groups.has(r.group)) groups.set(r.group, []);
     groups.get(r.group).push(h("option", { value: r.value, text: r.text }));
   }
-  const opts = [...groups].map(([g, o]) => (g ? h("optgroup", { label: g }, o) : o));
+  const opts = [...groups].flatMap(([g, o]) => (g ? [h("optgroup", { label: g }, o)] : o));
   return h("select", { name: "reason", required: !optional },
     h("option", { value: "", text: optional ? "No reason (keep it unclassified)" : "Choose a reason…" }), opts);
 }

@@ -18,6 +18,7 @@ import { h, reconcile, age, fmtDuration, fmtTime, fmtPct } from "../dom.js";
 import { mayChangeStop } from "../roles.js";
 import { ask } from "../dialog.js";
 import { timeline, legend, statesText } from "./timeline.js";
+import { lineOrNotice, lineLink } from "./line.js";
 
 export const CATEGORY_WORDS = {
   unplanned: "Unplanned (breakdowns)",
@@ -180,11 +181,8 @@ export function downtimeView(ctx, lineId) {
       h("h2", { text: "Stops, newest first" }), stops.root),
     update() {
       const { state } = ctx;
-      const line = state.lines.get(lineId);
-      if (!line) {
-        head.replaceChildren(h("h1", { text: state.plant ? `No line ${lineId}` : "Loading…" }));
-        return;
-      }
+      const line = lineOrNotice(state, lineId, head);
+      if (!line) return;
       if (!wanted) {
         ctx.conn.want([`downtime/${lineId}`, `oee/${lineId}`]);
         wanted = true;
@@ -194,8 +192,7 @@ export function downtimeView(ctx, lineId) {
       const r = reasons(state.plant?.reasonTree || []);
       const list = state.stopList(lineId);
       head.replaceChildren(h("h1", {}, `Downtime: ${line.name}`, h("small", { text: shift ? ` ${shift.name} shift ${fmtTime(shift.start)}–${fmtTime(shift.end)}` : " outside shift hours" })),
-        h("a", { class: "btn", href: `#/line/${encodeURIComponent(lineId)}`, text: "Line" }),
-        h("a", { class: "btn", href: `#/report/${encodeURIComponent(lineId)}`, text: "Shift report" }));
+        lineLink("line", lineId, "Line"), lineLink("report", lineId, "Shift report"));
       const reasonText = (ev) => (ev.reason ? `Reason: ${r.name(ev.reason)}.` : ev.short ? "Short stop." : "No reason yet.");
       if (shift) {
         const win = { from: shift.start, to: shift.end };
