@@ -5,6 +5,8 @@
 # /usr/bin/chromium, driven by playwright-core) against the real floorhub;
 # it writes the screenshot to ${CMAKE_CURRENT_BINARY_DIR}/web (and, with
 # FH_UPDATE_SCREENSHOT=1, over the committed tests/web/dashboard.png).
+# web_downtime: the Downtime view the same way (stops made by a gateway
+# client, classified and split through the page; tests/web/downtime.png).
 # Both need scripts/web-deps to have run.
 if(NOT FH_WEB)
   return()
@@ -31,3 +33,10 @@ set_tests_properties(web_https PROPERTIES
   TIMEOUT 120
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+add_test(NAME web_downtime
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/downtime.test.mjs)
+set_tests_properties(web_downtime PROPERTIES
+  LABELS e2e
+  TIMEOUT 180
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")

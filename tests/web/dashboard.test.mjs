@@ -8,11 +8,11 @@
 // the page's console are printed.  The last test takes the screenshot into
 // FH_ARTEFACT_DIR (the build tree); with FH_UPDATE_SCREENSHOT=1 it also
 // replaces the committed tests/web/dashboard.png that README shows.
-import { test, before, after } from "node:test";
+import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { Hub, Client, makeToken, launchBrowser, SOURCE_DIR } from "./harness.mjs";
+import { Hub, Client, makeToken, launchBrowser, checker, SOURCE_DIR } from "./harness.mjs";
 
 const SAMPLE_LINES = ["Press line 1", "Body welding and assembly", "Packaging line"];
 const ARTEFACT_DIR = process.env.FH_ARTEFACT_DIR || join(SOURCE_DIR, "build", "web-artefacts");
@@ -62,17 +62,7 @@ after(async () => {
   await hub?.cleanup();
 });
 
-// A test that prints the hub's stderr and the pages' console when it fails.
-function check(name, fn) {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      console.log(`--- floorhub stderr ---\n${hub.stderr()}\n--- page console ---\n${consoleLines.join("\n")}\n--- end ---`);
-      throw e;
-    }
-  });
-}
+const check = checker(() => hub, consoleLines);
 
 check("the board shows the sample plant's lines, and the token leaves the address bar", async () => {
   const page = await openPage(makeToken("sm1", "shift_manager"));

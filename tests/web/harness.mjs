@@ -1,8 +1,9 @@
 // harness.mjs -- what the browser tests need around the page: the real
 // floorhub on a free port, HS256 tokens, a protocol client, and headless
-// Chromium.
+// Chromium, and tests that print the hub's stderr when they fail.
 //
-// Design: the hub is started with --listen 127.0.0.1:0 and --port-file,
+// Design: the hub (the sample plant, or a plant object the test made from
+// it) is started with --listen 127.0.0.1:0 and --port-file,
 // so the kernel picks a free port and nothing races for it; the harness
 // polls the port file and then the port itself, and keeps the hub's
 // stderr in a file that the tests print when they fail.  Tokens are
@@ -14,6 +15,7 @@
 //
 // Paths come from the environment that ctest sets: FLOORHUB_BIN,
 // FH_WEB_ROOT, FH_SOURCE_DIR, FH_ARTEFACT_DIR.
+import { test } from "node:test";
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, openSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
@@ -56,18 +58,30 @@ function canConnect(port) {
   });
 }
 
+// The sample plant as an object, to change and give to new Hub({ plant }).
+export function samplePlant() {
+  return JSON.parse(readFileSync(SAMPLE_PLANT, "utf8"));
+}
+
 // The real floorhub with a private store; start() again after stop()
-// restarts it on the same port with the same store.
+// restarts it on the same port with the same store.  plant (an object) is
+// written to the hub's temp directory and used instead of the sample.
 export class Hub {
   // args: more command-line options (e.g. --tls-cert ...); tls: the hub
-  // listens with TLS, so http is an https:// address.
-  constructor({ args = [], tls = false } = {}) {
+  // listens with TLS, so http is an https:// address; plant: a plant object
+  // instead of the sample plant.
+  constructor({ args = [], tls = false, plant = null } = {}) {
     this.args = args;
     this.tls = tls;
     this.tmp = mkdtempSync(join(tmpdir(), "fh-web-"));
     this.keyFile = join(this.tmp, "jwt.key");
     this.stderrPath = join(this.tmp, "stderr.log");
+    this.plantFile = SAMPLE_PLANT; // the plant file the hub reads
     writeFileSync(this.keyFile, `${SECRET}\n`);
+    if (plant) {
+      this.plantFile = join(this.tmp, "plant.json");
+      writeFileSync(this.plantFile, JSON.stringify(plant));
+    }
     this.port = 0; // 0 until the first start has bound one
     this.proc = null; // the running child, or null
   }
@@ -76,7 +90,7 @@ export class Hub {
     const portFile = join(this.tmp, "port");
     rmSync(portFile, { force: true });
     const args = ["--listen", `127.0.0.1:${this.port}`, "--port-file", portFile, "--data", join(this.tmp, "data"),
-      "--plant", SAMPLE_PLANT, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug",
+      "--plant", this.plantFile, "--jwt-key-file", this.keyFile, "--web-root", WEB_ROOT, "--log-level", "debug",
       ...this.args];
     const err = openSync(this.stderrPath, "a");
     this.proc = spawn(FLOORHUB, args, { stdio: ["ignore", "ignore", err] });
@@ -183,4 +197,18 @@ export async function launchBrowser(extraArgs = []) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// A node:test test that prints the hub's stderr and the pages' console
+// lines when it fails: check = checker(() => hub, consoleLines).
+export function checker(hubOf, consoleLines) {
+  return (name, fn) =>
+    test(name, async () => {
+      try {
+        await fn();
+      } catch (e) {
+        console.log(`--- floorhub stderr ---\n${hubOf()?.stderr() ?? ""}\n--- page console ---\n${consoleLines.join("\n")}\n--- end ---`);
+        throw e;
+      }
+    });
 }

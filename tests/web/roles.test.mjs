@@ -1,9 +1,10 @@
-// roles.test.mjs -- the dashboard's button table (hub/web/src/roles.js)
-// against the role table of PROTOCOL.md section 2.2, role by role, and
-// the reconcile/state helpers that need no browser (run with `node --test`).
+// roles.test.mjs -- the dashboard's button table (hub/web/src/roles.js,
+// andons and stops) against the role table of PROTOCOL.md section 2.2,
+// role by role, and the state helpers that need no browser (run with
+// `node --test`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mayAck, mayResolve, mayCancel } from "../../hub/web/src/roles.js";
+import { mayAck, mayResolve, mayCancel, mayChangeStop } from "../../hub/web/src/roles.js";
 import { PlantState } from "../../hub/web/src/state.js";
 
 const ROLES = ["viewer", "operator", "maintenance", "quality", "engineer", "shift_manager", "production_manager", "admin", "gateway"];
@@ -50,6 +51,38 @@ test("a lines claim hides buttons on other lines, except for admin", () => {
   assert.equal(mayResolve(me("shift_manager", "s", ["L3"]), andon()), false);
   assert.equal(mayCancel(me("operator", "op1", ["L3"]), andon()), false);
   assert.equal(mayAck(me("admin", "a", ["L3"]), andon()), true);
+});
+
+test("classify/split a stop: line roles on recent stops of their lines, managers any stop", () => {
+  const LINE_ROLES = ["operator", "maintenance", "quality", "engineer"];
+  const stop = (end) => ({ id: 4, line: "L1", start: 100, end });
+  const cutoff = 1000; // the previous shift began here
+  for (const role of ROLES) {
+    const any = MANAGERS.includes(role);
+    const recent = any || LINE_ROLES.includes(role);
+    assert.equal(mayChangeStop(me(role), stop(null), cutoff), recent, `${role}, open stop`);
+    assert.equal(mayChangeStop(me(role), stop(1000), cutoff), recent, `${role}, ended as the previous shift began`);
+    assert.equal(mayChangeStop(me(role), stop(999), cutoff), any, `${role}, ended before the previous shift`);
+    assert.equal(mayChangeStop(me(role, "u", ["L2"]), stop(null), cutoff), role === "admin", `${role} of L2`);
+  }
+  assert.equal(mayChangeStop(null, stop(null), cutoff), false);
+});
+
+test("state: stops by line, newest first; a split adds the new part; the cutoff follows the shifts", () => {
+  const s = new PlantState();
+  const ev = (id, start, end = null) => ({ id, line: "L1", equipment: "P1", start, end });
+  s.apply({ t: "snap", topic: "plant", seq: 1, data: { plant: "P", lines: [], reason_tree: [{ code: "x", leaf: true }], shift: { name: "a", start: 500, end: 900 } } }, 0);
+  assert.deepEqual(s.plant.reasonTree.map((n) => n.code), ["x"]);
+  assert.equal(s.stopCutoff(600), -Infinity, "no shift change seen: every stop held is recent");
+  s.apply({ t: "snap", topic: "downtime/L1", seq: 1, data: { events: [ev(1, 600, 700), ev(2, 650)] } }, 0);
+  s.apply({ t: "upd", topic: "downtime/L1", seq: 2, data: { event: ev(3, 610, 620) } }, 0);
+  assert.deepEqual(s.stopList("L1").map((e) => e.id), [2, 3, 1]);
+  s.apply({ t: "snap", topic: "downtime/L1", seq: 3, data: { events: [ev(2, 650)] } }, 0);
+  assert.deepEqual(s.stopList("L1").map((e) => e.id), [2], "a snapshot replaces the list");
+  s.apply({ t: "upd", topic: "plant", seq: 2, data: { shift: { name: "b", start: 900, end: 1300 } } }, 0);
+  assert.equal(s.stopCutoff(1000), 500, "the previous shift's start");
+  s.apply({ t: "upd", topic: "plant", seq: 3, data: { shift: null } }, 0);
+  assert.equal(s.stopCutoff(100000000), 100000000 - 24 * 3600 * 1000, "outside shift hours: a day back");
 });
 
 test("no user, no buttons", () => {

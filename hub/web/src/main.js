@@ -5,11 +5,13 @@
 // redraw of the current view on the next animation frame (so a burst of
 // updates costs one redraw, and an update is on screen well within 1 s),
 // and a 1 s timer refreshes the ages.  The views are chosen by the
-// address's hash (#/board, #/andons, #/line/<id>, #/report/<id>) and get a
-// small context object: the state, the connection, the signed-in user
-// (`me`, from welcome), the hub's clock and a toast for results.  The
+// address's hash (#/board, #/andons, #/line/<id>, #/downtime/<id>,
+// #/report/<id>) and get a small context object: the state, the
+// connection, the signed-in user (`me`, from welcome), the hub's clock
+// and a toast for results.  The
 // dashboard subscribes to plant and andon, and to line/<id> for every
-// line once the plant snapshot names them.  When the hub refuses the
+// line once the plant snapshot names them; the downtime view adds its
+// line's downtime/<id> and oee/<id>.  When the hub refuses the
 // token the token is forgotten and the sign-in form comes back.
 import { HubConn, hubUrl } from "./conn.js";
 import { PlantState } from "./state.js";
@@ -20,6 +22,7 @@ import { boardView } from "./views/board.js";
 import { andonsView } from "./views/andons.js";
 import { lineView } from "./views/line.js";
 import { reportView } from "./views/report.js";
+import { downtimeView } from "./views/downtime.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -73,7 +76,7 @@ function tick() {
 
 function route() {
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  const views = { andons: andonsView, line: lineView, report: reportView };
+  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView };
   const make = views[name] || boardView;
   app.view = make(ctx, arg);
   $("main").replaceChildren(app.view.root);

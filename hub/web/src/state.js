@@ -10,6 +10,11 @@
 // carry the same entity, so the last one received wins.  The OEE history
 // for the sparkline is sampled from successive oee records of the current
 // shift, one point per SAMPLE_MS, and starts over when the shift does.
+// Stops (downtime/<line>) are kept per line by id; a split publishes both
+// parts, so the new id simply appears.  The start of the shift before the
+// current one is remembered when the page sees the shift change (the
+// plant snapshot names only the current shift): it bounds which stops
+// line roles may still classify (roles.js).
 const SAMPLE_MS = 20000;
 const HISTORY_MAX = 2000;
 const CLOSED_KEEP_MS = 12 * 3600 * 1000; // as long as the hub's andon snap keeps them
@@ -27,7 +32,8 @@ export class PlantState {
 
   // Drops everything (a new epoch: the hub's history changed).
   reset() {
-    this.plant = null; // {plant, kinds, reasons, escalation, shift} of the plant snap
+    this.plant = null; // {name, kinds, reasons, reasonTree, escalation, shift} of the plant snap
+    this.prevShiftStart = null; // start (ms) of the shift before the current one, when seen
     this.lineOrder = []; // line ids in plant order
     this.lines = new Map(); // line id -> line entity
     this.equipment = new Map(); // line id -> equipment entities, plant order
@@ -36,6 +42,8 @@ export class PlantState {
     this.history = new Map(); // line id -> {shiftStart, points: [{t, oee}]}
     this.seenAndons = false; // an andon snapshot has been applied
     this.lineSnaps = new Set(); // lines whose line/<id> snap arrived
+    this.stops = new Map(); // line id -> Map stop id -> downtime event
+    this.eqOee = new Map(); // line id -> Map equipment id -> oee record (oee/<line>)
   }
 
   // Applies one snap or upd; returns {newAndons: [andon...]}.
@@ -46,6 +54,8 @@ export class PlantState {
     if (topic === "plant") this.applyPlant(msg.t, d);
     else if (topic === "andon") this.applyAndons(msg.t, d, out);
     else if (topic.startsWith("line/")) this.applyLine(msg.t, topic.slice(5), d, now, out);
+    else if (topic.startsWith("downtime/")) this.applyStops(msg.t, topic.slice(9), d);
+    else if (topic.startsWith("oee/")) this.applyEqOee(topic.slice(4), d);
     return out;
   }
 
@@ -55,6 +65,7 @@ export class PlantState {
         name: d.plant,
         kinds: d.kinds || [],
         reasons: d.reasons || [],
+        reasonTree: d.reason_tree || [],
         escalation: d.escalation || [],
         shift: d.shift || null,
       };
@@ -63,7 +74,9 @@ export class PlantState {
     } else if (d.line) {
       this.lines.set(d.line.id, d.line);
     } else if ("shift" in d && this.plant) {
-      this.plant.shift = d.shift || null; // a shift began or ended
+      const old = this.plant.shift; // a shift began or ended
+      if (old && d.shift && old.start !== d.shift.start) this.prevShiftStart = old.start;
+      this.plant.shift = d.shift || null;
     }
   }
 
@@ -103,6 +116,36 @@ export class PlantState {
       else list.push(d.equipment);
       this.equipment.set(id, list);
     }
+  }
+
+  applyStops(t, line, d) {
+    let m = this.stops.get(line);
+    if (t === "snap" || !m) {
+      m = new Map();
+      this.stops.set(line, m);
+    }
+    for (const ev of (t === "snap" ? d.events : [d.event]) || []) if (ev) m.set(ev.id, ev);
+  }
+
+  // The snap and every upd of oee/<line> carry the same keys.
+  applyEqOee(line, d) {
+    const m = new Map();
+    for (const o of d.equipment || []) m.set(o.line, o); // `line` holds the equipment id
+    this.eqOee.set(line, m);
+  }
+
+  // The line's stops, newest first.
+  stopList(line) {
+    return [...(this.stops.get(line)?.values() || [])].sort((a, b) => b.start - a.start || b.id - a.id);
+  }
+
+  // Stops that end before this (ms) are out of reach of the line roles:
+  // the start of the previous shift; a day back outside shift hours (as
+  // the hub); -Infinity while the page has seen no shift change (every
+  // stop the hub sent is recent enough then).
+  stopCutoff(now) {
+    if (!this.plant?.shift) return now - 24 * 3600 * 1000;
+    return this.prevShiftStart ?? -Infinity;
   }
 
   putAndon(a, out) {

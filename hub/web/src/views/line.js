@@ -1,6 +1,7 @@
 // line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
 // of the current shift), every equipment with its state and time in
-// state, and the line's open andons.
+// state, and the line's open andons; links to its downtime view and its
+// shift report.
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
@@ -52,6 +53,18 @@ function equipmentRow(e, now) {
   );
 }
 
+// The line to draw, or null with "Loading…" / "No line X" put in head.
+export function lineOrNotice(state, lineId, head) {
+  const line = state.lines.get(lineId);
+  if (!line) head.replaceChildren(h("h1", { text: state.plant ? `No line ${lineId}` : "Loading…" }));
+  return line || null;
+}
+
+// A button to another view of the line.
+export function lineLink(view, lineId, text) {
+  return h("a", { class: "btn", href: `#/${view}/${encodeURIComponent(lineId)}`, text });
+}
+
 export function lineView(ctx, lineId) {
   const head = h("div", { class: "view-head" });
   const top = h("div");
@@ -68,13 +81,10 @@ export function lineView(ctx, lineId) {
     root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
-      const line = state.lines.get(lineId);
-      if (!line) {
-        head.replaceChildren(h("h1", { text: state.plant ? `No line ${lineId}` : "Loading…" }));
-        return;
-      }
+      const line = lineOrNotice(state, lineId, head);
+      if (!line) return;
       const now = ctx.now();
-      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), h("a", { class: "btn", href: `#/report/${encodeURIComponent(lineId)}`, text: "Shift report" }));
+      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"));
       const oee = state.oee.get(lineId);
       top.replaceChildren(summary(line, oee));
       const hist = state.history.get(lineId);
