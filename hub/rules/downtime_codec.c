@@ -3,11 +3,12 @@
  * The map: {d: <the wire entity, as fh_enc_downtime writes it>,
  *           done: [ms per state], cur: state number, since: ms,
  *           seg: [[at, state]...], ovf: bool}
- * Decoding validates the bytes as one well-formed map (fh_frame_next:
- * bounded counts, depth, UTF-8), then reads every key, all required; *ev
- * is replaced only when all of them were read.
+ * Decoding validates the bytes as one well-formed map (record_map.h), then
+ * reads every key, all required; *ev is replaced only when all of them were
+ * read.
  */
 #include "downtime.h"
+#include "record_map.h"
 
 #include <errno.h>
 #include <string.h>
@@ -74,7 +75,8 @@ static int read_segments(fh_mp_cursor *c, dt_event *ev) {
 }
 
 /* Reads the value of key; returns its bit, or -1. */
-static int read_key(fh_mp_cursor *c, const fh_strv *key, dt_event *ev) {
+static int read_key(fh_mp_cursor *c, const fh_strv *key, void *obj) {
+  dt_event *ev = obj;
   int b;
   if (key_is(key, "d")) return fh_dec_downtime(c, &ev->d) < 0 ? -1 : 1 << 0;
   if (key_is(key, "done")) return read_done(c, ev) < 0 ? -1 : 1 << 1;
@@ -90,26 +92,11 @@ static int read_key(fh_mp_cursor *c, const fh_strv *key, dt_event *ev) {
 }
 
 int dt_decode(dt_event *ev, const uint8_t *p, size_t len) {
-  const uint8_t *map;
-  size_t off = 0, map_len;
-  fh_decode_err err;
-  fh_mp_cursor c;
-  uint32_t nkeys;
   dt_event tmp;
-  int seen = 0, bit;
+  int seen;
 
-  if (fh_frame_next(p, len, &off, &map, &map_len, &err) != 1 || off != len)
-    return -EINVAL;
   memset(&tmp, 0, sizeof tmp);
-  c.p = map;
-  c.end = map + map_len;
-  if (fh_mp_read_map(&c, &nkeys) < 0) return -EINVAL;
-  while (nkeys-- > 0) {
-    fh_strv key;
-    if (fh_mp_read_str(&c, &key) < 0 || (bit = read_key(&c, &key, &tmp)) < 0)
-      return -EINVAL;
-    seen |= bit;
-  }
+  if (record_map_read(p, len, read_key, &tmp, &seen) != 0) return -EINVAL;
   if (seen != (1 << DT_MAP_KEYS) - 1 || tmp.d.id == 0) return -EINVAL;
   *ev = tmp;
   return 0;

@@ -9,12 +9,13 @@
  * with the downtime rules: a map without it (an older store) decodes as a
  * monitored equipment without stops.
  *
- * Decoding first validates the bytes as one well-formed map with
- * fh_frame_next() (bounded counts, depth, UTF-8), then reads it with the
- * fh_mp_cursor readers into a local copy.  Unknown keys are skipped, every
+ * Decoding first validates the bytes as one well-formed map
+ * (record_map.h), then reads it with the fh_mp_cursor readers into a local
+ * copy.  Unknown keys are skipped, every
  * known key is required, and *a is replaced only when all of them were read.
  */
 #include "oee.h"
+#include "record_map.h"
 
 #include <errno.h>
 #include <string.h>
@@ -232,27 +233,16 @@ static int read_field(oee_acc *a, const fh_strv *key, fh_mp_cursor *c) {
   return got(fh_mp_skip(c), 0);
 }
 
-int oee_acc_decode(oee_acc *a, const uint8_t *p, size_t len) {
-  const uint8_t *map;
-  size_t off = 0, map_len;
-  fh_decode_err err;
-  fh_mp_cursor c;
-  uint32_t nkeys;
-  oee_acc tmp;
-  int seen = 0, bit;
+static int read_key(fh_mp_cursor *c, const fh_strv *key, void *obj) {
+  return read_field(obj, key, c);
+}
 
-  if (fh_frame_next(p, len, &off, &map, &map_len, &err) != 1 || off != len)
-    return -EINVAL;
+int oee_acc_decode(oee_acc *a, const uint8_t *p, size_t len) {
+  oee_acc tmp;
+  int seen;
+
   memset(&tmp, 0, sizeof tmp);
-  c.p = map;
-  c.end = map + map_len;
-  if (fh_mp_read_map(&c, &nkeys) < 0) return -EINVAL;
-  while (nkeys-- > 0) {
-    fh_strv key;
-    if (fh_mp_read_str(&c, &key) < 0 || (bit = read_field(&tmp, &key, &c)) < 0)
-      return -EINVAL;
-    seen |= bit;
-  }
+  if (record_map_read(p, len, read_key, &tmp, &seen) != 0) return -EINVAL;
   if ((seen & K_ALL) != K_ALL || tmp.win.end_ms < tmp.win.start_ms) return -EINVAL;
   if (!(seen & K_STOPS)) tmp.monitored = 1; /* written before the stops */
   *a = tmp;
