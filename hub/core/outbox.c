@@ -7,6 +7,7 @@
  * queued in the current batch are collected in h->outbox_new; commit.c
  * hands them on with the batch and reports them after the commit.
  */
+#include "downtime.h"
 #include "outbox.h"
 
 #include <errno.h>
@@ -157,6 +158,40 @@ int outbox_equipment_down(hub *h, size_t rule, size_t ei, int64_t now) {
            eq->reason[0] ? ", reason " : "", eq->reason);
   make_link(&one, "#/", proto->link, sizeof proto->link);
   rc = queue_targets(h, &one, &ev, event, proto);
+  free(proto);
+  return rc;
+}
+
+int outbox_stop_unclassified(hub *h, size_t rule, const dt_event *ev,
+                             int64_t now) {
+  const plant_equipment *pe =
+      plant_equipment_find(h->plant, ev->d.equipment, strlen(ev->d.equipment));
+  const plant_line *line;
+  notify_cfg one;
+  notify_event nev = {NOTIFY_ON_DOWNTIME_UNCLASSIFIED, NULL, -1, current_shift(h),
+                      0, ev->d.line, ev->d.equipment, 0};
+  notify_entry *proto;
+  char event[NOTIFY_EID_MAX + 1], frag[FH_ID_MAX + 16];
+  int rc;
+
+  if (h->notify == NULL || rule >= h->notify->nrules || pe == NULL) return -EINVAL;
+  line = &h->plant->lines[pe->line];
+  one = *h->notify;
+  one.rules = &h->notify->rules[rule];
+  one.nrules = 1;
+  nev.after_s = one.rules[0].after_s;
+  if (notify_event_key(&nev, (int64_t)ev->d.id, event, sizeof event) != 0) return -ENOSPC;
+  if ((proto = calloc(1, sizeof *proto)) == NULL) return -ENOMEM;
+  proto->on = NOTIFY_ON_DOWNTIME_UNCLASSIFIED;
+  proto->level_role = -1;
+  proto->created_ms = proto->next_ms = now;
+  snprintf(proto->text, sizeof proto->text,
+           "UNCLASSIFIED %s %.80s: stop %llu of %.80s, %lld min without a reason%s",
+           line->id, line->name, (unsigned long long)ev->d.id, pe->name,
+           (long long)((now - ev->d.start) / 60000), ev->d.end ? "" : " (still stopped)");
+  snprintf(frag, sizeof frag, "#/downtime/%s", line->id);
+  make_link(&one, frag, proto->link, sizeof proto->link);
+  rc = queue_targets(h, &one, &nev, event, proto);
   free(proto);
   return rc;
 }

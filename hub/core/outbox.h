@@ -32,6 +32,12 @@ int outbox_andon_repeat(hub *h, size_t rule, const fh_andon *a, uint32_t n);
  * index ei, down since its stored `since`.  0, -EINVAL, -ENOMEM. */
 int outbox_equipment_down(hub *h, size_t rule, size_t ei, int64_t now);
 
+struct dt_event;
+/* Queues the deliveries of downtime.unclassified_for rule `rule` for the
+ * stop ev (no reason after the rule's after_s).  0, -EINVAL, -ENOMEM. */
+int outbox_stop_unclassified(hub *h, size_t rule, const struct dt_event *ev,
+                             int64_t now);
+
 /* Once a second (main's tick): queues the reminders that fell due, for
  * every raised andon and every rule with repeat_s, and the
  * equipment.down_for notifications of equipment down long enough

@@ -12,7 +12,10 @@
  *
  * equipment.down_for works the same way: equipment down since `since` for
  * at least the rule's after_s is notified once per down period, remembered
- * per (period start, rule, equipment) while it stays down.
+ * per (period start, rule, equipment) while it stays down; and
+ * downtime.unclassified_for once per stop that has no reason after_s after
+ * it began (and is not a short stop), remembered per (stop, rule).  A
+ * restart may send the latest again with the same event id.
  */
 #include <stdlib.h>
 
@@ -20,6 +23,7 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "stops.h"
 
 typedef struct repeat_seen {
   uint64_t andon;   /* andon id (downs: the down period's start) */
@@ -37,6 +41,7 @@ typedef struct seen_list {
 struct outbox_repeats {
   seen_list andons; /* reminders */
   seen_list downs;  /* equipment.down_for */
+  seen_list stops;  /* downtime.unclassified_for: (stop id, rule) */
 };
 
 static repeat_seen *seen_for(seen_list *r, uint64_t andon, uint32_t rule,
@@ -70,6 +75,13 @@ static void prune(hub *h) {
       d->v[keep++] = d->v[i];
   }
   d->n = keep;
+  keep = 0;
+  for (size_t i = 0; i < h->repeats->stops.n; i++) {
+    const dt_event *ev = stops_find(h, h->repeats->stops.v[i].andon);
+    if (ev != NULL && ev->d.reason[0] == '\0')
+      h->repeats->stops.v[keep++] = h->repeats->stops.v[i];
+  }
+  h->repeats->stops.n = keep;
 }
 
 /* equipment.down_for rule ri: every equipment down at least after_s. */
@@ -86,6 +98,37 @@ static int tick_downs(hub *h, size_t ri, int64_t now) {
     if (s == NULL || s->n > 0) continue;
     if (outbox_equipment_down(h, ri, ei, now) != 0) return -1;
     s->n = 1;
+  }
+  return 0;
+}
+
+/* A stop that still needs an operator's reason, `after_ms` after it began. */
+static int unclassified_for(const dt_event *ev, int64_t now, int64_t after_ms,
+                            const dt_limits *lim) {
+  if (ev->d.reason[0] != '\0' || now - ev->d.start < after_ms) return 0;
+  return ev->d.end == 0 || (uint64_t)(ev->d.end - ev->d.start) >= lim->short_ms;
+}
+
+/* downtime.unclassified_for rule ri: every stop without a reason after_s
+ * after it began, once per stop. */
+static int tick_stops(hub *h, size_t ri, int64_t now) {
+  const notify_rule *r = &h->notify->rules[ri];
+  for (size_t li = 0; li < h->model->nlines; li++) {
+    const model_stops *ms = &h->model->lines[li].stops;
+    dt_limits lim = stops_limits(h, li);
+    for (size_t i = 0; i < ms->n; i++) {
+      const dt_event *ev = ms->evs[i];
+      notify_event nev = {r->on, NULL, -1, NULL, 0, ev->d.line, ev->d.equipment,
+                          r->after_s};
+      repeat_seen *s;
+      if (!unclassified_for(ev, now, (int64_t)r->after_s * 1000, &lim) ||
+          !notify_rule_matches(r, &nev))
+        continue;
+      s = seen_for(&h->repeats->stops, ev->d.id, (uint32_t)ri, 0);
+      if (s == NULL || s->n > 0) continue;
+      if (outbox_stop_unclassified(h, ri, ev, now) != 0) return -1;
+      s->n = 1;
+    }
   }
   return 0;
 }
@@ -113,6 +156,10 @@ void outbox_tick(hub *h, int64_t now) {
       log_error("notify: equipment.down_for: out of memory");
       return;
     }
+    if (r->on == NOTIFY_ON_DOWNTIME_UNCLASSIFIED && tick_stops(h, ri, now) != 0) {
+      log_error("notify: downtime.unclassified_for: out of memory");
+      return;
+    }
     if (r->repeat_s == 0) continue;
     for (size_t i = 0; i < h->model->nandons; i++) {
       const fh_andon *a = h->model->andons[i];
@@ -137,6 +184,7 @@ void outbox_repeats_free(hub *h) {
   if (h->repeats != NULL) {
     free(h->repeats->andons.v);
     free(h->repeats->downs.v);
+    free(h->repeats->stops.v);
   }
   free(h->repeats);
   h->repeats = NULL;

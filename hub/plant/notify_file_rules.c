@@ -6,8 +6,7 @@
  * each resolved to an index here) and its options.  Keys that make no
  * sense for the event are refused (`level` outside andon.escalated,
  * `after_s` outside the *_for events), so a misplaced key never silently
- * widens a rule.  downtime.unclassified_for is accepted and documented as
- * pending: it never fires yet.
+ * widens a rule.
  */
 #include <errno.h>
 #include <stdio.h>

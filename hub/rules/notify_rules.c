@@ -170,7 +170,9 @@ int notify_event_key(const notify_event *ev, int64_t ts, char *buf,
   char rep[16] = "";
   int n;
   if (ev->repeat > 0) snprintf(rep, sizeof rep, "-r%" PRIu32, ev->repeat);
-  if (ev->andon == NULL && ev->equipment != NULL)
+  if (ev->on == NOTIFY_ON_DOWNTIME_UNCLASSIFIED) /* ts: the stop's id */
+    n = snprintf(buf, cap, "stop-%" PRId64 "-unclassified%" PRIu32, ts, ev->after_s);
+  else if (ev->andon == NULL && ev->equipment != NULL)
     n = snprintf(buf, cap, "eq-%s-down%" PRIu32 "-%" PRId64, ev->equipment,
                  ev->after_s, ts);
   else if (ev->andon == NULL)

@@ -47,8 +47,8 @@ typedef enum notify_on {
   NOTIFY_ON_ACKNOWLEDGED,     /* andon.acknowledged */
   NOTIFY_ON_RESOLVED,         /* andon.resolved */
   NOTIFY_ON_EQUIPMENT_DOWN,   /* equipment.down_for (after_s) */
-  NOTIFY_ON_DOWNTIME_UNCLASSIFIED, /* downtime.unclassified_for: parsed,
-                                      pending (never fires yet) */
+  NOTIFY_ON_DOWNTIME_UNCLASSIFIED, /* downtime.unclassified_for (after_s):
+                                      a stop without a reason that long */
   NOTIFY_ON_SHIFT_CLOSED,     /* shift.closed */
   NOTIFY_ON__COUNT
 } notify_on;

@@ -514,6 +514,47 @@ FH_TEST(outbox_not_for_failed_commits) {
   core_harness_fini(&t);
 }
 
+/* downtime.unclassified_for: once per stop still without a reason after
+ * after_s, none once it has one. */
+FH_TEST(outbox_stop_unclassified_for) {
+  notify_entry e;
+  peer gw, op;
+  fh_request r;
+
+  setup(0);
+  notify_on_bus();
+  rules[0] = (notify_rule){.on = NOTIFY_ON_DOWNTIME_UNCLASSIFIED, .after_s = 120,
+                           .nto = 1, .to = {{NOTIFY_TO_CHANNEL, 0}}};
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&op, FH_ROLE_OPERATOR, "op-anna");
+  r = state_req("s1", EQ_L1, FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  r = state_req("s2", EQ_L1, FH_EQ_DOWN);
+  send_req(&gw, &r, 2);
+  ASSERT_EQ(reply_to(&gw, 2, NULL).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(tick_after(119000), 0);
+  ASSERT_UINT_EQ(tick_after(1000), 1); /* open, 120 s without a reason */
+  ASSERT_UINT_EQ(tick_after(60000), 1); /* once per stop */
+  ASSERT_STR_EQ(outbox_last, "stop-1-unclassified120.bus");
+  ASSERT_EQ(outbox_get(&t.h, outbox_last, &e), 0);
+  ASSERT(strstr(e.text, "UNCLASSIFIED L1") != NULL);
+  ASSERT(strstr(e.link, "#/downtime/L1") != NULL);
+  notify_entry_clear(&e);
+  r = state_req("s3", EQ_L1, FH_EQ_RUNNING); /* a second stop, classified */
+  send_req(&gw, &r, 3);
+  r = state_req("s4", EQ_L1, FH_EQ_IDLE);
+  send_req(&gw, &r, 4);
+  r = (fh_request){.type = FH_MSG_DT_CLASSIFY, .key = sv("c1")};
+  r.u.dt.event = 2;
+  r.u.dt.reason = sv("tooling");
+  send_req(&op, &r, 5);
+  ASSERT_EQ(reply_to(&op, 5, NULL).type, FH_MSG_OK);
+  ASSERT_UINT_EQ(tick_after(300000), 1);
+  session_closed(&gw.s);
+  session_closed(&op.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),
@@ -524,6 +565,7 @@ static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(outbox_not_for_failed_commits),
     FH_TEST_ENTRY(outbox_reminders),
     FH_TEST_ENTRY(outbox_equipment_down_for),
+    FH_TEST_ENTRY(outbox_stop_unclassified_for),
 };
 
 int main(int argc, char **argv) {
