@@ -142,8 +142,13 @@ static void apply_split(hub *h, session *s, const fh_request *req,
   dt_refresh(cut, now, lim);
   dt_refresh(ev, now, lim);
   if (!h->model->in_shift) return;
-  oee_acc_stop_move(acc, cut->d.start, cut->d.end, from, dt_loss(cut, lim));
-  acc_follow(h, acc, ev, from, dt_loss(ev, lim));
+  if (ev->d.end != 0) { /* closed: both parts' time was in `from` */
+    oee_acc_stop_move(acc, cut->d.start, cut->d.end, from, dt_loss(cut, lim));
+    oee_acc_stop_move(acc, ev->d.start, ev->d.end, from, dt_loss(ev, lim));
+  } else { /* open: the part before `at` is closed time now */
+    oee_acc_stop_close(acc, cut->d.start, cut->d.end, dt_loss(cut, lim));
+    oee_acc_stop_open(acc, ev->d.start, dt_loss(ev, lim));
+  }
 }
 
 /* The audit record: {old: stop, new: stop} or {old: stop, new: [cut, stop]}. */

@@ -555,7 +555,41 @@ FH_TEST(outbox_stop_unclassified_for) {
   core_harness_fini(&t);
 }
 
+/* Splitting an open stop: the part before `at` is closed time of its own
+ * category, the rest stays the open stop's. */
+FH_TEST(split_open_stop_keeps_its_time) {
+  peer gw, sm;
+  fh_request r;
+  fh_oee o;
+  int64_t t0;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  r = state_req("s1", EQ_L1, FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  t.clock_ms += 60000;
+  t0 = t.clock_ms;
+  r = state_req("s2", EQ_L1, FH_EQ_DOWN);
+  send_req(&gw, &r, 2);
+  t.clock_ms += 10 * 60000;
+  r = (fh_request){.type = FH_MSG_DT_SPLIT, .key = sv("x1")};
+  r.u.dt.event = 1;
+  r.u.dt.at = t0 + 4 * 60000;
+  r.u.dt.reason = sv("tooling");
+  send_req(&sm, &r, 3);
+  ASSERT_EQ(reply_to(&sm, 3, NULL).type, FH_MSG_OK);
+  oee_acc_compute(&t.h.model->eqs[1].acc, t.clock_ms, EQ_L1, &o);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 4 * 60000);     /* the cut part */
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 6 * 60000);  /* still open */
+  ASSERT_UINT_EQ(o.run_ms, 60000);
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(split_open_stop_keeps_its_time),
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),
     FH_TEST_ENTRY(andon_workflow),
