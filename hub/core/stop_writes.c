@@ -46,7 +46,7 @@ static dt_event *find_stop(hub *h, session *s, const fh_request *req,
   uint8_t key[8];
   dt_event *ev = stops_find(h, req->u.dt.event);
   if (ev != NULL) return ev;
-  model_andon_key(req->u.dt.event, key);
+  stops_key(req->u.dt.event, key);
   tmp->found = 0;
   fh_store_get(h->store, FH_T_DOWNTIME, key, sizeof key, stored_cb, tmp);
   if (tmp->found) return &tmp->ev;

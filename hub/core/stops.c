@@ -117,11 +117,11 @@ int64_t stops_recent_since(hub *h, int64_t now) {
 
 /* ------------------------------------------------------------ the store */
 
-static void stop_key(uint64_t id, uint8_t key[8]) { model_andon_key(id, key); }
+void stops_key(uint64_t id, uint8_t key[8]) { model_andon_key(id, key); }
 
 int stops_put(hub *h, const dt_event *ev) {
   uint8_t key[8];
-  stop_key(ev->d.id, key);
+  stops_key(ev->d.id, key);
   fh_buf_reset(&h->enc);
   if (dt_encode(ev, &h->enc) != 0) return -ENOMEM;
   return fh_batch_put(h->batch, FH_T_DOWNTIME, key, sizeof key,
@@ -215,7 +215,6 @@ int stops_on_state(hub *h, pending *p, size_t ei, fh_eq_state from,
   } else if (tr < 0) {
     ps->before = *ev;
     dt_close(ev, ts);
-    dt_refresh(ev, ts, &lim);
     me->open_stop = 0;
     if (h->model->in_shift)
       oee_acc_stop_close(&me->acc, ev->d.start, ev->d.end, dt_loss(ev, &lim));

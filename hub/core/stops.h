@@ -55,6 +55,8 @@ dt_event *stops_insert(hub *h, const dt_event *ev);
 int64_t stops_recent_since(hub *h, int64_t now);
 /* The line's thresholds, in ms. */
 dt_limits stops_limits(const hub *h, size_t line);
+/* The store key of stop id in the downtime table (u64 big-endian). */
+void stops_key(uint64_t id, uint8_t key[8]);
 /* Queues ev's record into the batch.  0 or -ENOMEM. */
 int stops_put(hub *h, const dt_event *ev);
 
