@@ -53,4 +53,10 @@ extern const double metrics_commit_bounds[METRICS_COMMIT_BUCKETS];
 
 void metrics_commit_observe(metrics *m, double ms);
 
+struct hub;
+/* Appends the plant's gauges (per line: OEE, A, P, Q, good, reject, open
+ * andons; per equipment: its state) as Prometheus text (metrics_plant.c).
+ * 0 or -ENOMEM (out then holds a partial text the caller discards). */
+int metrics_plant_text(struct hub *h, fh_buf *out);
+
 #endif

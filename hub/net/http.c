@@ -148,13 +148,14 @@ static void metrics_text(hub *h, http_pss *p) {
                  "# TYPE floorhub_open_andons gauge\n");
   for (size_t l = 0; l <= h->plant->nescalation; l++)
     body_printf(p, "floorhub_open_andons{level=\"%zu\"} %zu\n", l, by_level[l]);
-  if (h->on_metrics != NULL) { /* the notification senders' counters */
-    fh_buf more;
-    fh_buf_init(&more, 0);
-    if (h->on_metrics(h->metrics_arg, &more) != 0) p->failed = 1;
-    else if (more.len > 0) body_printf(p, "%.*s", (int)more.len, (char *)more.data);
-    fh_buf_free(&more);
-  }
+  fh_buf more; /* the plant's gauges, then the notification senders' */
+  fh_buf_init(&more, 0);
+  if (metrics_plant_text(h, &more) != 0 ||
+      (h->on_metrics != NULL && h->on_metrics(h->metrics_arg, &more) != 0))
+    p->failed = 1;
+  else if (more.len > 0)
+    body_printf(p, "%.*s", (int)more.len, (char *)more.data);
+  fh_buf_free(&more);
 }
 
 int http_serve(hub *h, struct lws *wsi, const char *path) {

@@ -7,12 +7,18 @@ Prometheus text with the counters hub/http.c names, every other path is
 from that Origin: a refusal happens before any authentication, so no
 session is opened.
 """
+import asyncio
 import json
+import os
+import re
+import shutil
+import subprocess
+import time
 
 from websockets.exceptions import InvalidHandshake
 
 import fhtest
-from fhtest import Client, HubTest
+from fhtest import Client, HubTest, minute, utc_plant
 
 COUNTERS = [
     "floorhub_sessions_total", "floorhub_sessions_refused_total",
@@ -97,6 +103,73 @@ class AllowedOrigin(HubTest):
             self.assertGreaterEqual(m["floorhub_sessions_refused_total"], 3)
             c = await self.client(origin="https://floor.example")
             self.assertEqual(c.welcome["user"], "operator1")
+        self.run_async(run())
+
+
+FIGURES = ("oee", "availability", "performance", "quality", "good", "reject")
+
+
+class PlantGauges(HubTest):
+    """/metrics carries the figures oee/<line> last published, the open
+    andons per line and each equipment's state as an enum gauge."""
+    plant_data = utc_plant("day", minute(time.time()) - 600, minute(time.time()) + 3600)
+
+    def test_line_and_equipment_gauges(self):
+        async def run():
+            view = await self.client("viewer")
+            await view.sub("oee/L1")
+            gw = await self.client("gateway", sub="gw1")
+            l1 = [e["id"] for e in fhtest.load_plant()["lines"][0]["equipment"]]
+            for eq in l1:
+                self.assertOk(await gw.write("eq.state", equipment=eq, state="running"))
+                self.assertOk(await gw.write("eq.count", equipment=eq, good=10, reject=2))
+            self.assertOk(await gw.write("eq.state", equipment="L2-WELD1", state="down"))
+            op = await self.client("operator")
+            self.assertOk(await op.write("andon.raise", line="L1", kind="help"))
+            published = []
+            deadline = time.time() + 10
+            while time.time() < deadline and not any(o["good"] == 10 for o in published):
+                await asyncio.sleep(0.2)
+                published += [m["data"]["oee"] for m in await view.sync()
+                              if m.get("topic") == "oee/L1" and "oee" in m["data"]]
+            status, _, body = self.hub.http_get("/metrics")
+            published += [m["data"]["oee"] for m in await view.sync()
+                          if m.get("topic") == "oee/L1" and "oee" in m["data"]]
+            self.assertEqual(status, 200)
+            m = fhtest.parse_metrics(body)
+            scraped = {f: m['floorhub_line_%s{line="L1"}' % f] for f in FIGURES}
+            # good at the output, rejects of every station summed (PROTOCOL.md)
+            self.assertEqual((scraped["good"], scraped["reject"]), (10, 2 * len(l1)))
+            self.assertIn(scraped, [{f: o[f] for f in FIGURES} for o in published])
+            self.assertGreater(scraped["oee"], 0)
+            self.assertEqual(m['floorhub_line_open_andons{line="L1"}'], 1)
+            self.assertEqual((m['floorhub_line_good{line="L2"}'],
+                              m['floorhub_line_open_andons{line="L2"}']), (0, 0))
+            states = {}
+            for k, v in m.items():
+                if k.startswith("floorhub_equipment_state{") and v == 1:
+                    eq = k.split('equipment="')[1].split('"')[0]
+                    states.setdefault(eq, []).append(k.split('state="')[1].split('"')[0])
+            self.assertEqual(states["L1-PRESS1"], ["running"])
+            self.assertEqual(states["L2-WELD1"], ["down"])
+            self.assertEqual(states["L3-FILL"], ["unknown"])
+            self.assertEqual(len(states), sum(len(x["equipment"])
+                                              for x in fhtest.load_plant()["lines"]))
+            self.assertEqual(m['floorhub_equipment_state{line="L1",equipment="L1-EOL",'
+                               'state="down"}'], 0)
+            with open(os.path.join(fhtest.SOURCE_DIR, "scripts", "grafana",
+                                   "floorhub.json")) as f:
+                dash = json.load(f)
+            used = set(re.findall(r"floorhub_[a-z_]+", json.dumps(dash["panels"]) +
+                                  json.dumps(dash["templating"])))
+            self.assertGreaterEqual(len(used), 8)
+            for name in used:  # every series the sample dashboard draws exists
+                self.assertIn("# TYPE %s gauge" % name, body)
+            promtool = shutil.which("promtool")
+            self.assertIsNotNone(promtool, "promtool (Debian prometheus) is in scripts/deps")
+            check = subprocess.run([promtool, "check", "metrics"], input=body.encode(),
+                                   capture_output=True, timeout=30)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
         self.run_async(run())
 
 
