@@ -1,0 +1,62 @@
+/* history.h -- OEE over days, weeks and months from closed shift records.
+ *
+ * A history row sums the times and counts of the shift records whose shift
+ * started inside its period, and computes the ratios from those sums, never
+ * as an average of ratios: A = run / planned, P = ideal / run (the ideal
+ * time of a record is its performance x its run time), Q = good / (good +
+ * reject), OEE = A x min(P, 1) x Q.  For one shift the row has the figures
+ * of its record.
+ *
+ * Periods are the plant's local calendar (the hub sets TZ from the plant
+ * file): a day is local midnight to midnight (23 or 25 hours across a DST
+ * change), a week starts on Monday (ISO 8601), a month on its first day; a
+ * shift belongs to the period it started in, so a night shift crossing
+ * midnight is counted on the day it began.  Group "shift" is one row per
+ * record, spanning the shift.
+ */
+#ifndef FH_HUB_HISTORY_H
+#define FH_HUB_HISTORY_H
+
+#include <stdint.h>
+
+#include "fh_entities.h"
+
+typedef enum hist_group {
+  HIST_SHIFT = 0,  /* one row per shift */
+  HIST_DAY,        /* local calendar day */
+  HIST_WEEK,       /* ISO week, from Monday 00:00 local */
+  HIST_MONTH,      /* calendar month */
+  HIST__COUNT
+} hist_group;
+
+/* The sums behind one row. */
+typedef struct hist_acc {
+  int64_t start;              /* period start, ms */
+  int64_t end;                /* period end (exclusive), ms */
+  uint64_t planned_ms;        /* sum of the records' planned time */
+  uint64_t run_ms;            /* ... run time */
+  uint64_t not_monitored_ms;  /* ... time before the hub knew a state */
+  uint64_t good;              /* ... good counts */
+  uint64_t reject;            /* ... reject counts */
+  double ideal_ms;            /* sum of performance x run_ms */
+  uint32_t shifts;            /* records summed */
+  int open;                   /* one of them is the running shift */
+} hist_acc;
+
+/* "shift", "day", "week", "month" -> the group; -1 for anything else. */
+int hist_group_parse(const char *s, size_t n);
+
+/* The period of group g that holds a shift starting at shift_start (and,
+ * for HIST_SHIFT, ending at shift_end): [*start, *end).  0, or -EINVAL when
+ * the local calendar cannot represent the time. */
+int hist_period(hist_group g, int64_t shift_start, int64_t shift_end,
+                int64_t *start, int64_t *end);
+
+/* Adds one shift record to a row (open: it is the running shift). */
+void hist_add(hist_acc *a, const fh_oee *rec, int open);
+
+/* The row's figures from its sums (each 0 when its denominator is 0). */
+void hist_figures(const hist_acc *a, double *availability, double *performance,
+                  double *quality, double *oee);
+
+#endif
