@@ -8,7 +8,8 @@
 # retries wait some 15 s).
 set(FH_HUB_E2E_TESTS
   shift_close notify_mail notify notify_mqtt auth roles pubsub andon escalation
-  equipment_oee idempotency http bad_input lifecycle downtime login tls jwks)
+  equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
+  history)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

@@ -95,6 +95,7 @@ typedef enum fh_msg_type {
   FH_MSG_DT_LIST,
   FH_MSG_LOGIN,
   FH_MSG_LOGOUT,
+  FH_MSG_OEE_HISTORY,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -205,6 +206,16 @@ typedef struct fh_request {
       fh_strv user;       /* user id (with pin), or empty */
       fh_strv pin;        /* 1..FH_PIN_MAX bytes when given */
     } login; /* logout has no keys */
+    struct {
+      fh_strv scope;      /* required: "line" or "plant" */
+      fh_strv line;       /* scope line: required */
+      fh_strv equipment;  /* scope equipment */
+      int64_t from;       /* required, ms: shifts starting at or after */
+      int64_t to;         /* required, ms, exclusive */
+      fh_strv group;      /* required: shift, day, week, month */
+      fh_strv by;         /* optional breakdown */
+      int64_t cursor;     /* optional: the page starting there, 0 = first */
+    } history; /* oee.history */
   } u;
 } fh_request;
 

@@ -102,6 +102,17 @@ static const req_field login[] = {
     {"pin", RK_SECRET, 0, FH_PIN_MAX, OFF(u.login.pin)},
 };
 
+static const req_field oee_history[] = {
+    {"scope", RK_STR, 1, FH_KIND_MAX, OFF(u.history.scope)},
+    {"line", RK_STR, 0, FH_ID_MAX, OFF(u.history.line)},
+    {"equipment", RK_STR, 0, FH_ID_MAX, OFF(u.history.equipment)},
+    {"from", RK_INT, 1, 0, OFF(u.history.from)},
+    {"to", RK_INT, 1, 0, OFF(u.history.to)},
+    {"group", RK_STR, 1, FH_KIND_MAX, OFF(u.history.group)},
+    {"by", RK_STR, 0, FH_KIND_MAX, OFF(u.history.by)},
+    {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -123,6 +134,7 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_DT_CLASSIFY] = SPEC(dt_classify),
     [FH_MSG_DT_SPLIT] = SPEC(dt_split),
     [FH_MSG_DT_LIST] = SPEC(dt_list),
+    [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {

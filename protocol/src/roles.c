@@ -48,6 +48,7 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_UNSUB:
   case FH_MSG_SHIFT_REPORT:
   case FH_MSG_DT_LIST:
+  case FH_MSG_OEE_HISTORY:
     return ALL_ROLES;
   case FH_MSG_DT_CLASSIFY:
   case FH_MSG_DT_SPLIT:

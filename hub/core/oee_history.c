@@ -1,0 +1,184 @@
+/* oee_history.c -- oee.history: OEE of a line or the plant per shift, day,
+ * week or month, from the stored shift records plus the running shift.
+ *
+ * A read, open to every role; a token with a `lines` claim sees only its
+ * lines (scope line: forbidden outside them; scope plant: the plant of its
+ * lines).  The store keeps a line's closed shifts under "rec/<line>/" + the
+ * shift start as u64 big-endian, so one prefix scan per line visits them in
+ * time order and the range is checked on the key before a record is
+ * decoded.  Rows are summed by the rules (history.h), kept sorted by start
+ * and sent FH_HISTORY_PAGE_ROWS at a time: the answer carries `cursor` (the
+ * next row's start) when more remain, and the same request with that
+ * cursor gets the next page.  The scan runs on the loop in one read
+ * transaction per line, like dt.list.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fh_history.h"
+#include "history.h"
+#include "model.h"
+#include "oee_history.h"
+
+typedef struct hist_scan {
+  hist_group group;      /* the period asked for */
+  int64_t from, to;      /* shifts starting in [from, to) */
+  hist_acc *rows;        /* by start, ascending */
+  size_t n, cap;         /* entries used, allocated */
+  int rc;                /* -ENOMEM, -EINVAL: stop */
+} hist_scan;
+
+/* The row of the period starting at start (inserted, zeroed, if new). */
+static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
+  size_t lo = 0, hi = sc->n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (sc->rows[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < sc->n && sc->rows[lo].start == start) return &sc->rows[lo];
+  if (sc->n == sc->cap) {
+    size_t cap = sc->cap ? 2 * sc->cap : 32;
+    hist_acc *rows = realloc(sc->rows, cap * sizeof *rows);
+    if (rows == NULL) return NULL;
+    sc->rows = rows;
+    sc->cap = cap;
+  }
+  memmove(&sc->rows[lo + 1], &sc->rows[lo], (sc->n - lo) * sizeof *sc->rows);
+  sc->n++;
+  memset(&sc->rows[lo], 0, sizeof *sc->rows);
+  sc->rows[lo].start = start;
+  sc->rows[lo].end = end;
+  return &sc->rows[lo];
+}
+
+static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
+  int64_t start, end;
+  hist_acc *row;
+  if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
+  if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
+    sc->rc = -EINVAL;
+    return;
+  }
+  if ((row = row_at(sc, start, end)) == NULL) sc->rc = -ENOMEM;
+  else hist_add(row, rec, open);
+}
+
+/* The shift start in a "rec/<line>/" key: its last 8 bytes, big-endian. */
+static int64_t key_start(const uint8_t *key, size_t klen) {
+  uint64_t v = 0;
+  for (size_t i = klen - 8; i < klen; i++) v = v << 8 | key[i];
+  return (int64_t)v;
+}
+
+static int record_cb(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen) {
+  hist_scan *sc = arg;
+  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  fh_oee *rec;
+  int64_t start;
+  if (klen < 8) return 0;
+  start = key_start(key, klen);
+  if (start < sc->from || start >= sc->to) return 0;
+  if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
+  if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, 0);
+  free(rec);
+  return sc->rc;
+}
+
+/* Sums line li's closed shifts and, inside a shift, its running one. */
+static int scan_line(hub *h, hist_scan *sc, size_t li) {
+  char prefix[FH_ID_MAX + 8];
+  int n = snprintf(prefix, sizeof prefix, "rec/%s/", h->plant->lines[li].id);
+  int rc = fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, record_cb, sc);
+  if (rc < 0) return rc;
+  if (sc->rc == 0 && h->model->in_shift)
+    add_record(sc, &h->model->lines[li].oee, 1);
+  return sc->rc;
+}
+
+/* Validates the request; fills group and the lines to sum (*one: a single
+ * line index, or -1 for the plant).  0, or -1 with the err sent. */
+static int history_args(hub *h, session *s, const fh_request *req,
+                        hist_group *group, long *one) {
+  const fh_strv sc = req->u.history.scope, g = req->u.history.group;
+  char line[FH_ID_MAX + 1];
+  int is_line = sc.n == 4 && !memcmp(sc.p, "line", 4);
+  int is_plant = sc.n == 5 && !memcmp(sc.p, "plant", 5);
+  const char *why = NULL, *key = NULL;
+  int gi = hist_group_parse(g.p, g.n);
+
+  if (!is_line && !is_plant)
+    key = "scope", why = "scope must be line or plant (equipment: not kept yet)";
+  else if (gi < 0)
+    key = "group", why = "group must be shift, day, week or month";
+  else if (req->u.history.by.n > 0)
+    key = "by", why = "by is not supported yet";
+  else if (req->u.history.to <= req->u.history.from)
+    key = "to", why = "to must be after from";
+  if (key != NULL) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, key, "%s", why);
+    return -1;
+  }
+  *group = (hist_group)gi;
+  *one = -1;
+  if (!is_line) return 0;
+  snprintf(line, sizeof line, "%.*s", (int)req->u.history.line.n, req->u.history.line.p);
+  if ((*one = model_line_index(h, line)) < 0) {
+    session_send_err(s, req->has_id, req->id, req->u.history.line.n ? FH_E_NOT_FOUND
+                     : FH_E_BAD_REQUEST, "line", "no line '%s'", line);
+    return -1;
+  }
+  if (!session_line_allowed(s, (size_t)*one)) {
+    session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "line",
+                     "line %s is not in this token's lines", line);
+    return -1;
+  }
+  return 0;
+}
+
+/* Sends the page of rows starting at the request's cursor. */
+static void send_page(hub *h, session *s, const fh_request *req, const hist_scan *sc) {
+  fh_hist_row page[FH_HISTORY_PAGE_ROWS];
+  size_t first = 0, n = 0;
+  while (first < sc->n && sc->rows[first].start < req->u.history.cursor) first++;
+  for (; n < FH_HISTORY_PAGE_ROWS && first + n < sc->n; n++) {
+    const hist_acc *a = &sc->rows[first + n];
+    fh_hist_row *r = &page[n];
+    r->start = a->start;
+    r->end = a->end;
+    r->planned_ms = a->planned_ms;
+    r->run_ms = a->run_ms;
+    r->not_monitored_ms = a->not_monitored_ms;
+    r->good = a->good;
+    r->reject = a->reject;
+    r->open = a->open;
+    hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+  }
+  fh_buf_reset(&h->enc);
+  if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < sc->n,
+                        first + n < sc->n ? sc->rows[first + n].start : 0) == 0)
+    session_send(s, &h->enc, FH_MSG_OK);
+}
+
+void oee_history_handle(hub *h, session *s, const fh_request *req) {
+  hist_scan sc;
+  long one;
+  int rc = 0;
+
+  memset(&sc, 0, sizeof sc);
+  if (history_args(h, s, req, &sc.group, &one) != 0) return;
+  sc.from = req->u.history.from;
+  sc.to = req->u.history.to;
+  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
+    if (one >= 0 ? (long)li == one : session_line_allowed(s, li))
+      rc = scan_line(h, &sc, li);
+  if (rc < 0)
+    session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
+                     "cannot read the shift records: %s", fh_store_strerror(rc));
+  else
+    send_page(h, s, req, &sc);
+  free(sc.rows);
+}

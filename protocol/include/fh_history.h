@@ -1,0 +1,44 @@
+/* fh_history.h -- the history queries' rows on the wire (PROTOCOL.md,
+ * "History"): oee.history answers with rows of summed times and counts.
+ */
+#ifndef FH_HISTORY_H
+#define FH_HISTORY_H
+
+#include <stdint.h>
+
+#include "fh_protocol.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FH_HISTORY_PAGE_ROWS 200  /* rows per oee.history answer (< 64 KiB) */
+
+/* One row of oee.history: a period and the sums of the shifts that started
+ * in it; the ratios are computed from the sums (never averaged). */
+typedef struct fh_hist_row {
+  int64_t start;              /* period start, ms */
+  int64_t end;                /* period end (exclusive), ms */
+  uint64_t planned_ms;        /* summed planned time */
+  uint64_t run_ms;            /* summed run time */
+  uint64_t not_monitored_ms;  /* summed time before the hub knew a state */
+  uint64_t good;              /* summed good count */
+  uint64_t reject;            /* summed reject count */
+  double availability;        /* run / planned */
+  double performance;         /* ideal time / run (uncapped) */
+  double quality;             /* good / (good + reject) */
+  double oee;                 /* A x min(P, 1) x Q */
+  int open;                   /* holds the running shift (`open: true`) */
+} fh_hist_row;
+
+/* {t:"ok", id?, rows:[...], cursor?} -- cursor (the start of the next row)
+ * only when has_cursor. */
+int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
+                      const fh_hist_row *rows, size_t n, int has_cursor,
+                      int64_t cursor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,52 @@
+/* history_encode.c -- the answers of the history queries (fh_history.h). */
+#include <errno.h>
+
+#include "enc.h"
+#include "fh_history.h"
+
+static void put_row(enc *e, const fh_hist_row *r) {
+  fh__enc_map(e, 11 + (r->open != 0));
+  fh__enc_str(e, "start");
+  fh__enc_int(e, r->start);
+  fh__enc_str(e, "end");
+  fh__enc_int(e, r->end);
+  fh__enc_str(e, "planned_ms");
+  fh__enc_uint(e, r->planned_ms);
+  fh__enc_str(e, "run_ms");
+  fh__enc_uint(e, r->run_ms);
+  fh__enc_str(e, "not_monitored_ms");
+  fh__enc_uint(e, r->not_monitored_ms);
+  fh__enc_str(e, "good");
+  fh__enc_uint(e, r->good);
+  fh__enc_str(e, "reject");
+  fh__enc_uint(e, r->reject);
+  fh__enc_str(e, "availability");
+  fh__enc_double(e, r->availability);
+  fh__enc_str(e, "performance");
+  fh__enc_double(e, r->performance);
+  fh__enc_str(e, "quality");
+  fh__enc_double(e, r->quality);
+  fh__enc_str(e, "oee");
+  fh__enc_double(e, r->oee);
+  if (r->open) {
+    fh__enc_str(e, "open");
+    fh__enc_bool(e, 1);
+  }
+}
+
+int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
+                      const fh_hist_row *rows, size_t n, int has_cursor,
+                      int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, "rows");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put_row(&e, &rows[i]);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""test_history -- oee.history over the stored shift records and the
+running shift (PROTOCOL.md "History").
+
+A shift is closed by restarting the hub with a plant whose current shift is
+another one (the hub closes the stale shift at start).  The rows must carry
+exactly the sums shift.report gives for that shift, the running shift is a
+row marked open, a day row sums its shifts (ratios from the sums), the
+plant sums its lines, a token's `lines` claim narrows the plant and forbids
+other lines, and bad parameters are refused naming the key.
+"""
+import json
+import time
+
+import fhtest
+from fhtest import HubTest, minute, utc_plant
+
+SUMMED = ("planned_ms", "run_ms", "not_monitored_ms", "good", "reject")
+RATIOS = ("availability", "performance", "quality", "oee")
+
+
+def history(**q):
+    return dict({"t": "oee.history", "from": 0, "to": int(time.time() * 1000) + 86400000,
+                 "group": "shift", "scope": "line", "line": "L1"}, **q)
+
+
+def figures(planned, run, ideal, good, reject):
+    a = run / planned if planned else 0
+    p = ideal / run if run else 0
+    q = good / (good + reject) if good + reject else 0
+    return a, p, q, a * min(p, 1) * q
+
+
+class History(HubTest):
+    start = minute(time.time()) - 600
+    plant_data = utc_plant("first", start, start + 3600)
+
+    async def close_first_shift(self):
+        gw = await self.client("gateway")
+        for eq, good, reject in (("L1-PRESS1", 40, 4), ("L1-EOL", 38, 0),
+                                 ("L2-WELD1", 5, 1), ("L2-INSP", 5, 0)):
+            self.assertOk(await gw.write("eq.state", equipment=eq, state="running"))
+            self.assertOk(await gw.write("eq.count", equipment=eq, good=good, reject=reject))
+        await fhtest.Client.close_all()
+        self.hub.stop()
+        second = utc_plant("second", self.start + 300, self.start + 3900)
+        self.hub.plant = self.hub.write_file("plant2.json", json.dumps(second))
+        self.hub.start()
+        gw = await self.client("gateway")
+        self.assertOk(await gw.write("eq.count", equipment="L1-EOL", good=3, reject=1))
+        view = await self.client("viewer", sub="watch")
+        await view.sub("oee/L1")  # the running row is what oee/L1 last published
+        await view.next(timeout=10, pred=lambda m: m["t"] == "upd" and
+                        m["data"].get("oee", {}).get("good") == 3)
+
+    def test_rows_are_the_records_sums(self):
+        async def run():
+            await self.close_first_shift()
+            c = await self.client("viewer")
+            report = self.assertOk(await c.request({"t": "shift.report", "line": "L1"}))["report"]
+            rows = self.assertOk(await c.request(history()))["rows"]
+            self.assertEqual(len(rows), 2, rows)
+            closed, running = rows
+            self.assertEqual((closed["start"], closed["end"]),
+                             (self.start * 1000, (self.start + 3600) * 1000))
+            self.assertNotIn("open", closed)
+            self.assertEqual({k: closed[k] for k in SUMMED}, {k: report[k] for k in SUMMED})
+            for k in RATIOS:
+                self.assertAlmostEqual(closed[k], report[k], places=12)
+            self.assertEqual((closed["good"], closed["reject"]), (38, 4))
+            self.assertEqual((running["start"], running["open"]),
+                             ((self.start + 300) * 1000, True))
+            self.assertEqual((running["good"], running["reject"]), (3, 1))
+
+            # a day sums its shifts; the ratios come from the sums
+            days = self.assertOk(await c.request(history(group="day")))["rows"]
+            by_day = {}
+            for r in rows:
+                by_day.setdefault(r["start"] // 86400000 * 86400000, []).append(r)
+            self.assertEqual([d["start"] for d in days], sorted(by_day))
+            for d in days:
+                part = by_day[d["start"]]
+                self.assertEqual(d["end"] - d["start"], 86400000)
+                for k in SUMMED:
+                    self.assertEqual(d[k], sum(r[k] for r in part))
+                ideal = sum(r["performance"] * r["run_ms"] for r in part)
+                want = figures(d["planned_ms"], d["run_ms"], ideal, d["good"], d["reject"])
+                for k, v in zip(RATIOS, want):
+                    self.assertAlmostEqual(d[k], v, places=12)
+                self.assertEqual(d.get("open"), True)  # the running shift is in it
+            weeks = self.assertOk(await c.request(history(group="week")))["rows"]
+            self.assertEqual(time.gmtime(weeks[0]["start"] / 1000).tm_wday, 0)  # Monday
+            months = self.assertOk(await c.request(history(group="month")))["rows"]
+            self.assertEqual(time.gmtime(months[0]["start"] / 1000).tm_mday, 1)
+
+            # the range holds shifts that started in [from, to)
+            only = self.assertOk(await c.request(history(to=(self.start + 300) * 1000)))["rows"]
+            self.assertEqual([r["start"] for r in only], [self.start * 1000])
+            whole = self.assertOk(await c.request(history()))
+            self.assertNotIn("cursor", whole)  # two rows: one page
+        self.run_async(run())
+
+    def test_plant_and_lines_claim(self):
+        async def run():
+            await self.close_first_shift()
+            c = await self.client("viewer")
+            reports = [self.assertOk(await c.request({"t": "shift.report", "line": l}))["report"]
+                       for l in ("L1", "L2", "L3")]
+            end = (self.start + 300) * 1000  # the closed shift only: it does not move
+            plant = self.assertOk(await c.request(history(scope="plant", to=end)))["rows"]
+            self.assertEqual(len(plant), 1)
+            for k in SUMMED:
+                self.assertEqual(plant[0][k], sum(r[k] for r in reports), k)
+            ideal = sum(r["performance"] * r["run_ms"] for r in reports)
+            want = figures(plant[0]["planned_ms"], plant[0]["run_ms"], ideal,
+                           plant[0]["good"], plant[0]["reject"])
+            for k, v in zip(RATIOS, want):
+                self.assertAlmostEqual(plant[0][k], v, places=12)
+
+            mine = await self.client("viewer", sub="v2", lines=["L1"])
+            narrowed = self.assertOk(await mine.request(history(scope="plant", to=end)))["rows"]
+            l1 = self.assertOk(await c.request(history(to=end)))["rows"]
+            self.assertEqual(narrowed, l1)
+            self.assertErr(await mine.request(history(line="L2")), "forbidden", "line")
+        self.run_async(run())
+
+    def test_bad_parameters(self):
+        async def run():
+            c = await self.client("viewer")
+            for q, key in ((history(scope="equipment"), "scope"), (history(scope="site"), "scope"),
+                           (history(group="year"), "group"), (history(by="product"), "by"),
+                           (history(to=0, **{"from": 10}), "to"), (history(line=""), "line")):
+                with self.subTest(q=q):
+                    self.assertErr(await c.request(q), "bad_request", key)
+            self.assertErr(await c.request(history(line="L9")), "not_found", "line")
+            q = history()
+            del q["from"]
+            self.assertErr(await c.request(q), "bad_request", "from")
+            self.assertOk(await c.request(history()))  # still up
+        self.run_async(run())
+
+
+if __name__ == "__main__":
+    fhtest.main()
