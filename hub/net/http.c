@@ -128,10 +128,10 @@ static void metrics_text(hub *h, http_pss *p) {
   counter(p, "floorhub_committed_writes_total", "writes committed", m->commit_writes);
   counter(p, "floorhub_idempotent_replays_total", "writes answered from a stored key", m->idem_replays);
   counter(p, "floorhub_reconnects_total", "hellos with resume", m->reconnects);
-  counter(p, "floorhub_logins_total", "people signed in at kiosks", m->logins);
+  counter(p, "floorhub_logins_total", "people signed in (kiosks, dashboard)", m->logins);
   counter(p, "floorhub_login_failures_total", "sign-ins refused (wrong, unknown, disabled)",
           m->login_failures);
-  counter(p, "floorhub_login_kiosk_refusals_total", "kiosks that began refusing sign-ins",
+  counter(p, "floorhub_login_kiosk_refusals_total", "kiosks and client addresses that began refusing sign-ins",
           m->login_kiosk_refusals);
   counter(p, "floorhub_login_user_locks_total", "users locked after failed sign-ins",
           m->login_user_locks);

@@ -206,7 +206,7 @@ static const struct lws_http_mount mount_metrics = {
     .mountpoint = "/metrics", .mountpoint_len = 8, .origin = "fh-http",
     .origin_protocol = LWSMPRO_CALLBACK};
 static const struct lws_http_mount mount_api = {
-    .mount_next = &mount_metrics, .mountpoint = "/api/", .mountpoint_len = 5,
+    .mount_next = &mount_metrics, .mountpoint = "/api", .mountpoint_len = 4,
     .origin = "fh-http", .origin_protocol = LWSMPRO_CALLBACK};
 static const struct lws_http_mount mount_healthz = {
     .mount_next = &mount_api, .mountpoint = "/healthz",
