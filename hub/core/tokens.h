@@ -12,7 +12,8 @@
  * jti -> exp in ms, u64 big-endian) is refused as AUTH_E_REVOKED.
  * tokens_revoke() (POST /api/v1/logout) lists a jti until its token
  * expires and closes open sessions holding it (4001 "token revoked");
- * tokens_trim() drops entries whose token expired.
+ * tokens_trim() (from the store housekeeping, every minute) drops entries
+ * whose token expired.
  */
 #ifndef FH_HUB_TOKENS_H
 #define FH_HUB_TOKENS_H

@@ -164,7 +164,7 @@ static void metrics_text(hub *h, http_pss *p) {
 int http_serve(hub *h, struct lws *wsi, const char *path) {
   http_pss *p = lws_wsi_user(wsi);
 
-  memset(p, 0, sizeof *p);
+  http_pss_reset(p); /* a request before on this connection (keep-alive) */
   if (!strcmp(path, "/healthz")) {
     healthz(h, p);
   } else if (!strcmp(path, "/metrics")) {
@@ -238,11 +238,14 @@ int http_writable(struct lws *wsi) {
   return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-void http_done(struct lws *wsi) {
-  http_pss *p = lws_wsi_user(wsi);
-  if (p == NULL) return;
+void http_pss_reset(http_pss *p) {
   http_api_done(p);
   if (p->body != NULL) explicit_bzero(p->body, LWS_PRE + p->cap); /* a token */
   free(p->body);
-  p->body = NULL;
+  memset(p, 0, sizeof *p);
+}
+
+void http_done(struct lws *wsi) {
+  http_pss *p = lws_wsi_user(wsi);
+  if (p != NULL) http_pss_reset(p);
 }

@@ -31,6 +31,8 @@ void http_answer(struct lws *wsi, unsigned status, const char *ctype,
 int http_writable(struct lws *wsi);
 /* The connection is done: frees the body (and cancels an API call). */
 void http_done(struct lws *wsi);
+/* Frees what p holds (the body wiped) and zeroes it: a new request. */
+void http_pss_reset(http_pss *p);
 
 /* http_api.c: POST /api/v1/login and /api/v1/logout.  LWS_CALLBACK_HTTP of
  * a POST, LWS_CALLBACK_HTTP_BODY and _BODY_COMPLETION; each returns what

@@ -73,7 +73,7 @@ int http_api_post(hub *h, struct lws *wsi) {
   char clen[32];
   unsigned long long n = 0;
 
-  memset(p, 0, sizeof *p);
+  http_pss_reset(p); /* a request before on this connection (keep-alive) */
   if ((p->api = calloc(1, sizeof *p->api)) == NULL) return -1;
   p->api->wsi = wsi;
   if (header_is(wsi, WSI_TOKEN_POST_URI, "/api/v1/login")) p->api->kind = API_LOGIN;
@@ -94,6 +94,7 @@ int http_api_body(struct lws *wsi, const void *in, size_t len) {
   http_api *a = p->api;
   char *nb;
 
+  if (len == 0) return 0; /* lws may say "nothing more" so */
   if (a == NULL || a->len + len > API_BODY_MAX) return -1; /* beyond its length */
   if ((nb = realloc(a->in, a->len + len + 1)) == NULL) return -1;
   a->in = nb;

@@ -10,7 +10,9 @@
  * no-signal timeout and the time window of dt.classify, both on the
  * harness's clock, and the outbox: a notification is stored in the commit
  * of its andon event and reported after it, never for a write whose commit
- * failed.
+ * failed; the hub's session tokens: minted with --session-ttl, verified,
+ * revoked (an open session holding one closed 4001), refused afterwards,
+ * and the revocation list trimmed once the token expired.
  */
 #include <errno.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #include "stops.h"
 #include "notify_rules.h"
 #include "outbox.h"
+#include "tokens.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -588,7 +591,61 @@ FH_TEST(split_open_stop_keeps_its_time) {
   core_harness_fini(&t);
 }
 
+/* Revoked entries in the store. */
+static uint64_t revoked_entries(void) {
+  fh_store_stats st;
+  ASSERT_EQ(fh_store_stats_get(t.h.store, &st), 0);
+  return st.entries[FH_T_REVOKED];
+}
+
+FH_TEST(session_token_revoke_and_trim) {
+  user_rec u = {.id = "ana", .role = FH_ROLE_SHIFT_MANAGER, .nlines = 1,
+                .lines = {"L1"}};
+  fh_identity who, again;
+  int64_t exp_ms;
+  char *tok;
+  peer p;
+
+  setup(0);
+  t.cfg.session_ttl_s = 1800;
+  ASSERT_EQ(tokens_mint(&t.h, &u, &tok, &exp_ms), 0);
+  ASSERT_EQ(exp_ms, CORE_HARNESS_CLOCK_START_MS + 1800 * 1000);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_OK);
+  ASSERT_STR_EQ(who.sub, "ana");
+  ASSERT_EQ(who.role, FH_ROLE_SHIFT_MANAGER);
+  ASSERT_UINT_EQ(who.nlines, 1);
+  ASSERT_STR_EQ(who.lines[0], "L1");
+  ASSERT_UINT_EQ(strlen(who.jti), 32);
+  ASSERT_EQ(who.exp_ms, exp_ms);
+  memset(&p, 0, sizeof p);
+  core_harness_session(&t, &p.s, &who);
+  ASSERT_STR_EQ(p.s.jti, who.jti);
+
+  ASSERT_EQ(tokens_revoke(&t.h, &who), 0);
+  ASSERT_EQ(p.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  ASSERT_STR_EQ(p.s.close_why, "token revoked");
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &again), AUTH_E_REVOKED);
+  ASSERT_EQ(again.sub[0], '\0');
+  ASSERT_EQ(tokens_verify_signed(&t.h, tok, strlen(tok), &again), AUTH_OK);
+
+  /* Kept while the token (plus the leeway) is valid, dropped after. */
+  t.clock_ms = exp_ms + 60 * 1000;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  t.clock_ms = exp_ms + 60 * 1000 + 1;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 0);
+  free(tok);
+  session_closed(&p.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(session_token_revoke_and_trim),
     FH_TEST_ENTRY(split_open_stop_keeps_its_time),
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),

@@ -17,6 +17,7 @@ import http.client
 import json
 import subprocess
 import time
+import unittest
 import urllib.parse
 
 import fhtest
@@ -66,17 +67,20 @@ class WebLogin(HubTest):
             self.assertNotIn(t.split(".")[2], log)
         super().tearDown()
 
+    def connect(self, source="127.0.0.1"):
+        """An HTTP (or, with TLS, HTTPS) connection from source."""
+        h = self.hub
+        if h.tls:
+            return http.client.HTTPSConnection("127.0.0.1", h.port, timeout=10,
+                                               context=h.ssl_context(),
+                                               source_address=(source, 0))
+        return http.client.HTTPConnection("127.0.0.1", h.port, timeout=10,
+                                          source_address=(source, 0))
+
     def post(self, path, body=b"", ctype="application/x-www-form-urlencoded",
              headers=None, source="127.0.0.1"):
         """POST to the hub: (status, parsed JSON body or raw text)."""
-        h = self.hub
-        if h.tls:
-            conn = http.client.HTTPSConnection("127.0.0.1", h.port, timeout=10,
-                                               context=h.ssl_context(),
-                                               source_address=(source, 0))
-        else:
-            conn = http.client.HTTPConnection("127.0.0.1", h.port, timeout=10,
-                                              source_address=(source, 0))
+        conn = self.connect(source)
         hdrs = dict(headers or {})
         if ctype is not None:
             hdrs["Content-Type"] = ctype
@@ -225,6 +229,29 @@ class WebLogin(HubTest):
         self.assertEqual(self.hub.metrics()['floorhub_auth_failures_total{reason="revoked"}'], 1)
         self.assertIn("logout", [e["type"] for e in self.hub.events()])
 
+    def test_keep_alive(self):
+        """Several requests on one connection, as a browser sends them."""
+        conn = self.connect()
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        def ask(method, path, body=None, headers=None):
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, r.read().decode()
+        try:
+            st, body = ask("POST", "/api/v1/login", "user=ana&password=" +
+                           urllib.parse.quote(ANA_PW), form)
+            self.assertEqual(st, 200, body)
+            tok = json.loads(body)["token"]
+            self.tokens.append(tok)
+            self.assertEqual(ask("POST", "/api/v1/login", "user=ana", form)[0], 400)
+            self.assertEqual(ask("GET", "/healthz")[0], 200)
+            self.assertEqual(ask("POST", "/api/v1/logout", "",
+                                 {"Authorization": "Bearer " + tok})[0], 200)
+            self.assertEqual(ask("POST", "/api/v1/login", "user=ana&password=x", form)[0], 401)
+        finally:
+            conn.close()
+
     def test_bad_bodies(self):
         def bad(status, key, msg, *args, **kw):
             st, body = self.post("/api/v1/login", *args, **kw)
@@ -253,6 +280,37 @@ class WebLogin(HubTest):
         # the hub is still up and nothing was counted as a failure
         self.assertEqual(self.login("ana", ANA_PW)[0], 200)
         self.assertEqual(self.hub.metrics()["floorhub_login_failures_total"], 0)
+
+
+class SessionTtl(unittest.TestCase):
+    """--session-ttl: 8h by default; s, m, h or bare seconds, 60 s to 168 h."""
+
+    def test_forms(self):
+        for ttl, secs in (("45m", 2700), ("3600s", 3600), ("7200", 7200), (None, 8 * 3600)):
+            hub = fhtest.Hub(args=("--session-ttl", ttl) if ttl else ()).start()
+            try:
+                out = subprocess.run([fhtest.FLOORCTL, "user", "add", "--data", hub.data_dir,
+                                      "--id", "ana", "--role", "viewer"],
+                                     capture_output=True, text=True, timeout=20)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                out = subprocess.run([fhtest.FLOORCTL, "user", "set", "--data", hub.data_dir,
+                                      "--id", "ana", "--password-stdin"], input=ANA_PW + "\n",
+                                     capture_output=True, text=True, timeout=20)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                body = urllib.parse.urlencode({"user": "ana", "password": ANA_PW})
+                conn = http.client.HTTPConnection("127.0.0.1", hub.port, timeout=10)
+                conn.request("POST", "/api/v1/login", body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded"})
+                tok = json.loads(conn.getresponse().read())["token"]
+                conn.close()
+                pay = claims(tok)[1]
+                self.assertEqual(pay["exp"] - pay["iat"], secs, ttl)
+            finally:
+                hub.cleanup()
+
+    def test_bad_values(self):
+        for ttl in ("8x", "h", "-5m", "30", "169h", "1h30m"):
+            fhtest.Hub(args=("--session-ttl", ttl)).start_fails("--session-ttl")
 
 
 CA = TestCA()
