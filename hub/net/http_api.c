@@ -3,7 +3,9 @@
  * lws hands a POST's headers (LWS_CALLBACK_HTTP), then its body in pieces
  * (HTTP_BODY), then HTTP_BODY_COMPLETION.  The body is kept up to
  * API_BODY_MAX bytes; a Content-Length above that is answered 413 at once
- * and the connection closed (the rest is never read).  At completion the
+ * and the connection closed (the rest is never read), as are a chunked
+ * body (411: lws 4.1 reads no chunked request bodies) and, with
+ * --allowed-origin, a browser's request from another Origin (403).  At completion the
  * body is parsed -- application/x-www-form-urlencoded or application/json,
  * anything else 415 -- into user and password, checked (400 naming the
  * field: missing, not text, too long), wiped, and handed to web_login.c;
@@ -13,6 +15,7 @@
  * Error bodies are JSON {"code", "key", "msg"} like the WebSocket `err`.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -68,24 +71,46 @@ static int header_is(struct lws *wsi, enum lws_token_indexes t, const char *v) {
   return lws_hdr_copy(wsi, buf, sizeof buf, t) > 0 && strcmp(buf, v) == 0;
 }
 
+/* Answers what is refused before the body is read (and closes after):
+ * another Origin than --allowed-origin, a body without Content-Length
+ * (chunked), one over API_BODY_MAX.  1 when answered; *n: the length. */
+static int refused_early(hub *h, struct lws *wsi, unsigned long long *n) {
+  http_pss *p = lws_wsi_user(wsi);
+  char buf[256];
+
+  *n = 0;
+  if (lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+    *n = strtoull(buf, NULL, 10);
+  else if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+    *n = ULLONG_MAX;
+  p->close_after = 1;
+  if (h->cfg->allowed_origin[0] &&
+      lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_ORIGIN) > 0 &&
+      strcmp(buf, h->cfg->allowed_origin) != 0) {
+    web_answer_error(on_answer, wsi, 403, "forbidden", "", "origin not allowed");
+  } else if (*n == ULLONG_MAX) {
+    web_answer_error(on_answer, wsi, 411, "bad_request", "", "a Content-Length "
+                     "is required (no chunked bodies)");
+  } else if (*n > API_BODY_MAX) {
+    web_answer_error(on_answer, wsi, 413, "too_large", "", "the body is over "
+                     "%d bytes", API_BODY_MAX);
+  } else {
+    p->close_after = 0;
+    return 0;
+  }
+  return 1;
+}
+
 int http_api_post(hub *h, struct lws *wsi) {
   http_pss *p = lws_wsi_user(wsi);
-  char clen[32];
-  unsigned long long n = 0;
+  unsigned long long n;
 
   http_pss_reset(p); /* a request before on this connection (keep-alive) */
   if ((p->api = calloc(1, sizeof *p->api)) == NULL) return -1;
   p->api->wsi = wsi;
   if (header_is(wsi, WSI_TOKEN_POST_URI, "/api/v1/login")) p->api->kind = API_LOGIN;
   else if (header_is(wsi, WSI_TOKEN_POST_URI, "/api/v1/logout")) p->api->kind = API_LOGOUT;
-  if (lws_hdr_copy(wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
-    n = strtoull(clen, NULL, 10);
-  if (n > API_BODY_MAX) {
-    p->close_after = 1;
-    web_answer_error(on_answer, wsi, 413, "too_large", "", "the body is over "
-                     "%d bytes", API_BODY_MAX);
-    return 0;
-  }
+  if (refused_early(h, wsi, &n)) return 0;
   return n == 0 ? http_api_complete(h, wsi) : 0; /* else: the body comes */
 }
 

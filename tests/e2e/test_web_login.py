@@ -78,14 +78,15 @@ class WebLogin(HubTest):
                                           source_address=(source, 0))
 
     def post(self, path, body=b"", ctype="application/x-www-form-urlencoded",
-             headers=None, source="127.0.0.1"):
+             headers=None, source="127.0.0.1", encode_chunked=False):
         """POST to the hub: (status, parsed JSON body or raw text)."""
         conn = self.connect(source)
         hdrs = dict(headers or {})
         if ctype is not None:
             hdrs["Content-Type"] = ctype
         try:
-            conn.request("POST", path, body=body, headers=hdrs)
+            conn.request("POST", path, body=body, headers=hdrs,
+                         encode_chunked=encode_chunked)
             resp = conn.getresponse()
             text = resp.read().decode()
             try:
@@ -274,12 +275,36 @@ class WebLogin(HubTest):
         bad(415, "", "the body must be application/x-www-form-urlencoded or "
             "application/json", b"user=ana&password=x", None)
         bad(413, "", "the body is over 16384 bytes", b"x" * 20000)
+        bad(411, "", "a Content-Length is required (no chunked bodies)",
+            iter([b"user=ana&", b"password=x"]), encode_chunked=True)
         # GET is not the way; unknown endpoints are 404
         self.assertEqual(self.hub.http_get("/api/v1/login")[0], 405)
         self.assertEqual(self.post("/api/v1/nope", b"")[0], 404)
         # the hub is still up and nothing was counted as a failure
         self.assertEqual(self.login("ana", ANA_PW)[0], 200)
         self.assertEqual(self.hub.metrics()["floorhub_login_failures_total"], 0)
+
+
+class WebLoginOrigin(WebLogin):
+    """With --allowed-origin a browser's POST from another Origin is 403
+    (a request without Origin, from a tool, is served)."""
+    hub_args = ("--allowed-origin", "https://hub.example")
+
+    def test_origin(self):
+        body = urllib.parse.urlencode({"user": "ana", "password": ANA_PW}).encode()
+        st, out = self.post("/api/v1/login", body, headers={"Origin": "https://evil.example"})
+        self.assertEqual((st, out["code"], out["msg"]), (403, "forbidden", "origin not allowed"))
+        st, out = self.post("/api/v1/login", body, headers={"Origin": "https://hub.example"})
+        self.assertEqual(st, 200, out)
+        self.tokens.append(out["token"])
+        self.assertEqual(self.login("ana", ANA_PW)[0], 200)
+
+    test_login_token_on_websocket = None
+    test_rate_limit_and_lockout = None
+    test_bad_bodies = None
+    test_keep_alive = None
+    test_logout_revokes = None
+    test_refusals_are_one_answer = None
 
 
 class SessionTtl(unittest.TestCase):
