@@ -10,7 +10,10 @@ plant sums its lines, a token's `lines` claim narrows the plant and forbids
 other lines, and bad parameters are refused naming the key.
 """
 import json
+import subprocess
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import fhtest
 from fhtest import HubTest, minute, utc_plant
@@ -137,6 +140,77 @@ class History(HubTest):
             del q["from"]
             self.assertErr(await c.request(q), "bad_request", "from")
             self.assertOk(await c.request(history()))  # still up
+        self.run_async(run())
+
+
+class Backfill(HubTest):
+    """`floorctl backfill` writes 220 days of the sample plant (always one
+    DST change in it) before the running shift; the history pages through
+    them in order."""
+    days = 220
+    tz = ZoneInfo("Europe/Berlin")  # the sample plant's time zone
+    breaks_ms = 45 * 60000          # every sample shift has 45 min of breaks
+
+    async def all_rows(self, c, **q):
+        rows, pages, cursor = [], 0, None
+        while True:
+            page = self.assertOk(await c.request(history(**dict(q, **(
+                {"cursor": cursor} if cursor is not None else {})))))
+            rows += page["rows"]
+            pages += 1
+            if "cursor" not in page:
+                return rows, pages
+            self.assertEqual(len(page["rows"]), 200)
+            cursor = page["cursor"]
+
+    def local(self, ms):
+        return datetime.fromtimestamp(ms / 1000, self.tz)
+
+    def test_backfilled_history_pages_in_order(self):
+        self.hub.stop()
+        out = subprocess.run([fhtest.FLOORCTL, "backfill", "--data", self.hub.data_dir,
+                              "--plant", fhtest.SAMPLE_PLANT, "--days", str(self.days),
+                              "--seed", "7"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.hub.start()
+
+        async def run():
+            c = await self.client("viewer")
+            now = int(time.time() * 1000)
+            q = {"from": now - (self.days + 1) * 86400000}
+            rows, pages = await self.all_rows(c, **q)
+            closed = [r for r in rows if not r.get("open")]
+            self.assertEqual(len(closed), 3 * self.days)  # three shifts a day
+            self.assertEqual(pages, (len(rows) + 199) // 200)
+            self.assertTrue(rows[-1]["open"])
+            for a, b in zip(rows, rows[1:]):
+                self.assertEqual(a["end"], b["start"])  # contiguous, none twice
+            lengths, full = set(), 0
+            for r in closed:
+                start, end = self.local(r["start"]), self.local(r["end"])
+                self.assertIn((start.hour, start.minute), ((6, 0), (14, 0), (22, 0)))
+                self.assertEqual(end.minute, 0)
+                # the shift less its breaks is planned, not monitored or planned stops
+                known = r["planned_ms"] + r["not_monitored_ms"]
+                self.assertLessEqual(known, r["end"] - r["start"] - self.breaks_ms)
+                full += known == r["end"] - r["start"] - self.breaks_ms
+                self.assertLessEqual(r["run_ms"], r["planned_ms"])
+                self.assertGreater(r["good"], 0)
+                self.assertTrue(0 < r["oee"] < 1, r)
+                lengths.add((r["end"] - r["start"]) // 3600000)
+            self.assertEqual(len(lengths - {8}), 1, lengths)  # the DST night: 7 or 9 h
+            self.assertGreater(full, len(closed) // 2)  # most shifts had no planned stop
+
+            # days of the plant's zone: midnight to midnight, one of 23 or 25 h
+            days, _ = await self.all_rows(c, group="day", **q)
+            hours = set()
+            for d in days:
+                start = self.local(d["start"])
+                self.assertEqual((start.hour, start.minute), (0, 0))
+                self.assertEqual(self.local(d["end"]).date(), (start + timedelta(days=1)).date())
+                hours.add((d["end"] - d["start"]) // 3600000)
+            self.assertEqual(len(hours - {24}), 1, hours)
+            self.assertEqual(sum(d["good"] for d in days), sum(r["good"] for r in rows))
         self.run_async(run())
 
 
