@@ -156,6 +156,10 @@ class WebLogin(HubTest):
                              ("ana", "shift_manager", ["L1"]))
             a = self.assertOk(await c.write("andon.raise", line="L1", kind="material"))
             self.assertEqual(a["andon"]["raised_by"], "ana")
+            st, _, text = self.hub.http_get(
+                "/api/v1/export/andons.csv?scope=plant&from=2026-01-01&to=2026-01-02",
+                headers={"Authorization": "Bearer " + body["token"]})
+            self.assertEqual(st, 200, text)  # the CSV export takes it too
             h = await Client(self.hub).connect(header_token=other["token"])
             self.assertEqual((await h.request({"t": "hello"}))["user"], "ana")
             # a token signed with the hub's kid but another key is refused
@@ -227,6 +231,11 @@ class WebLogin(HubTest):
             except Closed as e:
                 self.assertEqual(e.code, 4001)
         self.run_async(run())
+        # the CSV export takes the same tokens: this one is refused now
+        st, _, text = self.hub.http_get("/api/v1/export/andons.csv?scope=plant&from=2026-01-01"
+                                        "&to=2026-01-02", headers={"Authorization": "Bearer " + tok})
+        self.assertEqual(st, 401, text)
+        self.assertIn("revoked", text)
         # a second logout is not an error; no header, or a bad token, is 401
         self.assertEqual(self.logout(tok)[0], 200)
         st, out = self.post("/api/v1/logout", b"", None)
