@@ -22,6 +22,12 @@
  * durable before the kiosk hears of it, and the session acts as the
  * person only once the record of it is stored.
  *
+ * The queue is shared: the dashboard's password sign-in (web_login.c)
+ * hands its checks to login_queue too, with a finish callback of its own,
+ * and uses login_pick_hash, login_judge and login_count_failure, so both
+ * count failures the same way (the source is "kiosk <sub>" or "address
+ * <ip>") and share one cap on checks running at once.
+ *
  * Secrets are copied once, into the job, and wiped (sodium_memzero) when
  * the job ends; no log line or reply carries one.
  */

@@ -1,4 +1,5 @@
-/* http.c -- /healthz, /metrics and 404 on the hub's port.
+/* http.c -- /healthz, /metrics, 404 (405 for a GET of the POST API) on the
+ * hub's port, and the writing of every answer of fh-http.
  *
  * The body is built when the request arrives (LWS_CALLBACK_HTTP), or later
  * for an answer that waits for work (http_api.c calls http_answer when it
