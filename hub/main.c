@@ -48,6 +48,7 @@ static void on_tick(uv_timer_t *t) {
     session_tick(s, mono, now);
   }
   person_tick(h, mono);
+  tokens_tick(h, mono);
   guard_sweep(h, mono, now);
   eq_writes_tick(h, now);
   shiftclock_tick(h, now);

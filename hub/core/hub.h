@@ -138,6 +138,8 @@ typedef struct hub {
 
   struct guard *guard;             /* sign-in failure counts (guard.c) */
   struct login_job *login_jobs;    /* sign-in checks on the pool (login.c) */
+  uint64_t tokens_checked_ms;       /* monotonic: last check of the
+                                      session tokens' users (tokens.c) */
   size_t web_logins;               /* dashboard sign-ins being checked
                                       (web_login.c) */
   char *login_dummy;               /* an Argon2id string checked when there

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "log.h"
+#include "person.h"
 #include "session.h"
 
 static int key_cb(void *arg, const void *key, size_t klen, const void *val,
@@ -51,9 +52,19 @@ void tokens_free(hub *h) { auth_config_free(&h->session_auth); }
 auth_fail tokens_verify_signed(hub *h, const char *tok, size_t len,
                                fh_identity *who) {
   auth_fail f = auth_verify(&h->session_auth, tok, len, hub_now_ms(h), who);
-  if (f == AUTH_E_UNKNOWN_KID) /* not one of ours */
+  if (f == AUTH_OK) who->hub_signed = 1;
+  else if (f == AUTH_E_UNKNOWN_KID) /* not one of ours */
     f = auth_verify(&h->auth, tok, len, hub_now_ms(h), who);
   return f;
+}
+
+/* 1 when the user id is disabled or no longer in the store. */
+static int user_barred(hub *h, const char *id) {
+  user_rec *u = malloc(sizeof *u);
+  int barred = u == NULL || person_load(h, id, u) != 0 || u->disabled;
+  if (u != NULL) sodium_memzero(u, sizeof *u);
+  free(u);
+  return barred;
 }
 
 static int exists_cb(void *arg, const void *key, size_t klen, const void *val,
@@ -70,10 +81,11 @@ auth_fail tokens_verify(hub *h, const char *tok, size_t len, fh_identity *who) {
   auth_fail f = tokens_verify_signed(h, tok, len, who);
   if (f == AUTH_OK && who->jti[0] &&
       fh_store_get(h->store, FH_T_REVOKED, who->jti, strlen(who->jti),
-                   exists_cb, NULL) == 0) {
-    memset(who, 0, sizeof *who);
+                   exists_cb, NULL) == 0)
     f = AUTH_E_REVOKED;
-  }
+  else if (f == AUTH_OK && who->hub_signed && user_barred(h, who->sub))
+    f = AUTH_E_DISABLED;
+  if (f != AUTH_OK) memset(who, 0, sizeof *who);
   return f;
 }
 
@@ -115,6 +127,28 @@ void tokens_close_sessions(hub *h, const char *jti) {
              (unsigned long long)s->id, s->peer, s->user);
     session_close(s, FH_CLOSE_UNAUTHENTICATED, "token revoked");
   }
+}
+
+static void close_barred(session *s) {
+  log_info("session %llu (%s): user %s disabled or removed, closing 4001",
+           (unsigned long long)s->id, s->peer, s->user);
+  session_close(s, FH_CLOSE_UNAUTHENTICATED, "user disabled");
+}
+
+int tokens_check_session(hub *h, session *s, const fh_request *req) {
+  if (!s->hub_token || s->via[0] || !user_barred(h, s->user)) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_UNAUTHORIZED, "t",
+                   "%s may no longer sign in: signed out", s->user);
+  close_barred(s);
+  return 1;
+}
+
+void tokens_tick(hub *h, uint64_t now_mono) {
+  if (now_mono - h->tokens_checked_ms < TOKENS_USER_CHECK_MS) return;
+  h->tokens_checked_ms = now_mono;
+  for (session *s = h->sessions; s != NULL; s = s->next)
+    if (s->hub_token && s->authed && s->close_code == 0 && user_barred(h, s->user))
+      close_barred(s);
 }
 
 int tokens_revoke(hub *h, const fh_identity *who) {

@@ -12,6 +12,10 @@
  * jti -> exp in ms, u64 big-endian) is refused as AUTH_E_REVOKED.
  * tokens_revoke() (POST /api/v1/logout) lists a jti until its token
  * expires and closes open sessions holding it (4001 "token revoked");
+ * A session token speaks for a user of the store: when that user is
+ * disabled or removed, the token is refused (AUTH_E_DISABLED) and the
+ * sessions holding one are closed (4001 "user disabled") at their next
+ * write or within TOKENS_USER_CHECK_MS.
  * tokens_trim() (from the store housekeeping, every minute) drops entries
  * whose token expired.
  */
@@ -19,12 +23,14 @@
 #define FH_HUB_TOKENS_H
 
 #include "hub.h"
+#include "session.h"
 #include "user.h"
 
 #define TOKENS_KID "floorhub-session"
 #define TOKENS_ISSUER "floorhub"
 #define TOKENS_KEY_META "session_key"
 #define TOKENS_KEY_BYTES 32
+#define TOKENS_USER_CHECK_MS 5000
 
 /* Loads the signing key from the store, or makes one and queues it in
  * h->batch (hub_state_open commits it before anyone connects); 0 or a
@@ -44,6 +50,12 @@ int tokens_mint(hub *h, const user_rec *u, char **token, int64_t *exp_ms);
 int tokens_revoke(hub *h, const fh_identity *who);
 /* Closes every session authenticated with the token jti: 4001. */
 void tokens_close_sessions(hub *h, const char *jti);
+/* Before a write of s: 1 when s holds a session token whose user is
+ * disabled or removed (answered unauthorized, closed 4001), else 0. */
+int tokens_check_session(hub *h, session *s, const fh_request *req);
+/* The 1 s tick: every TOKENS_USER_CHECK_MS, closes the sessions whose
+ * session token's user is disabled or removed. */
+void tokens_tick(hub *h, uint64_t now_mono);
 /* Queues the deletion of entries whose token expired before now_ms. */
 void tokens_trim(hub *h, int64_t now_ms);
 

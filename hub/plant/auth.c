@@ -36,6 +36,7 @@ static const char *const fail_names[AUTH_FAIL__COUNT] = {
     [AUTH_E_INTERNAL] = "internal",
     [AUTH_E_UNKNOWN_KID] = "unknown_kid",
     [AUTH_E_REVOKED] = "revoked",
+    [AUTH_E_DISABLED] = "disabled",
 };
 
 /* A token split at its two dots: [0] header, [1] payload, [2] signature. */

@@ -104,6 +104,8 @@ typedef enum auth_fail {
   AUTH_E_INTERNAL,      /* out of memory */
   AUTH_E_UNKNOWN_KID,   /* JWK Set: no kid, or a kid not in the set */
   AUTH_E_REVOKED,       /* its jti is in the revocation list (tokens.c) */
+  AUTH_E_DISABLED,      /* a hub session token of a user now disabled or
+                           removed (tokens.c) */
   AUTH_FAIL__COUNT
 } auth_fail;
 

@@ -60,6 +60,8 @@ struct fh_identity {
   char lines[FH_LINES_MAX][FH_ID_MAX + 1];  /* the lines claim */
   int64_t exp_ms;                           /* exp in ms since the epoch */
   char jti[FH_JTI_MAX + 1];                 /* the jti claim, "" none */
+  int hub_signed;                           /* 1: a session token the hub
+                                               signed itself (hub tokens.c) */
 };
 typedef struct fh_identity fh_identity;
 

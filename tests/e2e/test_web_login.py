@@ -9,7 +9,9 @@ disabled user; the kiosk limits per client address (5 failures a minute ->
 429) and per user (10 an hour -> locked until `floorctl user unlock`),
 reached from several loopback addresses; POST /api/v1/logout revoking the
 token at once (an open session closed 4001 "token revoked", a new one
-refused, also after a restart); bad bodies; the same over https with a CA
+refused, also after a restart); a user disabled while signed in (the
+session closed 4001 "user disabled", the token refused until enabled
+again); bad bodies; the same over https with a CA
 made by openssl; and the hub's log searched for every token and password.
 """
 import base64
@@ -254,6 +256,28 @@ class WebLogin(HubTest):
         self.assertEqual(self.hub.metrics()['floorhub_auth_failures_total{reason="revoked"}'], 1)
         self.assertIn("logout", [e["type"] for e in self.hub.events()])
 
+    def test_disabled_user(self):
+        """A user disabled after signing in: the open session is closed
+        within 5 s (4001 "user disabled"), the token refused; enabled again,
+        the same token works (it was not revoked)."""
+        st, body = self.login("ana", ANA_PW)
+        self.assertEqual(st, 200, body)
+        tok = body["token"]
+
+        async def run():
+            c = await Client(self.hub).connect(token=tok)
+            out = floorctl_user(self.hub, "disable", "--id", "ana")
+            self.assertEqual(out.returncode, 0, out.stderr)
+            self.assertEqual(await c.closed(timeout=8), (4001, "user disabled"))
+            n = await Client(self.hub).connect()
+            r = await n.request({"t": "hello", "token": tok})
+            self.assertEqual(r["msg"], "token rejected: disabled")
+            out = floorctl_user(self.hub, "enable", "--id", "ana")
+            self.assertEqual(out.returncode, 0, out.stderr)
+            again = await Client(self.hub).connect(token=tok)
+            self.assertEqual(again.welcome["user"], "ana")
+        self.run_async(run())
+
     def test_keep_alive(self):
         """Several requests on one connection, as a browser sends them."""
         conn = self.connect()
@@ -330,6 +354,7 @@ class WebLoginOrigin(WebLogin):
     test_login_token_on_websocket = None
     test_rate_limit_and_lockout = None
     test_bad_bodies = None
+    test_disabled_user = None
     test_keep_alive = None
     test_logout_revokes = None
     test_refusals_are_one_answer = None
@@ -380,6 +405,7 @@ class WebLoginTls(WebLogin):
     # the limits and the bodies are the same code behind TLS: not repeated
     test_rate_limit_and_lockout = None
     test_bad_bodies = None
+    test_disabled_user = None
 
 
 if __name__ == "__main__":

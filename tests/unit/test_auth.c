@@ -772,7 +772,7 @@ FH_TEST(fail_names) {
   static const char *const names[] = {
       "ok", "too_large", "malformed", "alg", "signature", "expired",
       "not_yet_valid", "claims", "issuer", "audience", "role", "internal",
-      "unknown_kid", "revoked"};
+      "unknown_kid", "revoked", "disabled"};
   ASSERT_EQ(sizeof names / sizeof names[0], AUTH_FAIL__COUNT);
   for (int f = 0; f < AUTH_FAIL__COUNT; f++)
     ASSERT_STR_EQ(auth_fail_name((auth_fail)f), names[f]);
