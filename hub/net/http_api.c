@@ -119,7 +119,9 @@ int http_api_body(struct lws *wsi, const void *in, size_t len) {
   http_api *a = p->api;
   char *nb;
 
-  if (len == 0) return 0; /* lws may say "nothing more" so */
+  /* Nothing (lws may say "no more" so), or already answered (403, 411,
+   * 413): read and dropped until the answer is out and closes. */
+  if (len == 0 || p->ready) return 0;
   if (a == NULL || a->len + len > API_BODY_MAX) return -1; /* beyond its length */
   if ((nb = realloc(a->in, a->len + len + 1)) == NULL) return -1;
   a->in = nb;
@@ -325,6 +327,7 @@ int http_api_complete(hub *h, struct lws *wsi) {
   http_api *a = p->api;
 
   if (a == NULL) return -1;
+  if (p->ready) return 0; /* answered before the body came (413, ...) */
   if (a->kind == API_LOGIN) start_login(h, wsi, a);
   else if (a->kind == API_LOGOUT) start_logout(h, wsi, a);
   else web_answer_error(on_answer, wsi, 404, "not_found", "", "no such endpoint");
