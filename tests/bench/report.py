@@ -374,11 +374,12 @@ def tls_section(rows, out):
     plain_m, tls_m = tls_memory(rows, 0), tls_memory(rows, 1)
     if not (tls_f or tls_m):
         return
+    sessions = ", ".join(sorted({r["tls_session"] for r in rows if r.get("tls_session")}))
     out += ["## TLS: what it costs", "",
             "floorhub alone, the same measurements over ws:// and over wss:// "
-            "(TLS 1.3 as negotiated, an EC P-256 server certificate from a "
-            "throwaway CA; floorbench verifies the chain and 127.0.0.1 against "
-            "it).  Fan-out at the same offered rates (no search): server CPU "
+            "(" + (sessions or "TLS") + " as negotiated, an EC P-256 server "
+            "certificate from a throwaway CA; floorbench verifies the chain and "
+            "127.0.0.1 against it).  Fan-out at the same offered rates (no search): server CPU "
             "per delivery, publish->deliver latency.  Memory: the idle "
             "subscribed connections of scenario 3, with each step's "
             "connection setup (TCP connect to snapshot held, 256 handshakes in "

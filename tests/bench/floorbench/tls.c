@@ -22,6 +22,7 @@
 
 static SSL_CTX *ctx;      /* the one client context, NULL without --tls */
 static int told_failure;  /* a failed handshake was printed */
+static char session[96];  /* version and cipher of the first handshake */
 
 int fb_tls_init(const char *ca_file) {
   ctx = SSL_CTX_new(TLS_client_method());
@@ -78,7 +79,12 @@ int fb_tls_handshake(SSL *ssl, int *want_write) {
   long vr;
 
   *want_write = 0;
-  if (rc == 1) return 1;
+  if (rc == 1) {
+    if (session[0] == '\0')
+      snprintf(session, sizeof session, "%s %s", SSL_get_version(ssl),
+               SSL_get_cipher_name(ssl));
+    return 1;
+  }
   if (fail_errno(ssl, rc, want_write) < 0 && errno == EAGAIN) return 0;
   vr = SSL_get_verify_result(ssl);
   if (vr != X509_V_OK) { /* the setup is wrong: no number would mean a thing */
@@ -112,3 +118,5 @@ ssize_t fb_tls_write(SSL *ssl, const void *buf, size_t n, int *want_write) {
 }
 
 void fb_tls_close(SSL *ssl) { SSL_free(ssl); }
+
+const char *fb_tls_session(void) { return session; }

@@ -37,5 +37,8 @@ ssize_t fb_tls_read(SSL *ssl, void *buf, size_t n, int *want_write);
 ssize_t fb_tls_write(SSL *ssl, const void *buf, size_t n, int *want_write);
 /* Frees the SSL (no close_notify: the benchmark only hangs up). */
 void fb_tls_close(SSL *ssl);
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384": what the run's first handshake
+ * negotiated ("" before one, or without --tls). */
+const char *fb_tls_session(void);
 
 #endif
