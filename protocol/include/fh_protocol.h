@@ -97,6 +97,7 @@ typedef enum fh_msg_type {
   FH_MSG_LOGOUT,
   FH_MSG_OEE_HISTORY,
   FH_MSG_DT_PARETO,
+  FH_MSG_OEE_SAMPLES,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -217,7 +218,7 @@ typedef struct fh_request {
       fh_strv by;         /* optional breakdown */
       int64_t cursor;     /* optional: the page starting there, 0 = first */
       int64_t top;        /* dt.pareto: optional, rows kept before "other" */
-    } history; /* oee.history and dt.pareto */
+    } history; /* oee.history, dt.pareto and oee.samples */
   } u;
 } fh_request;
 
