@@ -34,6 +34,9 @@ typedef struct conn {
   struct mqtt_pool *p;     /* owner */
   char id[FH_ID_MAX + 1];  /* channel id */
   char url[NOTIFY_URL_MAX + 1]; /* its url when made */
+  char ca_file[NOTIFY_PATH_MAX + 1]; /* its ca_file when made */
+  char tls_err[160];       /* libmosquitto's last TLS error line */
+  char why[200];           /* the reason of the last drop (finish's) */
   struct mosquitto *m;     /* the client */
   uv_poll_t *poll;         /* watches fd, NULL when none */
   int fd;                  /* the socket watched, -1 none */
@@ -131,6 +134,17 @@ static void dropped(conn *c, const char *why) {
   fail_all(c, why);
 }
 
+/* Why rc ended the connection: a TLS error with OpenSSL's line
+ * ("certificate verify failed (... certificate verify failed)"). */
+static const char *why_of(conn *c, int rc) {
+  if (rc != MOSQ_ERR_TLS || c->tls_err[0] == '\0') return mosquitto_strerror(rc);
+  snprintf(c->why, sizeof c->why, "%s (%s)",
+           strstr(c->tls_err, "certificate verify failed") ? "certificate verify failed"
+                                                            : mosquitto_strerror(rc),
+           c->tls_err);
+  return c->why;
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   conn *c = conn_of_poll(h->data, h);
   int rc = MOSQ_ERR_SUCCESS;
@@ -138,8 +152,17 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   if (status < 0 || (events & UV_READABLE)) rc = mosquitto_loop_read(c->m, 1);
   if (rc == MOSQ_ERR_SUCCESS && (events & UV_WRITABLE))
     rc = mosquitto_loop_write(c->m, 1);
-  if (rc != MOSQ_ERR_SUCCESS) dropped(c, mosquitto_strerror(rc));
+  if (rc != MOSQ_ERR_SUCCESS) dropped(c, why_of(c, rc));
   watch(c);
+}
+
+/* Keeps libmosquitto's TLS error lines: the only place it says why a
+ * handshake failed (OpenSSL's "certificate verify failed"). */
+static void on_log(struct mosquitto *m, void *obj, int level, const char *str) {
+  conn *c = obj;
+  (void)m;
+  if ((level & MOSQ_LOG_ERR) && strstr(str, "SSL") != NULL)
+    snprintf(c->tls_err, sizeof c->tls_err, "%s", str);
 }
 
 static void on_connect(struct mosquitto *m, void *obj, int rc) {
@@ -166,9 +189,10 @@ static void on_publish(struct mosquitto *m, void *obj, int mid) {
 }
 
 static void on_disconnect(struct mosquitto *m, void *obj, int rc) {
+  conn *c = obj;
   (void)m;
   (void)rc;
-  dropped(obj, "disconnected from the broker");
+  dropped(c, c->tls_err[0] ? why_of(c, MOSQ_ERR_TLS) : "disconnected from the broker");
 }
 
 /* host and port of "mqtt[s]://host[:port][/...]"; -EINVAL when bad. */
@@ -188,6 +212,17 @@ static int parse_url(const char *url, char *host, size_t cap, int *port, int *tl
   return *port > 0 && *port < 65536 ? 0 : -EINVAL;
 }
 
+/* TLS that verifies the broker's chain (ca_file, else the system's CAs)
+ * and its host name. */
+static int set_tls(conn *c) {
+  int rc = c->ca_file[0]
+               ? mosquitto_tls_set(c->m, c->ca_file, NULL, NULL, NULL, NULL)
+               : mosquitto_tls_set(c->m, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(c->m, 1, NULL, NULL);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(c->m, false);
+  return rc;
+}
+
 static void try_connect(conn *c) {
   char host[256];
   int port, tls, rc;
@@ -195,7 +230,11 @@ static void try_connect(conn *c) {
     fail_all(c, "bad broker URL");
     return;
   }
-  if (tls) mosquitto_tls_set(c->m, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+  if (tls && (rc = set_tls(c)) != MOSQ_ERR_SUCCESS) {
+    fail_all(c, mosquitto_strerror(rc));
+    return;
+  }
+  c->tls_err[0] = '\0';
   c->connecting = 1;
   c->connect_deadline = uv_now(c->p->loop) + (uint64_t)c->timeout_s * 1000;
   rc = mosquitto_connect_async(c->m, host, port, 30);
@@ -239,10 +278,12 @@ static conn *conn_for(mqtt_pool *p, const notify_channel *ch) {
   c->fd = -1;
   snprintf(c->id, sizeof c->id, "%s", ch->id);
   snprintf(c->url, sizeof c->url, "%s", ch->url);
+  snprintf(c->ca_file, sizeof c->ca_file, "%s", ch->ca_file);
   c->timeout_s = ch->timeout_s;
   mosquitto_connect_callback_set(c->m, on_connect);
   mosquitto_publish_callback_set(c->m, on_publish);
   mosquitto_disconnect_callback_set(c->m, on_disconnect);
+  mosquitto_log_callback_set(c->m, on_log);
   c->next = p->conns;
   p->conns = c;
   return c;
@@ -313,7 +354,8 @@ void mqtt_pool_set_cfg(mqtt_pool *p, const notify_cfg *cfg) {
     int i = 0;
     while ((size_t)i < cfg->nchannels && strcmp(cfg->channels[i].id, c->id)) i++;
     if ((size_t)i < cfg->nchannels && cfg->channels[i].type == NOTIFY_MQTT &&
-        !strcmp(cfg->channels[i].url, c->url)) {
+        !strcmp(cfg->channels[i].url, c->url) &&
+        !strcmp(cfg->channels[i].ca_file, c->ca_file)) {
       c->timeout_s = cfg->channels[i].timeout_s;
       cp = &c->next;
       continue;

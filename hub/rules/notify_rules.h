@@ -33,6 +33,7 @@
 #define NOTIFY_URL_MAX 512          /* bytes of a URL */
 #define NOTIFY_ADDR_MAX 254         /* bytes of an e-mail address */
 #define NOTIFY_SECRET_MAX 256       /* bytes of a secret or password */
+#define NOTIFY_PATH_MAX 511         /* bytes of a file name (ca_file) */
 #define NOTIFY_TEXT_MAX 400         /* bytes of the one-line message */
 #define NOTIFY_EID_MAX 200          /* bytes of an event id */
 #define NOTIFY_TARGETS_MAX 256      /* deliveries of one event */
@@ -69,6 +70,8 @@ typedef struct notify_channel {
   char user[FH_NAME_MAX + 1];        /* email: SMTP user, "" none */
   char password[NOTIFY_SECRET_MAX + 1]; /* email: from password_file */
   char topic_prefix[FH_NAME_MAX + 1]; /* mqtt: "floorhub/notify" */
+  char ca_file[NOTIFY_PATH_MAX + 1]; /* PEM CAs that verify the server;
+                                        "" = the system's */
   uint32_t timeout_s;                /* one attempt at most this long */
   uint32_t max_in_flight;            /* deliveries in flight at most */
 } notify_channel;
