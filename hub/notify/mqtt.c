@@ -26,7 +26,8 @@ typedef struct pub {
   deliver_done done;       /* the sender's callback */
   void *arg;               /* its argument */
   const char *failed;      /* failed inside mqtt_start: reported by the
-                              timer with this (static) reason */
+                              timer with this reason (static, or the
+                              connection's why) */
 } pub;
 
 typedef struct conn {
@@ -36,7 +37,7 @@ typedef struct conn {
   char url[NOTIFY_URL_MAX + 1]; /* its url when made */
   char ca_file[NOTIFY_PATH_MAX + 1]; /* its ca_file when made */
   char tls_err[160];       /* libmosquitto's last TLS error line */
-  char why[200];           /* the reason of the last drop (finish's) */
+  char why[200];           /* the reason of the last drop (why_of's) */
   struct mosquitto *m;     /* the client */
   uv_poll_t *poll;         /* watches fd, NULL when none */
   int fd;                  /* the socket watched, -1 none */
@@ -156,12 +157,13 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   watch(c);
 }
 
-/* Keeps libmosquitto's TLS error lines: the only place it says why a
- * handshake failed (OpenSSL's "certificate verify failed"). */
+/* Keeps libmosquitto's first TLS error line of a connection attempt: the
+ * only place it says why a handshake failed (OpenSSL's "certificate
+ * verify failed"); later ones ("shutdown while in init") are its echo. */
 static void on_log(struct mosquitto *m, void *obj, int level, const char *str) {
   conn *c = obj;
   (void)m;
-  if ((level & MOSQ_LOG_ERR) && strstr(str, "SSL") != NULL)
+  if ((level & MOSQ_LOG_ERR) && c->tls_err[0] == '\0' && strstr(str, "SSL") != NULL)
     snprintf(c->tls_err, sizeof c->tls_err, "%s", str);
 }
 
@@ -237,9 +239,9 @@ static void try_connect(conn *c) {
   c->tls_err[0] = '\0';
   c->connecting = 1;
   c->connect_deadline = uv_now(c->p->loop) + (uint64_t)c->timeout_s * 1000;
-  rc = mosquitto_connect_async(c->m, host, port, 30);
+  rc = mosquitto_connect_async(c->m, host, port, 30); /* may run a handshake */
   if (rc != MOSQ_ERR_SUCCESS) {
-    dropped(c, mosquitto_strerror(rc));
+    dropped(c, why_of(c, rc));
     return;
   }
   watch(c);

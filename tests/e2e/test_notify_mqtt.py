@@ -9,61 +9,11 @@ out on the open connection at once.  A rule's kinds filter keeps a
 non-matching andon off the bus.
 """
 import json
-import os
-import subprocess
-import threading
 import time
 
 import fhtest
 from fhtest import Hub, HubTest
-
-
-class Broker:
-    def __init__(self, tmp, port):
-        conf = os.path.join(tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % port)
-        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        self.port = port
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(5)
-
-
-class Sub:
-    """mosquitto_sub -v -q 1 on the topic for `count` messages; its output
-    is read line by line on a thread; ready once its SUBACK came."""
-
-    def __init__(self, port, topic, count):
-        self.lines = []
-        self.suback = threading.Event()
-        self.proc = subprocess.Popen(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-v", "-d",
-             "-t", topic, "-C", str(count), "-W", "40"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-        if not self.suback.wait(10):
-            raise AssertionError("mosquitto_sub did not subscribe")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if "SUBACK" in line:
-                self.suback.set()
-
-    def messages(self, timeout):
-        """The (topic, payload) pairs once mosquitto_sub has its count."""
-        self.proc.wait(timeout)
-        self.thread.join(5)
-        msgs = []
-        for line in self.lines:
-            if line.startswith("floorhub/"):
-                topic, payload = line.split(" ", 1)
-                msgs.append((topic, json.loads(payload)))
-        return msgs
+from notifytest import Broker, Sub
 
 
 class NotifyMqtt(HubTest):
@@ -99,7 +49,7 @@ class NotifyMqtt(HubTest):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.1)
         self.broker = Broker(self.hub.tmp, self.port)
-        time.sleep(0.3)
+        self.broker.wait_listening()
         sub = Sub(self.port, "floorhub/notify/#", 2)
         skipped = self.raise_one("help")  # no rule for it
         deadline = time.monotonic() + 30  # the retry, within about 5 s
