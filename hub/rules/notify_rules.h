@@ -219,6 +219,14 @@ void notify_andon_text(const notify_event *ev, const char *line_name,
  * "cancelled by op1 at 10:50"; "" for a raised andon. */
 void notify_state_note(const fh_andon *a, char *buf, size_t cap);
 
+/* What a record says when its turn comes, given its andon now (NULL: no
+ * longer known): an andon.raised / andon.escalated record (a reminder
+ * too) whose andon is no longer raised returns -1 when the record has
+ * drop_if_ack (not sent), else 0 with note its state now ("acknowledged
+ * by mt2 at 10:44"); any other record, or one still true, 0 and "". */
+int notify_late_note(const notify_entry *e, const fh_andon *now, char *note,
+                     size_t cap);
+
 /* The names of the `on` values ("andon.raised"...); -1 when unknown. */
 const char *notify_on_name(notify_on on);
 int notify_on_from(const char *name);
