@@ -15,6 +15,7 @@ import http.server
 import json
 import os
 import pwd
+import re
 import ssl
 import subprocess
 import threading
@@ -212,6 +213,11 @@ class Sub:
             self.lines.append(line.rstrip("\n"))
             if "SUBACK" in line:
                 self.suback.set()
+
+    def publish_qos(self):
+        """The QoS of each PUBLISH mosquitto_sub received (its -d lines)."""
+        return [int(re.search(r"received PUBLISH \(d\d, q(\d)", l).group(1))
+                for l in self.lines if "received PUBLISH" in l]
 
     def messages(self, timeout):
         """The (topic, payload) pairs once mosquitto_sub has its count."""

@@ -5,10 +5,13 @@
 The broker is down when the first andon is raised: the attempt fails and
 is retried; once the broker runs, the message arrives on
 floorhub/notify/andon.raised/L1 with its event id, and a second andon goes
-out on the open connection at once.  A rule's kinds filter keeps a
-non-matching andon off the bus.
+out on the open connection at once.  Both are QoS 1 all the way: the
+broker's log (mosquitto -v) shows the hub's PUBLISH with q1 and its
+PUBACK, and mosquitto_sub -q 1 receives them as q1.  A rule's kinds
+filter keeps a non-matching andon off the bus.
 """
 import json
+import re
 import time
 
 import fhtest
@@ -62,6 +65,17 @@ class NotifyMqtt(HubTest):
         self.assertEqual([p["event_id"] for _, p in got],
                          ["andon-%d-raised.bus" % first, "andon-%d-raised.bus" % second])
         self.assertEqual(got[0][1]["andon"]["kind"], "safety")
+        # QoS 1 end to end: the broker got both publishes with q1 from the hub
+        # and acknowledged them, and delivered them to the QoS 1 subscriber
+        # as q1 (a QoS 0 publish would arrive as q0)
+        with open(self.broker.log) as f:
+            log = f.read()
+        pubs = re.findall(r"Received PUBLISH from (\S+) \(d\d, q(\d), r0, m\d+, "
+                          r"'floorhub/notify/andon.raised/L1'", log)
+        self.assertEqual([q for _, q in pubs], ["1", "1"], log)
+        hub_client = pubs[0][0]
+        self.assertEqual(log.count("Sending PUBACK to %s" % hub_client), 2, log)
+        self.assertEqual(sub.publish_qos(), [1, 1])
         self.assertNotEqual(skipped, second)
         self.assertEqual(self.metric("floorhub_notify_sent_total"), 2)
         self.assertGreaterEqual(self.metric("floorhub_notify_retried_total"), 1)
