@@ -21,7 +21,9 @@ One andon.raised rule addresses every channel and anna:
   fails ("certificate verify failed (... subject name ...)").
 The failing channels delay none of the others; the good ones are sent
 once each (no failure), the failing ones count failures and retries and
-no receiver of theirs ever saw a request.
+no receiver of theirs ever saw a request.  Then a reload (SIGHUP) with a
+private key as hook's ca_file is refused naming channels[0].ca_file, and
+the running settings still deliver over TLS.
 """
 import json
 import time
@@ -76,6 +78,7 @@ class NotifyTls(HubTest):
             "people": [{"id": "anna", "name": "Anna K.", "email": "anna@plant.example"}],
             "rules": [{"on": "andon.raised", "to": ["person:anna"] +
                        ["channel:" + c for c in ("hook", "bus") + BAD]}]}
+        self.notify = notify
         self.hub.args = ["--notify", self.hub.write_file("notify.json", json.dumps(notify))]
         self.hub.start()
 
@@ -144,6 +147,16 @@ class NotifyTls(HubTest):
             self.assertNotIn("New client connected", f.read())
         self.assertEqual(len(self.hook.requests), 1)
         self.assertEqual(len(self.sink.messages), 1)
+
+        bad = json.loads(json.dumps(self.notify))
+        bad["channels"][0]["ca_file"] = self.ca.key
+        self.hub.write_file("notify.json", json.dumps(bad))
+        self.hub.sighup("reload refused")
+        self.assertIn("notify.json: channels[0].ca_file: %s: holds a private key" % self.ca.key,
+                      self.hub.stderr())
+        aid2 = self.run_async(run())["andon"]["id"]
+        q = self.hook.wait(2, timeout=15)[1]
+        self.assertEqual(q["headers"]["X-Floorhub-Event-Id"], "andon-%d-raised.hook" % aid2)
 
 
 if __name__ == "__main__":
