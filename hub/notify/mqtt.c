@@ -43,6 +43,8 @@ typedef struct conn {
   int fd;                  /* the socket watched, -1 none */
   int connected;           /* CONNACK seen */
   int connecting;          /* a connect is under way */
+  int tls_ready;           /* set_tls done (once: libmosquitto 2.0.11's
+                              mosquitto_tls_opts_set leaks when repeated) */
   uint64_t connect_deadline; /* give it up after */
   uint32_t timeout_s;      /* the channel's */
   pub *pubs;               /* publishes of this connection */
@@ -217,11 +219,14 @@ static int parse_url(const char *url, char *host, size_t cap, int *port, int *tl
 /* TLS that verifies the broker's chain (ca_file, else the system's CAs)
  * and its host name. */
 static int set_tls(conn *c) {
-  int rc = c->ca_file[0]
+  int rc;
+  if (c->tls_ready) return MOSQ_ERR_SUCCESS;
+  rc = c->ca_file[0]
                ? mosquitto_tls_set(c->m, c->ca_file, NULL, NULL, NULL, NULL)
                : mosquitto_tls_set(c->m, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(c->m, 1, NULL, NULL);
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(c->m, false);
+  c->tls_ready = rc == MOSQ_ERR_SUCCESS;
   return rc;
 }
 
