@@ -109,9 +109,10 @@ def body(req):
 class MailSink:
     """An aiosmtpd SMTP server on 127.0.0.1 collecting messages."""
 
-    def __init__(self, tls=None):
+    def __init__(self, tls=None, smtps=False):
         """tls: (cert file, key file): STARTTLS offered and required before
-        MAIL (aiosmtpd's tls_context, require_starttls)."""
+        MAIL (aiosmtpd's tls_context, require_starttls), or with smtps TLS
+        from the first byte (ssl_context)."""
         from aiosmtpd.controller import Controller
         outer = self
         self.messages = []
@@ -125,13 +126,16 @@ class MailSink:
                 with outer.lock:
                     outer.messages.append({"rcpt": list(envelope.rcpt_tos),
                                            "from": envelope.mail_from, "msg": msg,
-                                           "tls": session.ssl is not None})
+                                           "tls": server.transport.get_extra_info(
+                                               "ssl_object") is not None})
                 return "250 OK"
 
         from fhtest import free_port
         self.port = free_port()
         kw = {}
-        if tls:
+        if tls and smtps:
+            kw = {"ssl_context": server_context(*tls)}
+        elif tls:
             kw = {"tls_context": server_context(*tls), "require_starttls": True}
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kw)
         self.controller.start()

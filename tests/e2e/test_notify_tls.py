@@ -24,7 +24,13 @@ once each (no failure), the failing ones count failures and retries and
 no receiver of theirs ever saw a request.  Then a reload (SIGHUP) with a
 private key as hook's ca_file is refused naming channels[0].ca_file, and
 the running settings still deliver over TLS.
+
+smtps:// (TLS from the first byte, aiosmtpd's ssl_context) through
+`floorctl notify test`, the hub's sending code without a hub: delivered
+over TLS with the server's CA as ca_file; with another CA's bundle it
+fails, "certificate verify failed", and nothing reaches the server.
 """
+import subprocess
 import json
 import time
 
@@ -157,6 +163,39 @@ class NotifyTls(HubTest):
         aid2 = self.run_async(run())["andon"]["id"]
         q = self.hook.wait(2, timeout=15)[1]
         self.assertEqual(q["headers"]["X-Floorhub-Event-Id"], "andon-%d-raised.hook" % aid2)
+
+
+class NotifySmtps(HubTest):
+    def setUp(self):
+        self.ca = TestCA("smtps test CA")
+        self.other = TestCA("smtps other CA")
+        self.hub = Hub()  # not started: its temp dir holds the files
+        self.sink = MailSink(tls=self.ca.issue(cn="127.0.0.1"), smtps=True)
+
+    def tearDown(self):
+        self.sink.close()
+        super().tearDown()
+
+    def floorctl_test(self, ca):
+        path = self.hub.write_file("notify.json", json.dumps(
+            {"channels": [{"id": "mail", "type": "email", "from": "floorhub@plant.example",
+                           "smtp_url": "smtps://127.0.0.1:%d" % self.sink.port, "ca_file": ca}],
+             "people": [{"id": "anna", "name": "Anna K.", "email": "anna@plant.example"}]}))
+        return subprocess.run([fhtest.FLOORCTL, "notify", "test", "--notify", path, "--to",
+                               "anna"], capture_output=True, text=True, timeout=60)
+
+    def test_smtps_verified_against_ca_file(self):
+        out = self.floorctl_test(self.ca.cert)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(".mail.anna: delivered on mail", out.stdout)
+        m, = self.sink.wait(1, timeout=10)
+        self.assertTrue(m["tls"])
+        self.assertEqual(m["rcpt"], ["anna@plant.example"])
+        out = self.floorctl_test(self.other.cert)
+        self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
+        self.assertIn("FAILED on mail: certificate verify failed (SSL certificate problem: "
+                      "unable to get local issuer certificate)", out.stdout)
+        self.assertEqual(len(self.sink.messages), 1)
 
 
 if __name__ == "__main__":
