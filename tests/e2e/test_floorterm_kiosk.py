@@ -6,7 +6,8 @@ The sign-in screen takes a typed badge (digits then Enter, as a badge
 reader types) or a user, Tab, a PIN (drawn as '*') and Enter; the title
 then names the person, who raises and acknowledges an andon through the
 kiosk: the hub's andon and audit log name the person with the kiosk as
-`via`.  A wrong PIN and a kiosk refusing sign-ins say so in words; Ctrl-O
+`via`.  A wrong PIN and a kiosk refusing sign-ins say so in words; a
+user disabled while signed in is signed out at their next write; Ctrl-O
 signs out; the hub's idle sign-out (--kiosk-idle-logout-s) is announced
 by a countdown line 10 s before, held off by a key (floorterm's ping),
 and then shows the sign-in screen again.  No secret reaches floorterm's
@@ -140,6 +141,24 @@ class KioskSignInTest(FloortermTest):
         screen = t.wait_for("too many attempts, wait")
         self.assertIn("SIGN IN at", screen)
         self.assertNotIn("Mira Tesla", title(screen))
+
+    def test_a_user_disabled_while_signed_in_is_signed_out_at_the_next_write(self):
+        t = self.kiosk()
+        t.text(MIRA_BADGE)
+        t.keys("Enter")
+        t.wait_for("Mira Tesla (maintenance) at " + KIOSK)
+        self.assertEqual(floorctl_user(self.hub, "disable", "--id", "mira").returncode, 0)
+        t.keys("r")
+        t.wait_for("Raise an andon on L1: kind")
+        t.keys("3", "Enter")  # material, no note
+        screen = t.wait_for("SIGN IN at " + KIOSK)
+        self.assertIn("Signed out by the hub", screen)
+        self.assertEqual(self.hub_events("andon.raise"), [])
+        reasons = [e["data"]["reason"] for e in self.hub_events("logout")]
+        self.assertEqual(reasons, ["disabled"])
+        t.text(MIRA_BADGE)  # refused like any unknown badge
+        t.keys("Enter")
+        t.wait_for("badge or PIN not recognised")
 
     def test_idle_sign_out_warns_and_a_key_holds_it_off(self):
         t = self.kiosk()
