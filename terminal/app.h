@@ -5,7 +5,8 @@
  * input.c, and whatever changes sets `dirty`; the screen is redrawn (ui.c)
  * once per loop iteration at most, from a prepare handle, and by the 1 s
  * tick for the age counters.  Views read the app and the model; only
- * actions.c (andons) and classify.c (stops) send writes.
+ * actions.c (andons) and classify.c (stops) send writes, and signin.c
+ * signs people in and out at a kiosk token (`me` is then the person).
  */
 #ifndef FT_APP_H
 #define FT_APP_H

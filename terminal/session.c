@@ -57,10 +57,10 @@ void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
     a->offline_since = st->since;
     snprintf(a->offline_reason, sizeof a->offline_reason, "%s", st->reason);
     ft_app_log(a, "offline: %s", st->reason);
-    ft_signin_on_offline(a);
     if (a->npend > 0)
       ft_app_status(a, CAP_WARN, "Offline: %zu action(s) pending, sent when the hub is back",
                  a->npend);
+    ft_signin_on_offline(a);
     return;
   }
   a->ever_online = 1;

@@ -6,7 +6,8 @@
  * arrow) moves between the fields; Enter on the PIN sends user + PIN; Esc
  * clears.  The typed bytes are wiped as soon as the login is handed to
  * fh_client_login (which keeps it on this connection only and wipes its
- * own copies), and never logged or drawn (the PIN is shown as '*').
+ * own copies), and never logged or drawn (the PIN, and a first field of
+ * digits only, which is a badge, are shown as '*').
  *
  * The hub's answer decides everything: its ok makes the session the person
  * (their role and lines from the ok, their name in the title), an err is
@@ -15,8 +16,9 @@
  * the login's expires_at gives the period, and every ping sent (on a key,
  * at most one per SIGNIN_PING_MS) starts it again.  The sign-in screen
  * returns when the hub says so (an unprompted welcome), when a logout is
- * answered, and when the connection ends (the hub signs the person out
- * with the session).
+ * answered, and at once when the connection ends (the hub signs the
+ * person out with the session; writes they left pending are refused on
+ * the next connection, which starts as the kiosk).
  */
 #include <errno.h>
 #include <string.h>
@@ -60,10 +62,8 @@ void ft_signin_on_welcome(app *a, int hub_signed_out) {
   }
   s->kiosk_id = a->me;
   become_kiosk(a);
-  if (!had) return;
-  if (!hub_signed_out)
-    ft_app_status(a, CAP_WARN, "The connection was renewed: sign in again");
-  else if (now + SIGNIN_PING_MS >= s->deadline)
+  if (!had || !hub_signed_out) return; /* a new connection: nobody yet */
+  if (now + SIGNIN_PING_MS >= s->deadline)
     ft_app_status(a, CAP_WARN, "Signed out: no key was pressed for %lld s",
                   (long long)(s->idle_ms / 1000));
   else
@@ -76,9 +76,15 @@ void ft_signin_on_offline(app *a) {
   app_signin *s = &a->sign;
 
   if (!s->kiosk) return;
-  if (s->req != 0)
+  if (s->person) {
+    ft_app_log(a, "offline: %s's sign-in ended with the connection", s->kiosk_id.user);
+    become_kiosk(a);
+    ft_app_status(a, CAP_WARN, "Offline: the sign-in ended with the connection; "
+                  "sign in again when the hub is back");
+  } else if (s->req != 0) {
     ft_app_status(a, CAP_WARN, "The connection was lost before the hub answered: "
                   "sign in again when it is back");
+  }
   s->req = 0;
 }
 
@@ -106,22 +112,22 @@ static void send_login(app *a, int by_badge) {
   }
   s->req = 0;
   if (rc == -ENOTCONN)
-    ft_app_status(a, CAP_WARN, "Offline: sign in when the hub is back");
+    ft_app_status(a, CAP_WARN, "Not sent: the hub is offline; sign in when it is back");
   else
     ft_app_status(a, CAP_BAD, "The sign-in could not be sent (error %d)", rc);
 }
 
-static int all_digits(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] < '0' || p[i] > '9') return 0;
-  return n > 0;
+int ft_signin_is_badge(const app_signin *s) {
+  for (size_t i = 0; i < s->wholen; i++)
+    if (s->who[i] < '0' || s->who[i] > '9') return 0;
+  return s->wholen > 0;
 }
 
 static void on_enter(app *a) {
   app_signin *s = &a->sign;
 
   if (s->field == 0) {
-    if (all_digits(s->who, s->wholen)) send_login(a, 1);
+    if (ft_signin_is_badge(s)) send_login(a, 1);
     else if (s->wholen > 0) s->field = 1;
     return;
   }

@@ -24,10 +24,14 @@
 
 /* A welcome arrived and a->me holds its identity: a kiosk role shows the
  * sign-in screen.  hub_signed_out: it was the hub's unprompted welcome
- * (idle sign-out, the user disabled) rather than a new connection's. */
+ * (idle sign-out, the user disabled) rather than a new connection's; the
+ * status line then says why. */
 void ft_signin_on_welcome(app *a, int hub_signed_out);
-/* The connection was lost: a sign-in in flight gets no answer. */
+/* The connection was lost: the person's sign-in ended with it (the
+ * sign-in screen shows), a login in flight gets no answer. */
 void ft_signin_on_offline(app *a);
+/* 1 when the first field holds a badge (digits only, not empty). */
+int ft_signin_is_badge(const app_signin *s);
 /* 1 while the sign-in screen replaces the view. */
 int ft_signin_showing(const app *a);
 /* A key on the sign-in screen. */

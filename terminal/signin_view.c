@@ -3,7 +3,8 @@
  * The screen replaces the view's body while a kiosk token's session has
  * nobody signed in: a heading naming the kiosk, one line of instructions
  * and the two fields, the one being typed in highlighted with a cursor
- * mark; the PIN is drawn as one '*' per byte, never as typed.  The status
+ * mark; the PIN, and a badge number (the first field while it holds
+ * digits only), are drawn as one '*' per byte, never as typed.  The status
  * line below (ui.c) says what the hub answered.  The countdown replaces
  * the status line in the last SIGNIN_WARN_MS before the idle sign-out.
  */
@@ -31,20 +32,27 @@ static void draw_field(app *a, int y, const char *label, const char *text, int c
     ft_draw_fmt(&a->caps, y, 5 + LABEL_COLS, FIELD_COLS - 2, attr, "%s_", tail);
 }
 
+/* n stars in buf. */
+static const char *stars(char *buf, size_t n) {
+  memset(buf, '*', n);
+  buf[n] = '\0';
+  return buf;
+}
+
 void ft_signin_draw(app *a, int top, int rows) {
   const app_signin *s = &a->sign;
-  char stars[FH_PIN_MAX + 1];
+  char pin[FH_PIN_MAX + 1], badge[FH_BADGE_MAX + 1];
 
   for (int y = top; y < top + rows; y++) ft_draw_blank(y, 0, COLS, PLAIN);
   if (rows < 8) return;
-  memset(stars, '*', s->pinlen);
-  stars[s->pinlen] = '\0';
   ft_draw_fmt(&a->caps, top + 1, 2, COLS - 4, ft_caps_attr(&a->caps, CAP_HEAD),
               "SIGN IN at %s", s->kiosk_id.user);
   ft_draw_str(&a->caps, top + 3, 2, COLS - 4,
               "Scan your badge, or type your user, Tab, your PIN and Enter.", PLAIN, 0);
-  draw_field(a, top + 5, "Badge or user", s->who, s->field == 0 && s->req == 0);
-  draw_field(a, top + 6, "PIN", stars, s->field == 1 && s->req == 0);
+  draw_field(a, top + 5, "Badge or user",
+             ft_signin_is_badge(s) ? stars(badge, s->wholen) : s->who,
+             s->field == 0 && s->req == 0);
+  draw_field(a, top + 6, "PIN", stars(pin, s->pinlen), s->field == 1 && s->req == 0);
   if (s->req != 0)
     ft_draw_str(&a->caps, top + 8, 4, COLS - 6, "Checking...",
                 ft_caps_attr(&a->caps, CAP_INFO), 0);

@@ -1,6 +1,7 @@
 /* ui.c -- the frame around the views, and the selection.
  *
- * Row 0 is the title (plant, shift, user, clock), row 1 the OFFLINE banner
+ * Row 0 is the title (plant, shift, user, clock; at a kiosk token the
+ * person signed in, or nobody, leads it), row 1 the OFFLINE banner
  * while disconnected or else the view tabs (or the kiosk label), then the
  * view's body, the status line and the help line.  A kiosk token's
  * session with nobody signed in shows the sign-in screen (signin_view.c)
@@ -19,31 +20,32 @@
 
 #define ANDON_LIST_MAX 512 /* open andons a view lists */
 
-/* Who acts: the user (role), or at a kiosk the person signed in (or
- * nobody) at it. */
-static void title_who(const app *a, char *who, size_t n) {
-  const char *dot = a->caps.g.dot;
-
+/* Who acts at a kiosk token: the person signed in at it, or nobody.  It
+ * leads the title, so that a narrow kiosk screen never cuts it. */
+static void kiosk_who(const app *a, char *who, size_t n) {
   if (a->sign.person)
-    snprintf(who, n, " %s %s (%s) at %s", dot, a->sign.name, a->me.role,
-             a->sign.kiosk_id.user);
-  else if (a->sign.kiosk)
-    snprintf(who, n, " %s %s: nobody signed in", dot, a->me.user);
-  else if (a->me.user[0])
-    snprintf(who, n, " %s %s (%s)", dot, a->me.user, a->me.role);
+    snprintf(who, n, "%s (%s) at %s", a->sign.name, a->me.role, a->sign.kiosk_id.user);
+  else
+    snprintf(who, n, "%s: nobody signed in", a->me.user);
 }
 
 static void draw_title(app *a) {
-  char clock[16], who[FH_NAME_MAX + FH_ID_MAX + FH_KIND_MAX + 16] = "";
+  char clock[16], who[FH_NAME_MAX + FH_ID_MAX + FH_KIND_MAX + 24] = "";
   int attr = ft_caps_attr(&a->caps, CAP_TITLE);
   const char *dot = a->caps.g.dot;
+  const char *shift = ft_model_shift_name(&a->m)[0] ? ft_model_shift_name(&a->m) : "-";
+  const char *plant = a->m.has_plant ? a->m.plant : "(no plant yet)";
 
   ft_draw_blank(0, 0, COLS, attr);
-  title_who(a, who, sizeof who);
-  ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "floorterm %s %s %s shift %s%s%s",
-           dot, a->m.has_plant ? a->m.plant : "(no plant yet)", dot,
-           ft_model_shift_name(&a->m)[0] ? ft_model_shift_name(&a->m) : "-", who,
-           a->online ? "" : "  STALE");
+  if (a->sign.kiosk) {
+    kiosk_who(a, who, sizeof who);
+    ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "%s %s %s %s shift %s%s", who, dot, plant,
+                dot, shift, a->online ? "" : "  STALE");
+  } else {
+    if (a->me.user[0]) snprintf(who, sizeof who, " %s %s (%s)", dot, a->me.user, a->me.role);
+    ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "floorterm %s %s %s shift %s%s%s", dot,
+                plant, dot, shift, who, a->online ? "" : "  STALE");
+  }
   ft_draw_str(&a->caps, 0, COLS - 9, 8, ft_fmt_clock(clock, sizeof clock, ft_app_now_ms(a)),
            attr, 0);
 }

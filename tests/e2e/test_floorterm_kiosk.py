@@ -7,7 +7,8 @@ reader types) or a user, Tab, a PIN (drawn as '*') and Enter; the title
 then names the person, who raises and acknowledges an andon through the
 kiosk: the hub's andon and audit log name the person with the kiosk as
 `via`.  A wrong PIN and a kiosk refusing sign-ins say so in words; a
-user disabled while signed in is signed out at their next write; Ctrl-O
+user disabled while signed in is signed out at their next write; a lost
+connection ends the sign-in (the hub's session with it); Ctrl-O
 signs out; the hub's idle sign-out (--kiosk-idle-logout-s) is announced
 by a countdown line 10 s before, held off by a key (floorterm's ping),
 and then shows the sign-in screen again.  No secret reaches floorterm's
@@ -159,6 +160,29 @@ class KioskSignInTest(FloortermTest):
         t.text(MIRA_BADGE)  # refused like any unknown badge
         t.keys("Enter")
         t.wait_for("badge or PIN not recognised")
+
+    def test_the_sign_in_ends_with_the_connection(self):
+        t = self.kiosk()
+        t.text(MIRA_BADGE)
+        t.keys("Enter")
+        t.wait_for("Mira Tesla (maintenance) at " + KIOSK)
+        self.hub.stop()
+        screen = t.wait_for("the sign-in ended with the connection")
+        self.assertIn("SIGN IN at " + KIOSK, screen)
+        self.assertIn("OFFLINE since", screen)
+        t.text(MIRA_BADGE)
+        screen = t.wait_for("*" * len(MIRA_BADGE))  # a badge is not shown either
+        self.assertNotIn(MIRA_BADGE, screen)
+        t.keys("Enter")  # not sent, and not kept for later
+        screen = t.wait_for("Not sent: the hub is offline")
+        self.assertNotIn("*" * len(MIRA_BADGE), screen)
+        self.hub.start()  # same port, same data directory
+        t.wait_for(lambda s: "OFFLINE" not in s, timeout=12)
+        t.text(MIRA_BADGE)
+        t.keys("Enter")
+        t.wait_for("Mira Tesla (maintenance) at " + KIOSK)
+        self.assertEqual([e["data"]["reason"] for e in self.hub_events("logout")],
+                         ["closed"])
 
     def test_idle_sign_out_warns_and_a_key_holds_it_off(self):
         t = self.kiosk()

@@ -20,7 +20,8 @@
  * outbox is sent again with the same id and key, so a write takes effect
  * exactly once (an ok with replay:true is the stored result of the first
  * execution and counts as done).  Requests made while offline wait there
- * and count as pending.
+ * and count as pending.  A kiosk's login and logout are the exception:
+ * they belong to the connection (fh_client_login) and are never resent.
  *
  * On wss:// the hub's certificate chain is verified against the system's
  * CAs (or ca_file) and its name against the URL's host (an IP address
