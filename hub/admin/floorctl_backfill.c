@@ -10,10 +10,13 @@
  * record measured at the constraint (oee_line_constraint), stored under
  * the same "rec/<line>/<u64 BE start>" key the hub uses.  The result is
  * what the hub would have stored had it watched those shifts; records of
- * the same shifts are replaced.  Stops and andons are not written (the
- * hub's id counters stay its own).  The history ends at the start of the
- * shift that is running now (or now, between shifts), so the hub's open
- * shift is untouched.  Records are committed a batch per shift.
+ * the same shifts are replaced.  The closed stops are stored too (keyed by
+ * id as the hub keys them, numbered after the largest id in the store, so
+ * the hub, which continues after the largest, never reuses one); a stop
+ * still open at the end is not.  Andons are not written.  The history
+ * ends at the start of the shift that is running now (or now, between
+ * shifts), so the hub's open shift is untouched.  Records and stops are
+ * committed a batch per shift.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -51,6 +54,7 @@ typedef struct backfill {
   int64_t next_check;   /* the next shift boundary to look at, ms */
   uint64_t next_stop;   /* ids of the simulated stops */
   uint64_t shifts;      /* shifts written */
+  uint64_t stops;       /* stops written */
   int rc;               /* first failure */
 } backfill;
 
@@ -58,6 +62,18 @@ static dt_limits limits(const backfill *b, size_t li) {
   const plant_stop_times *st = &b->p->lines[li].stops;
   return (dt_limits){(uint64_t)st->short_stop_s * 1000,
                      (uint64_t)st->reason_required_after_s * 1000};
+}
+
+/* Puts the closed stop into the batch, under its id as the hub keys it. */
+static void put_stop(backfill *b, const dt_event *ev) {
+  uint8_t key[8];
+  for (int i = 0; i < 8; i++) key[i] = (uint8_t)(ev->d.id >> (56 - 8 * i));
+  fh_buf_reset(&b->enc);
+  if (b->rc == 0 && (dt_encode(ev, &b->enc) != 0 ||
+                     fh_batch_put(b->batch, FH_T_DOWNTIME, key, sizeof key,
+                                  fh_buf_payload(&b->enc), fh_buf_payload_len(&b->enc)) != 0))
+    b->rc = -ENOMEM;
+  b->stops++;
 }
 
 /* Writes every line's record of the shift in win and commits them. */
@@ -136,6 +152,7 @@ static void on_state(backfill *b, size_t ei, fh_eq_state to, const char *reason,
       dt_classify(&q->stop, leaf->code, leaf->category, NULL, "backfill", t);
     if (b->in_shift)
       oee_acc_stop_close(&q->acc, q->stop.d.start, t, dt_loss(&q->stop, &lim));
+    put_stop(b, &q->stop);
     q->stop_open = 0;
   } else if (q->stop_open) {
     dt_state(&q->stop, to, t, reason);
@@ -194,6 +211,16 @@ static int parse_args(int argc, char **argv, bf_args *a) {
   return 0;
 }
 
+static int max_id_cb(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen) {
+  uint64_t *max = arg, id = 0;
+  (void)val;
+  (void)vlen;
+  for (size_t i = 0; klen == 8 && i < 8; i++) id = id << 8 | ((const uint8_t *)key)[i];
+  if (id > *max) *max = id;
+  return 0;
+}
+
 /* Where the history ends: the start of the running shift, or now. */
 static int64_t history_end(const plant *p, int64_t now) {
   shift_window w;
@@ -204,11 +231,14 @@ static int run(backfill *b, const bf_args *a) {
   struct timeval tv;
   sim s;
   int64_t now, from, end;
+  int rc;
   gettimeofday(&tv, NULL);
   now = (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
   end = history_end(b->p, now);
   from = end - a->days * DAY_MS;
   b->next_check = from;
+  if ((rc = fh_store_scan(b->store, FH_T_DOWNTIME, NULL, 0, max_id_cb, &b->next_stop)) < 0)
+    return rc;
   if (sim_init(&s, b->p, a->seed, from, sink, b) != 0) return -ENOMEM;
   sim_advance(&s, end);
   roll(b, end);
@@ -244,7 +274,9 @@ int floorctl_backfill(int argc, char **argv) {
     b.eqs[ei].state = FH_EQ_UNKNOWN;
   rc = b.eqs == NULL || b.batch == NULL ? -ENOMEM : run(&b, &a);
   if (rc != 0) rc = floorctl_fail(CMD, "%s", fh_store_strerror(rc));
-  else printf("%llu shifts of %zu lines written\n", (unsigned long long)b.shifts, p->nlines);
+  else
+    printf("%llu shifts of %zu lines and %llu stops written\n",
+           (unsigned long long)b.shifts, p->nlines, (unsigned long long)b.stops);
 fail:
   fh_batch_free(b.batch);
   free(b.eqs);

@@ -16,6 +16,7 @@
 #include "login.h"
 #include "model.h"
 #include "oee_history.h"
+#include "dt_pareto.h"
 #include "publish.h"
 #include "session.h"
 #include "stop_writes.h"
@@ -207,6 +208,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_SHIFT_REPORT: on_shift_report(h, s, &req); break;
     case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
     case FH_MSG_OEE_HISTORY: oee_history_handle(h, s, &req); break;
+    case FH_MSG_DT_PARETO: dt_pareto_handle(h, s, &req); break;
     case FH_MSG_LOGIN: login_handle(h, s, &req); break;
     case FH_MSG_LOGOUT: login_logout(h, s, &req); break;
     default:

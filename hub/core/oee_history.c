@@ -19,6 +19,7 @@
 
 #include "fh_history.h"
 #include "history.h"
+#include "history_scope.h"
 #include "model.h"
 #include "oee_history.h"
 
@@ -99,43 +100,23 @@ static int scan_line(hub *h, hist_scan *sc, size_t li) {
   return sc->rc;
 }
 
-/* Validates the request; fills group and the lines to sum (*one: a single
- * line index, or -1 for the plant).  0, or -1 with the err sent. */
+/* Validates the request; fills the scope and the group.  0, or -1 with
+ * the err sent. */
 static int history_args(hub *h, session *s, const fh_request *req,
-                        hist_group *group, long *one) {
-  const fh_strv sc = req->u.history.scope, g = req->u.history.group;
-  char line[FH_ID_MAX + 1];
-  int is_line = sc.n == 4 && !memcmp(sc.p, "line", 4);
-  int is_plant = sc.n == 5 && !memcmp(sc.p, "plant", 5);
-  const char *why = NULL, *key = NULL;
-  int gi = hist_group_parse(g.p, g.n);
-
-  if (!is_line && !is_plant)
-    key = "scope", why = "scope must be line or plant (equipment: not kept yet)";
-  else if (gi < 0)
-    key = "group", why = "group must be shift, day, week or month";
-  else if (req->u.history.by.n > 0)
-    key = "by", why = "by is not supported yet";
-  else if (req->u.history.to <= req->u.history.from)
-    key = "to", why = "to must be after from";
-  if (key != NULL) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, key, "%s", why);
+                        history_scope *scope, hist_group *group) {
+  int gi = hist_group_parse(req->u.history.group.p, req->u.history.group.n);
+  if (history_scope_parse(h, s, req, 0, scope) != 0) return -1;
+  if (gi < 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "group",
+                     "group must be shift, day, week or month");
+    return -1;
+  }
+  if (req->u.history.by.n > 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "by",
+                     "by is not supported yet");
     return -1;
   }
   *group = (hist_group)gi;
-  *one = -1;
-  if (!is_line) return 0;
-  snprintf(line, sizeof line, "%.*s", (int)req->u.history.line.n, req->u.history.line.p);
-  if ((*one = model_line_index(h, line)) < 0) {
-    session_send_err(s, req->has_id, req->id, req->u.history.line.n ? FH_E_NOT_FOUND
-                     : FH_E_BAD_REQUEST, "line", "no line '%s'", line);
-    return -1;
-  }
-  if (!session_line_allowed(s, (size_t)*one)) {
-    session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "line",
-                     "line %s is not in this token's lines", line);
-    return -1;
-  }
   return 0;
 }
 
@@ -164,16 +145,16 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_scan
 }
 
 void oee_history_handle(hub *h, session *s, const fh_request *req) {
+  history_scope scope;
   hist_scan sc;
-  long one;
   int rc = 0;
 
   memset(&sc, 0, sizeof sc);
-  if (history_args(h, s, req, &sc.group, &one) != 0) return;
+  if (history_args(h, s, req, &scope, &sc.group) != 0) return;
   sc.from = req->u.history.from;
   sc.to = req->u.history.to;
   for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
-    if (one >= 0 ? (long)li == one : session_line_allowed(s, li))
+    if (history_scope_has_line(&scope, s, li))
       rc = scan_line(h, &sc, li);
   if (rc < 0)
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",

@@ -96,6 +96,7 @@ typedef enum fh_msg_type {
   FH_MSG_LOGIN,
   FH_MSG_LOGOUT,
   FH_MSG_OEE_HISTORY,
+  FH_MSG_DT_PARETO,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -215,7 +216,8 @@ typedef struct fh_request {
       fh_strv group;      /* required: shift, day, week, month */
       fh_strv by;         /* optional breakdown */
       int64_t cursor;     /* optional: the page starting there, 0 = first */
-    } history; /* oee.history */
+      int64_t top;        /* dt.pareto: optional, rows kept before "other" */
+    } history; /* oee.history and dt.pareto */
   } u;
 } fh_request;
 

@@ -42,6 +42,7 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_LOGIN] = "login",
     [FH_MSG_LOGOUT] = "logout",
     [FH_MSG_OEE_HISTORY] = "oee.history",
+    [FH_MSG_DT_PARETO] = "dt.pareto",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
     [FH_MSG_OK] = "ok",

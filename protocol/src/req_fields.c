@@ -113,6 +113,16 @@ static const req_field oee_history[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+/* dt.pareto shares the history struct: the same scope and range. */
+static const req_field dt_pareto[] = {
+    {"scope", RK_STR, 1, FH_KIND_MAX, OFF(u.history.scope)},
+    {"line", RK_STR, 0, FH_ID_MAX, OFF(u.history.line)},
+    {"equipment", RK_STR, 0, FH_ID_MAX, OFF(u.history.equipment)},
+    {"from", RK_INT, 1, 0, OFF(u.history.from)},
+    {"to", RK_INT, 1, 0, OFF(u.history.to)},
+    {"top", RK_INT, 0, 0, OFF(u.history.top)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -135,6 +145,7 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_DT_SPLIT] = SPEC(dt_split),
     [FH_MSG_DT_LIST] = SPEC(dt_list),
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
+    [FH_MSG_DT_PARETO] = SPEC(dt_pareto),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {

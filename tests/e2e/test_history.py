@@ -211,7 +211,74 @@ class Backfill(HubTest):
                 hours.add((d["end"] - d["start"]) // 3600000)
             self.assertEqual(len(hours - {24}), 1, hours)
             self.assertEqual(sum(d["good"] for d in days), sum(r["good"] for r in rows))
+            await self.check_pareto(c, closed[-3]["start"], closed[-1]["end"])
         self.run_async(run())
+
+    @staticmethod
+    def expected_pareto(events, start, end):
+        """The Pareto computed here from dt.list's stops (PROTOCOL.md)."""
+        rows = {}
+        for e in events:
+            if e["short"]:
+                k = (None, "small_stop")
+            elif e["reason"] is None:
+                k = (None, "unclassified")
+            else:
+                k = (e["reason"], e["category"])
+            ms = min(e["end"] or end, end) - max(e["start"], start)
+            row = rows.setdefault(k, [0, 0])
+            row[0] += ms
+            row[1] += 1
+        return sorted(((k, v[0], v[1]) for k, v in rows.items()),
+                      key=lambda r: (-r[1], -r[2], r[0][0] or ""))
+
+    async def check_pareto(self, c, start, end):
+        """The last backfilled day: dt.pareto against dt.list's stops."""
+        def pareto(**q):
+            return dict({"t": "dt.pareto", "scope": "line", "line": "L1",
+                         "from": start, "to": end}, **q)
+        events = self.assertOk(await c.request({"t": "dt.list", "line": "L1", "from": start,
+                                                "to": end}))["events"]
+        want = self.expected_pareto(events, start, end)
+        self.assertGreater(len(want), 3)  # reasons, unclassified and short stops
+        self.assertIn((None, "small_stop"), [k for k, _, _ in want])
+        rows = self.assertOk(await c.request(pareto()))["rows"]
+        self.assertEqual([((r["reason"], r["category"]), r["ms"], r["count"]) for r in rows], want)
+        total = sum(ms for _, ms, _ in want)
+        cum = 0
+        for r, (_, ms, _) in zip(rows, want):
+            cum += ms
+            self.assertAlmostEqual(r["share"], ms / total, places=12)
+            self.assertAlmostEqual(r["cum_share"], cum / total, places=12)
+        top = self.assertOk(await c.request(pareto(top=2)))["rows"]
+        self.assertEqual(top[:2], rows[:2])
+        self.assertEqual((top[2]["reason"], top[2]["category"], top[2]["ms"], top[2]["count"]),
+                         ("other", None, sum(r["ms"] for r in rows[2:]),
+                          sum(r["count"] for r in rows[2:])))
+        # the plant sums its lines; an equipment is its own stops
+        plant = self.assertOk(await c.request(pareto(scope="plant")))["rows"]
+        lines = {}
+        for line in ("L1", "L2", "L3"):
+            for r in self.assertOk(await c.request(pareto(line=line)))["rows"]:
+                lines[(r["reason"], r["category"])] = lines.get((r["reason"], r["category"]), 0) + r["ms"]
+        self.assertEqual({(r["reason"], r["category"]): r["ms"] for r in plant}, lines)
+        eq = self.assertOk(await c.request(pareto(scope="equipment", equipment="L1-PRESS1")))
+        self.assertEqual([((r["reason"], r["category"]), r["ms"], r["count"]) for r in eq["rows"]],
+                         self.expected_pareto([e for e in events if e["equipment"] == "L1-PRESS1"],
+                                              start, end))
+        for q, code, key in ((pareto(top=-1), "bad_request", "top"),
+                             (pareto(scope="equipment"), "bad_request", "equipment"),
+                             (pareto(scope="equipment", equipment="NOPE"), "not_found", "equipment"),
+                             (pareto(scope="site"), "bad_request", "scope"),
+                             (pareto(to=start), "bad_request", "to")):
+            with self.subTest(q=q):
+                self.assertErr(await c.request(q), code, key)
+        mine = await self.client("viewer", sub="v3", lines=["L2"])
+        self.assertErr(await mine.request(pareto()), "forbidden", "line")
+        self.assertErr(await mine.request(pareto(scope="equipment", equipment="L1-PRESS1")),
+                       "forbidden", "equipment")
+        narrowed = self.assertOk(await mine.request(pareto(scope="plant")))["rows"]
+        self.assertEqual(narrowed, self.assertOk(await c.request(pareto(line="L2")))["rows"])
 
 
 if __name__ == "__main__":
