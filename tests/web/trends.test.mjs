@@ -173,11 +173,27 @@ check("a period with its last day before its first is refused in the page", asyn
   await page.close();
 });
 
-check("the Pareto says it is not available while the hub lacks dt.pareto", async () => {
+check("the loss Pareto of the period is the hub's dt.pareto, as bars and a table", async () => {
+  const today = berlin(Date.now()).date;
   const page = await openPage("#/trends/L1");
-  await chartRows(page);
-  await assert.rejects(reader.request({ t: "dt.pareto", scope: "line", line: "L1", from: 0, to: Date.now() }), /err bad_request/);
-  await page.locator(".trend-pareto-none").getByText("Pareto not available", { exact: true }).waitFor({ timeout: 3000 });
+  await page.getByRole("button", { name: "Last 30 days" }).click();
+  await chartRows(page, { from: dayBefore(today, 29), to: today });
+  const { rows } = await reader.request({ t: "dt.pareto", scope: "line", line: "L1", top: 12,
+    from: berlinMidnight(dayBefore(today, 29)), to: berlinMidnight(dayBefore(today, -1)) });
+  assert.ok(rows.length >= 3, `too few Pareto rows to show: ${JSON.stringify(rows)}`);
+  const pareto = page.locator(`.trend-pareto[data-rows="${rows.length}"][data-from="${dayBefore(today, 29)}"]`);
+  await pareto.locator("canvas").waitFor({ timeout: 10000 });
+  // Reasons by their names in the plant snap's tree; the folded row (no
+  // category) is "Other (the rest)", apart from the sample's own "other".
+  await reader.request({ t: "sub", topics: ["plant"] });
+  const snap = await reader.next((m) => m.t === "snap" && m.topic === "plant");
+  const tree = Object.fromEntries(snap.data.reason_tree.map((n) => [n.code, n.name]));
+  const words = { unclassified: "Unclassified", small_stop: "Short stops" };
+  const label = (r) => (r.reason === null ? words[r.category] : r.category === null ? "Other (the rest)" : tree[r.reason]);
+  const cells = await page.locator(".trend-pareto-table tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+  assert.deepEqual(cells, rows.map((r) => [label(r), (r.category || "").replaceAll("_", " "), `${(r.ms / HOUR).toFixed(1)} h`, String(r.count), pct1(r.share), pct1(r.cum_share)]));
+  const bars = await canvasPixels(page, ".trend-pareto", [0xe0, 0x39, 0x3e]); // --st-down
+  assert.ok(bars.near > 1000, `no bars on the Pareto canvas: ${JSON.stringify(bars)}`);
   await page.close();
 });
 

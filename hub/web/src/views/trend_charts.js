@@ -108,7 +108,7 @@ export function paretoChart(container, rows, labels) {
     axes: [
       axis({ splits: () => x, values: (u, vs) => vs.map((i) => labels[i] ?? ""), rotate: 0, size: 50 }),
       axis({ values: (u, vs) => vs.map((v) => `${+v.toFixed(1)} h`) }),
-      axis({ scale: "share", side: 1, grid: { show: false }, values: (u, vs) => vs.map(pct) }),
+      axis({ scale: "share", side: 1, size: 60, grid: { show: false }, values: (u, vs) => vs.map(pct) }),
     ],
     series: [
       { value: (u, i) => labels[i] ?? "" },

@@ -81,9 +81,11 @@ function rowsTable(rows, tz) {
 
 const PARETO_WORDS = { unclassified: "Unclassified", small_stop: "Short stops" };
 
+// A row's name: the reason's in the tree; the row `top` folded the rest
+// into has no category (a plant may have a reason "other" of its own).
 function paretoLabel(r, names) {
   if (r.reason === null || r.reason === undefined) return PARETO_WORDS[r.category] || r.category;
-  if (r.reason === "other") return "Other";
+  if (r.reason === "other" && !r.category) return "Other (the rest)";
   return names.get(r.reason) || r.reason;
 }
 
@@ -92,8 +94,8 @@ function paretoTable(rows, labels) {
   return h("table", { class: "trend-pareto-table" },
     h("thead", {}, h("tr", {}, ["Reason", "Category", "Time", "Stops", "Share", "Cumulative"].map((t) => h("th", { text: t })))),
     h("tbody", {}, rows.map((r, i) =>
-      h("tr", { "data-reason": r.reason ?? r.category },
-        h("td", { text: labels[i] }), h("td", { text: r.category }), h("td", { text: hours(r.ms) }),
+      h("tr", {},
+        h("td", { text: labels[i] }), h("td", { text: (r.category || "").replaceAll("_", " ") }), h("td", { text: hours(r.ms) }),
         h("td", { text: String(r.count) }), h("td", { text: pct1(r.share) }), h("td", { text: pct1(r.cum_share) })))));
 }
 
@@ -239,7 +241,7 @@ async function loadPareto(ctx, el, v, q, seq) {
   }
   const names = new Map((ctx.state.plant?.reasonTree || []).map((n) => [n.code, n.name]));
   const labels = rows.map((r) => paretoLabel(r, names));
-  const box = chartBox("Loss by reason, with cumulative share", "trend-pareto", { "data-rows": rows.length });
+  const box = chartBox("Loss by reason, with cumulative share", "trend-pareto", { "data-rows": rows.length, "data-from": q.from, "data-to": q.to });
   el.pareto.replaceChildren(h("div", { class: "trend-charts" }, box.box, paretoTable(rows, labels)));
   paretoChart(box.chart, rows, labels);
 }
