@@ -58,11 +58,11 @@ async function hubRows(q) {
   return rows;
 }
 
-async function openPage(hash) {
+async function openPage(hash, token = makeToken("pm1", "production_manager")) {
   const page = await browser.context.newPage();
   page.on("console", (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
   page.on("pageerror", (e) => consoleLines.push(`[pageerror] ${e.message}`));
-  await page.goto(`${hub.http}/?token=${encodeURIComponent(makeToken("pm1", "production_manager"))}${hash}`);
+  await page.goto(`${hub.http}/?token=${encodeURIComponent(token)}${hash}`);
   await page.waitForSelector('body[data-conn="open"]', { timeout: 5000 });
   return page;
 }
@@ -160,6 +160,21 @@ check("per shift over 70 days of the plant follows the cursor past 200 rows", as
   assert.equal(await chartRows(page, { from: dayBefore(today, 69), to: dayBefore(today, 1), group: "shift" }), rows.length);
   const starts = await page.locator(".trend-rows tbody tr").evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.start)));
   assert.deepEqual(starts, rows.map((r) => r.start));
+  await page.close();
+});
+
+check("a token for L2 only chooses among its lines, and the plant is L2", async () => {
+  const today = berlin(Date.now()).date;
+  const token = makeToken("op2", "operator", { lines: ["L2"] });
+  const page = await openPage("#/trends", token);
+  await chartRows(page, { from: dayBefore(today, 6), to: today, group: "day" });
+  assert.deepEqual(await page.locator("select[name=line] option").evaluateAll((os) => os.map((o) => o.value)), ["", "L2"]);
+  const period = { group: "day", from: berlinMidnight(dayBefore(today, 6)), to: berlinMidnight(dayBefore(today, -1)) };
+  const l2 = await hubRows({ t: "oee.history", scope: "line", line: "L2", ...period });
+  const cells = await page.locator(".trend-rows tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((td) => td.textContent)));
+  assert.deepEqual(cells, l2.map((r) => [pct1(r.oee), pct1(r.availability), pct1(r.performance), pct1(r.quality), String(r.good), String(r.reject)]));
+  const all = await hubRows({ t: "oee.history", scope: "plant", ...period });
+  assert.notEqual(all[0].good, l2[0].good, "the plant of an unrestricted token is L2 alone");
   await page.close();
 });
 

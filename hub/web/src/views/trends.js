@@ -2,7 +2,8 @@
 // Q per shift or per day over a chosen period, the loss Pareto of the
 // period, and the same as CSV files.
 //
-// Design: a form chooses the scope (one line or the whole plant), the
+// Design: a form chooses the scope (one line of those the token may read,
+// or the whole plant: the hub sums only those), the
 // grouping and a period of whole days in the plant's time zone (from and
 // to both included; the hub's `to` is exclusive, so it gets the day after
 // `to`); the presets are the last 7 and 30 days up to today.  The page
@@ -170,8 +171,10 @@ function trendsForm(el, on) {
   return form;
 }
 
+// The lines the token may read (the welcome's `lines`, nil: all).
 function fillLines(ctx, sel, lineId) {
-  const lines = ctx.state.lineList();
+  const mine = ctx.me()?.lines;
+  const lines = ctx.state.lineList().filter((l) => mine == null || mine.includes(l.id));
   if (sel.options.length === lines.length + 1) return;
   const chosen = sel.value || lineId || "";
   sel.replaceChildren(h("option", { value: "", text: "Whole plant" }), ...lines.map((l) => h("option", { value: l.id, text: l.name })));
