@@ -21,7 +21,6 @@
 
 typedef struct pareto_scan {
   hub *h;                 /* the hub (plant, limits) */
-  const session *s;       /* whose lines */
   history_scope scope;    /* which lines or equipment */
   int64_t from, to, now;  /* the range; an open stop lasts until now */
   pareto pa;              /* the rows */
@@ -39,7 +38,7 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
   if (dt_decode(&ev, val, vlen) != 0) return 0;
   if (ev.d.start >= sc->to || (ev.d.end != 0 && ev.d.end <= sc->from)) return 0;
   if ((li = model_line_index(sc->h, ev.d.line)) < 0 ||
-      !history_scope_has_line(&sc->scope, sc->s, (size_t)li))
+      !history_scope_has_line(&sc->scope, (size_t)li))
     return 0;
   if (sc->scope.equipment >= 0 &&
       strcmp(ev.d.equipment, sc->h->plant->equipment[sc->scope.equipment].id) != 0)
@@ -61,7 +60,6 @@ void dt_pareto_handle(hub *h, session *s, const fh_request *req) {
     return;
   }
   sc.h = h;
-  sc.s = s;
   sc.from = req->u.history.from;
   sc.to = req->u.history.to;
   sc.now = hub_now_ms(h);

@@ -121,12 +121,13 @@ static int history_args(hub *h, session *s, const fh_request *req,
 }
 
 /* Sends the page of rows starting at the request's cursor. */
-static void send_page(hub *h, session *s, const fh_request *req, const hist_scan *sc) {
+static void send_page(hub *h, session *s, const fh_request *req, const hist_acc *rows,
+                      size_t nrows) {
   fh_hist_row page[FH_HISTORY_PAGE_ROWS];
   size_t first = 0, n = 0;
-  while (first < sc->n && sc->rows[first].start < req->u.history.cursor) first++;
-  for (; n < FH_HISTORY_PAGE_ROWS && first + n < sc->n; n++) {
-    const hist_acc *a = &sc->rows[first + n];
+  while (first < nrows && rows[first].start < req->u.history.cursor) first++;
+  for (; n < FH_HISTORY_PAGE_ROWS && first + n < nrows; n++) {
+    const hist_acc *a = &rows[first + n];
     fh_hist_row *r = &page[n];
     r->start = a->start;
     r->end = a->end;
@@ -139,27 +140,44 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_scan
     hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
   }
   fh_buf_reset(&h->enc);
-  if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < sc->n,
-                        first + n < sc->n ? sc->rows[first + n].start : 0) == 0)
+  if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < nrows,
+                        first + n < nrows ? rows[first + n].start : 0) == 0)
     session_send(s, &h->enc, FH_MSG_OK);
+}
+
+int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
+                     int64_t from, int64_t to, hist_acc **rows, size_t *n) {
+  hist_scan sc;
+  int rc = 0;
+  memset(&sc, 0, sizeof sc);
+  sc.group = group;
+  sc.from = from;
+  sc.to = to;
+  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
+    if (history_scope_has_line(scope, li)) rc = scan_line(h, &sc, li);
+  if (rc < 0) {
+    free(sc.rows);
+    return rc;
+  }
+  *rows = sc.rows;
+  *n = sc.n;
+  return 0;
 }
 
 void oee_history_handle(hub *h, session *s, const fh_request *req) {
   history_scope scope;
-  hist_scan sc;
-  int rc = 0;
+  hist_acc *rows = NULL;
+  hist_group group;
+  size_t n = 0;
+  int rc;
 
-  memset(&sc, 0, sizeof sc);
-  if (history_args(h, s, req, &scope, &sc.group) != 0) return;
-  sc.from = req->u.history.from;
-  sc.to = req->u.history.to;
-  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
-    if (history_scope_has_line(&scope, s, li))
-      rc = scan_line(h, &sc, li);
+  if (history_args(h, s, req, &scope, &group) != 0) return;
+  rc = oee_history_rows(h, &scope, group, req->u.history.from, req->u.history.to,
+                        &rows, &n);
   if (rc < 0)
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
                      "cannot read the shift records: %s", fh_store_strerror(rc));
   else
-    send_page(h, s, req, &sc);
-  free(sc.rows);
+    send_page(h, s, req, rows, n);
+  free(rows);
 }

@@ -159,6 +159,11 @@ int fh_store_get(fh_store *s, fh_table t, const void *key, size_t klen,
 /* Visits the keys starting with prefix (plen 0: all), in key order. */
 int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
                   fh_store_cb cb, void *arg);
+/* Visits the keys from the first >= from (flen 0: all) to the end, in key
+ * order: a scan resumed where a page stopped.  A callback that returns
+ * non-zero stops the scan, and that value is returned. */
+int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
+                       fh_store_cb cb, void *arg);
 
 /* The stored result of (scope, key), -ENOENT if absent or expired (older
  * than idem_ttl_ms at now_ms, the caller's clock, ms since the epoch).  cb

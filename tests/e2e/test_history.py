@@ -10,7 +10,6 @@ plant sums its lines, a token's `lines` claim narrows the plant and forbids
 other lines, and bad parameters are refused naming the key.
 """
 import json
-import subprocess
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -167,12 +166,7 @@ class Backfill(HubTest):
         return datetime.fromtimestamp(ms / 1000, self.tz)
 
     def test_backfilled_history_pages_in_order(self):
-        self.hub.stop()
-        out = subprocess.run([fhtest.FLOORCTL, "backfill", "--data", self.hub.data_dir,
-                              "--plant", fhtest.SAMPLE_PLANT, "--days", str(self.days),
-                              "--seed", "7"], capture_output=True, text=True, timeout=120)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        self.hub.start()
+        self.hub.backfill(self.days)
 
         async def run():
             c = await self.client("viewer")

@@ -433,6 +433,16 @@ FH_TEST(put_get_del_scan_prefix) {
   ASSERT_EQ(fh_store_scan(s, FH_T_LINES, "L", 1, stop_with_7, &calls), 7);
   ASSERT_EQ(calls, 1);
   ASSERT_EQ(fh_store_get(s, FH_T_LINES, "M1", 2, stop_with_7, &calls), 7);
+  /* scan_from: from the first key >= from to the end, whatever its prefix */
+  memset(&g, 0, sizeof g);
+  ASSERT_EQ(fh_store_scan_from(s, FH_T_LINES, "L10", 3, collect, &g), 0);
+  ASSERT_STR_EQ(g.keys, "L10,L2,M1,");
+  memset(&g, 0, sizeof g);
+  ASSERT_EQ(fh_store_scan_from(s, FH_T_LINES, "L11", 3, collect, &g), 0);
+  ASSERT_STR_EQ(g.keys, "L2,M1,");
+  memset(&g, 0, sizeof g);
+  ASSERT_EQ(fh_store_scan_from(s, FH_T_LINES, NULL, 0, collect, &g), 0);
+  ASSERT_STR_EQ(g.keys, "L1,L10,L2,M1,");
 
   /* Replace, delete, delete of an absent key, in one batch. */
   fh_batch_clear(b);
