@@ -15,7 +15,7 @@
 import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Hub, Client, makeToken, launchBrowser, checker, SOURCE_DIR, SAMPLE_PLANT } from "./harness.mjs";
 
@@ -42,6 +42,26 @@ function berlinMidnight(date) {
 
 const dayBefore = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86400000).toISOString().slice(0, 10);
 const pct1 = (x) => `${(x * 100).toFixed(1)} %`;
+
+// RFC 4180: rows of fields; quoted fields may hold commas, CRLFs and "".
+function parseCsv(text) {
+  const rows = [];
+  let row = [], field = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += text[++i];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") row.push(field), (field = "");
+    else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+    } else field += c;
+  }
+  assert.equal(field + row.length, "0", "the last line has no CRLF");
+  return rows;
+}
 
 let hub, browser, reader;
 const consoleLines = [];
@@ -212,11 +232,63 @@ check("the loss Pareto of the period is the hub's dt.pareto, as bars and a table
   await page.close();
 });
 
-check("Download CSV shows the server's refusal while there is no export", async () => {
+check("Download OEE CSV saves the hub's rows as a file, the token in the header only", async () => {
+  const today = berlin(Date.now()).date;
+  const token = makeToken("pm1", "production_manager");
+  const page = await openPage("#/trends/L1", token);
+  await chartRows(page, { from: dayBefore(today, 6), to: today, group: "day" });
+  const asked = [];
+  page.on("request", (r) => r.url().includes("/api/v1/export/") && asked.push({ url: r.url(), auth: r.headers().authorization }));
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download OEE CSV" }).click()]);
+  assert.match(dl.suggestedFilename(), /\.csv$/);
+  const [head, ...body] = parseCsv(readFileSync(await dl.path(), "utf8"));
+  assert.deepEqual(head, ["start", "end", "planned_ms", "run_ms", "not_monitored_ms", "good", "reject", "availability", "performance", "quality", "oee", "open"]);
+  const rows = await hubRows({ t: "oee.history", scope: "line", line: "L1", group: "day",
+    from: berlinMidnight(dayBefore(today, 6)), to: berlinMidnight(dayBefore(today, -1)) });
+  assert.equal(body.length, rows.length);
+  body.forEach((cells, i) => {
+    const f = Object.fromEntries(head.map((k, j) => [k, cells[j]]));
+    const r = rows[i];
+    assert.equal(Date.parse(f.start), r.start, `start of row ${i}: ${f.start}`);
+    assert.equal(Date.parse(f.end), r.end);
+    for (const k of ["planned_ms", "run_ms", "good", "reject"]) assert.equal(Number(f[k]), r[k], `${k} of row ${i}`);
+    for (const k of ["availability", "performance", "quality", "oee"]) assert.equal(Number(f[k]), r[k], `${k} of row ${i}`);
+  });
+  assert.deepEqual(asked, [{ url: `${hub.http}/api/v1/export/oee.csv?scope=line&line=L1&from=${dayBefore(today, 6)}&to=${dayBefore(today, -1)}&group=day`, auth: `Bearer ${token}` }]);
+  await page.close();
+});
+
+check("Download downtime CSV saves every stop of the period that dt.pareto counts", async () => {
+  const today = berlin(Date.now()).date;
+  const page = await openPage("#/trends/L1");
+  await page.getByRole("button", { name: "Last 30 days" }).click();
+  await chartRows(page, { from: dayBefore(today, 29), to: today });
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download downtime CSV" }).click()]);
+  const [head, ...body] = parseCsv(readFileSync(await dl.path(), "utf8"));
+  assert.deepEqual(head.slice(0, 4), ["id", "line", "equipment", "start"]);
+  const { rows } = await reader.request({ t: "dt.pareto", scope: "line", line: "L1",
+    from: berlinMidnight(dayBefore(today, 29)), to: berlinMidnight(dayBefore(today, -1)) });
+  assert.equal(body.length, rows.reduce((n, r) => n + r.count, 0));
+  assert.ok(body.length > 1000, `${body.length} stops in 30 days`);
+  assert.ok(body.every((cells) => cells[1] === "L1"));
+  await page.close();
+});
+
+check("a refused CSV shows the hub's one-line reason and saves nothing", async () => {
   const page = await openPage("#/trends/L1");
   await chartRows(page);
+  // The token expires while the page is open: the WebSocket stays, the export refuses.
+  const expired = makeToken("pm1", "production_manager", { exp: Math.floor(Date.now() / 1000) - 60 });
+  await page.evaluate((t) => sessionStorage.setItem("floorhub.token", t), expired);
+  const direct = await fetch(`${hub.http}/api/v1/export/oee.csv?scope=line&line=L1&from=2026-11-01&to=2026-11-02`, { headers: { Authorization: `Bearer ${expired}` } });
+  assert.equal(direct.status, 401);
+  const reason = (await direct.text()).trim();
+  assert.ok(reason && !reason.includes("\n"), `not one line: ${reason}`);
+  let saved = false;
+  page.on("download", () => (saved = true));
   await page.getByRole("button", { name: "Download OEE CSV" }).click();
-  await page.locator(".trend-msg").getByText(/^CSV refused \(404\)/).waitFor({ timeout: 3000 });
+  await page.locator(".trend-msg").getByText(`CSV refused (401): ${reason}`, { exact: true }).waitFor({ timeout: 3000 });
+  assert.equal(saved, false);
   await page.close();
 });
 
