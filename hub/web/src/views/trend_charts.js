@@ -71,7 +71,10 @@ function mount(container, opts, data) {
   return plot;
 }
 
-const xTime = (tz) => ({ tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz), scales: { x: { time: true } } });
+const xTime = (tz) => ({ tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz) });
+
+// An axis label of at most n characters (the table beside has the whole name).
+const short = (s, n = 12) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 // OEE per period over the bands; rows as oee.history gives them.
 export function oeeChart(container, rows, tz) {
@@ -106,7 +109,7 @@ export function paretoChart(container, rows, labels) {
   const opts = {
     scales: { x: { time: false, range: [-0.5, rows.length - 0.5] }, y: { range: (u, lo, hi) => [0, hi * 1.05 || 1] }, share: { range: [0, 1] } },
     axes: [
-      axis({ splits: () => x, values: (u, vs) => vs.map((i) => labels[i] ?? ""), rotate: 0, size: 50 }),
+      axis({ splits: () => x, values: (u, vs) => vs.map((i) => short(labels[i] ?? "")), size: 50 }),
       axis({ values: (u, vs) => vs.map((v) => `${+v.toFixed(1)} h`) }),
       axis({ scale: "share", side: 1, size: 60, grid: { show: false }, values: (u, vs) => vs.map(pct) }),
     ],
