@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "dt_pareto.h"
 #include "hub.h"
 #include "log.h"
 #include "login.h"
 #include "model.h"
 #include "oee_history.h"
-#include "dt_pareto.h"
 #include "publish.h"
 #include "session.h"
 #include "stop_writes.h"
@@ -153,7 +153,8 @@ static int report_cb(void *arg, const void *key, size_t klen, const void *val,
 }
 
 static void on_shift_report(hub *h, session *s, const fh_request *req) {
-  char line[FH_ID_MAX + 1], prefix[FH_ID_MAX + 8];
+  char line[FH_ID_MAX + 1];
+  uint8_t prefix[HIST_KEY_MAX];
   report_find *rf = calloc(1, sizeof *rf);
   fh_strv l = req->u.shift_report.line;
   int n;
@@ -165,9 +166,9 @@ static void on_shift_report(hub *h, session *s, const fh_request *req) {
                      "no line '%s'", line);
     goto out;
   }
-  n = snprintf(prefix, sizeof prefix, "rec/%s/", line);
   rf->want = req->u.shift_report.shift_start;
-  fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, report_cb, rf);
+  fh_store_scan(h->store, FH_T_SHIFTS, prefix, hist_record_prefix(HIST_LINE, line, prefix),
+                report_cb, rf);
   fh_buf_reset(&h->enc);
   if (!rf->found)
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND,

@@ -53,7 +53,7 @@ void dt_pareto_handle(hub *h, session *s, const fh_request *req) {
   int rc;
 
   memset(&sc, 0, sizeof sc);
-  if (history_scope_parse(h, s, req, 1, &sc.scope) != 0) return;
+  if (history_scope_parse(h, s, req, &sc.scope) != 0) return;
   if (req->u.history.top < 0 || req->u.history.top > PARETO_TOP_MAX) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "top",
                      "top must be 0..%d (0: every row)", PARETO_TOP_MAX);

@@ -53,22 +53,19 @@ int history_scope_check(hub *h, const uint64_t *mask, const history_scope_args *
   static const fh_strv none = {"", 0};
   out->line = out->equipment = -1;
   out->mask = mask;
-  if (!is(a->scope, "line") && !is(a->scope, "plant") &&
-      !(a->equipment_ok && is(a->scope, "equipment")))
+  if (!is(a->scope, "line") && !is(a->scope, "plant") && !is(a->scope, "equipment"))
     return refuse(err, FH_E_BAD_REQUEST, "scope", "", none,
-                  a->equipment_ok ? "scope must be line, equipment or plant"
-                                  : "scope must be line or plant (equipment: not kept yet)");
+                  "scope must be line, equipment or plant");
   if (a->to <= a->from)
     return refuse(err, FH_E_BAD_REQUEST, "to", "", none, "to must be after from");
   if (is(a->scope, "plant")) return 0;
   return find_target(h, mask, a, out, err);
 }
 
-int history_scope_parse(hub *h, session *s, const fh_request *req, int equipment_ok,
-                        history_scope *out) {
+int history_scope_parse(hub *h, session *s, const fh_request *req, history_scope *out) {
   history_scope_args a = {req->u.history.scope, req->u.history.line,
                           req->u.history.equipment, req->u.history.from,
-                          req->u.history.to, equipment_ok};
+                          req->u.history.to};
   history_scope_err err;
   if (history_scope_check(h, s->line_mask, &a, out, &err) == 0) return 0;
   session_send_err(s, req->has_id, req->id, err.code, err.key, "%s", err.why);

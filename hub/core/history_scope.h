@@ -32,19 +32,16 @@ typedef struct history_scope_err {
 typedef struct history_scope_args {
   fh_strv scope, line, equipment; /* as given ("" when absent) */
   int64_t from, to;               /* the range, ms, to exclusive */
-  int equipment_ok;               /* scope equipment is allowed */
 } history_scope_args;
 
-/* Checks scope (line, plant, or with equipment_ok also equipment), the
- * line or equipment it names against mask, and from < to.  0, or -1 with
- * *err filled. */
+/* Checks scope (line, equipment or plant), the line or equipment it names
+ * against mask, and from < to.  0, or -1 with *err filled. */
 int history_scope_check(hub *h, const uint64_t *mask, const history_scope_args *a,
                         history_scope *out, history_scope_err *err);
 
 /* history_scope_check on a request's u.history keys with the session's
  * lines.  0, or -1 with the err sent. */
-int history_scope_parse(hub *h, session *s, const fh_request *req, int equipment_ok,
-                        history_scope *out);
+int history_scope_parse(hub *h, session *s, const fh_request *req, history_scope *out);
 
 /* 1 when line li is summed: the one line, or any line the caller may see. */
 int history_scope_has_line(const history_scope *sc, size_t li);

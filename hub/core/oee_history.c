@@ -3,10 +3,11 @@
  *
  * A read, open to every role; a token with a `lines` claim sees only its
  * lines (scope line: forbidden outside them; scope plant: the plant of its
- * lines).  The store keeps a line's closed shifts under "rec/<line>/" + the
- * shift start as u64 big-endian, so one prefix scan per line visits them in
- * time order and the range is checked on the key before a record is
- * decoded.  Rows are summed by the rules (history.h), kept sorted by start
+ * lines).  The store keeps a line's closed shifts under "rec/<line>/" and
+ * an equipment's under "eqr/<equipment>/", + the shift start as u64
+ * big-endian (history.h), so one prefix scan per line (or the equipment)
+ * visits them in time order and the range is checked on the key before a
+ * record is decoded.  Rows are summed by the rules (history.h), kept sorted by start
  * and sent FH_HISTORY_PAGE_ROWS at a time: the answer carries `cursor` (the
  * next row's start) when more remain, and the same request with that
  * cursor gets the next page.  The scan runs on the loop in one read
@@ -67,37 +68,41 @@ static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
   else hist_add(row, rec, open);
 }
 
-/* The shift start in a "rec/<line>/" key: its last 8 bytes, big-endian. */
-static int64_t key_start(const uint8_t *key, size_t klen) {
-  uint64_t v = 0;
-  for (size_t i = klen - 8; i < klen; i++) v = v << 8 | key[i];
-  return (int64_t)v;
-}
-
 static int record_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   hist_scan *sc = arg;
   fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  int64_t start = hist_key_start(key, klen);
   fh_oee *rec;
-  int64_t start;
-  if (klen < 8) return 0;
-  start = key_start(key, klen);
-  if (start < sc->from || start >= sc->to) return 0;
+  if (klen < 8 || start < sc->from || start >= sc->to) return 0;
   if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
   if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, 0);
   free(rec);
   return sc->rc;
 }
 
-/* Sums line li's closed shifts and, inside a shift, its running one. */
-static int scan_line(hub *h, hist_scan *sc, size_t li) {
-  char prefix[FH_ID_MAX + 8];
-  int n = snprintf(prefix, sizeof prefix, "rec/%s/", h->plant->lines[li].id);
-  int rc = fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, record_cb, sc);
+/* Sums the closed shifts of owner id (one prefix scan) and, inside a
+ * shift, the running one (open). */
+static int scan_owner(hub *h, hist_scan *sc, hist_owner owner, const char *id,
+                      const fh_oee *open) {
+  uint8_t prefix[HIST_KEY_MAX];
+  size_t n = hist_record_prefix(owner, id, prefix);
+  int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, record_cb, sc) : -EINVAL;
   if (rc < 0) return rc;
-  if (sc->rc == 0 && h->model->in_shift)
-    add_record(sc, &h->model->lines[li].oee, 1);
+  if (sc->rc == 0 && h->model->in_shift) add_record(sc, open, 1);
   return sc->rc;
+}
+
+/* The rows of one equipment: its records and its running shift. */
+static int scan_equipment(hub *h, hist_scan *sc, size_t ei) {
+  const char *id = h->plant->equipment[ei].id;
+  fh_oee *open = calloc(1, sizeof *open);
+  int rc;
+  if (open == NULL) return -ENOMEM;
+  oee_acc_compute(&h->model->eqs[ei].acc, hub_now_ms(h), id, open);
+  rc = scan_owner(h, sc, HIST_EQUIPMENT, id, open);
+  free(open);
+  return rc;
 }
 
 /* Validates the request; fills the scope and the group.  0, or -1 with
@@ -105,7 +110,7 @@ static int scan_line(hub *h, hist_scan *sc, size_t li) {
 static int history_args(hub *h, session *s, const fh_request *req,
                         history_scope *scope, hist_group *group) {
   int gi = hist_group_parse(req->u.history.group.p, req->u.history.group.n);
-  if (history_scope_parse(h, s, req, 0, scope) != 0) return -1;
+  if (history_scope_parse(h, s, req, scope) != 0) return -1;
   if (gi < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "group",
                      "group must be shift, day, week or month");
@@ -153,8 +158,11 @@ int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
   sc.group = group;
   sc.from = from;
   sc.to = to;
-  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
-    if (history_scope_has_line(scope, li)) rc = scan_line(h, &sc, li);
+  if (scope->equipment >= 0)
+    rc = scan_equipment(h, &sc, (size_t)scope->equipment);
+  for (size_t li = 0; scope->equipment < 0 && rc == 0 && li < h->model->nlines; li++)
+    if (history_scope_has_line(scope, li))
+      rc = scan_owner(h, &sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
   if (rc < 0) {
     free(sc.rows);
     return rc;

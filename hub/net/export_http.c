@@ -89,7 +89,7 @@ static fh_strv strv(const char *s) { return (fh_strv){s, strlen(s)}; }
 /* Builds the query from the parameters.  0, or the HTTP status with why. */
 static int make_query(hub *h, const export_params *p, const uint64_t *mask, export_kind kind,
                       export_query *q, char *why, size_t wlen) {
-  history_scope_args a = {strv(p->scope), strv(p->line), strv(p->equipment), 0, 0, 1};
+  history_scope_args a = {strv(p->scope), strv(p->line), strv(p->equipment), 0, 0};
   history_scope_err err;
   int g = hist_group_parse(p->group[0] ? p->group : "day", p->group[0] ? strlen(p->group) : 3);
   if (a.scope.n == 0) a.scope = strv(p->equipment[0] ? "equipment" : p->line[0] ? "line" : "plant");
@@ -101,8 +101,6 @@ static int make_query(hub *h, const export_params *p, const uint64_t *mask, expo
     return snprintf(why, wlen, "to must be a date (2026-12-01) or an ISO 8601 time"), 400;
   if (g < 0 || (kind != EXPORT_OEE && p->group[0]))
     return snprintf(why, wlen, "group must be shift, day, week or month (oee.csv only)"), 400;
-  if (kind == EXPORT_OEE && strcmp(p->scope[0] ? p->scope : a.scope.p, "equipment") == 0)
-    return snprintf(why, wlen, "scope must be line or plant for oee.csv"), 400;
   q->group = (hist_group)g;
   a.from = q->from;
   a.to = q->to;

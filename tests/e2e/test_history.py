@@ -100,6 +100,16 @@ class History(HubTest):
             self.assertEqual([r["start"] for r in only], [self.start * 1000])
             whole = self.assertOk(await c.request(history()))
             self.assertNotIn("cursor", whole)  # two rows: one page
+
+            # an equipment's own records: its counts, its running shift
+            eq = self.assertOk(await c.request(history(scope="equipment",
+                                                       equipment="L1-PRESS1")))["rows"]
+            self.assertEqual([(r["start"], r["good"], r["reject"], r.get("open")) for r in eq],
+                             [(self.start * 1000, 40, 4, None),
+                              ((self.start + 300) * 1000, 0, 0, True)])
+            self.assertEqual(eq[0]["planned_ms"], closed["planned_ms"])
+            eol = self.assertOk(await c.request(history(scope="equipment", equipment="L1-EOL")))
+            self.assertEqual([(r["good"], r["reject"]) for r in eol["rows"]], [(38, 0), (3, 1)])
         self.run_async(run())
 
     def test_plant_and_lines_claim(self):
@@ -129,7 +139,8 @@ class History(HubTest):
     def test_bad_parameters(self):
         async def run():
             c = await self.client("viewer")
-            for q, key in ((history(scope="equipment"), "scope"), (history(scope="site"), "scope"),
+            for q, key in ((history(scope="equipment"), "equipment"),
+                           (history(scope="site"), "scope"),
                            (history(group="year"), "group"), (history(by="product"), "by"),
                            (history(to=0, **{"from": 10}), "to"), (history(line=""), "line")):
                 with self.subTest(q=q):
