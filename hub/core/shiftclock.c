@@ -24,6 +24,7 @@
 #include "model.h"
 #include "outbox.h"
 #include "publish.h"
+#include "oee_samples.h"
 #include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
@@ -215,7 +216,8 @@ void shiftclock_init(hub *h) {
 
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
-  int refresh_all = now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
+  int sample = samples_due(h, now);
+  int refresh_all = sample || now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
@@ -226,6 +228,7 @@ void shiftclock_tick(hub *h, int64_t now) {
     publish_oee(h, li);
     model_line_refresh(h, li);
   }
+  if (sample) samples_take(h, now);
   publish_dirty_lines(h);
   stops_tick(h, now);
 }

@@ -26,6 +26,8 @@
  *   "andon_kinds": ["maintenance", "quality", "material", "safety", "help"],
  *   "reasons": ["mechanical", "electrical", "tooling", "material_shortage",
  *               "quality_defect", "operator", "changeover_overrun", "other"],
+ *   "history_days": 730,                   shift records, stops: days kept
+ *   "samples_days": 31,                    per-minute OEE samples: days kept
  *   "lines": [                             required, at least one line
  *     {"id": "L1", "name": "Press line 1", "area": "Stamping",
  *      "equipment": [{"id": "L1-PRESS1", "name": "Press 1",
@@ -50,6 +52,7 @@
  *    roles.h.  An empty array disables escalation.
  *  - andon_kinds (1..16) and reasons (1..64): unique codes of 1..32 bytes
  *    of [A-Za-z0-9._-].  When absent, the defaults shown above are used.
+ *  - history_days and samples_days: integers 1..PLANT_HISTORY_DAYS_MAX.
  *  - the timezone must exist in the system's zoneinfo (TZDIR or
  *    /usr/share/zoneinfo); "UTC" is always accepted.
  */
@@ -63,6 +66,9 @@
 #include "fh_roles.h"
 #include "shift.h"
 
+#define PLANT_HISTORY_DAYS_DEFAULT 730 /* two years of shifts and stops */
+#define PLANT_SAMPLES_DAYS_DEFAULT 31  /* a month of per-minute samples */
+#define PLANT_HISTORY_DAYS_MAX 36500   /* a century: "keep everything" */
 #define PLANT_TZ_MAX 64                  /* bytes of an IANA zone name */
 #define PLANT_LINES_MAX 1024             /* lines in one plant */
 #define PLANT_EQUIPMENT_PER_LINE_MAX 256 /* equipment on one line */
@@ -138,6 +144,8 @@ typedef struct plant {
   size_t nreason_nodes;                   /* nodes used */
   plant_stop_times stops;                 /* plant-wide stop times */
   uint32_t signal_timeout_s;              /* plant-wide default, 300 */
+  uint32_t history_days;                  /* shift records and stops kept */
+  uint32_t samples_days;                  /* per-minute samples kept */
   size_t *line_order;                     /* line indexes sorted by id */
   size_t *equipment_order;                /* equipment indexes sorted by id */
 } plant;

@@ -72,5 +72,8 @@ int plant_get_seconds(plant_ctx *c, json_t *obj, const char *path,
 int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,
                            plant_stop_times *dst, const plant_stop_times *def);
 int plant_parse_timezone(plant_ctx *c, json_t *v, plant *p);
+/* obj[key] as an integer lo..hi into *dst; an absent key keeps *dst. */
+int plant_get_uint(plant_ctx *c, json_t *obj, const char *path, const char *key,
+                   uint32_t lo, uint32_t hi, uint32_t *dst);
 
 #endif

@@ -153,3 +153,7 @@ int fh_dec_oee(fh_mp_cursor *c, fh_oee *o) {
 int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {
   return decode_entity(c, &fh__ent_downtime, d, sizeof *d);
 }
+
+int fh_dec_sample(fh_mp_cursor *c, fh_sample *s) {
+  return decode_entity(c, &fh__ent_sample, s, sizeof *s);
+}

@@ -144,3 +144,9 @@ void fh__enc_downtime(enc *e, const fh_downtime *d) {
 int fh_enc_downtime(fh_buf *out, const fh_downtime *d) {
   return encode_entity(out, &fh__ent_downtime, d);
 }
+
+void fh__enc_sample(enc *e, const fh_sample *s) { put_entity(e, &fh__ent_sample, s, 0); }
+
+int fh_enc_sample(fh_buf *out, const fh_sample *s) {
+  return encode_entity(out, &fh__ent_sample, s);
+}

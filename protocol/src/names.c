@@ -43,6 +43,7 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_LOGOUT] = "logout",
     [FH_MSG_OEE_HISTORY] = "oee.history",
     [FH_MSG_DT_PARETO] = "dt.pareto",
+    [FH_MSG_OEE_SAMPLES] = "oee.samples",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
     [FH_MSG_OK] = "ok",

@@ -194,6 +194,23 @@ int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
  * number deleted (>= 0) or a negative code. */
 int fh_store_trim(fh_store *s, int64_t now_ms, size_t max_deletes);
 
+/* The keys k of table with from <= k < to (from empty: from the first). */
+typedef struct fh_key_range {
+  fh_table table;       /* a state table */
+  const void *from;     /* first key deleted (or the next after it) */
+  size_t flen;          /* bytes of from; 0: the table's first key */
+  const void *to;       /* first key kept */
+  size_t tlen;          /* bytes of to, 1..511 */
+} fh_key_range;
+
+/* Retention, bounded: deletes at most max_deletes records of the ranges,
+ * in their order, in one write transaction (the caller's rules decide
+ * what is old: e.g. "smp/L1/" up to "smp/L1/" + the cutoff's key).
+ * Returns the number deleted (>= 0), -EINVAL for a bad range, -EROFS, or
+ * another negative code (then nothing was deleted). */
+int fh_store_delete_ranges(fh_store *s, const fh_key_range *ranges, size_t n,
+                           size_t max_deletes);
+
 /* A hot, compacted copy of the store into the directory `path` (which must
  * exist and be empty), as mdb_env_copy2 with MDB_CP_COMPACT. */
 int fh_store_backup(fh_store *s, const char *path);
