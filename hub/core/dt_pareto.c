@@ -5,9 +5,9 @@
  * A read, open to every role, limited to the token's `lines` claim like
  * oee.history (history_scope.h).  The stops come from the store (every
  * committed stop, the open ones as last written, lasting until now), read
- * on the loop in one read transaction like dt.list: stops are keyed by id,
- * so the scan visits every stop kept and filters on line, equipment and
- * range.  The answer is one page: a reason tree has far fewer leaves than
+ * on the loop through the stop index (stop_scan.h), one read transaction
+ * per line in scope: the cost is the stops of the period, not every stop
+ * kept; the callback still filters on equipment and overlap.  The answer is one page: a reason tree has far fewer leaves than
  * fit in 64 KiB, and `top` folds the tail.
  */
 #include "dt_pareto.h"
@@ -17,6 +17,7 @@
 #include "history_scope.h"
 #include "model.h"
 #include "pareto.h"
+#include "stop_scan.h"
 #include "stops.h"
 
 typedef struct pareto_scan {
@@ -64,7 +65,10 @@ void dt_pareto_handle(hub *h, session *s, const fh_request *req) {
   sc.to = req->u.history.to;
   sc.now = hub_now_ms(h);
   pareto_init(&sc.pa);
-  rc = fh_store_scan(h->store, FH_T_DOWNTIME, NULL, 0, stop_cb, &sc);
+  rc = 0;
+  for (size_t li = 0; rc == 0 && sc.rc == 0 && li < h->plant->nlines; li++)
+    if (history_scope_has_line(&sc.scope, li))
+      rc = stop_scan_line(h, li, sc.from, sc.to, stop_cb, &sc);
   if (rc < 0 || sc.rc < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
                      "cannot read the stops: %s", fh_store_strerror(rc < 0 ? rc : sc.rc));

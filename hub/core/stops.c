@@ -16,6 +16,7 @@
 #include "log.h"
 #include "model.h"
 #include "publish.h"
+#include "stop_scan.h"
 #include "topic.h"
 
 #define STOPS_KEEP_MS (24LL * 3600 * 1000) /* without a previous shift */
@@ -123,9 +124,11 @@ int stops_put(hub *h, const dt_event *ev) {
   uint8_t key[8];
   stops_key(ev->d.id, key);
   fh_buf_reset(&h->enc);
-  if (dt_encode(ev, &h->enc) != 0) return -ENOMEM;
-  return fh_batch_put(h->batch, FH_T_DOWNTIME, key, sizeof key,
-                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc));
+  if (dt_encode(ev, &h->enc) != 0 ||
+      fh_batch_put(h->batch, FH_T_DOWNTIME, key, sizeof key,
+                   fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
+    return -ENOMEM;
+  return stop_scan_index(h, ev);
 }
 
 typedef struct load_scan {
@@ -172,7 +175,8 @@ int stops_load(hub *h) {
   if (sc.rc < 0) return sc.rc;
   h->model->next_stop_id = sc.max_id + 1;
   link_open_stops(h);
-  return 0;
+  rc = stop_scan_load(h);
+  return rc == -ENOENT ? stop_scan_build(h) : rc;
 }
 
 /* --------------------------------------------------- the state changes */
