@@ -75,14 +75,15 @@ static dt_limits limits(const backfill *b, size_t li) {
 /* Puts the closed stop into the batch, under its id as the hub keys it,
  * with its stop index entry. */
 static void put_stop(backfill *b, const dt_event *ev) {
-  uint8_t key[8], ix[DT_INDEX_KEY_MAX];
+  uint8_t key[8], ix[DT_INDEX_KEY_MAX], ixval[DT_INDEX_VAL_MAX];
   size_t ixlen = dt_index_key(ev->d.line, ev->d.start, ev->d.id, ix);
+  size_t ixvlen = dt_index_value(&ev->d, ixval);
   dt_put_be64(ev->d.id, key);
   fh_buf_reset(&b->enc);
   if (b->rc == 0 && (dt_encode(ev, &b->enc) != 0 ||
                      fh_batch_put(b->batch, FH_T_DOWNTIME, key, sizeof key,
                                   fh_buf_payload(&b->enc), fh_buf_payload_len(&b->enc)) != 0 ||
-                     fh_batch_put(b->batch, FH_T_STOP_INDEX, ix, ixlen, key, sizeof key) != 0))
+                     fh_batch_put(b->batch, FH_T_STOP_INDEX, ix, ixlen, ixval, ixvlen) != 0))
     b->rc = -ENOMEM;
   if ((uint64_t)(ev->d.end - ev->d.start) > b->maxlen)
     b->maxlen = (uint64_t)(ev->d.end - ev->d.start);

@@ -16,11 +16,11 @@
 /* Queues the entry of (line, start, id) into b; the longest stop into
  * *maxlen when a closed ev is longer (b gets it too). */
 static int index_put(fh_batch *b, const dt_event *ev, uint64_t *maxlen) {
-  uint8_t key[DT_INDEX_KEY_MAX], val[8], len[8];
+  uint8_t key[DT_INDEX_KEY_MAX], val[DT_INDEX_VAL_MAX], len[8];
   size_t klen = dt_index_key(ev->d.line, ev->d.start, ev->d.id, key);
+  size_t vlen = dt_index_value(&ev->d, val);
   if (klen == 0) return 0; /* not of a plant line: never read by line */
-  stops_key(ev->d.id, val);
-  if (fh_batch_put(b, FH_T_STOP_INDEX, key, klen, val, sizeof val) != 0) return -ENOMEM;
+  if (fh_batch_put(b, FH_T_STOP_INDEX, key, klen, val, vlen) != 0) return -ENOMEM;
   if (ev->d.end == 0 || (uint64_t)(ev->d.end - ev->d.start) <= *maxlen) return 0;
   *maxlen = (uint64_t)(ev->d.end - ev->d.start);
   dt_put_be64(*maxlen, len);
@@ -109,17 +109,21 @@ typedef struct line_walk {
   uint8_t prefix[DT_INDEX_KEY_MAX]; /* "<line>/" */
   size_t plen;         /* its length */
   int64_t to;          /* entries starting at or after this end the walk */
-  fh_store_cb cb;      /* the caller's */
+  fh_store_cb cb;      /* the caller's, for records */
+  stop_entry_cb ecb;   /* the caller's, for entries (when cb is NULL) */
   void *arg;
 } line_walk;
 
 static int walk_cb(void *arg, const void *key, size_t klen, const void *val,
                    size_t vlen) {
   line_walk *w = arg;
+  dt_index_entry e;
   if (klen < w->plen + 16 || memcmp(key, w->prefix, w->plen) != 0 ||
       dt_index_key_start(key, klen, w->plen) >= w->to)
     return SCAN_END;
-  return w->cb(w->arg, key, klen, val, vlen);
+  if (w->cb != NULL) return w->cb(w->arg, key, klen, val, vlen);
+  if (dt_index_entry_read(key, klen, w->plen, val, vlen, &e) != 0) return 0;
+  return w->ecb(w->arg, &e);
 }
 
 /* Where the walk of line li for a range from `from` begins. */
@@ -131,19 +135,29 @@ static int64_t walk_start(hub *h, size_t li, int64_t from) {
   return at;
 }
 
-int stop_scan_line(hub *h, size_t li, int64_t from, int64_t to, fh_store_cb cb,
-                   void *arg) {
+/* Walks line li's entries that may overlap [w->to's range from `from`). */
+static int walk(hub *h, size_t li, int64_t from, line_walk *w) {
   uint8_t key[DT_INDEX_KEY_MAX];
   const char *line = h->plant->lines[li].id;
-  line_walk w;
   size_t klen = dt_index_key(line, walk_start(h, li, from), 0, key);
   int rc;
   if (klen == 0) return 0;
-  w.plen = dt_index_prefix(line, w.prefix);
-  w.to = to;
-  w.cb = cb;
-  w.arg = arg;
-  rc = fh_store_scan_via(h->store, FH_T_STOP_INDEX, key, klen, FH_T_DOWNTIME,
-                         walk_cb, &w);
+  w->plen = dt_index_prefix(line, w->prefix);
+  rc = w->cb != NULL
+           ? fh_store_scan_via(h->store, FH_T_STOP_INDEX, key, klen, FH_T_DOWNTIME, 8,
+                               walk_cb, w)
+           : fh_store_scan_from(h->store, FH_T_STOP_INDEX, key, klen, walk_cb, w);
   return rc == SCAN_END ? 0 : rc;
+}
+
+int stop_scan_line(hub *h, size_t li, int64_t from, int64_t to, fh_store_cb cb,
+                   void *arg) {
+  line_walk w = {.to = to, .cb = cb, .arg = arg};
+  return walk(h, li, from, &w);
+}
+
+int stop_scan_entries(hub *h, size_t li, int64_t from, int64_t to, stop_entry_cb cb,
+                      void *arg) {
+  line_walk w = {.to = to, .ecb = cb, .arg = arg};
+  return walk(h, li, from, &w);
 }

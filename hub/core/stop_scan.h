@@ -7,8 +7,9 @@
  * record, so both commit in one transaction.  A read of [from, to) walks
  * the line's entries from from - maxlen (or from the start of the line's
  * oldest open stop, if earlier: open stops are all in memory) to `to`, and
- * gets each record in the same read transaction (fh_store_scan_via): the
- * cost is the line's stops in the period, not every stop kept.
+ * gets each record in the same read transaction (fh_store_scan_via), or
+ * reads only the entries' summaries: the cost is the line's stops in the
+ * period, not every stop kept.
  */
 #ifndef FH_HUB_STOP_SCAN_H
 #define FH_HUB_STOP_SCAN_H
@@ -17,6 +18,7 @@
 
 #include "downtime.h"
 #include "hub.h"
+#include "stop_index.h"
 
 /* Queues the index entry of ev (and the longest stop, if it grew) into
  * h->batch.  0 or -ENOMEM. */
@@ -37,5 +39,11 @@ int stop_scan_build(hub *h);
  * still checks the overlap.  0, or what cb or the store returned. */
 int stop_scan_line(hub *h, size_t li, int64_t from, int64_t to, fh_store_cb cb,
                    void *arg);
+
+/* The same from the index entries alone (their summary: stop_index.h),
+ * without reading the records.  cb returns 0 to go on. */
+typedef int (*stop_entry_cb)(void *arg, const dt_index_entry *e);
+int stop_scan_entries(hub *h, size_t li, int64_t from, int64_t to, stop_entry_cb cb,
+                      void *arg);
 
 #endif

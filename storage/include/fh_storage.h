@@ -73,7 +73,8 @@ typedef enum fh_table {
   FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
   FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
   FH_T_REVOKED,    /* token jti -> its exp, u64 BE ms (signed-out tokens) */
-  FH_T_STOP_INDEX, /* line, start, id -> the stop's FH_T_DOWNTIME key */
+  FH_T_STOP_INDEX, /* line, start, id -> the stop's FH_T_DOWNTIME key and
+                      a summary (hub/rules/stop_index.h) */
   FH_T__COUNT
 } fh_table;
 
@@ -171,11 +172,12 @@ int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
 
 /* A join: visits the keys of `index` from the first >= from (flen 0: all)
  * to the end, in key order, and for each gives cb the index key as key and,
- * as val, the record of `target` whose key is the index entry's value
- * (an entry whose record is missing is skipped), all in one read
- * transaction.  cb's non-zero return stops the scan and is returned. */
+ * as val, the record of `target` whose key is the first tklen bytes of the
+ * index entry's value (an entry whose record is missing, or whose value is
+ * shorter, is skipped), all in one read transaction.  cb's non-zero return
+ * stops the scan and is returned. */
 int fh_store_scan_via(fh_store *s, fh_table index, const void *from, size_t flen,
-                      fh_table target, fh_store_cb cb, void *arg);
+                      fh_table target, size_t tklen, fh_store_cb cb, void *arg);
 
 /* The stored result of (scope, key), -ENOENT if absent or expired (older
  * than idem_ttl_ms at now_ms, the caller's clock, ms since the epoch).  cb

@@ -75,14 +75,16 @@ int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
 
 /* The index walk of fh_store_scan_via, inside the read transaction txn. */
 static int walk_via(fh_store *s, MDB_txn *txn, fh_table index, MDB_val k,
-                    fh_table target, fh_store_cb cb, void *arg) {
+                    fh_table target, size_t tklen, fh_store_cb cb, void *arg) {
   MDB_cursor *cur = NULL;
-  MDB_val v, rec;
+  MDB_val v, tk, rec;
   int rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[index], &cur));
   if (rc != 0) return rc;
   int mrc = mdb_cursor_get(cur, &k, &v, k.mv_size ? MDB_SET_RANGE : MDB_FIRST);
   while (mrc == 0) {
-    int grc = v.mv_size ? mdb_get(txn, s->dbi[target], &v, &rec) : MDB_NOTFOUND;
+    int grc = MDB_NOTFOUND;
+    tk = (MDB_val){tklen, v.mv_data};
+    if (v.mv_size >= tklen) grc = mdb_get(txn, s->dbi[target], &tk, &rec);
     if (grc == 0) rc = cb(arg, k.mv_data, k.mv_size, rec.mv_data, rec.mv_size);
     else if (grc != MDB_NOTFOUND) rc = fh__store_errno(grc);
     if (rc != 0) break;
@@ -94,16 +96,16 @@ static int walk_via(fh_store *s, MDB_txn *txn, fh_table index, MDB_val k,
 }
 
 int fh_store_scan_via(fh_store *s, fh_table index, const void *from, size_t flen,
-                      fh_table target, fh_store_cb cb, void *arg) {
+                      fh_table target, size_t tklen, fh_store_cb cb, void *arg) {
   MDB_txn *txn = NULL;
   MDB_val k = {flen, (void *)from};
   int rc;
   if (!table_ok(index) || !table_ok(target) || (from == NULL && flen > 0) ||
-      flen > 511)
+      flen > 511 || tklen == 0 || tklen > 511)
     return -EINVAL;
-  if (s->missing & (1u << index)) return 0;
+  if (s->missing & ((1u << index) | (1u << target))) return 0;
   if ((rc = fh__store_read_begin(s, &txn)) != 0) return rc;
-  rc = walk_via(s, txn, index, k, target, cb, arg);
+  rc = walk_via(s, txn, index, k, target, tklen, cb, arg);
   fh__store_read_end(s, txn);
   return rc;
 }
