@@ -103,6 +103,48 @@ int stop_scan_build(hub *h) {
   return rc;
 }
 
+/* ------------------------------------------------------------- loading */
+
+typedef struct recent_scan {
+  int64_t since;       /* stops that ended before this stay in the store */
+  uint64_t *ids;       /* the ids of those to load */
+  size_t n, cap;       /* used, allocated */
+} recent_scan;
+
+static int recent_cb(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen) {
+  recent_scan *sc = arg;
+  const uint8_t *slash = memchr(key, '/', klen);
+  dt_index_entry e;
+  if (slash == NULL ||
+      dt_index_entry_read(key, klen, (size_t)(slash - (const uint8_t *)key) + 1, val,
+                          vlen, &e) != 0 ||
+      (e.end != 0 && e.end < sc->since))
+    return 0;
+  if (sc->n == sc->cap) {
+    size_t cap = sc->cap ? 2 * sc->cap : 1024;
+    uint64_t *ids = realloc(sc->ids, cap * sizeof *ids);
+    if (ids == NULL) return -ENOMEM;
+    sc->ids = ids;
+    sc->cap = cap;
+  }
+  sc->ids[sc->n++] = e.id;
+  return 0;
+}
+
+int stop_scan_recent(hub *h, int64_t since, fh_store_cb cb, void *arg) {
+  recent_scan sc = {since, NULL, 0, 0};
+  uint8_t key[8];
+  int rc = fh_store_scan(h->store, FH_T_STOP_INDEX, NULL, 0, recent_cb, &sc);
+  for (size_t i = 0; rc == 0 && i < sc.n; i++) {
+    stops_key(sc.ids[i], key);
+    rc = fh_store_get(h->store, FH_T_DOWNTIME, key, sizeof key, cb, arg);
+    if (rc == -ENOENT) rc = 0; /* the entry outlived its stop: nothing to load */
+  }
+  free(sc.ids);
+  return rc;
+}
+
 /* ------------------------------------------------------------- reading */
 
 typedef struct line_walk {

@@ -34,6 +34,13 @@ int stop_scan_load(hub *h);
  * store without one), committed in steps.  0 or a negative code. */
 int stop_scan_build(hub *h);
 
+/* With the index complete: gives cb (as fh_store_scan would) the record
+ * of every stop that is open or ended at or after `since`, found from the
+ * index entries alone (no record of an older stop is read: a year's
+ * store loads in a second, not in the minute a scan of every record
+ * takes).  0, or what cb or the store returned. */
+int stop_scan_recent(hub *h, int64_t since, fh_store_cb cb, void *arg);
+
 /* Visits line li's stored stops that may overlap [from, to), in start
  * order: cb gets each stop's key and record (fh_store_cb); the caller
  * still checks the overlap.  0, or what cb or the store returned. */

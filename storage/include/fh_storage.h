@@ -170,6 +170,9 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
 int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
                        fh_store_cb cb, void *arg);
 
+/* Gives cb the table's last record (in key order); -ENOENT when empty. */
+int fh_store_last(fh_store *s, fh_table t, fh_store_cb cb, void *arg);
+
 /* A join: visits the keys of `index` from the first >= from (flen 0: all)
  * to the end, in key order, and for each gives cb the index key as key and,
  * as val, the record of `target` whose key is the first tklen bytes of the

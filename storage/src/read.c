@@ -73,6 +73,22 @@ int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
   return scan(s, t, k, NULL, 0, cb, arg);
 }
 
+int fh_store_last(fh_store *s, fh_table t, fh_store_cb cb, void *arg) {
+  MDB_txn *txn = NULL;
+  MDB_cursor *cur = NULL;
+  MDB_val k, v;
+  int rc;
+  if (!table_ok(t)) return -EINVAL;
+  if (s->missing & (1u << t)) return -ENOENT;
+  if ((rc = fh__store_read_begin(s, &txn)) != 0) return rc;
+  rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));
+  if (rc == 0) rc = fh__store_errno(mdb_cursor_get(cur, &k, &v, MDB_LAST));
+  if (rc == 0) rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+  if (cur != NULL) mdb_cursor_close(cur);
+  fh__store_read_end(s, txn);
+  return rc;
+}
+
 /* The index walk of fh_store_scan_via, inside the read transaction txn. */
 static int walk_via(fh_store *s, MDB_txn *txn, fh_table index, MDB_val k,
                     fh_table target, size_t tklen, fh_store_cb cb, void *arg) {
