@@ -10,7 +10,7 @@ set(FH_HUB_E2E_TESTS
   shift_close notify_mail notify notify_mqtt auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
   history
-  export)
+  export floorctl_history)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

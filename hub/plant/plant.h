@@ -60,6 +60,7 @@
 #include <stdint.h>
 
 #include "fh_protocol.h"
+#include "downtime.h"
 #include "fh_roles.h"
 #include "shift.h"
 
@@ -157,6 +158,8 @@ void plant_free(plant *p);
 const plant_line *plant_line_find(const plant *p, const char *id, size_t n);
 const plant_equipment *plant_equipment_find(const plant *p, const char *id,
                                             size_t n);
+/* The stop times of a line as the downtime rules take them (ms). */
+dt_limits plant_stop_limits(const plant_line *l);
 /* 1 if the n bytes at s are one of the plant's andon kinds / reasons. */
 int plant_kind_valid(const plant *p, const char *s, size_t n);
 int plant_reason_valid(const plant *p, const char *s, size_t n);
