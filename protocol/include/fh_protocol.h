@@ -379,9 +379,11 @@ typedef struct fh_event {
   fh_strv msg;               /* err */
   fh_strv err_key;           /* err: offending key, may be empty */
   fh_strv body_key;          /* ok: "andon" | "equipment" | "report" |
-                                "topics" | "event" | "events" | "" */
+                                "topics" | "event" | "events" | "rows" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   int more;                  /* ok of dt.list: the answer was cut */
+  int64_t cursor;            /* ok of oee.history: the next page's cursor,
+                                0 when this is the last page */
   fh_strv user, role, session; /* welcome */
   fh_strv hub;               /* welcome: "floorhub/VERSION" (added) */
   fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str

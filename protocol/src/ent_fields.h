@@ -1,4 +1,5 @@
-/* ent_fields.h -- the keys of each entity (andon, equipment, line, oee).
+/* ent_fields.h -- the keys of each entity (andon, equipment, line, oee,
+ * downtime) and of the history rows.
  *
  * Design: like req_fields.h for requests, one table per entity gives each
  * wire key, its type and its place in the C struct; entity_encode.c and
@@ -13,6 +14,7 @@
 #include <stddef.h>
 
 #include "fh_downtime.h"
+#include "fh_history.h"
 #include "fh_protocol.h"
 
 typedef enum ent_kind {
@@ -44,6 +46,6 @@ typedef struct ent_desc {
 } ent_desc;
 
 extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
-    fh__ent_downtime;
+    fh__ent_downtime, fh__ent_hist_row, fh__ent_pareto_row;
 
 #endif /* FH_ENT_FIELDS_H */
