@@ -76,6 +76,18 @@ typedef struct act_pick {
   model_names items;                      /* v as a name list */
 } act_pick;
 
+/* The report view's questions in flight (report_history.c); 0: none. */
+typedef struct report_asks {
+  uint64_t report;             /* shift.report */
+  uint64_t shifts;             /* oee.history group shift: shift starts */
+  int64_t shifts_from;         /* ... its from */
+  uint64_t days;               /* oee.history group day: the day table */
+  int64_t days_from;           /* ... its from */
+  uint64_t top[MODEL_DAYS];    /* dt.pareto top 1 of each day */
+  int step;                    /* a step (-1, +1) waiting for the shift
+                                  starts, 0 none */
+} report_asks;
+
 typedef struct app {
   uv_loop_t *loop;             /* the one loop */
   app_opts opt;                /* command line */
@@ -111,7 +123,7 @@ typedef struct app {
   size_t npend;                /* entries in pend */
   char status[256];            /* the status line */
   cap_style status_style;      /* how it is drawn */
-  uint64_t report_req;         /* id of the shift.report in flight, 0 none */
+  report_asks ask;             /* the report view's questions in flight */
   uint64_t flash_andon;        /* andon that flashes, 0 none */
   uint64_t flash_until;        /* uv_now() ms when the flash ends */
   int quit_armed;              /* q pressed once with writes pending */
