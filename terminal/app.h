@@ -79,6 +79,8 @@ typedef struct act_pick {
 /* The report view's questions in flight (report_history.c); 0: none. */
 typedef struct report_asks {
   uint64_t report;             /* shift.report */
+  int64_t report_start;        /* ... the shift_start it asked (0: the
+                                  last closed) */
   uint64_t shifts;             /* oee.history group shift: shift starts */
   int64_t shifts_from;         /* ... its from */
   uint64_t days;               /* oee.history group day: the day table */

@@ -8,8 +8,9 @@
  * (oee.history group "day" from 7 x 24 h ago, whole days only, see
  * model_history.c); when the days arrive, each day's top loss (dt.pareto
  * top 1 over the day).  Left and right step to the shift before or after
- * the one shown, found among the known starts; stepping back past the
- * oldest known asks the 14 days before it and steps when they arrive.
+ * the one shown (or the one being asked for, so quick presses add up),
+ * found among the known starts; stepping back past the oldest known asks
+ * the 14 days before it and steps when they arrive.
  * Answers to questions that were replaced (another line, another step)
  * are dropped by their id.  The drawing is report_view.c's.
  */
@@ -47,6 +48,7 @@ static void ask_report(app *a, int64_t shift_start) {
   req.u.shift_report.line = (fh_strv){a->cur_line, strlen(a->cur_line)};
   req.u.shift_report.shift_start = shift_start;
   if ((a->ask.report = ask(a, &req)) == 0) return;
+  a->ask.report_start = shift_start;
   a->m.report.state = REPORT_LOADING;
   snprintf(a->m.report.line, sizeof a->m.report.line, "%s", a->cur_line);
   a->dirty = 1;
@@ -70,13 +72,23 @@ void ft_report_request(app *a) {
   a->m.hist.days_state = a->ask.days ? REPORT_LOADING : REPORT_NONE;
 }
 
+/* The start of the shift shown, or of the one being asked for (steps
+ * pressed quickly go on from there); 0 when not known yet. */
+static int64_t shown_start(const app *a) {
+  const model_report *r = &a->m.report;
+  const model_history *h = &a->m.hist;
+  if (a->ask.report != 0)
+    return a->ask.report_start ? a->ask.report_start
+                               : h->nshifts ? h->shifts[h->nshifts - 1] : 0;
+  return r->state == REPORT_OK && strcmp(r->line, a->cur_line) == 0 ? r->oee.shift_start : 0;
+}
+
 /* Steps; with more (0 once the older starts were asked for) it may ask
  * for the 14 days before the oldest known start. */
 static void step(app *a, int delta, int more) {
-  const model_report *r = &a->m.report;
-  int64_t to;
-  if (r->state != REPORT_OK || strcmp(r->line, a->cur_line) != 0) return;
-  if ((to = ft_model_hist_step(&a->m, r->oee.shift_start, delta)) != 0) {
+  int64_t from = shown_start(a), to;
+  if (from == 0) return;
+  if ((to = ft_model_hist_step(&a->m, from, delta)) != 0) {
     ask_report(a, to);
   } else if (a->ask.shifts != 0 || (more && delta < 0 && a->m.hist.shifts_from > 0)) {
     if (a->ask.shifts == 0)
@@ -89,9 +101,7 @@ static void step(app *a, int delta, int more) {
   }
 }
 
-void ft_report_step(app *a, int delta) {
-  if (a->ask.report == 0) step(a, delta, 1); /* not while a report loads */
-}
+void ft_report_step(app *a, int delta) { step(a, delta, 1); }
 
 /* The day table arrived: ask for each day's top loss. */
 static void on_days(app *a, const fh_event *ev) {
