@@ -19,6 +19,7 @@ typedef enum pending_kind {
   PENDING_ANDON = 0,   /* an andon was raised or changed */
   PENDING_EQUIPMENT,   /* an equipment's state or counts changed */
   PENDING_STOP,        /* a stop was classified or split */
+  PENDING_RUN,         /* a production run was started or ended */
   PENDING_CALL         /* anything else (sign-in, sign-out): `done` answers */
 } pending_kind;
 
@@ -37,6 +38,7 @@ typedef struct waiter {
 } waiter;
 
 struct pending_stop;
+struct pending_run;
 
 typedef struct pending {
   struct pending *next;        /* next in commit order */
@@ -58,6 +60,9 @@ typedef struct pending {
   waiter *waiters;             /* replays of the same key meanwhile */
   struct pending_stop *stop;   /* the stop this write changed (stops.h),
                                   NULL when none; owned */
+  struct pending_run *run;     /* the line's run as it was before this
+                                  write (runs.h), NULL when untouched;
+                                  owned */
   pending_done_fn done;        /* PENDING_CALL: answers the request */
   void *arg;                   /* PENDING_CALL: done's own data */
 } pending;

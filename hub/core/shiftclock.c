@@ -109,7 +109,8 @@ static void begin_equipment(hub *h, size_t ei, int64_t now) {
   me->e.good = me->e.reject = 0;
   memset(&me->acc, 0, sizeof me->acc);
   if (h->model->in_shift) {
-    oee_acc_begin(&me->acc, &h->model->shift, me->e.ideal_cycle_ms,
+    oee_acc_begin(&me->acc, &h->model->shift,
+                  h->plant->equipment[ei].ideal_cycle_ms,
                   me->e.state, me->e.reason, now);
     stops_shift_begin(h, ei);
   }

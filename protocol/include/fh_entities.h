@@ -89,6 +89,25 @@ typedef struct fh_line {
   double oee;                          /* line OEE of the current shift, 0..1+ */
 } fh_line;
 
+/* A production run (PROTOCOL.md, "Production runs"): one product made on
+ * one line from run.start to run.end (or the next run.start). */
+typedef struct fh_run {
+  uint64_t id;                         /* assigned by the hub, from 1 */
+  char line[FH_ID_MAX + 1];            /* line id */
+  char product[FH_ID_MAX + 1];         /* product id of the plant file */
+  char order[FH_ID_MAX + 1];           /* work order, "" (nil) none */
+  uint64_t target_qty;                 /* pieces ordered, 0 (nil) none */
+  int64_t started_at;                  /* ms */
+  char started_by[FH_ID_MAX + 1];      /* token sub, or the person signed in */
+  int64_t ended_at;                    /* ms, 0 (nil) while active */
+  char ended_by[FH_ID_MAX + 1];        /* who ended it, "" (nil) active */
+  uint64_t good;                       /* the line's good pieces in the run */
+  uint64_t reject;                     /* the line's rejects in the run */
+  uint64_t changeover_ms;              /* changeover before its first
+                                          running period */
+  uint32_t changeover_target_s;        /* the product's, 0 (nil) none */
+} fh_run;
+
 /* Loss categories of stop time (PROTOCOL.md, "Downtime"): where a stop's
  * time goes once classified (unclassified until then).  `quality` is for
  * rejects and has no time. */

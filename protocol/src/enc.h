@@ -46,5 +46,6 @@ void fh__enc_equipment(enc *e, const fh_equipment *eq);
 void fh__enc_line(enc *e, const fh_line *l);
 void fh__enc_oee(enc *e, const fh_oee *o);
 void fh__enc_downtime(enc *e, const fh_downtime *d);
+void fh__enc_run(enc *e, const fh_run *r);
 
 #endif /* FH_ENC_H */

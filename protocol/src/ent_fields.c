@@ -92,8 +92,25 @@ static const ent_field downtime[] = {
     F(fh_downtime, needs_reason, EK_BOOL),
 };
 
+static const ent_field run[] = {
+    F(fh_run, id, EK_U64),
+    F(fh_run, line, EK_STR),
+    F(fh_run, product, EK_STR),
+    F(fh_run, order, EK_OPT_STR),
+    F(fh_run, target_qty, EK_OPT_U64),
+    F(fh_run, started_at, EK_TIME),
+    F(fh_run, started_by, EK_STR),
+    F(fh_run, ended_at, EK_TIME),
+    F(fh_run, ended_by, EK_OPT_STR),
+    F(fh_run, good, EK_U64),
+    F(fh_run, reject, EK_U64),
+    F(fh_run, changeover_ms, EK_U64),
+    F(fh_run, changeover_target_s, EK_OPT_U32),
+};
+
 const ent_desc fh__ent_andon = DESC(andon);
 const ent_desc fh__ent_equipment = DESC(equipment);
 const ent_desc fh__ent_line = DESC(line);
 const ent_desc fh__ent_oee = DESC(oee);
 const ent_desc fh__ent_downtime = DESC(downtime);
+const ent_desc fh__ent_run = DESC(run);

@@ -113,6 +113,19 @@ static const req_field oee_history[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+static const req_field run_start[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+    {"product", RK_STR, 1, FH_ID_MAX, OFF(u.run.product)},
+    {"order", RK_STR, 0, FH_ID_MAX, OFF(u.run.order)},
+    {"target_qty", RK_INT, 0, 0, OFF(u.run.target_qty)},
+};
+
+static const req_field run_end[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -135,6 +148,8 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_DT_SPLIT] = SPEC(dt_split),
     [FH_MSG_DT_LIST] = SPEC(dt_list),
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
+    [FH_MSG_RUN_START] = SPEC(run_start),
+    [FH_MSG_RUN_END] = SPEC(run_end),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {
