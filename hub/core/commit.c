@@ -108,6 +108,7 @@ static void undo(hub *h, pending *p) {
   if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
   runs_undo(h, p);
+  if (p->kind == PENDING_RUN) return; /* the run was all it changed */
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
