@@ -27,6 +27,7 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
 #include "runs.h"
 #include "stops.h"
@@ -75,6 +76,8 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
     rc = stops_encode_ok(h, p, has_id, id, replay);
   else if (p->kind == PENDING_RUN)
     rc = fh_enc_ok_run(&h->enc, has_id, id, &p->run->reply, replay);
+  else if (p->kind == PENDING_PLAN)
+    rc = fh_enc_ok_plan(&h->enc, has_id, id, &p->plan_new, replay);
   else
     rc = fh_enc_ok_equipment(&h->enc, has_id, id, &p->eq_new, replay);
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
@@ -108,7 +111,8 @@ static void undo(hub *h, pending *p) {
   if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
   runs_undo(h, p);
-  if (p->kind == PENDING_RUN) return; /* the run was all it changed */
+  plans_undo(h, p);
+  if (p->kind == PENDING_RUN || p->kind == PENDING_PLAN) return; /* all */
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;

@@ -20,6 +20,7 @@ typedef enum pending_kind {
   PENDING_EQUIPMENT,   /* an equipment's state or counts changed */
   PENDING_STOP,        /* a stop was classified or split */
   PENDING_RUN,         /* a production run was started or ended */
+  PENDING_PLAN,        /* a line's target for a shift was set */
   PENDING_CALL         /* anything else (sign-in, sign-out): `done` answers */
 } pending_kind;
 
@@ -63,6 +64,10 @@ typedef struct pending {
   struct pending_run *run;     /* the line's run as it was before this
                                   write (runs.h), NULL when untouched;
                                   owned */
+  size_t plan_line;            /* PENDING_PLAN: the line index */
+  fh_plan plan_old;            /* PENDING_PLAN: the line's current plan
+                                  before */
+  fh_plan plan_new;            /* PENDING_PLAN: the plan set (the reply) */
   pending_done_fn done;        /* PENDING_CALL: answers the request */
   void *arg;                   /* PENDING_CALL: done's own data */
 } pending;

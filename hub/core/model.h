@@ -22,6 +22,7 @@
  *   shifts     "runl/" line id  -> the line's run state (runs.h)
  *              "runh/" line id "/" u64 BE run id -> an ended run
  *   meta       "next_run_id"    -> u64 BE
+ *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
@@ -75,6 +76,8 @@ typedef struct model_line {
   struct topic *t_downtime; /* "downtime/<id>" */
   model_stops stops;       /* its recent stops */
   model_run run;           /* its production run */
+  fh_plan plan;            /* the current shift's plan (plans.h);
+                              shift_start 0: none */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */

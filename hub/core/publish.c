@@ -8,7 +8,9 @@
  *              upd  {line} | {equipment} | {andon} | {oee} | {run}
  *                   (run_state.c)
  *   andon      snap {andons}             upd {andon}
- *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee]}
+ *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee], target,
+ *                   target_source, expected_now, variance, hourly}
+ *                   (scoreboard.c)
  *   downtime/<id>  snap {events}    upd {event}          (stops.c)
  */
 #include "publish.h"
@@ -20,6 +22,7 @@
 
 #include "model.h"
 #include "oee.h"
+#include "plans.h"
 #include "runs.h"
 #include "stops.h"
 
@@ -94,9 +97,10 @@ static int enc_equipment_oee(hub *h, size_t li, fh_buf *b) {
 }
 
 static int enc_oee_data(hub *h, size_t li, fh_buf *b) {
-  return fh_enc_map(b, 2) || fh_enc_str(b, "oee") ||
+  return fh_enc_map(b, 2 + PLANS_SCOREBOARD_KEYS) || fh_enc_str(b, "oee") ||
          fh_enc_oee(b, &h->model->lines[li].oee) ||
-         fh_enc_str(b, "equipment") || enc_equipment_oee(h, li, b);
+         fh_enc_str(b, "equipment") || enc_equipment_oee(h, li, b) ||
+         plans_scoreboard(h, li, b);
 }
 
 static int enc_line_data(hub *h, size_t li, fh_buf *b) {

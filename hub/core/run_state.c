@@ -190,6 +190,8 @@ int runs_count(hub *h, pending *p, size_t ei, uint64_t good, uint64_t reject) {
   uint64_t g = ei == pl->output ? good : 0;
   int rc;
 
+  if (h->model->in_shift)
+    oee_acc_hour_count(&h->model->eqs[ei].acc, hub_now_ms(h), good, reject);
   if (h->model->in_shift && mr->r.id != 0)
     oee_acc_count_run(&h->model->eqs[ei].acc, good, reject,
                       plant_ideal_cycle(h->plant, mr->product, ei),

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
 #include "shift_report.h"
 #include "shiftclock.h"
@@ -133,6 +134,7 @@ static void on_boundary(uv_timer_t *t) {
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
   publish_shift(h);
@@ -201,6 +203,7 @@ void shiftclock_init(hub *h) {
       if (m->eqs[ei].acc.win.start_ms == 0 && m->in_shift)
         begin_equipment(h, ei, now);
   }
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) {
     line_compute(h, li, now, &m->lines[li].oee);
     model_line_refresh(h, li);

@@ -47,6 +47,7 @@
 
 #include "fh_protocol.h"
 #include "shift.h"
+#include "target.h"
 
 /* Reasons tracked per accumulator; when the table is full, the time of any
  * further reason code is added to a last entry named "other". */
@@ -78,6 +79,9 @@ typedef struct oee_acc {
   uint64_t run_line_good_ms;           /* sum of the run's ideal cycle at the
                                           line's constraint * run_good */
   uint64_t run_line_reject_ms;         /* ... * run_reject */
+  uint64_t hour_good[TARGET_HOURS_MAX];   /* good per hour bucket of the
+                                             shift (target.h) */
+  uint64_t hour_reject[TARGET_HOURS_MAX]; /* reject per hour bucket */
   uint32_t down_events;                /* down periods begun or ongoing */
   uint8_t monitored;                   /* the hub has known the state */
   uint64_t not_monitored_ms;           /* closed time before it knew */
@@ -113,6 +117,10 @@ void oee_acc_stop_move(oee_acc *a, int64_t start, int64_t end, fh_loss from,
 /* Adds counts to the shift, made at the equipment's own ideal cycle
  * (a->ideal_cycle_ms, and the constraint's own for the line figure). */
 void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject);
+/* Adds counts that arrived at ts to the shift's hour bucket holding ts
+ * (the scoreboard; oee_acc_count* add them to the shift). */
+void oee_acc_hour_count(oee_acc *a, int64_t ts, uint64_t good,
+                        uint64_t reject);
 /* Adds counts made during a production run: at ideal_ms per piece on this
  * equipment and line_ideal_ms per piece at the line's constraint (both the
  * product's, plant_ideal_cycle). */

@@ -108,6 +108,15 @@ typedef struct fh_run {
   uint32_t changeover_target_s;        /* the product's, 0 (nil) none */
 } fh_run;
 
+/* A line's production target for one shift (plan.set). */
+typedef struct fh_plan {
+  char line[FH_ID_MAX + 1];            /* line id */
+  int64_t shift_start;                 /* ms, the shift's start */
+  uint64_t target_qty;                 /* pieces for the whole shift */
+  char set_by[FH_ID_MAX + 1];          /* who set it */
+  int64_t set_at;                      /* ms */
+} fh_plan;
+
 /* Loss categories of stop time (PROTOCOL.md, "Downtime"): where a stop's
  * time goes once classified (unclassified until then).  `quality` is for
  * rejects and has no time. */

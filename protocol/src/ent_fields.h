@@ -46,6 +46,6 @@ typedef struct ent_desc {
 } ent_desc;
 
 extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
-    fh__ent_downtime, fh__ent_run;
+    fh__ent_downtime, fh__ent_run, fh__ent_plan;
 
 #endif /* FH_ENT_FIELDS_H */

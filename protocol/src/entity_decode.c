@@ -162,6 +162,10 @@ int fh_dec_run(fh_mp_cursor *c, fh_run *r) {
   return decode_entity(c, &fh__ent_run, r, sizeof *r);
 }
 
+int fh_dec_plan(fh_mp_cursor *c, fh_plan *p) {
+  return decode_entity(c, &fh__ent_plan, p, sizeof *p);
+}
+
 int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {
   return decode_entity(c, &fh__ent_downtime, d, sizeof *d);
 }

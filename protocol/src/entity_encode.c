@@ -158,3 +158,9 @@ void fh__enc_run(enc *e, const fh_run *r) { put_entity(e, &fh__ent_run, r, 0); }
 int fh_enc_run(fh_buf *out, const fh_run *r) {
   return encode_entity(out, &fh__ent_run, r);
 }
+
+void fh__enc_plan(enc *e, const fh_plan *p) { put_entity(e, &fh__ent_plan, p, 0); }
+
+int fh_enc_plan(fh_buf *out, const fh_plan *p) {
+  return encode_entity(out, &fh__ent_plan, p);
+}

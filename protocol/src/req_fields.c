@@ -126,6 +126,13 @@ static const req_field run_end[] = {
     {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
 };
 
+static const req_field plan_set[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.plan.line)},
+    {"shift_start", RK_INT, 0, 0, OFF(u.plan.shift_start)},
+    {"target_qty", RK_UINT, 1, 0, OFF(u.plan.target_qty)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -150,6 +157,7 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
     [FH_MSG_RUN_START] = SPEC(run_start),
     [FH_MSG_RUN_END] = SPEC(run_end),
+    [FH_MSG_PLAN_SET] = SPEC(plan_set),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {
