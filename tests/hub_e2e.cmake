@@ -7,7 +7,7 @@
 # boundary, mostly idle, while the others run beside it; notify next (its
 # retries wait some 15 s).
 set(FH_HUB_E2E_TESTS
-  shift_close notify_mail notify notify_mqtt auth roles pubsub andon escalation
+  shift_close run_shift notify_mail notify notify_mqtt auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
   history runs plans)
 
