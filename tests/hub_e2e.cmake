@@ -9,7 +9,8 @@
 set(FH_HUB_E2E_TESTS
   shift_close run_shift notify_mail notify notify_mqtt auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
-  history runs plans)
+  history
+  export runs plans)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

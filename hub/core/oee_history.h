@@ -2,8 +2,16 @@
 #ifndef FH_HUB_OEE_HISTORY_H
 #define FH_HUB_OEE_HISTORY_H
 
+#include "history.h"
+#include "history_scope.h"
 #include "hub.h"
 #include "session.h"
+
+/* The summed rows of the lines in scope over the shifts that started in
+ * [from, to), oldest first, the running shift included (open).  *rows is
+ * the caller's to free.  0, or a negative errno from the store. */
+int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
+                     int64_t from, int64_t to, hist_acc **rows, size_t *n);
 
 /* Answers oee.history: ok {rows, cursor?} or an err naming the key. */
 void oee_history_handle(hub *h, session *s, const fh_request *req);

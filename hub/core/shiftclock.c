@@ -7,7 +7,8 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report), the shift
+ * under "rec/<line>/<start>" (queryable with shift.report) and each
+ * equipment's under "eqr/<equipment>/<start>" (history.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "commit.h"
+#include "history.h"
 #include "hub.h"
 #include "log.h"
 #include "model.h"
@@ -29,15 +31,6 @@
 
 #define OEE_REFRESH_MS 10000 /* republish OEE this often without changes */
 
-/* "rec/<line>/" followed by the shift start, big-endian. */
-size_t shiftclock_record_key(const char *line, int64_t start, uint8_t *key,
-                             size_t cap) {
-  int n = snprintf((char *)key, cap, "rec/%s/", line);
-  if (n < 0 || (size_t)n + 8 > cap) return 0;
-  model_andon_key((uint64_t)start, key + n);
-  return (size_t)n + 8;
-}
-
 static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
   const plant_line *pl = &h->plant->lines[li];
   const oee_acc *accs[PLANT_EQUIPMENT_PER_LINE_MAX];
@@ -48,21 +41,34 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Stores the closed shift of line li (accumulators as they are) and
- * returns its record in *out. */
-static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
-  fh_oee rec;
-  size_t klen;
+/* Puts the closed shift record of owner id into the batch (h->enc holds
+ * its encoding afterwards).  0, or -ENOMEM. */
+static int put_record(hub *h, hist_owner owner, const char *id, const fh_oee *rec) {
+  uint8_t key[HIST_KEY_MAX];
+  size_t klen = hist_record_key(owner, id, rec->shift_start, key);
+  fh_buf_reset(&h->enc);
+  if (klen == 0 || fh_enc_oee(&h->enc, rec) != 0 ||
+      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
+                   fh_buf_payload_len(&h->enc)) != 0)
+    return -ENOMEM;
+  return 0;
+}
 
+/* Stores the closed shift of line li and of each of its equipment
+ * (accumulators as they are) and returns the line's record in *out. */
+static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
+  const plant_line *pl = &h->plant->lines[li];
+  fh_oee rec;
+  int rc = 0;
+
+  for (size_t e = 0; rc == 0 && e < pl->nequipment; e++) {
+    const plant_equipment *pe = &h->plant->equipment[pl->first_equipment + e];
+    oee_acc_compute(&h->model->eqs[pl->first_equipment + e].acc, end_ms, pe->id, &rec);
+    rc = put_record(h, HIST_EQUIPMENT, pe->id, &rec);
+  }
   line_compute(h, li, end_ms, &rec);
   *out = rec;
-  klen = shiftclock_record_key(h->plant->lines[li].id, rec.shift_start, key,
-                               sizeof key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, &rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0 ||
+  if (rc != 0 || put_record(h, HIST_LINE, pl->id, &rec) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);

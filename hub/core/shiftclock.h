@@ -14,9 +14,5 @@
 void shiftclock_init(hub *h);
 /* 1 s tick: republishes the OEE of lines that changed. */
 void shiftclock_tick(hub *h, int64_t now);
-/* The store key of a closed shift record; returns its length, 0 if cap is
- * too small. */
-size_t shiftclock_record_key(const char *line, int64_t start, uint8_t *key,
-                             size_t cap);
 
 #endif

@@ -25,6 +25,7 @@
 
 #include <openssl/ssl.h>
 
+#include "export_http.h"
 #include "http.h"
 #include "hub.h"
 #include "log.h"
@@ -192,11 +193,15 @@ static const struct lws_protocols protocols[] = {
     {FH_PROTO_SUBPROTOCOL, ws_callback, sizeof(session), RX_CHUNK, 0, NULL,
      TX_CHUNK},
     {"fh-http", http_callback, sizeof(http_pss), 0, 0, NULL, 0},
+    {"fh-export", export_http_callback, sizeof(export_pss), 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0}};
 
-static const struct lws_http_mount mount_metrics = {
-    .mountpoint = "/metrics", .mountpoint_len = 8, .origin = "fh-http",
+static const struct lws_http_mount mount_export = {
+    .mountpoint = "/api/v1/export", .mountpoint_len = 14, .origin = "fh-export",
     .origin_protocol = LWSMPRO_CALLBACK};
+static const struct lws_http_mount mount_metrics = {
+    .mount_next = &mount_export, .mountpoint = "/metrics", .mountpoint_len = 8,
+    .origin = "fh-http", .origin_protocol = LWSMPRO_CALLBACK};
 static const struct lws_http_mount mount_healthz = {
     .mount_next = &mount_metrics, .mountpoint = "/healthz",
     .mountpoint_len = 8, .origin = "fh-http",

@@ -37,6 +37,22 @@ int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
                       const fh_hist_row *rows, size_t n, int has_cursor,
                       int64_t cursor);
 
+/* One row of dt.pareto: the stops of one reason (or of no reason: the
+ * unclassified and the short ones; or the folded rest: "other") over the
+ * period, their time inside it and their number. */
+typedef struct fh_pareto_row {
+  char reason[FH_KIND_MAX + 1];   /* reason code; "" encodes as nil */
+  char category[FH_KIND_MAX + 1]; /* its category; "" encodes as nil */
+  uint64_t ms;                    /* stop time inside [from, to) */
+  uint64_t count;                 /* stops that overlap [from, to) */
+  double share;                   /* ms / the period's stop time */
+  double cum_share;               /* share of this row and those before */
+} fh_pareto_row;
+
+/* {t:"ok", id?, rows:[{reason, category, ms, count, share, cum_share}]} */
+int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
+                     const fh_pareto_row *rows, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -96,6 +96,7 @@ typedef enum fh_msg_type {
   FH_MSG_LOGIN,
   FH_MSG_LOGOUT,
   FH_MSG_OEE_HISTORY,
+  FH_MSG_DT_PARETO,
   FH_MSG_RUN_START,
   FH_MSG_RUN_END,
   FH_MSG_PLAN_SET,
@@ -218,7 +219,8 @@ typedef struct fh_request {
       fh_strv group;      /* required: shift, day, week, month */
       fh_strv by;         /* optional breakdown */
       int64_t cursor;     /* optional: the page starting there, 0 = first */
-    } history; /* oee.history */
+      int64_t top;        /* dt.pareto: optional, rows kept before "other" */
+    } history; /* oee.history and dt.pareto */
     struct {
       fh_strv line;       /* required */
       fh_strv product;    /* run.start: required */

@@ -50,3 +50,31 @@ int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
   }
   return fh__enc_end(&e);
 }
+
+static void put_pareto_row(enc *e, const fh_pareto_row *r) {
+  fh__enc_map(e, 6);
+  fh__enc_str(e, "reason");
+  fh__enc_str(e, r->reason[0] ? r->reason : NULL);
+  fh__enc_str(e, "category");
+  fh__enc_str(e, r->category[0] ? r->category : NULL);
+  fh__enc_str(e, "ms");
+  fh__enc_uint(e, r->ms);
+  fh__enc_str(e, "count");
+  fh__enc_uint(e, r->count);
+  fh__enc_str(e, "share");
+  fh__enc_double(e, r->share);
+  fh__enc_str(e, "cum_share");
+  fh__enc_double(e, r->cum_share);
+}
+
+int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
+                     const fh_pareto_row *rows, size_t n) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
+  fh__enc_str(&e, "rows");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put_pareto_row(&e, &rows[i]);
+  return fh__enc_end(&e);
+}
