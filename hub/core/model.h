@@ -99,6 +99,8 @@ typedef struct model {
   uint64_t next_run_id;    /* id for the next production run */
   int64_t stops_retired_ms; /* when old stops last left memory */
   shift_window shift;      /* the current shift (valid if in_shift) */
+  int64_t hour_starts[TARGET_HOURS_MAX]; /* its hour buckets (target.h) */
+  size_t nhours;           /* entries used, 0 outside a shift */
   int in_shift;            /* now is inside a shift of the calendar */
   int64_t oee_refreshed_ms; /* last time every line's OEE was published */
   struct topic *t_plant;   /* "plant" */

@@ -38,6 +38,9 @@ static int load_cb(void *arg, const void *key, size_t klen, const void *val,
 
 void plans_shift_begin(hub *h) {
   model *m = h->model;
+  m->nhours = m->in_shift ? target_hours(&m->shift, m->hour_starts,
+                                         TARGET_HOURS_MAX)
+                          : 0;
   for (size_t li = 0; li < m->nlines; li++) {
     uint8_t key[5 + FH_ID_MAX + 1 + 8];
     size_t klen = plan_key(h->plant->lines[li].id, m->shift.start_ms, key,

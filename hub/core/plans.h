@@ -22,7 +22,8 @@
 
 /* plan.set of session s (after the idempotency check). */
 void plans_handle(hub *h, session *s, const fh_request *req, const char *key);
-/* Reads every line's plan for the shift now running (none outside). */
+/* Reads every line's plan for the shift now running (none outside) and
+ * the shift's hour buckets (model.hour_starts). */
 void plans_shift_begin(hub *h);
 /* A failed plan.set: the line's plan as it was. */
 void plans_undo(hub *h, pending *p);

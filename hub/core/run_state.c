@@ -17,6 +17,7 @@
 #include "publish.h"
 #include "runs.h"
 #include "stops.h"
+#include "target.h"
 
 static const char META_NEXT_RUN[] = "next_run_id";
 
@@ -191,7 +192,10 @@ int runs_count(hub *h, pending *p, size_t ei, uint64_t good, uint64_t reject) {
   int rc;
 
   if (h->model->in_shift)
-    oee_acc_hour_count(&h->model->eqs[ei].acc, hub_now_ms(h), good, reject);
+    oee_acc_hour_count(&h->model->eqs[ei].acc,
+                       target_hour_of(h->model->hour_starts, h->model->nhours,
+                                      hub_now_ms(h)),
+                       good, reject);
   if (h->model->in_shift && mr->r.id != 0)
     oee_acc_count_run(&h->model->eqs[ei].acc, good, reject,
                       plant_ideal_cycle(h->plant, mr->product, ei),

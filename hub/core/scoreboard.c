@@ -116,16 +116,16 @@ static int enc_nil_keys(fh_buf *b) {
 
 int plans_scoreboard(hub *h, size_t li, fh_buf *b) {
   const model *m = h->model;
-  int64_t now = hub_now_ms(h), starts[TARGET_HOURS_MAX];
+  int64_t now = hub_now_ms(h);
+  const int64_t *starts = m->hour_starts;
+  size_t n = m->nhours, cur;
   uint64_t target, expected, good;
-  size_t n, cur;
   int plan, rc;
 
   if (!m->in_shift) return enc_nil_keys(b) ? -ENOMEM : 0;
   target = line_target(h, li, &plan);
   expected = target_share(target, &m->shift, m->shift.start_ms, now);
   good = m->eqs[h->plant->lines[li].output].acc.good;
-  n = target_hours(&m->shift, starts, TARGET_HOURS_MAX);
   cur = target_hour_of(starts, n, now);
   rc = fh_enc_str(b, "target") || fh_enc_uint(b, target) ||
        fh_enc_str(b, "target_source") || fh_enc_str(b, plan ? "plan" : "ideal") ||

@@ -139,14 +139,11 @@ void oee_acc_count_run(oee_acc *a, uint64_t good, uint64_t reject,
   a->run_line_reject_ms += (uint64_t)line_ideal_ms * reject;
 }
 
-void oee_acc_hour_count(oee_acc *a, int64_t ts, uint64_t good,
+void oee_acc_hour_count(oee_acc *a, size_t hour, uint64_t good,
                         uint64_t reject) {
-  int64_t starts[TARGET_HOURS_MAX];
-  size_t n = target_hours(&a->win, starts, TARGET_HOURS_MAX);
-  size_t i = target_hour_of(starts, n, ts);
-  if (n == 0) return;
-  a->hour_good[i] += good;
-  a->hour_reject[i] += reject;
+  if (hour >= TARGET_HOURS_MAX) return;
+  a->hour_good[hour] += good;
+  a->hour_reject[hour] += reject;
 }
 
 /* Ideal time of the counts: those of runs at their product's cycle, the

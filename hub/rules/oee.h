@@ -117,9 +117,10 @@ void oee_acc_stop_move(oee_acc *a, int64_t start, int64_t end, fh_loss from,
 /* Adds counts to the shift, made at the equipment's own ideal cycle
  * (a->ideal_cycle_ms, and the constraint's own for the line figure). */
 void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject);
-/* Adds counts that arrived at ts to the shift's hour bucket holding ts
- * (the scoreboard; oee_acc_count* add them to the shift). */
-void oee_acc_hour_count(oee_acc *a, int64_t ts, uint64_t good,
+/* Adds counts to the shift's hour bucket `hour` (target_hour_of() of the
+ * shift's target_hours(); the scoreboard: oee_acc_count* add them to the
+ * shift).  An index out of range is ignored. */
+void oee_acc_hour_count(oee_acc *a, size_t hour, uint64_t good,
                         uint64_t reject);
 /* Adds counts made during a production run: at ideal_ms per piece on this
  * equipment and line_ideal_ms per piece at the line's constraint (both the

@@ -540,6 +540,11 @@ FH_TEST(run_products_weigh_performance) {
   oee_acc_count(&oa, 100, 0);
   oee_line_constraint(accs, 2, 0, 1, T(14, 0), "L1", &line);
   ASSERT_DBL_NEAR(line.performance, 22600.0 / 25200, EPS);
+  /* so do the counts by hour bucket (the scoreboard), and a bucket out of
+   * range is ignored */
+  oee_acc_hour_count(&oa, 0, 5000, 0);
+  oee_acc_hour_count(&oa, 3, 4000, 50);
+  oee_acc_hour_count(&oa, TARGET_HOURS_MAX, 1, 1);
   /* the run sums survive the store */
   fh_buf_init(&b, 0);
   ASSERT_EQ(oee_acc_encode(&oa, &b), 0);
@@ -550,6 +555,11 @@ FH_TEST(run_products_weigh_performance) {
   ASSERT_UINT_EQ(back.run_ideal_ms, 8050000);
   ASSERT_UINT_EQ(back.run_line_good_ms, 22000000);
   ASSERT_UINT_EQ(back.run_line_reject_ms, 150000);
+  ASSERT_UINT_EQ(back.hour_good[0], 5000);
+  ASSERT_UINT_EQ(back.hour_good[3], 4000);
+  ASSERT_UINT_EQ(back.hour_reject[3], 50);
+  ASSERT_UINT_EQ(back.hour_good[1] + back.hour_reject[1], 0);
+  ASSERT_UINT_EQ(back.hour_good[TARGET_HOURS_MAX - 1], 0);
   fh_buf_free(&b);
 }
 
