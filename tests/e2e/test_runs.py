@@ -200,6 +200,12 @@ class Runs(HubTest):
             self.assertEqual((ended[-1]["id"], ended[-1]["good"]), (before["id"], 5))
         self.run_async(run())
 
+    def test_hub_refuses_a_cycle_of_unknown_equipment(self):
+        plant = fhtest.load_plant()
+        plant["products"][1]["ideal_cycle_ms"] = {"L1-PRESS1": 3000, "L9-NOPE": 1000}
+        fhtest.Hub(plant_data=plant).start_fails(
+            "products[1].ideal_cycle_ms.L9-NOPE: no such equipment")
+
 
 if __name__ == "__main__":
     fhtest.main()
