@@ -1,4 +1,5 @@
-/* plant.h -- the plant layout: lines, equipment, shifts, andon vocabulary.
+/* plant.h -- the plant layout: lines, equipment, shifts, andon vocabulary,
+ * products.
  *
  * Design: the layout is read once at start from a JSON file (jansson) into
  * one immutable `plant`; the hub never changes it.  Loading is strict: an

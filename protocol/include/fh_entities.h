@@ -1,6 +1,6 @@
 /* fh_entities.h -- the entities of the floorhub wire protocol v1 (PROTOCOL.md
- * section 6): andon, equipment, line, oee, with their states and the loss
- * categories, as C structs.  Included by fh_protocol.h, which declares
+ * section 6): andon, equipment, line, oee, run, plan, with their states and
+ * the loss categories, as C structs.  Included by fh_protocol.h, which declares
  * their encoders and decoders. */
 #ifndef FH_ENTITIES_H
 #define FH_ENTITIES_H
