@@ -19,6 +19,7 @@
  * write is committed on its own, on the loop thread.
  */
 #include "commit.h"
+#include "retention.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -266,9 +267,23 @@ static void job_work(uv_work_t *req) {
   uint64_t t0 = uv_hrtime();
   if (j->kind == JOB_COMMIT)
     j->rc = fh_store_commit(j->store, j->batch, NULL);
-  else
-    j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH);
+  else if ((j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH)) >= 0 &&
+           j->plan != NULL && j->rc < COMMIT_TRIM_BATCH) {
+    int n = retention_run(j->store, j->plan, COMMIT_TRIM_BATCH - (size_t)j->rc);
+    j->rc = n < 0 ? n : j->rc + n;
+  }
   j->ms = (double)(uv_hrtime() - t0) / 1e6;
+}
+
+/* A trim job ended: its result logged, its retention plan freed. */
+static void trim_done(store_job *j) {
+  if (j->rc < 0)
+    log_warn("store trim failed: %s", fh_store_strerror(j->rc));
+  else if (j->rc > 0)
+    log_debug("store trim: %d records removed", j->rc);
+  if (j->plan != NULL) retention_plan_free(j->plan);
+  free(j->plan);
+  j->plan = NULL;
 }
 
 static void job_done(uv_work_t *req, int status) {
@@ -287,10 +302,8 @@ static void job_done(uv_work_t *req, int status) {
     fh_batch_free(h->spare_batch);
     h->spare_batch = done;
     finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms, &j->outbox_ids);
-  } else if (j->rc < 0) {
-    log_warn("store trim failed: %s", fh_store_strerror(j->rc));
-  } else if (j->rc > 0) {
-    log_debug("store trim: %d records removed", j->rc);
+  } else {
+    trim_done(j);
   }
   commit_kick(h);
 }
@@ -302,6 +315,11 @@ static int start_job(hub *h, store_job_kind kind) {
   j->store = h->store;
   j->now_ms = hub_now_ms(h);
   j->req.data = j;
+  if (kind == JOB_TRIM && (j->plan = malloc(sizeof *j->plan)) != NULL &&
+      retention_plan_make(h, j->now_ms, j->plan) != 0) {
+    free(j->plan);
+    j->plan = NULL; /* no memory: this trim keeps all history */
+  }
   if (kind == JOB_COMMIT) {
     fh_batch *next = h->spare_batch ? h->spare_batch : fh_batch_new();
     if (next == NULL) return -ENOMEM;
@@ -340,7 +358,13 @@ int commit_idle(hub *h) { return !h->job.busy && !has_work(h); }
 
 void commit_trim(hub *h) {
   if (h->cfg->commit_per_op) {
+    retention_plan plan;
     int n = fh_store_trim(h->store, hub_now_ms(h), COMMIT_TRIM_BATCH);
+    if (n >= 0 && retention_plan_make(h, hub_now_ms(h), &plan) == 0) {
+      int m = retention_run(h->store, &plan, COMMIT_TRIM_BATCH);
+      n = m < 0 ? m : n + m;
+      retention_plan_free(&plan);
+    }
     if (n < 0) log_warn("store trim failed: %s", fh_store_strerror(n));
     return;
   }

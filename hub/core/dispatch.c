@@ -18,6 +18,7 @@
 #include "model.h"
 #include "oee_history.h"
 #include "publish.h"
+#include "oee_samples.h"
 #include "session.h"
 #include "stop_writes.h"
 #include "topic.h"
@@ -210,6 +211,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
     case FH_MSG_OEE_HISTORY: oee_history_handle(h, s, &req); break;
     case FH_MSG_DT_PARETO: dt_pareto_handle(h, s, &req); break;
+    case FH_MSG_OEE_SAMPLES: oee_samples_handle(h, s, &req); break;
     case FH_MSG_LOGIN: login_handle(h, s, &req); break;
     case FH_MSG_LOGOUT: login_logout(h, s, &req); break;
     default:

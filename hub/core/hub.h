@@ -63,6 +63,8 @@ typedef struct store_job {
   struct pending *list;            /* JOB_COMMIT: its pending writes */
   size_t n;                        /* their number */
   int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  struct retention_plan *plan;     /* JOB_TRIM: what history may go, or
+                                      NULL (retention.h); owned */
   fh_buf outbox_ids;               /* JOB_COMMIT: ids of the outbox records
                                       the batch creates (outbox.h) */
   int rc;                          /* the store's answer */

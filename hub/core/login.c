@@ -135,14 +135,16 @@ static void answer_done(hub *h, pending *p, int rc) {
              person_sign_in(h, s, &a->u) != 0) {
     session_send_err(s, p->has_id, p->id, FH_E_INTERNAL, "", "out of memory");
   } else {
+    fh_login_ok ok = {.id = p->id, .has_id = p->has_id, .user = s->user,
+                      .name = a->u.name[0] ? a->u.name : a->u.id,
+                      .role = fh_role_name(s->role), .lines = lines,
+                      .expires_at = idle_end < s->exp_ms ? idle_end : s->exp_ms};
     session_identity(s, who);
     for (size_t i = 0; i < who->nlines; i++) lines[i] = who->lines[i];
+    ok.nlines = who->nlines;
     s->last_req_ms = hub_mono_ms(h);
     fh_buf_reset(&h->enc);
-    if (fh_enc_ok_login(&h->enc, p->has_id, p->id, s->user,
-                        fh_role_name(s->role), lines, who->nlines,
-                        idle_end < s->exp_ms ? idle_end : s->exp_ms) == 0)
-      session_send(s, &h->enc, FH_MSG_OK);
+    if (fh_enc_ok_login(&h->enc, &ok) == 0) session_send(s, &h->enc, FH_MSG_OK);
   }
 out:
   free(who);

@@ -103,6 +103,7 @@ typedef struct model {
   size_t nhours;           /* entries used, 0 outside a shift */
   int in_shift;            /* now is inside a shift of the calendar */
   int64_t oee_refreshed_ms; /* last time every line's OEE was published */
+  int64_t sampled_ms;      /* when the last OEE samples were taken (oee_samples.h) */
   struct topic *t_plant;   /* "plant" */
   struct topic *t_andon;   /* "andon" */
 } model;

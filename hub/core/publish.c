@@ -1,8 +1,8 @@
 /* publish.c -- topic data: snapshots and updates (see publish.h).
  *
  * Data values, as PROTOCOL.md lists them:
- *   plant      snap {plant, lines, kinds, reasons, reason_tree, escalation,
- *                   shift}
+ *   plant      snap {plant, timezone, lines, kinds, reasons, reason_tree,
+ *                   escalation, shift}
  *              upd  {line} | {shift}
  *   line/<id>  snap {line, equipment, andons, oee, run}
  *              upd  {line} | {equipment} | {andon} | {oee} | {run}
@@ -66,7 +66,8 @@ static int enc_reason_tree(fh_buf *b, const plant *p) {
 
 static int enc_plant_data(hub *h, fh_buf *b) {
   const plant *p = h->plant;
-  int rc = fh_enc_map(b, 7) || enc_kv_str(b, "plant", p->name) ||
+  int rc = fh_enc_map(b, 8) || enc_kv_str(b, "plant", p->name) ||
+           enc_kv_str(b, "timezone", p->timezone) ||
            fh_enc_str(b, "lines") || fh_enc_array(b, (uint32_t)p->nlines);
   for (size_t i = 0; i < p->nlines && rc == 0; i++)
     rc = fh_enc_line(b, &h->model->lines[i].l);

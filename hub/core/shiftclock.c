@@ -25,6 +25,7 @@
 #include "outbox.h"
 #include "plans.h"
 #include "publish.h"
+#include "oee_samples.h"
 #include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
@@ -219,7 +220,8 @@ void shiftclock_init(hub *h) {
 
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
-  int refresh_all = now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
+  int sample = samples_due(h, now);
+  int refresh_all = sample || now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
@@ -230,6 +232,7 @@ void shiftclock_tick(hub *h, int64_t now) {
     publish_oee(h, li);
     model_line_refresh(h, li);
   }
+  if (sample) samples_take(h, now);
   publish_dirty_lines(h);
   stops_tick(h, now);
 }

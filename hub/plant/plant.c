@@ -204,7 +204,8 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
   static const char *const keys[] = {"plant", "timezone", "shifts",
                                      "escalation", "andon_kinds", "reasons",
                                      "short_stop_s", "reason_required_after_s",
-                                     "signal_timeout_s", "lines", "products",
+                                     "signal_timeout_s", "history_days",
+                                     "samples_days", "lines", "products",
                                      NULL};
   int rc;
 
@@ -220,6 +221,10 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
       (rc = plant_parse_stop_times(c, root, "", &p->stops, NULL)) ||
       (rc = plant_get_seconds(c, root, "", "signal_timeout_s", &p->signal_timeout_s)) ||
       (c->signal_timeout_s = p->signal_timeout_s, 0) ||
+      (rc = plant_get_uint(c, root, "", "history_days", 1, PLANT_HISTORY_DAYS_MAX,
+                           &p->history_days)) ||
+      (rc = plant_get_uint(c, root, "", "samples_days", 1, PLANT_HISTORY_DAYS_MAX,
+                           &p->samples_days)) ||
       (rc = parse_lines(c, json_object_get(root, "lines"), p)) ||
       (rc = build_indexes(c, p)))
     return rc;
@@ -241,6 +246,8 @@ int plant_load(const char *path, plant **out, char *err, size_t errlen) {
     goto fail;
   }
   p->signal_timeout_s = PLANT_SIGNAL_TIMEOUT_S_DEFAULT;
+  p->history_days = PLANT_HISTORY_DAYS_DEFAULT;
+  p->samples_days = PLANT_SAMPLES_DAYS_DEFAULT;
   if ((rc = parse_plant(&c, root, p)) != 0) goto fail;
   json_decref(root);
   *out = p;

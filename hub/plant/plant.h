@@ -27,6 +27,8 @@
  *   "andon_kinds": ["maintenance", "quality", "material", "safety", "help"],
  *   "reasons": ["mechanical", "electrical", "tooling", "material_shortage",
  *               "quality_defect", "operator", "changeover_overrun", "other"],
+ *   "history_days": 730,                   shift records, stops: days kept
+ *   "samples_days": 31,                    per-minute OEE samples: days kept
  *   "lines": [                             required, at least one line
  *     {"id": "L1", "name": "Press line 1", "area": "Stamping",
  *      "equipment": [{"id": "L1-PRESS1", "name": "Press 1",
@@ -63,6 +65,7 @@
  *    equipment ids (of any lines) to such integers; an equipment the map
  *    does not name keeps its own ideal_cycle_ms for that product.
  *    changeover_target_s, when given, is an integer 1..86400.
+ *  - history_days and samples_days: integers 1..PLANT_HISTORY_DAYS_MAX.
  *  - the timezone must exist in the system's zoneinfo (TZDIR or
  *    /usr/share/zoneinfo); "UTC" is always accepted.
  */
@@ -76,6 +79,9 @@
 #include "fh_roles.h"
 #include "shift.h"
 
+#define PLANT_HISTORY_DAYS_DEFAULT 730 /* two years of shifts and stops */
+#define PLANT_SAMPLES_DAYS_DEFAULT 31  /* a month of per-minute samples */
+#define PLANT_HISTORY_DAYS_MAX 36500   /* a century: "keep everything" */
 #define PLANT_TZ_MAX 64                  /* bytes of an IANA zone name */
 #define PLANT_LINES_MAX 1024             /* lines in one plant */
 #define PLANT_EQUIPMENT_PER_LINE_MAX 256 /* equipment on one line */
@@ -174,6 +180,8 @@ typedef struct plant {
   size_t nproducts;                       /* 0..PLANT_PRODUCTS_MAX */
   plant_cycle *cycles;                    /* every product's map entries */
   size_t *product_order;                  /* product indexes sorted by id */
+  uint32_t history_days;                  /* shift records and stops kept */
+  uint32_t samples_days;                  /* per-minute samples kept */
   size_t *line_order;                     /* line indexes sorted by id */
   size_t *equipment_order;                /* equipment indexes sorted by id */
 } plant;

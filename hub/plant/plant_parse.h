@@ -88,5 +88,8 @@ int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,
 int plant_parse_timezone(plant_ctx *c, json_t *v, plant *p);
 /* plant_products.c: the products (after the lines and their indexes). */
 int plant_parse_products(plant_ctx *c, json_t *arr, plant *p);
+/* obj[key] as an integer lo..hi into *dst; an absent key keeps *dst. */
+int plant_get_uint(plant_ctx *c, json_t *obj, const char *path, const char *key,
+                   uint32_t lo, uint32_t hi, uint32_t *dst);
 
 #endif

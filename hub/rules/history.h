@@ -50,6 +50,7 @@ typedef struct hist_acc {
 typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
+  HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */

@@ -97,6 +97,7 @@ typedef enum fh_msg_type {
   FH_MSG_LOGOUT,
   FH_MSG_OEE_HISTORY,
   FH_MSG_DT_PARETO,
+  FH_MSG_OEE_SAMPLES,
   FH_MSG_RUN_START,
   FH_MSG_RUN_END,
   FH_MSG_PLAN_SET,
@@ -220,7 +221,7 @@ typedef struct fh_request {
       fh_strv by;         /* optional breakdown */
       int64_t cursor;     /* optional: the page starting there, 0 = first */
       int64_t top;        /* dt.pareto: optional, rows kept before "other" */
-    } history; /* oee.history and dt.pareto */
+    } history; /* oee.history, dt.pareto and oee.samples */
     struct {
       fh_strv line;       /* required */
       fh_strv product;    /* run.start: required */
@@ -292,6 +293,20 @@ typedef struct fh_welcome {
   uint64_t epoch;                       /* current epoch */
 } fh_welcome;
 
+/* The answer to a kiosk's login (PROTOCOL.md 2.3). */
+typedef struct fh_login_ok {
+  uint64_t id;                          /* echoed request id, if has_id */
+  int has_id;
+  const char *user;                     /* the person's user id */
+  const char *name;                     /* their display name (the id when
+                                           the record has none) */
+  const char *role;                     /* their role */
+  size_t nlines;                        /* 0 = all lines */
+  const char *const *lines;             /* theirs intersected with the kiosk's */
+  int64_t expires_at;                   /* ms: the idle sign-out, if no
+                                           request follows */
+} fh_login_ok;
+
 /* Each encoder appends one map to `out` and returns 0 or -ENOMEM; if it
  * returns an error, nothing was appended. */
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w);
@@ -318,11 +333,9 @@ int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
-/* {t:"ok", id?, user, role, lines (nil when nlines is 0), expires_at} --
- * the answer to login. */
-int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
-                    const char *role, const char *const *lines, size_t nlines,
-                    int64_t expires_at);
+/* {t:"ok", id?, user, name, role, lines (nil when nlines is 0),
+ * expires_at} -- the answer to login. */
+int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l);
 
 /* Snapshots and updates are built in two steps so that the hub can write the
  * data map itself with the entity encoders below:
@@ -407,7 +420,9 @@ typedef struct fh_event {
                                 "plan" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   int more;                  /* ok of dt.list: the answer was cut */
-  fh_strv user, role, session; /* welcome */
+  fh_strv user, role, session; /* welcome; user, role also ok of login */
+  fh_strv name;              /* ok of login: the person's display name */
+  int64_t expires_at;        /* ok of login: the idle sign-out, ms */
   fh_strv hub;               /* welcome: "floorhub/VERSION" (added) */
   fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str
                                 or nil (= all lines) (added) */

@@ -27,15 +27,15 @@ static void put_who(enc *e, const char *user, const char *role,
   }
 }
 
-int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
-                    const char *role, const char *const *lines, size_t nlines,
-                    int64_t expires_at) {
+int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l) {
   enc e;
   fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 4, has_id, id);
-  put_who(&e, user, role, lines, nlines);
+  fh__enc_msg_head(&e, FH_MSG_OK, 5, l->has_id, l->id);
+  put_who(&e, l->user, l->role, l->lines, l->nlines);
+  fh__enc_str(&e, "name");
+  fh__enc_str(&e, l->name);
   fh__enc_str(&e, "expires_at");
-  fh__enc_int(&e, expires_at);
+  fh__enc_int(&e, l->expires_at);
   return fh__enc_end(&e);
 }
 

@@ -92,6 +92,17 @@ static const ent_field downtime[] = {
     F(fh_downtime, needs_reason, EK_BOOL),
 };
 
+static const ent_field sample[] = {
+    F(fh_sample, t, EK_TIME),
+    F(fh_sample, availability, EK_DOUBLE),
+    F(fh_sample, performance, EK_DOUBLE),
+    F(fh_sample, quality, EK_DOUBLE),
+    F(fh_sample, oee, EK_DOUBLE),
+    F(fh_sample, good, EK_U64),
+    F(fh_sample, reject, EK_U64),
+    F(fh_sample, state, EK_EQ_STATE),
+};
+
 static const ent_field run[] = {
     F(fh_run, id, EK_U64),
     F(fh_run, line, EK_STR),
@@ -121,5 +132,6 @@ const ent_desc fh__ent_equipment = DESC(equipment);
 const ent_desc fh__ent_line = DESC(line);
 const ent_desc fh__ent_oee = DESC(oee);
 const ent_desc fh__ent_downtime = DESC(downtime);
+const ent_desc fh__ent_sample = DESC(sample);
 const ent_desc fh__ent_run = DESC(run);
 const ent_desc fh__ent_plan = DESC(plan);

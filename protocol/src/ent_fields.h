@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "fh_downtime.h"
+#include "fh_history.h"
 #include "fh_protocol.h"
 
 typedef enum ent_kind {
@@ -46,6 +47,6 @@ typedef struct ent_desc {
 } ent_desc;
 
 extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
-    fh__ent_downtime, fh__ent_run, fh__ent_plan;
+    fh__ent_downtime, fh__ent_sample, fh__ent_run, fh__ent_plan;
 
 #endif /* FH_ENT_FIELDS_H */

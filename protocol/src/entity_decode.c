@@ -169,3 +169,7 @@ int fh_dec_plan(fh_mp_cursor *c, fh_plan *p) {
 int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {
   return decode_entity(c, &fh__ent_downtime, d, sizeof *d);
 }
+
+int fh_dec_sample(fh_mp_cursor *c, fh_sample *s) {
+  return decode_entity(c, &fh__ent_sample, s, sizeof *s);
+}

@@ -153,6 +153,12 @@ int fh_enc_downtime(fh_buf *out, const fh_downtime *d) {
   return encode_entity(out, &fh__ent_downtime, d);
 }
 
+void fh__enc_sample(enc *e, const fh_sample *s) { put_entity(e, &fh__ent_sample, s, 0); }
+
+int fh_enc_sample(fh_buf *out, const fh_sample *s) {
+  return encode_entity(out, &fh__ent_sample, s);
+}
+
 void fh__enc_run(enc *e, const fh_run *r) { put_entity(e, &fh__ent_run, r, 0); }
 
 int fh_enc_run(fh_buf *out, const fh_run *r) {

@@ -37,7 +37,8 @@ typedef struct ev_field {
 enum {
   F_T, F_ID, F_TOPIC, F_SEQ, F_EPOCH, F_SERVER_TIME, F_CODE, F_MSG, F_KEY,
   F_USER, F_ROLE, F_SESSION, F_HUB, F_LINES, F_DATA, F_ANDON, F_EQUIPMENT,
-  F_REPORT, F_TOPICS, F_EVENT, F_EVENTS, F_RUN, F_PLAN, F_REPLAY, F_MORE, NFIELDS
+  F_REPORT, F_TOPICS, F_EVENT, F_EVENTS, F_REPLAY, F_MORE, F_NAME,
+  F_EXPIRES_AT, F_RUN, F_PLAN, NFIELDS
 };
 
 #define OFF(member) offsetof(fh_event, member)
@@ -69,6 +70,8 @@ static const ev_field fields[NFIELDS] = {
     FIELD(F_PLAN, "plan", EV_BODY, body),
     FIELD(F_REPLAY, "replay", EV_BOOL, replay),
     FIELD(F_MORE, "more", EV_BOOL, more),
+    FIELD(F_NAME, "name", EV_STR, name),
+    FIELD(F_EXPIRES_AT, "expires_at", EV_INT, expires_at),
 };
 
 #define BIT(i) (1u << (i))

@@ -78,3 +78,19 @@ int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
   for (size_t i = 0; i < n; i++) put_pareto_row(&e, &rows[i]);
   return fh__enc_end(&e);
 }
+
+int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
+                      size_t n, int has_cursor, int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, "samples");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) fh__enc_sample(&e, &s[i]);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}

@@ -43,6 +43,7 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_LOGOUT] = "logout",
     [FH_MSG_OEE_HISTORY] = "oee.history",
     [FH_MSG_DT_PARETO] = "dt.pareto",
+    [FH_MSG_OEE_SAMPLES] = "oee.samples",
     [FH_MSG_RUN_START] = "run.start",
     [FH_MSG_RUN_END] = "run.end",
     [FH_MSG_PLAN_SET] = "plan.set",

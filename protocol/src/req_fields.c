@@ -143,6 +143,13 @@ static const req_field dt_pareto[] = {
     {"top", RK_INT, 0, 0, OFF(u.history.top)},
 };
 
+static const req_field oee_samples[] = {
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.history.line)},
+    {"from", RK_INT, 1, 0, OFF(u.history.from)},
+    {"to", RK_INT, 1, 0, OFF(u.history.to)},
+    {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -166,6 +173,7 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_DT_LIST] = SPEC(dt_list),
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
     [FH_MSG_DT_PARETO] = SPEC(dt_pareto),
+    [FH_MSG_OEE_SAMPLES] = SPEC(oee_samples),
     [FH_MSG_RUN_START] = SPEC(run_start),
     [FH_MSG_RUN_END] = SPEC(run_end),
     [FH_MSG_PLAN_SET] = SPEC(plan_set),

@@ -50,6 +50,7 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_DT_LIST:
   case FH_MSG_OEE_HISTORY:
   case FH_MSG_DT_PARETO:
+  case FH_MSG_OEE_SAMPLES:
     return ALL_ROLES;
   case FH_MSG_DT_CLASSIFY:
   case FH_MSG_DT_SPLIT:

@@ -10,7 +10,8 @@
  * no-signal timeout and the time window of dt.classify, both on the
  * harness's clock, and the outbox: a notification is stored in the commit
  * of its andon event and reported after it, never for a write whose commit
- * failed.
+ * failed; the per-minute OEE samples (one per line and minute, what the
+ * line's OEE was then, paged by oee.samples).
  */
 #include <errno.h>
 #include <string.h>
@@ -23,6 +24,10 @@
 #include "stops.h"
 #include "notify_rules.h"
 #include "outbox.h"
+#include "fh_history.h"
+#include "oee_samples.h"
+#include "shiftclock.h"
+#include "commit.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -588,7 +593,143 @@ FH_TEST(split_open_stop_keeps_its_time) {
   core_harness_fini(&t);
 }
 
+/* ------------------------------------------------------------ samples */
+
+/* The samples and cursor of the reply to request id (read off the raw map:
+ * {t, id, samples: [...], cursor?}); returns how many. */
+static size_t samples_reply(peer *p, uint64_t id, fh_sample *out, size_t cap,
+                            int64_t *cursor) {
+  const uint8_t *map;
+  size_t off = 0, map_len, n = 0;
+  fh_decode_err err;
+  uint32_t keys, len;
+  fh_event ev;
+  fh_mp_cursor c;
+  msg *m;
+  do {
+    ASSERT_LT(p->seen, p->s.qcount);
+    m = p->s.q[(p->s.qhead + p->seen++) % p->s.qcap].m;
+    ASSERT_EQ(fh_frame_next(msg_payload(m), m->len, &off, &map, &map_len, &err), 1);
+    off = 0;
+    ASSERT_EQ(fh_event_decode(map, map_len, &ev), 0);
+  } while (!(ev.has_id && ev.id == id));
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  *cursor = 0;
+  c = (fh_mp_cursor){map, map + map_len};
+  ASSERT_EQ(fh_mp_read_map(&c, &keys), 0);
+  for (uint32_t k = 0; k < keys; k++) {
+    fh_strv key;
+    ASSERT_EQ(fh_mp_read_str(&c, &key), 0);
+    if (key.n == 7 && memcmp(key.p, "samples", 7) == 0) {
+      ASSERT_EQ(fh_mp_read_array(&c, &len), 0);
+      for (; n < len; n++) {
+        ASSERT_LT(n, cap);
+        ASSERT_EQ(fh_dec_sample(&c, &out[n]), 0);
+      }
+    } else if (key.n == 6 && memcmp(key.p, "cursor", 6) == 0) {
+      ASSERT_EQ(fh_mp_read_int(&c, cursor), 0);
+    } else {
+      ASSERT_EQ(fh_mp_skip(&c), 0);
+    }
+  }
+  return n;
+}
+
+static fh_request samples_req(int64_t from, int64_t to, int64_t cursor) {
+  fh_request r = {.type = FH_MSG_OEE_SAMPLES};
+  r.u.history.line = sv("L1");
+  r.u.history.from = from;
+  r.u.history.to = to;
+  r.u.history.cursor = cursor;
+  return r;
+}
+
+/* Each minute of the shift leaves one sample per line with the figures the
+ * line had then; 501 minutes page as 500 + 1; other lines' samples and the
+ * range bounds stay out. */
+FH_TEST(samples_per_minute_paged) {
+  static fh_sample got[FH_SAMPLES_PAGE];
+  peer gw, v;
+  fh_request r;
+  int64_t start, cursor;
+  uint64_t good[3];
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&v, FH_ROLE_VIEWER, "v1");
+  r = state_req("s1", "L1-EOL", FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  start = t.clock_ms / SAMPLE_EVERY_MS * SAMPLE_EVERY_MS;
+  for (int i = 0; i <= 500; i++) {
+    fh_request cnt = {.type = FH_MSG_EQ_COUNT, .key = sv(NULL)};
+    char key[16];
+    snprintf(key, sizeof key, "c%d", i);
+    cnt.key = sv(key);
+    cnt.u.eq_count.equipment = sv("L1-EOL");
+    cnt.u.eq_count.good = 2;
+    t.clock_ms = start + (int64_t)i * SAMPLE_EVERY_MS + 500;
+    send_req(&gw, &cnt, 100 + (uint64_t)i);
+    shiftclock_tick(&t.h, t.clock_ms);
+    if (i < 3) good[i] = t.h.model->lines[0].oee.good;
+    core_harness_settle(&t);
+  }
+  r = samples_req(start, start + 600 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 2);
+  ASSERT_EQ(samples_reply(&v, 2, got, FH_SAMPLES_PAGE, &cursor), FH_SAMPLES_PAGE);
+  ASSERT_EQ(cursor, start + 500 * SAMPLE_EVERY_MS);
+  for (int i = 0; i < 3; i++) {
+    ASSERT_EQ(got[i].t, start + i * SAMPLE_EVERY_MS);
+    ASSERT_UINT_EQ(got[i].good, good[i]);
+  }
+  ASSERT(good[1] > good[0]);
+  ASSERT_EQ(got[499].t, start + 499 * SAMPLE_EVERY_MS);
+  r = samples_req(start, start + 600 * SAMPLE_EVERY_MS, cursor);
+  send_req(&v, &r, 3);
+  ASSERT_EQ(samples_reply(&v, 3, got, FH_SAMPLES_PAGE, &cursor), 1);
+  ASSERT_EQ(cursor, 0);
+  ASSERT_EQ(got[0].t, start + 500 * SAMPLE_EVERY_MS);
+  r = samples_req(start + SAMPLE_EVERY_MS, start + 3 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 4); /* [from, to): the minutes 1 and 2 */
+  ASSERT_EQ(samples_reply(&v, 4, got, FH_SAMPLES_PAGE, &cursor), 2);
+  ASSERT_EQ(got[1].t, start + 2 * SAMPLE_EVERY_MS);
+  session_closed(&gw.s);
+  session_closed(&v.s);
+  core_harness_fini(&t);
+}
+
+/* Samples older than the plant's samples_days (31 in the sample plant: the
+ * default) go at the housekeeping; younger ones stay. */
+FH_TEST(samples_kept_samples_days) {
+  static fh_sample got[8];
+  peer v;
+  fh_request r;
+  int64_t start, cursor;
+
+  log_set_level(LOG_LVL_WARN);
+  core_harness_init(&t, FH_SAMPLE_PLANT);
+  t.cfg.commit_per_op = 1; /* the trim runs inline, not on the thread pool */
+  core_harness_up(&t);
+  ASSERT_EQ(t.h.plant->samples_days, 31);
+  open_peer(&v, FH_ROLE_VIEWER, "v1");
+  start = t.clock_ms / SAMPLE_EVERY_MS * SAMPLE_EVERY_MS;
+  for (int i = 0; i < 3; i++) {
+    t.clock_ms = start + i * SAMPLE_EVERY_MS + 500;
+    shiftclock_tick(&t.h, t.clock_ms);
+    core_harness_settle(&t);
+  }
+  t.clock_ms = start + 31 * 86400000LL + 90000; /* minutes 0 and 1 are older */
+  commit_trim(&t.h);
+  r = samples_req(start, start + 10 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 1);
+  ASSERT_EQ(samples_reply(&v, 1, got, 8, &cursor), 1);
+  ASSERT_EQ(got[0].t, start + 2 * SAMPLE_EVERY_MS);
+  session_closed(&v.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(samples_per_minute_paged),
+    FH_TEST_ENTRY(samples_kept_samples_days),
     FH_TEST_ENTRY(split_open_stop_keeps_its_time),
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),

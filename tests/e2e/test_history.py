@@ -286,5 +286,34 @@ class Backfill(HubTest):
         self.assertEqual(narrowed, self.assertOk(await c.request(pareto(line="L2")))["rows"])
 
 
+class Retention(HubTest):
+    """history_days: shift records and stops older than that go at the
+    housekeeping (the first one two seconds after start), in one bounded
+    step; younger ones stay."""
+    plant_data = dict(fhtest.load_plant(), history_days=20)
+
+    def test_old_history_is_trimmed(self):
+        self.hub.backfill(30)
+        self.hub.wait_log("store trim:", timeout=15)
+        cutoff = int(time.time() * 1000) - 20 * 86400000
+
+        async def run():
+            c = await self.client("viewer")
+            rows = self.assertOk(await c.request(history(group="shift")))["rows"]
+            self.assertGreaterEqual(min(r["start"] for r in rows), cutoff - 60000)
+            self.assertGreaterEqual(len(rows), 3 * 19)  # 20 days of 3 shifts stay
+            eq = self.assertOk(await c.request(history(scope="equipment",
+                                                       equipment="L1-PRESS1")))["rows"]
+            self.assertEqual([r["start"] for r in eq], [r["start"] for r in rows])
+            old = self.assertOk(await c.request({"t": "dt.list", "line": "L1", "from": 0,
+                                                 "to": cutoff - 3600000}))["events"]
+            self.assertEqual(old, [])
+            young = self.assertOk(await c.request({"t": "dt.list", "line": "L1",
+                                                   "from": cutoff + 3600000,
+                                                   "to": cutoff + 86400000}))["events"]
+            self.assertGreater(len(young), 10)
+        self.run_async(run())
+
+
 if __name__ == "__main__":
     fhtest.main()

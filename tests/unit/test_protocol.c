@@ -382,6 +382,34 @@ FH_TEST(welcome_round_trip) {
   fh_buf_free(&b);
 }
 
+/* The answer to a kiosk's login: who, their name, their lines, when the
+ * idle sign-out falls (PROTOCOL.md 2.3). */
+FH_TEST(login_ok_round_trip) {
+  static const char *const lines[] = {"L1"};
+  fh_login_ok l = {.id = 9, .has_id = 1, .user = "ana", .name = "Ana Kovac",
+                   .role = "operator", .nlines = 1, .lines = lines,
+                   .expires_at = 1700000120123};
+  fh_event ev;
+  fh_buf b;
+  fh_strv s;
+  uint32_t n;
+  fh_buf_init(&b, 16);
+  ASSERT_EQ(fh_enc_ok_login(&b, &l), 0);
+  decode_event(&b, &ev);
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  ASSERT_UINT_EQ(ev.id, 9);
+  ASSERT_SV_STR(ev.user, "ana");
+  ASSERT_SV_STR(ev.name, "Ana Kovac");
+  ASSERT_SV_STR(ev.role, "operator");
+  ASSERT_EQ(ev.expires_at, 1700000120123);
+  ASSERT_EQ(fh_mp_read_array(&ev.lines, &n), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(fh_mp_read_str(&ev.lines, &s), 0);
+  ASSERT_SV_STR(s, "L1");
+  ASSERT_EQ(ev.body_key.n, 0);
+  fh_buf_free(&b);
+}
+
 FH_TEST(pong_err_ok_round_trip) {
   fh_event ev;
   fh_buf b;
@@ -1536,6 +1564,7 @@ FH_TEST_MAIN(FH_TEST_ENTRY(request_round_trip),
              FH_TEST_ENTRY(request_optional_keys_absent_on_wire),
              FH_TEST_ENTRY(request_encode_rejects_bad_input),
              FH_TEST_ENTRY(welcome_round_trip),
+             FH_TEST_ENTRY(login_ok_round_trip),
              FH_TEST_ENTRY(pong_err_ok_round_trip),
              FH_TEST_ENTRY(ok_entities_round_trip),
              FH_TEST_ENTRY(snap_upd_round_trip),

@@ -6,7 +6,7 @@
 // updates costs one redraw, and an update is on screen well within 1 s),
 // and a 1 s timer refreshes the ages.  The views are chosen by the
 // address's hash (#/board, #/andons, #/line/<id>, #/downtime/<id>,
-// #/report/<id>) and get a small context object: the state, the
+// #/report/<id>, #/trends[/<id>]) and get a small context object: the state, the
 // connection, the signed-in user (`me`, from welcome), the hub's clock
 // and a toast for results.  The
 // dashboard subscribes to plant and andon, and to line/<id> for every
@@ -23,6 +23,7 @@ import { andonsView } from "./views/andons.js";
 import { lineView } from "./views/line.js";
 import { reportView } from "./views/report.js";
 import { downtimeView } from "./views/downtime.js";
+import { trendsView } from "./views/trends.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,7 +77,7 @@ function tick() {
 
 function route() {
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView };
+  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView, trends: trendsView };
   const make = views[name] || boardView;
   app.view = make(ctx, arg);
   $("main").replaceChildren(app.view.root);
