@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """test_run_shift -- a production run across a shift boundary, and a plan
-set for the next shift (PROTOCOL.md sections 11 and 12).
+set for the next shift (PROTOCOL.md sections 12 and 13).
 
 The plant (UTC, built at test time) has shift "a" ending at the next minute
 boundary a few seconds away and shift "b" starting there; the test waits
