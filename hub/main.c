@@ -32,6 +32,7 @@
 #include "session.h"
 #include "shiftclock.h"
 #include "tls.h"
+#include "tokens.h"
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
 #define TRIM_INTERVAL_MS 60000 /* store housekeeping (trim, retention) */
@@ -48,13 +49,18 @@ static void on_tick(uv_timer_t *t) {
     session_tick(s, mono, now);
   }
   person_tick(h, mono);
+  tokens_tick(h, mono);
   guard_sweep(h, mono, now);
   eq_writes_tick(h, now);
   shiftclock_tick(h, now);
   outbox_tick(h, now);
 }
 
-static void on_housekeeping(uv_timer_t *t) { commit_trim(t->data); }
+static void on_housekeeping(uv_timer_t *t) {
+  hub *h = t->data;
+  tokens_trim(h, hub_now_ms(h));
+  commit_trim(h);
+}
 
 static void on_watchdog(uv_timer_t *t) {
   (void)t;

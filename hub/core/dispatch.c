@@ -15,6 +15,7 @@
 #include "hub.h"
 #include "log.h"
 #include "login.h"
+#include "tokens.h"
 #include "model.h"
 #include "oee_history.h"
 #include "publish.h"
@@ -50,8 +51,7 @@ static void on_hello(hub *h, session *s, const fh_request *req) {
     free(who);
     return;
   }
-  f = auth_verify(&h->auth, req->u.hello.token.p, req->u.hello.token.n,
-                  hub_now_ms(h), who);
+  f = tokens_verify(h, req->u.hello.token.p, req->u.hello.token.n, who);
   if (f == AUTH_OK) {
     session_authenticate(s, who, req->has_id, req->id);
   } else {

@@ -76,6 +76,8 @@ typedef struct hub {
   const hub_config *cfg;           /* settings (config.h) */
   plant *plant;                    /* the plant layout */
   auth_config auth;                /* JWT verification settings */
+  auth_config session_auth;        /* the hub's own session tokens: its
+                                      HS256 key (tokens.c) */
   fh_store *store;                 /* the LMDB store */
   uint64_t epoch;                  /* the store's epoch for this run */
   struct model *model;             /* live state */
@@ -138,6 +140,10 @@ typedef struct hub {
 
   struct guard *guard;             /* sign-in failure counts (guard.c) */
   struct login_job *login_jobs;    /* sign-in checks on the pool (login.c) */
+  uint64_t tokens_checked_ms;       /* monotonic: last check of the
+                                      session tokens' users (tokens.c) */
+  size_t web_logins;               /* dashboard sign-ins being checked
+                                      (web_login.c) */
   char *login_dummy;               /* an Argon2id string checked when there
                                       is no user, so that every refusal
                                       costs the same time (login.c) */

@@ -28,6 +28,7 @@
 #include "plans.h"
 #include "runs.h"
 #include "outbox.h"
+#include "tokens.h"
 #include "writes.h"
 #include "session.h"
 
@@ -365,6 +366,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     return;
   }
   if (person_check(h, s, req)) return; /* a person disabled meanwhile */
+  if (tokens_check_session(h, s, req)) return; /* the same, signed in on
+                                                   the dashboard */
   if (replayed(h, s, req, key)) return;
   switch (req->type) {
     case FH_MSG_ANDON_RAISE: andon_raise(h, s, req, key); break;

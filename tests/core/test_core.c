@@ -11,7 +11,11 @@
  * harness's clock, and the outbox: a notification is stored in the commit
  * of its andon event and reported after it, never for a write whose commit
  * failed; the per-minute OEE samples (one per line and minute, what the
- * line's OEE was then, paged by oee.samples).
+ * line's OEE was then, paged by oee.samples); the hub's session tokens:
+ * minted with --session-ttl, verified, revoked (an open session holding
+ * one closed 4001), refused afterwards, and the revocation list trimmed
+ * once the token expired; one of a user disabled since refused, its
+ * sessions closed.
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 #include "stops.h"
 #include "notify_rules.h"
 #include "outbox.h"
+#include "tokens.h"
 #include "fh_history.h"
 #include "oee_samples.h"
 #include "shiftclock.h"
@@ -593,6 +598,111 @@ FH_TEST(split_open_stop_keeps_its_time) {
   core_harness_fini(&t);
 }
 
+/* Revoked entries in the store. */
+static uint64_t revoked_entries(void) {
+  fh_store_stats st;
+  ASSERT_EQ(fh_store_stats_get(t.h.store, &st), 0);
+  return st.entries[FH_T_REVOKED];
+}
+
+/* Stores u in the users table, as floorctl user does. */
+static void put_user(const user_rec *u) {
+  fh_buf b;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(user_encode(&b, u), 0);
+  ASSERT_EQ(fh_batch_put(t.h.batch, FH_T_USERS, u->id, strlen(u->id),
+                         fh_buf_payload(&b), fh_buf_payload_len(&b)), 0);
+  fh_buf_free(&b);
+  core_harness_settle(&t);
+}
+
+FH_TEST(session_token_revoke_and_trim) {
+  user_rec u = {.id = "ana", .role = FH_ROLE_SHIFT_MANAGER, .nlines = 1,
+                .lines = {"L1"}};
+  fh_identity who, again;
+  int64_t exp_ms;
+  char *tok;
+  peer p;
+
+  setup(0);
+  put_user(&u);
+  t.cfg.session_ttl_s = 1800;
+  ASSERT_EQ(tokens_mint(&t.h, &u, &tok, &exp_ms), 0);
+  ASSERT_EQ(exp_ms, CORE_HARNESS_CLOCK_START_MS + 1800 * 1000);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_OK);
+  ASSERT_STR_EQ(who.sub, "ana");
+  ASSERT_EQ(who.role, FH_ROLE_SHIFT_MANAGER);
+  ASSERT_UINT_EQ(who.nlines, 1);
+  ASSERT_STR_EQ(who.lines[0], "L1");
+  ASSERT_UINT_EQ(strlen(who.jti), 32);
+  ASSERT_EQ(who.exp_ms, exp_ms);
+  memset(&p, 0, sizeof p);
+  core_harness_session(&t, &p.s, &who);
+  ASSERT_STR_EQ(p.s.jti, who.jti);
+
+  ASSERT_EQ(tokens_revoke(&t.h, &who), 0);
+  ASSERT_EQ(p.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  ASSERT_STR_EQ(p.s.close_why, "token revoked");
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &again), AUTH_E_REVOKED);
+  ASSERT_EQ(again.sub[0], '\0');
+  ASSERT_EQ(tokens_verify_signed(&t.h, tok, strlen(tok), &again), AUTH_OK);
+
+  /* Kept while the token (plus the leeway) is valid, dropped after. */
+  t.clock_ms = exp_ms + 60 * 1000;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  t.clock_ms = exp_ms + 60 * 1000 + 1;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 0);
+  free(tok);
+  session_closed(&p.s);
+  core_harness_fini(&t);
+}
+
+/* A session token of a user disabled (or removed) since: refused, and the
+ * session holding it closed at its next write and by the tick. */
+FH_TEST(session_token_user_disabled) {
+  user_rec u = {.id = "bo", .role = FH_ROLE_ADMIN};
+  fh_identity who;
+  fh_request r = raise_req("k-bo-1", "");
+  fh_event ev;
+  int64_t exp_ms;
+  char *tok;
+  peer a, b;
+
+  setup(0);
+  put_user(&u);
+  ASSERT_EQ(tokens_mint(&t.h, &u, &tok, &exp_ms), 0);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_OK);
+  ASSERT_EQ(who.hub_signed, 1);
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  core_harness_session(&t, &a.s, &who);
+  core_harness_session(&t, &b.s, &who);
+  ASSERT_EQ(a.s.hub_token, 1);
+  u.disabled = 1;
+  put_user(&u);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_E_DISABLED);
+  send_req(&a, &r, 7); /* the write is refused, the session closed */
+  do next_event(&a, &ev);
+  while (!(ev.has_id && ev.id == 7));
+  ASSERT_EQ(ev.type, FH_MSG_ERR);
+  ASSERT_EQ(a.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  ASSERT_STR_EQ(a.s.close_why, "user disabled");
+  ASSERT_UINT_EQ(t.h.model->nandons, 0);
+  ASSERT_EQ(b.s.close_code, 0); /* the other: at the tick */
+  tokens_tick(&t.h, hub_mono_ms(&t.h) + TOKENS_USER_CHECK_MS);
+  ASSERT_EQ(b.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  free(tok);
+  session_closed(&a.s);
+  session_closed(&b.s);
+  core_harness_fini(&t);
+}
+
 /* ------------------------------------------------------------ samples */
 
 /* The samples and cursor of the reply to request id (read off the raw map:
@@ -728,6 +838,8 @@ FH_TEST(samples_kept_samples_days) {
 }
 
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(session_token_user_disabled),
+    FH_TEST_ENTRY(session_token_revoke_and_trim),
     FH_TEST_ENTRY(samples_per_minute_paged),
     FH_TEST_ENTRY(samples_kept_samples_days),
     FH_TEST_ENTRY(split_open_stop_keeps_its_time),
