@@ -15,9 +15,11 @@
 #include "hub.h"
 #include "log.h"
 #include "login.h"
+#include "tokens.h"
 #include "model.h"
 #include "oee_history.h"
 #include "publish.h"
+#include "oee_samples.h"
 #include "session.h"
 #include "stop_writes.h"
 #include "topic.h"
@@ -49,8 +51,7 @@ static void on_hello(hub *h, session *s, const fh_request *req) {
     free(who);
     return;
   }
-  f = auth_verify(&h->auth, req->u.hello.token.p, req->u.hello.token.n,
-                  hub_now_ms(h), who);
+  f = tokens_verify(h, req->u.hello.token.p, req->u.hello.token.n, who);
   if (f == AUTH_OK) {
     session_authenticate(s, who, req->has_id, req->id);
   } else {
@@ -210,6 +211,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
     case FH_MSG_OEE_HISTORY: oee_history_handle(h, s, &req); break;
     case FH_MSG_DT_PARETO: dt_pareto_handle(h, s, &req); break;
+    case FH_MSG_OEE_SAMPLES: oee_samples_handle(h, s, &req); break;
     case FH_MSG_LOGIN: login_handle(h, s, &req); break;
     case FH_MSG_LOGOUT: login_logout(h, s, &req); break;
     default:

@@ -10,8 +10,8 @@
  * record is decoded.  Rows are summed by the rules (hist_rows, history.h),
  * kept sorted by start, and sent FH_HISTORY_PAGE_ROWS at a time: the
  * answer carries `cursor` (the next row's start) when more remain, and the
- * same request with that cursor gets the next page.  The scan runs on the loop in one read
- * transaction per line, like dt.list.
+ * same request with that cursor gets the next page.  The scan runs on the
+ * loop in one read transaction per line, like dt.list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +20,7 @@
 
 #include "fh_history.h"
 #include "history.h"
+#include "history_by.h"
 #include "history_scope.h"
 #include "model.h"
 #include "oee_history.h"
@@ -60,13 +61,21 @@ static int history_args(hub *h, session *s, const fh_request *req,
                      "group must be shift, day, week or month");
     return -1;
   }
-  if (req->u.history.by.n > 0) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "by",
-                     "by is not supported yet");
-    return -1;
-  }
   *group = (hist_group)gi;
   return 0;
+}
+
+void oee_history_row(const hist_acc *a, fh_hist_row *r) {
+  memset(r, 0, sizeof *r);
+  r->start = a->start;
+  r->end = a->end;
+  r->planned_ms = a->planned_ms;
+  r->run_ms = a->run_ms;
+  r->not_monitored_ms = a->not_monitored_ms;
+  r->good = a->good;
+  r->reject = a->reject;
+  r->open = a->open;
+  hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
 }
 
 /* Sends the page of rows starting at the request's cursor. */
@@ -76,17 +85,7 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
   size_t first = 0, n = 0;
   while (first < nrows && rows[first].start < req->u.history.cursor) first++;
   for (; n < FH_HISTORY_PAGE_ROWS && first + n < nrows; n++) {
-    const hist_acc *a = &rows[first + n];
-    fh_hist_row *r = &page[n];
-    r->start = a->start;
-    r->end = a->end;
-    r->planned_ms = a->planned_ms;
-    r->run_ms = a->run_ms;
-    r->not_monitored_ms = a->not_monitored_ms;
-    r->good = a->good;
-    r->reject = a->reject;
-    r->open = a->open;
-    hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+    oee_history_row(&rows[first + n], &page[n]);
   }
   fh_buf_reset(&h->enc);
   if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < nrows,
@@ -94,16 +93,31 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
     session_send(s, &h->enc, FH_MSG_OK);
 }
 
+/* Runs the scan of the records in scope into sc. */
+static int scan_scope(hub *h, const history_scope *scope, hist_rows *sc) {
+  int rc = 0;
+  if (scope->equipment >= 0) return scan_equipment(h, sc, (size_t)scope->equipment);
+  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
+    if (history_scope_has_line(scope, li))
+      rc = scan_owner(h, sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  return rc;
+}
+
+int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
+                      oee_history_visit_fn visit, void *arg) {
+  hist_rows sc;
+  hist_rows_init(&sc, HIST_SHIFT, from, to);
+  sc.visit = visit;
+  sc.arg = arg;
+  return scan_scope(h, scope, &sc);
+}
+
 int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
                      int64_t from, int64_t to, hist_acc **rows, size_t *n) {
   hist_rows sc;
-  int rc = 0;
+  int rc;
   hist_rows_init(&sc, group, from, to);
-  if (scope->equipment >= 0)
-    rc = scan_equipment(h, &sc, (size_t)scope->equipment);
-  for (size_t li = 0; scope->equipment < 0 && rc == 0 && li < h->model->nlines; li++)
-    if (history_scope_has_line(scope, li))
-      rc = scan_owner(h, &sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  rc = scan_scope(h, scope, &sc);
   if (rc < 0) {
     hist_rows_free(&sc);
     return rc;
@@ -121,6 +135,10 @@ void oee_history_handle(hub *h, session *s, const fh_request *req) {
   int rc;
 
   if (history_args(h, s, req, &scope, &group) != 0) return;
+  if (req->u.history.by.n > 0) {
+    history_by_handle(h, s, req, &scope, group);
+    return;
+  }
   rc = oee_history_rows(h, &scope, group, req->u.history.from, req->u.history.to,
                         &rows, &n);
   if (rc < 0)

@@ -3,7 +3,8 @@
  *   GET /api/v1/export/{oee,downtime,andons}.csv?scope=&line=&equipment=
  *       &from=&to=&group=   with  Authorization: Bearer <token>
  *
- * The token is checked as a WebSocket's is (auth_verify) and never read
+ * The token is checked as a WebSocket's is (tokens_verify: the configured
+ * keys or a session token of the hub's, not revoked) and never read
  * from the URL: 401 without a valid one; its `lines` claim limits the rows
  * (403 for a line or equipment outside it).  Every parameter is checked
  * before anything is sent: an unknown, repeated or bad one is 400 with a
@@ -24,6 +25,7 @@
 #include "iso_time.h"
 #include "log.h"
 #include "session.h"
+#include "tokens.h"
 
 #define PREFIX "/api/v1/export/"
 #define SLICE_BYTES 16384
@@ -117,8 +119,7 @@ static int authorize(hub *h, struct lws *wsi, fh_identity *who, char *why, size_
   auth_fail f = AUTH_E_MALFORMED;
   if (hdr != NULL && lws_hdr_copy(wsi, hdr, len + 1, WSI_TOKEN_HTTP_AUTHORIZATION) >= 0 &&
       strncmp(hdr, bearer, sizeof bearer - 1) == 0)
-    f = auth_verify(&h->auth, hdr + sizeof bearer - 1, strlen(hdr + sizeof bearer - 1),
-                    hub_now_ms(h), who);
+    f = tokens_verify(h, hdr + sizeof bearer - 1, strlen(hdr + sizeof bearer - 1), who);
   free(hdr);
   if (f == AUTH_OK) return 0;
   h->m.auth_failures[f]++;

@@ -50,6 +50,7 @@ typedef struct hist_acc {
 typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
+  HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */
@@ -82,12 +83,19 @@ void hist_figures(const hist_acc *a, double *availability, double *performance,
  * shifts that started in [from, to), each added to the row of its period,
  * rows sorted by start.  Shared by oee.history, the CSV export and
  * `floorctl history`, which differ only in where the records come from. */
+/* Instead of summing: called with each record in range (open: the
+ * running shift); a non-zero return stops the walk. */
+typedef int (*hist_visit_fn)(void *arg, const fh_oee *rec, int open);
+
 typedef struct hist_rows {
   hist_group group;      /* the period asked for */
   int64_t from, to;      /* shifts starting in [from, to) */
   hist_acc *rows;        /* by start, ascending; owned */
   size_t n, cap;         /* entries used, allocated */
-  int rc;                /* 0, or the first failure (-ENOMEM, -EINVAL) */
+  hist_visit_fn visit;   /* set: records go to it, no rows are summed */
+  void *arg;             /* visit's */
+  int rc;                /* 0, the first failure (-ENOMEM, -EINVAL) or
+                            visit's non-zero */
 } hist_rows;
 
 /* An empty set of rows for group over [from, to). */

@@ -47,6 +47,10 @@ void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {
   int64_t start, end;
   hist_acc *row;
   if (r->rc != 0 || rec->shift_start < r->from || rec->shift_start >= r->to) return;
+  if (r->visit != NULL) {
+    r->rc = r->visit(r->arg, rec, open);
+    return;
+  }
   if (hist_period(r->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
     r->rc = -EINVAL;
     return;

@@ -2,8 +2,8 @@
  *
  * Design: one LMDB environment in a private directory (created 0700) with
  * named databases: "lines", "equipment", "andons", "shifts", "meta",
- * "downtime", "users", "badges", "logins" and "outbox" (notifications not
- * yet delivered) hold current state as opaque values (the hub stores
+ * "downtime", "users", "badges", "logins", "outbox" (notifications not
+ * yet delivered) and "revoked" (signed-out tokens until they expire) hold current state as opaque values (the hub stores
  * msgpack entities there);
  * "events" is the append-only audit log keyed by a 64-bit big-endian LSN;
  * "idem" maps (scope, idempotency key) to the stored result of a write.
@@ -70,6 +70,7 @@ typedef enum fh_table {
   FH_T_BADGES,     /* keyed hash of a badge -> user id (the badge index) */
   FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
   FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
+  FH_T_REVOKED,    /* token jti -> its exp, u64 BE ms (signed-out tokens) */
   FH_T__COUNT
 } fh_table;
 

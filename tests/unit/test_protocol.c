@@ -383,6 +383,34 @@ FH_TEST(welcome_round_trip) {
   fh_buf_free(&b);
 }
 
+/* The answer to a kiosk's login: who, their name, their lines, when the
+ * idle sign-out falls (PROTOCOL.md 2.3). */
+FH_TEST(login_ok_round_trip) {
+  static const char *const lines[] = {"L1"};
+  fh_login_ok l = {.id = 9, .has_id = 1, .user = "ana", .name = "Ana Kovac",
+                   .role = "operator", .nlines = 1, .lines = lines,
+                   .expires_at = 1700000120123};
+  fh_event ev;
+  fh_buf b;
+  fh_strv s;
+  uint32_t n;
+  fh_buf_init(&b, 16);
+  ASSERT_EQ(fh_enc_ok_login(&b, &l), 0);
+  decode_event(&b, &ev);
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  ASSERT_UINT_EQ(ev.id, 9);
+  ASSERT_SV_STR(ev.user, "ana");
+  ASSERT_SV_STR(ev.name, "Ana Kovac");
+  ASSERT_SV_STR(ev.role, "operator");
+  ASSERT_EQ(ev.expires_at, 1700000120123);
+  ASSERT_EQ(fh_mp_read_array(&ev.lines, &n), 0);
+  ASSERT_EQ(n, 1);
+  ASSERT_EQ(fh_mp_read_str(&ev.lines, &s), 0);
+  ASSERT_SV_STR(s, "L1");
+  ASSERT_EQ(ev.body_key.n, 0);
+  fh_buf_free(&b);
+}
+
 FH_TEST(pong_err_ok_round_trip) {
   fh_event ev;
   fh_buf b;
@@ -684,9 +712,13 @@ FH_TEST(event_decode_refuses_non_hub_maps) {
  * "rows", the cursor, and each row back as the hub sent it (nil reason:
  * ""). */
 FH_TEST(history_answers_decode) {
-  fh_hist_row rows[2] = {{1000, 2000, 28800000, 25200000, 0, 900, 100, 0.875,
-                          0.8, 0.9, 0.63, 0},
-                         {2000, 3000, 60000, 30000, 5, 7, 0, 0.5, 1.25, 1, 0.5, 1}};
+  fh_hist_row rows[2] = {
+      {.start = 1000, .end = 2000, .planned_ms = 28800000, .run_ms = 25200000, .good = 900,
+       .reject = 100, .availability = 0.875, .performance = 0.8, .quality = 0.9,
+       .oee = 0.63},
+      {.start = 2000, .end = 3000, .planned_ms = 60000, .run_ms = 30000,
+       .not_monitored_ms = 5, .good = 7, .availability = 0.5, .performance = 1.25,
+       .quality = 1, .oee = 0.5, .open = 1, .equipment = "L1-PRESS1"}};
   fh_pareto_row pr = {"", "unclassified", 150000, 3, 0.25, 0.75};
   fh_mp_cursor c;
   uint32_t n;
@@ -706,8 +738,19 @@ FH_TEST(history_answers_decode) {
   ASSERT_EQ(fh_mp_read_array(&c, &n), 0);
   ASSERT_EQ(n, 2);
   for (int i = 0; i < 2; i++) {
+    const fh_hist_row *w = &rows[i];
     ASSERT_EQ(fh_dec_hist_row(&c, &got), 0);
-    ASSERT_EQ(memcmp(&got, &rows[i], sizeof got), 0);
+    ASSERT_EQ(got.start, w->start);
+    ASSERT_EQ(got.end, w->end);
+    ASSERT_EQ(got.planned_ms, w->planned_ms);
+    ASSERT_EQ(got.run_ms, w->run_ms);
+    ASSERT_EQ(got.not_monitored_ms, w->not_monitored_ms);
+    ASSERT_EQ(got.good, w->good);
+    ASSERT_EQ(got.reject, w->reject);
+    ASSERT(got.availability == w->availability && got.performance == w->performance);
+    ASSERT(got.quality == w->quality && got.oee == w->oee);
+    ASSERT_EQ(got.open, w->open);
+    ASSERT_STR_EQ(got.equipment, w->equipment);
   }
   fh_buf_reset(&b);
   ASSERT_EQ(fh_enc_ok_pareto(&b, 1, 10, &pr, 1), 0);
@@ -1539,10 +1582,49 @@ FH_TEST(memory_stays_flat) {
   for (size_t i = 0; i < n; i++) free(frames[i]);
 }
 
+/* The run entity through ok {run}: optional fields as nil and back. */
+FH_TEST(run_round_trip) {
+  fh_event ev;
+  fh_buf b;
+  fh_run r, got;
+
+  memset(&r, 0, sizeof r);
+  r.id = 7;
+  snprintf(r.line, sizeof r.line, "L1");
+  snprintf(r.product, sizeof r.product, "BRK-100");
+  snprintf(r.order, sizeof r.order, "WO-4711");
+  r.target_qty = 500;
+  r.started_at = 1705305600000LL;
+  snprintf(r.started_by, sizeof r.started_by, "op1");
+  r.good = 12;
+  r.reject = 3;
+  r.changeover_ms = 1000;
+  r.changeover_target_s = 600;
+  fh_buf_init(&b, 16);
+  for (int pass = 0; pass < 2; pass++) {
+    fh_buf_reset(&b);
+    ASSERT_EQ(fh_enc_ok_run(&b, 1, 9, &r, pass), 0);
+    decode_event(&b, &ev);
+    ASSERT_EQ(ev.replay, pass);
+    ASSERT_SV_STR(ev.body_key, "run");
+    ASSERT_EQ(fh_dec_run(&ev.body, &got), 0);
+    ASSERT(memcmp(&got, &r, sizeof r) == 0);
+    /* then an ended run without order, target and changeover target */
+    memset(r.order, 0, sizeof r.order);
+    r.target_qty = 0;
+    r.changeover_target_s = 0;
+    r.ended_at = r.started_at + 3600000;
+    snprintf(r.ended_by, sizeof r.ended_by, "sm1");
+  }
+  fh_buf_free(&b);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(request_round_trip),
+             FH_TEST_ENTRY(run_round_trip),
              FH_TEST_ENTRY(request_optional_keys_absent_on_wire),
              FH_TEST_ENTRY(request_encode_rejects_bad_input),
              FH_TEST_ENTRY(welcome_round_trip),
+             FH_TEST_ENTRY(login_ok_round_trip),
              FH_TEST_ENTRY(pong_err_ok_round_trip),
              FH_TEST_ENTRY(ok_entities_round_trip),
              FH_TEST_ENTRY(snap_upd_round_trip),
