@@ -161,6 +161,8 @@ void ft_report_view_draw(app *a, int top, int rows) {
   const model_report *r = &a->m.report;
   const model_line *ml = ft_model_line_find(&a->m, a->cur_line);
   char which[64] = "closed shifts";
+  int days = rows >= DAYS_ROWS + 11; /* room for the table and the report's
+                                        head and a loss row */
 
   if (r->state == REPORT_OK && strcmp(r->line, a->cur_line) == 0)
     shift_words(a, &r->oee, which, sizeof which);
@@ -175,6 +177,6 @@ void ft_report_view_draw(app *a, int top, int rows) {
     ft_draw_fmt(&a->caps, top + 2, 2, COLS - 4, ft_caps_attr(&a->caps, CAP_WARN),
              "No report: %s", r->err);
   else
-    draw_report(a, top, rows - DAYS_ROWS, &r->oee);
-  if (rows >= DAYS_ROWS + 9) draw_days(a, top + rows - DAYS_ROWS, &a->m.hist);
+    draw_report(a, top, days ? rows - DAYS_ROWS : rows, &r->oee);
+  if (days) draw_days(a, top + rows - DAYS_ROWS, &a->m.hist);
 }
