@@ -37,7 +37,7 @@ typedef struct hist_args {
   const char *scope;          /* --scope, NULL: from --line / --equipment */
   const char *line, *equipment; /* --line, --equipment, or NULL */
   const char *from, *to;      /* --from, --to as given */
-  const char *group;          /* --group, default "day" */
+  const char *group;          /* --group, NULL: "day" */
   const char *what;           /* --what, default "oee" */
 } hist_args;
 
@@ -62,7 +62,6 @@ static int parse_args(int argc, char **argv, hist_args *a) {
       {NULL, 0, NULL, 0}};
   int c;
   memset(a, 0, sizeof *a);
-  a->group = "day";
   a->what = "oee";
   optind = 1;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -110,14 +109,15 @@ static int resolve_scope(const hist_args *a, hist_job *j) {
 
 /* Range and group (after TZ is the plant's: dates are its local days). */
 static int resolve_query(const hist_args *a, hist_job *j) {
-  int g = hist_group_parse(a->group, strlen(a->group));
+  const char *group = a->group ? a->group : "day";
+  int g = hist_group_parse(group, strlen(group));
   if (iso_time_parse(a->from, &j->from) != 0)
     return floorctl_usage(CMD, "--from must be a date or an ISO 8601 time");
   if (iso_time_parse(a->to, &j->to) != 0)
     return floorctl_usage(CMD, "--to must be a date or an ISO 8601 time");
   if (j->to <= j->from) return floorctl_usage(CMD, "--to must be after --from");
   if (g < 0) return floorctl_usage(CMD, "--group must be shift, day, week or month");
-  if (g != HIST_DAY && strcmp(a->what, "oee") != 0)
+  if (a->group != NULL && strcmp(a->what, "oee") != 0)
     return floorctl_usage(CMD, "--group is for --what oee only");
   j->group = (hist_group)g;
   return resolve_scope(a, j);

@@ -97,7 +97,9 @@ class FloorctlHistory(HubTest):
                            (["--from", "2026-11-01", "--to", "2026-12-01", "--group", "year"],
                             "--group"),
                            (["--from", "2026-11-01", "--to", "2026-12-01", "--what", "x"],
-                            "--what")):
+                            "--what"),
+                           (["--from", "2026-11-01", "--to", "2026-12-01", "--what", "downtime",
+                             "--group", "day"], "--group")):
             rc, out, err = self.floorctl(*args)
             self.assertEqual((rc, out), (2, ""), err)
             self.assertIn(word, err)
