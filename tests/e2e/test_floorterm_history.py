@@ -128,6 +128,13 @@ class HistoryTest(FloortermTest):
         head = next(i for i, l in enumerate(lines) if l.startswith("LAST 7 DAYS"))
         self.assertEqual(lines[head + 1:head + 1 + len(want)], want, screen)
 
+        # back to the oldest stored shift and past it: floorterm asks for
+        # the 14 days before the ones it knows, finds none, and says so
+        t.keys(*["Left"] * (len(starts) + 2))
+        screen = t.wait_for("No older shift is stored for L1", timeout=10)
+        self.assertIn("%d shifts before the last closed" % (len(starts) - 1), screen)
+        self.assert_report(screen, starts[0])
+
 
 if __name__ == "__main__":
     import unittest
