@@ -7,7 +7,9 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report), the shift
+ * under "rec/<line>/<start>" (queryable with shift.report) with the closed
+ * accumulators they came from (re-accounted when an operator explains a
+ * stop of that shift later: reaccount.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -22,16 +24,16 @@
 #include "model.h"
 #include "outbox.h"
 #include "publish.h"
+#include "reaccount.h"
 #include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
 
 #define OEE_REFRESH_MS 10000 /* republish OEE this often without changes */
 
-/* "rec/<line>/" followed by the shift start, big-endian. */
-size_t shiftclock_record_key(const char *line, int64_t start, uint8_t *key,
-                             size_t cap) {
-  int n = snprintf((char *)key, cap, "rec/%s/", line);
+size_t shiftclock_key(const char *kind, const char *id, int64_t start,
+                      uint8_t *key, size_t cap) {
+  int n = snprintf((char *)key, cap, "%s/%s/", kind, id);
   if (n < 0 || (size_t)n + 8 > cap) return 0;
   model_andon_key((uint64_t)start, key + n);
   return (size_t)n + 8;
@@ -47,21 +49,14 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Stores the closed shift of line li (accumulators as they are) and
- * returns its record in *out. */
+/* Stores the closed shift of line li (accumulators as they are, and the
+ * line record: reaccount.h) and returns its record in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
   fh_oee rec;
-  size_t klen;
 
   line_compute(h, li, end_ms, &rec);
-  *out = rec;
-  klen = shiftclock_record_key(h->plant->lines[li].id, rec.shift_start, key,
-                               sizeof key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, &rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0 ||
+  if (reaccount_store_close(h, li, &rec) != 0 ||
+      (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
@@ -69,6 +64,7 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+  *out = rec;
 }
 
 /* Closes every line's shift at end_ms and queues the shift report's

@@ -268,6 +268,7 @@ void stops_publish(hub *h, const pending *p) {
   if (ps == NULL) return;
   if (ps->has_cut) publish_one(h, &ps->cut);
   publish_one(h, &ps->after);
+  reaccount_publish(h, &ps->reacc);
 }
 
 void stops_publish_current(hub *h, const pending *p) {

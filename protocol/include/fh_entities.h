@@ -134,6 +134,11 @@ typedef struct fh_oee {
                                           state: neither planned nor run */
   uint64_t small_stop_ms;              /* short stops: counted in run time */
   uint64_t losses[FH_LOSS__TIME];      /* stop time by loss category */
+  uint32_t revision;                   /* closed shift record: 1 at the
+                                          close, +1 per re-accounting; 0 in
+                                          the running shift's */
+  int64_t changed_at;                  /* ms of the last re-accounting, 0
+                                          (nil) when never re-accounted */
 } fh_oee;
 
 #ifdef __cplusplus

@@ -72,6 +72,8 @@ static const ent_field oee[] = {
     F(fh_oee, not_monitored_ms, EK_U64),
     F(fh_oee, small_stop_ms, EK_U64),
     F(fh_oee, losses, EK_LOSSES),
+    F(fh_oee, revision, EK_U32),
+    F(fh_oee, changed_at, EK_TIME),
 };
 
 static const ent_field downtime[] = {
