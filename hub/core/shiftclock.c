@@ -203,10 +203,22 @@ void shiftclock_init(hub *h) {
   schedule(h, now);
 }
 
+void shiftclock_due(hub *h) {
+  model *m = h->model;
+  int64_t now = hub_now_ms(h);
+  shift_window w;
+  if (m->in_shift ? now < m->shift.end_ms
+                  : shift_window_at(h->plant->shifts, h->plant->nshifts, now, &w) != 0)
+    return;
+  uv_timer_stop(&h->shift_timer);
+  on_boundary(&h->shift_timer);
+}
+
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
   int refresh_all = now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
+  shiftclock_due(h);
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
     model_line *ml = &m->lines[li];
