@@ -53,6 +53,21 @@ static long equipment_target(hub *h, session *s, const fh_request *req) {
 }
 
 /* The values of the request.  0, or -1 with the err sent. */
+/* eq.count's reject_reason, when given, is a leaf of category `quality`.
+ * 0, or -1 with the err sent. */
+static int reject_reason_valid(hub *h, session *s, const fh_request *req) {
+  fh_strv r = req->u.eq_count.reject_reason;
+  const plant_reason *leaf;
+  if (r.n == 0) return 0;
+  leaf = plant_reason_leaf(h->plant, r.p, r.n);
+  if (leaf != NULL && leaf->category == FH_LOSS_QUALITY) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reject_reason",
+                   leaf == NULL ? "'%.*s' is not a reason of the plant's tree (a leaf)"
+                                : "'%.*s' is not a quality reason: rejects take those",
+                   (int)r.n, r.p);
+  return -1;
+}
+
 static int values_valid(hub *h, session *s, const fh_request *req) {
   if (req->type == FH_MSG_EQ_COUNT &&
       (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
@@ -62,6 +77,8 @@ static int values_valid(hub *h, session *s, const fh_request *req) {
                      "an increment may be at most %u", COUNT_INCREMENT_MAX);
     return -1;
   }
+  if (req->type == FH_MSG_EQ_COUNT && reject_reason_valid(h, s, req) != 0)
+    return -1;
   if (req->type == FH_MSG_EQ_TOTAL && req->u.eq_total.rollover < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "rollover",
                      "rollover must be a positive counter value");
@@ -105,10 +122,13 @@ static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
   return set_state(h, pw, ei, req->u.eq_state.state, ts);
 }
 
-static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject) {
+static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject,
+                       fh_strv reject_reason) {
+  char why[FH_KIND_MAX + 1];
+  writes_copy_view(why, sizeof why, reject_reason);
   me->e.good += good;
   me->e.reject += reject;
-  if (h->model->in_shift) oee_acc_count(&me->acc, good, reject);
+  if (h->model->in_shift) oee_acc_count(&me->acc, good, reject, why);
 }
 
 /* One counter of eq.total: its increment, with a reset logged. */
@@ -130,7 +150,7 @@ static int apply_total(hub *h, size_t ei, const fh_request *req) {
   uint64_t good = total_step(me, "good", me->tot.good, req->u.eq_total.good_total, r);
   uint64_t reject = total_step(me, "reject", me->tot.reject,
                                req->u.eq_total.reject_total, r);
-  add_counts(h, me, good, reject);
+  add_counts(h, me, good, reject, (fh_strv){NULL, 0});
   me->tot = (counter_totals){req->u.eq_total.good_total,
                              req->u.eq_total.reject_total, 1};
   return model_put_totals(h, ei);
@@ -153,7 +173,8 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   me->e.last_data_at = hub_now_ms(h);
   if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
   else if (req->type == FH_MSG_EQ_COUNT)
-    add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject);
+    add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject,
+               req->u.eq_count.reject_reason);
   else rc = apply_total(h, (size_t)ei, req);
   pw->eq_new = me->e;
   h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;

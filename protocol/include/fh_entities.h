@@ -139,6 +139,11 @@ typedef struct fh_oee {
                                           the running shift's */
   int64_t changed_at;                  /* ms of the last re-accounting, 0
                                           (nil) when never re-accounted */
+  size_t nrejects;                     /* entries used in rejects[] */
+  struct {
+    char reason[FH_KIND_MAX + 1];      /* an eq.count's reject_reason */
+    uint64_t count;                    /* rejects counted with it */
+  } rejects[FH_OEE_REASONS_MAX];       /* rejects_by_reason, largest first */
 } fh_oee;
 
 #ifdef __cplusplus

@@ -28,6 +28,7 @@ typedef enum ent_kind {
   EK_STATE_MS,    /* fh_oee.state_ms: map of every state name -> ms */
   EK_REASONS,     /* fh_oee.reasons / nreasons: map reason -> ms */
   EK_LOSSES,      /* fh_oee.losses: map of every time category -> ms */
+  EK_REJECTS,     /* fh_oee.rejects / nrejects: map reason -> count */
   EK_BOOL         /* uint8_t, sent as a msgpack bool */
 } ent_kind;
 

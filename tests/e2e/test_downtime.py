@@ -207,6 +207,37 @@ class Downtime(HubTest):
                              ("breakdown", "unplanned", False, "Setup and adjustment"))
         self.run_async(run())
 
+    def test_reject_reasons(self):
+        async def run():
+            gw = await self.client("gateway")
+            for reason in ("mechanical", "breakdown", "nonsense"):  # not quality, no leaf
+                with self.subTest(reason=reason):
+                    self.assertErr(await gw.write("eq.count", equipment="L1-PRESS1", good=1,
+                                                  reject=1, reject_reason=reason),
+                                   "bad_request", "reject_reason")
+            self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=10,
+                                         reject=3, reject_reason="scratch"))
+            self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=0, reject=2))
+            self.assertOk(await gw.write("eq.count", equipment="L1-EOL", good=0, reject=1,
+                                         reject_reason="scratch"))
+            view = await self.client("viewer")
+            await view.snapshot("oee/L1")
+            # the line's rejects are every station's: 3 + 2 + 1, 4 with a reason
+            upd = await view.next(timeout=3, pred=lambda m: m["t"] == "upd" and
+                                  m["data"]["oee"]["reject"] == 6)
+            self.assertEqual(upd["data"]["oee"]["rejects_by_reason"], {"scratch": 4})
+            eqs = {o["line"]: o for o in upd["data"]["equipment"]}
+            self.assertEqual((eqs["L1-PRESS1"]["reject"], eqs["L1-PRESS1"]["rejects_by_reason"]),
+                             (5, {"scratch": 3}))
+            self.assertEqual(eqs["L1-PRESS2"]["rejects_by_reason"], {})
+            await fhtest.Client.close_all()
+            self.hub.kill9()
+            self.hub.start()
+            view = await self.client("viewer")
+            oee = (await view.snapshot("oee/L1"))["data"]["oee"]
+            self.assertEqual((oee["reject"], oee["rejects_by_reason"]), (6, {"scratch": 4}))
+        self.run_async(run())
+
 
 if __name__ == "__main__":
     fhtest.main()

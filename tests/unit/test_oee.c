@@ -68,8 +68,8 @@ FH_TEST(full_shift_known_values) {
   oee_acc_state(&a, FH_EQ_RUNNING, NULL, T(7, 30));
   oee_acc_state(&a, FH_EQ_IDLE, "no_operator", T(12, 0));
   oee_acc_state(&a, FH_EQ_RUNNING, "", T(12, 20));
-  oee_acc_count(&a, 500, 15);
-  oee_acc_count(&a, 200, 5);
+  oee_acc_count(&a, 500, 15, NULL);
+  oee_acc_count(&a, 200, 5, NULL);
   oee_acc_compute(&a, T(14, 0), "press-1", &o);
   ASSERT_STR_EQ(o.line, "press-1");
   ASSERT_STR_EQ(o.shift, "early");
@@ -126,7 +126,7 @@ FH_TEST(planned_stop_not_planned_time) {
    * planned = 480 - 30 - 120 = 330, A = 1; P = 600 * 30 s = 300 min / 330 */
   oee_acc_begin(&a, &w, 30000, FH_EQ_PLANNED_STOP, "no_order", T(6, 0));
   oee_acc_state(&a, FH_EQ_RUNNING, NULL, T(8, 0));
-  oee_acc_count(&a, 600, 0);
+  oee_acc_count(&a, 600, 0, NULL);
   oee_acc_compute(&a, T(14, 0), "press-1", &o);
   ASSERT_UINT_EQ(o.planned_ms, 330 * MIN);
   ASSERT_UINT_EQ(o.run_ms, 330 * MIN);
@@ -167,7 +167,7 @@ FH_TEST(zero_planned_time_all_zero) {
   ASSERT(o.quality == 0.0 && o.oee == 0.0);
   /* counts without run time: P stays 0 (not inf), Q has its own
    * denominator (10 / 10), OEE is 0 */
-  oee_acc_count(&a, 10, 0);
+  oee_acc_count(&a, 10, 0, NULL);
   oee_acc_compute(&a, T(14, 0), "press-1", &o);
   assert_no_nan(&o);
   ASSERT(o.performance == 0.0 && o.availability == 0.0 && o.oee == 0.0);
@@ -275,15 +275,15 @@ FH_TEST(down_at_shift_start_is_an_event) {
 static void restart_first_half(oee_acc *a, const shift_window *w) {
   oee_acc_begin(a, w, 20000, FH_EQ_RUNNING, NULL, T(6, 0));
   oee_acc_state(a, FH_EQ_DOWN, "jam", T(7, 0));
-  oee_acc_count(a, 100, 5);
+  oee_acc_count(a, 100, 5, NULL);
   oee_acc_state(a, FH_EQ_RUNNING, NULL, T(7, 30));
-  oee_acc_count(a, 200, 3);
+  oee_acc_count(a, 200, 3, NULL);
   oee_acc_state(a, FH_EQ_DOWN, "tool", T(9, 0));
 }
 
 static void restart_second_half(oee_acc *a) {
   oee_acc_state(a, FH_EQ_RUNNING, NULL, T(11, 0));
-  oee_acc_count(a, 400, 2);
+  oee_acc_count(a, 400, 2, NULL);
 }
 
 FH_TEST(restart_mid_shift_continues) {
@@ -362,11 +362,11 @@ FH_TEST(line_oee_from_sums) {
    * eq2 (ideal 60 s): down "jam" 08:00-09:00, run 390 min, 300 good + 20
    * reject -> 320 min ideal. */
   oee_acc_begin(&eq1, &w, 30000, FH_EQ_RUNNING, NULL, T(6, 0));
-  oee_acc_count(&eq1, 800, 0);
+  oee_acc_count(&eq1, 800, 0, NULL);
   oee_acc_begin(&eq2, &w, 60000, FH_EQ_RUNNING, NULL, T(6, 0));
   oee_acc_state(&eq2, FH_EQ_DOWN, "jam", T(8, 0));
   oee_acc_state(&eq2, FH_EQ_RUNNING, NULL, T(9, 0));
-  oee_acc_count(&eq2, 300, 20);
+  oee_acc_count(&eq2, 300, 20, NULL);
   oee_line_compute(accs, 2, T(14, 0), "L1", &line);
   ASSERT_STR_EQ(line.line, "L1");
   ASSERT_STR_EQ(line.shift, "early");
@@ -402,7 +402,7 @@ FH_TEST(performance_raw_but_capped_in_oee) {
   fh_oee o;
   /* run 450 min; 1000 pieces * 30 s = 500 min -> P = 10/9 */
   oee_acc_begin(&a, &w, 30000, FH_EQ_RUNNING, NULL, T(6, 0));
-  oee_acc_count(&a, 1000, 0);
+  oee_acc_count(&a, 1000, 0, NULL);
   oee_acc_compute(&a, T(14, 0), "press-1", &o);
   ASSERT_DBL_NEAR(o.performance, 500.0 / 450, EPS);
   ASSERT_DBL_NEAR(o.oee, 1.0, EPS);
