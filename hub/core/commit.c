@@ -220,7 +220,7 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
     h->store_full = 0;
     finish_ok(h, list);
     free_list(list);
-    if (!has_work(h)) reaccount_forget(h); /* the store caught up */
+    if (!has_work(h)) reaccount_trim(h); /* the store caught up */
     return;
   }
   size_t nlater;

@@ -12,6 +12,7 @@
 #include "reaccount.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,14 @@ typedef struct closed_shift {
   fh_oee rec;      /* the line record, newest version */
   size_t nacc;     /* the line's equipment */
   oee_acc *acc;    /* their closed accumulators, plant order */
+  uint64_t used;   /* the cache's clock when it was last used */
 } closed_shift;
 
 struct reaccount_cache {
   closed_shift **cs; /* the cached shifts */
   size_t n;          /* entries used */
   size_t cap;        /* slots allocated */
+  uint64_t clock;    /* counts uses, for the least recently used */
 };
 
 static void closed_free(closed_shift *c) {
@@ -52,10 +55,24 @@ void reaccount_forget(hub *h) {
   h->model->reacc = NULL;
 }
 
+void reaccount_trim(hub *h) {
+  struct reaccount_cache *rc = h->model ? h->model->reacc : NULL;
+  while (rc != NULL && rc->n > REACCOUNT_KEEP) {
+    size_t old = 0;
+    for (size_t i = 1; i < rc->n; i++)
+      if (rc->cs[i]->used < rc->cs[old]->used) old = i;
+    closed_free(rc->cs[old]);
+    rc->cs[old] = rc->cs[--rc->n];
+  }
+}
+
 static closed_shift *cache_find(hub *h, size_t li, int64_t start) {
   struct reaccount_cache *rc = h->model->reacc;
   for (size_t i = 0; rc != NULL && i < rc->n; i++)
-    if (rc->cs[i]->line == li && rc->cs[i]->start == start) return rc->cs[i];
+    if (rc->cs[i]->line == li && rc->cs[i]->start == start) {
+      rc->cs[i]->used = ++rc->clock;
+      return rc->cs[i];
+    }
   return NULL;
 }
 
@@ -78,6 +95,7 @@ static int cache_put(hub *h, closed_shift *c) {
     rc->cs = cs;
     rc->cap = cap;
   }
+  c->used = ++rc->clock;
   rc->cs[rc->n++] = c;
   return 0;
 fail:
@@ -98,8 +116,9 @@ static closed_shift *closed_new(hub *h, size_t li, int64_t start) {
   return c;
 }
 
-/* Queues the record and the accumulators of c.  0 or -ENOMEM. */
-static int closed_put(hub *h, const closed_shift *c) {
+/* Queues the record of c and its accumulators: all (e == SIZE_MAX) or
+ * that of equipment e of the line only.  0 or -ENOMEM. */
+static int closed_put(hub *h, const closed_shift *c, size_t e_only) {
   const plant_line *pl = &h->plant->lines[c->line];
   uint8_t key[4 + FH_ID_MAX + 2 + 8];
   size_t klen = shiftclock_key("rec", pl->id, c->start, key, sizeof key);
@@ -111,6 +130,7 @@ static int closed_put(hub *h, const closed_shift *c) {
     return -ENOMEM;
   for (size_t e = 0; e < c->nacc; e++) {
     const char *eq = h->plant->equipment[pl->first_equipment + e].id;
+    if (e_only != SIZE_MAX && e != e_only) continue;
     klen = shiftclock_key("acc", eq, c->start, key, sizeof key);
     fh_buf_reset(&h->enc);
     if (klen == 0 || oee_acc_encode(&c->acc[e], &h->enc) != 0 ||
@@ -134,7 +154,7 @@ int reaccount_store_close(hub *h, size_t li, fh_oee *rec) {
     if (a->stop_start != 0) /* its time in this shift is closed time now */
       oee_acc_stop_close(a, a->stop_start, a->win.end_ms, a->stop_loss);
   }
-  if (closed_put(h, c) != 0) {
+  if (closed_put(h, c, SIZE_MAX) != 0) {
     closed_free(c);
     return -ENOMEM;
   }
@@ -249,7 +269,7 @@ static int closed_apply(hub *h, closed_shift *c, size_t e, const move *m,
   rec.revision = revision + 1;
   rec.changed_at = hub_now_ms(h);
   c->rec = rec;
-  return closed_put(h, c) == 0 ? 1 : -ENOMEM;
+  return closed_put(h, c, e) == 0 ? 1 : -ENOMEM;
 }
 
 int reaccount_stop(hub *h, size_t ei, const dt_event *before,

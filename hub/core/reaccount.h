@@ -13,11 +13,15 @@
  *
  * Reads must see the writes not yet committed (the commit runs on a worker
  * thread while the loop queues the next batch), so the closed shifts read
- * or written while writes are in flight are kept in a cache, which is the
- * newest version of each; it is dropped whenever nothing is queued or
- * committing any more (the store then holds exactly the same) and after a
- * failed commit (every queued write was undone).  A stop is re-accounted
- * in at most REACCOUNT_SHIFTS_MAX closed shifts, the oldest first.
+ * or written are kept in a cache, which always holds the newest version of
+ * each (every change goes through it).  While writes are in flight it
+ * grows as needed; whenever nothing is queued or committing any more (the
+ * store then holds the same) it is trimmed to the REACCOUNT_KEEP most
+ * recently used shifts, which spares the next classification of the same
+ * shift its reads, and after a failed commit (every queued write was
+ * undone) it is dropped.  A change writes the line record and the one
+ * accumulator it moved.  A stop is re-accounted in at most
+ * REACCOUNT_SHIFTS_MAX closed shifts, the oldest first.
  */
 #ifndef FH_HUB_REACCOUNT_H
 #define FH_HUB_REACCOUNT_H
@@ -29,6 +33,7 @@
 #include "hub.h"
 
 #define REACCOUNT_SHIFTS_MAX 16 /* closed shifts one change re-accounts */
+#define REACCOUNT_KEEP 16       /* closed shifts cached while idle */
 
 /* The reports a change re-accounted, to publish once committed. */
 typedef struct reaccount_set {
@@ -52,7 +57,9 @@ int reaccount_stop(hub *h, size_t ei, const dt_event *before,
 /* Publishes {report} on oee/<line> for each record of a committed change. */
 void reaccount_publish(hub *h, const reaccount_set *set);
 
-/* Drops the cache (commit.c: nothing in flight, or a failed commit). */
+/* Trims the cache to REACCOUNT_KEEP (commit.c: nothing in flight). */
+void reaccount_trim(hub *h);
+/* Drops the cache (commit.c: a failed commit; model_free). */
 void reaccount_forget(hub *h);
 
 #endif
