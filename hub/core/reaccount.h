@@ -10,6 +10,8 @@
  * accumulator (oee_acc_stop_move, clipped to that shift), the line record
  * is computed again at the constraint (oee_line_constraint at the shift
  * end), gets revision + 1 and changed_at, and both records are queued.
+ * The same happens when a stop begun in a closed shift closes short
+ * (stops_on_state: its time there becomes a small stop).
  *
  * Reads must see the writes not yet committed (the commit runs on a worker
  * thread while the loop queues the next batch), so the closed shifts read

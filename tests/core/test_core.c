@@ -686,8 +686,41 @@ FH_TEST(reaccount_closed_shift) {
   core_harness_fini(&t);
 }
 
+/* A stop from 13:59 that ends 14:00:30 is short (90 s < 120 s): its minute
+ * in the closed early shift leaves `unclassified` for `small_stop` (run
+ * time), and the closed record says so: revision 2, run + 1 min. */
+FH_TEST(short_stop_across_the_close) {
+  peer gw, sm;
+  fh_oee o;
+  uint64_t run;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  state_at(&gw, "s1", FH_EQ_RUNNING, AT(7, 0), 1);
+  state_at(&gw, "s2", FH_EQ_IDLE, AT(13, 59), 2);
+  t.clock_ms = AT(14, 0);
+  shiftclock_due(&t.h);
+  core_harness_settle(&t);
+  early_report(&sm, 3, &o);
+  ASSERT_EQ(o.revision, 1);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], MINUTE);
+  run = o.run_ms;
+  state_at(&gw, "s3", FH_EQ_RUNNING, AT(14, 0) + 30000, 4);
+  early_report(&sm, 5, &o);
+  ASSERT_EQ(o.revision, 2);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_SMALL_STOP], MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, run + MINUTE);
+  ASSERT_UINT_EQ(run, (420 - 45 - 1) * MINUTE); /* 07:00-13:59 less the breaks */
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(reaccount_closed_shift),
+    FH_TEST_ENTRY(short_stop_across_the_close),
     FH_TEST_ENTRY(split_open_stop_keeps_its_time),
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),
