@@ -5,7 +5,8 @@
  * single rule for "may this key be used now", which the help line and the
  * input handler both follow, so a key that is not shown does nothing.  The
  * rule combines the role table (actions.c), the selection (an ack needs a
- * raised andon under the cursor) and the kiosk lock.  Keys that do not fit
+ * raised andon under the cursor) and the kiosk lock.  A person signed in
+ * at a kiosk token sees Ctrl-O (sign out) first.  Keys that do not fit
  * the width are left out.
  */
 #include <string.h>
@@ -26,7 +27,7 @@ typedef struct help_key {
 } help_key;
 
 static const help_key keys[] = {
-    {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
+    {HK_SIGNOUT, "^O", "Sign out"}, {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
     {'c', "c", "Cancel"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
     {'u', "u", "Refresh"},    {'q', "q", "Quit"},
     {HK_VIEWS, "1-5", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
@@ -77,6 +78,7 @@ int ft_help_key_offered(app *a, int key) {
     case HK_OPEN: return open_offered(a);
     case 'd': return stops_offered(a);
     case HK_UNLOCK: return a->opt.kiosk && (!a->locked || a->opt.unlock_code != NULL);
+    case HK_SIGNOUT: return a->sign.person;
     default: return 0;
   }
 }

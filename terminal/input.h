@@ -6,7 +6,7 @@
  * d the line's stops (and back), Enter there gives the selected stop its
  * reason, u refresh the report, q quit (again to quit with writes pending),
  * Ctrl-L redraw, Ctrl-U unlock the kiosk with the unlock code (or lock it
- * again).  A key that the help line does not offer does nothing.
+ * again), Ctrl-O sign out (a person at a kiosk token, signin.h).  A key that the help line does not offer does nothing.
  */
 #ifndef FT_INPUT_H
 #define FT_INPUT_H
@@ -21,7 +21,8 @@ enum {
   HK_LINE,              /* Left/Right */
   HK_OPEN,              /* Enter: open a line, classify a stop */
   HK_VIEWS,             /* 1-5, Tab */
-  HK_UNLOCK             /* Ctrl-U */
+  HK_UNLOCK,            /* Ctrl-U */
+  HK_SIGNOUT            /* Ctrl-O: a person signs out at a kiosk */
 };
 
 /* Starts reading stdin (uv_poll, keys drained with wget_wch in nodelay

@@ -31,6 +31,9 @@ static const char usage_text[] =
     "          [--pin-stdin | --password-stdin | --badge-stdin]\n"
     "          the people who sign in (works beside a running hub; a\n"
     "          secret is read from stdin, one line)\n"
+    "  backfill --data DIR --plant FILE --days N [--seed S]\n"
+    "          write N days of simulated shift records (floorsim's model,\n"
+    "          the hub's accounting) into a stopped hub's store\n"
     "  notify  test --notify FILE --to PERSON [--plant FILE]\n"
     "          send a test message to PERSON as the hub would (e-mail,\n"
     "          their webhook), once each; exit 0 when all were delivered\n"
@@ -76,6 +79,7 @@ int main(int argc, char **argv) {
       {"events", floorctl_events},
       {"user", floorctl_user},
       {"notify", floorctl_notify},
+      {"backfill", floorctl_backfill},
   };
 
   if (argc < 2) return floorctl_usage(NULL, "missing command");

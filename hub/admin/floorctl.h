@@ -22,6 +22,8 @@ int floorctl_backup(int argc, char **argv);
 int floorctl_events(int argc, char **argv);
 /* floorctl notify test --notify FILE --to PERSON [--plant FILE] */
 int floorctl_notify(int argc, char **argv);
+/* floorctl backfill (floorctl_backfill.c). */
+int floorctl_backfill(int argc, char **argv);
 
 /* floorctl user add|set|disable|enable|unlock|list --data DIR --id ID
  *               [--name N] [--role R] [--lines L1,L2]

@@ -3,10 +3,11 @@
  *
  * A read, open to every role; a token with a `lines` claim sees only its
  * lines (scope line: forbidden outside them; scope plant: the plant of its
- * lines).  The store keeps a line's closed shifts under "rec/<line>/" + the
- * shift start as u64 big-endian, so one prefix scan per line visits them in
- * time order and the range is checked on the key before a record is
- * decoded.  Rows are summed by the rules (history.h), kept sorted by start
+ * lines).  The store keeps a line's closed shifts under "rec/<line>/" and
+ * an equipment's under "eqr/<equipment>/", + the shift start as u64
+ * big-endian (history.h), so one prefix scan per line (or the equipment)
+ * visits them in time order and the range is checked on the key before a
+ * record is decoded.  Rows are summed by the rules (history.h), kept sorted by start
  * and sent FH_HISTORY_PAGE_ROWS at a time: the answer carries `cursor` (the
  * next row's start) when more remain, and the same request with that
  * cursor gets the next page.  The scan runs on the loop in one read
@@ -19,6 +20,8 @@
 
 #include "fh_history.h"
 #include "history.h"
+#include "history_by.h"
+#include "history_scope.h"
 #include "model.h"
 #include "oee_history.h"
 
@@ -27,6 +30,8 @@ typedef struct hist_scan {
   int64_t from, to;      /* shifts starting in [from, to) */
   hist_acc *rows;        /* by start, ascending */
   size_t n, cap;         /* entries used, allocated */
+  oee_history_visit_fn visit; /* instead of summing: each record in range */
+  void *arg;             /* visit's */
   int rc;                /* -ENOMEM, -EINVAL: stop */
 } hist_scan;
 
@@ -58,6 +63,10 @@ static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
   int64_t start, end;
   hist_acc *row;
   if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
+  if (sc->visit != NULL) {
+    sc->rc = sc->visit(sc->arg, rec, open);
+    return;
+  }
   if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
     sc->rc = -EINVAL;
     return;
@@ -66,119 +75,143 @@ static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
   else hist_add(row, rec, open);
 }
 
-/* The shift start in a "rec/<line>/" key: its last 8 bytes, big-endian. */
-static int64_t key_start(const uint8_t *key, size_t klen) {
-  uint64_t v = 0;
-  for (size_t i = klen - 8; i < klen; i++) v = v << 8 | key[i];
-  return (int64_t)v;
-}
-
 static int record_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   hist_scan *sc = arg;
   fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  int64_t start = hist_key_start(key, klen);
   fh_oee *rec;
-  int64_t start;
-  if (klen < 8) return 0;
-  start = key_start(key, klen);
-  if (start < sc->from || start >= sc->to) return 0;
+  if (klen < 8 || start < sc->from || start >= sc->to) return 0;
   if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
   if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, 0);
   free(rec);
   return sc->rc;
 }
 
-/* Sums line li's closed shifts and, inside a shift, its running one. */
-static int scan_line(hub *h, hist_scan *sc, size_t li) {
-  char prefix[FH_ID_MAX + 8];
-  int n = snprintf(prefix, sizeof prefix, "rec/%s/", h->plant->lines[li].id);
-  int rc = fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, record_cb, sc);
+/* Sums the closed shifts of owner id (one prefix scan) and, inside a
+ * shift, the running one (open). */
+static int scan_owner(hub *h, hist_scan *sc, hist_owner owner, const char *id,
+                      const fh_oee *open) {
+  uint8_t prefix[HIST_KEY_MAX];
+  size_t n = hist_record_prefix(owner, id, prefix);
+  int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, record_cb, sc) : -EINVAL;
   if (rc < 0) return rc;
-  if (sc->rc == 0 && h->model->in_shift)
-    add_record(sc, &h->model->lines[li].oee, 1);
+  if (sc->rc == 0 && h->model->in_shift) add_record(sc, open, 1);
   return sc->rc;
 }
 
-/* Validates the request; fills group and the lines to sum (*one: a single
- * line index, or -1 for the plant).  0, or -1 with the err sent. */
-static int history_args(hub *h, session *s, const fh_request *req,
-                        hist_group *group, long *one) {
-  const fh_strv sc = req->u.history.scope, g = req->u.history.group;
-  char line[FH_ID_MAX + 1];
-  int is_line = sc.n == 4 && !memcmp(sc.p, "line", 4);
-  int is_plant = sc.n == 5 && !memcmp(sc.p, "plant", 5);
-  const char *why = NULL, *key = NULL;
-  int gi = hist_group_parse(g.p, g.n);
+/* The rows of one equipment: its records and its running shift. */
+static int scan_equipment(hub *h, hist_scan *sc, size_t ei) {
+  const char *id = h->plant->equipment[ei].id;
+  fh_oee *open = calloc(1, sizeof *open);
+  int rc;
+  if (open == NULL) return -ENOMEM;
+  oee_acc_compute(&h->model->eqs[ei].acc, hub_now_ms(h), id, open);
+  rc = scan_owner(h, sc, HIST_EQUIPMENT, id, open);
+  free(open);
+  return rc;
+}
 
-  if (!is_line && !is_plant)
-    key = "scope", why = "scope must be line or plant (equipment: not kept yet)";
-  else if (gi < 0)
-    key = "group", why = "group must be shift, day, week or month";
-  else if (req->u.history.by.n > 0)
-    key = "by", why = "by is not supported yet";
-  else if (req->u.history.to <= req->u.history.from)
-    key = "to", why = "to must be after from";
-  if (key != NULL) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, key, "%s", why);
+/* Validates the request; fills the scope and the group.  0, or -1 with
+ * the err sent. */
+static int history_args(hub *h, session *s, const fh_request *req,
+                        history_scope *scope, hist_group *group) {
+  int gi = hist_group_parse(req->u.history.group.p, req->u.history.group.n);
+  if (history_scope_parse(h, s, req, scope) != 0) return -1;
+  if (gi < 0) {
+    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "group",
+                     "group must be shift, day, week or month");
     return -1;
   }
   *group = (hist_group)gi;
-  *one = -1;
-  if (!is_line) return 0;
-  snprintf(line, sizeof line, "%.*s", (int)req->u.history.line.n, req->u.history.line.p);
-  if ((*one = model_line_index(h, line)) < 0) {
-    session_send_err(s, req->has_id, req->id, req->u.history.line.n ? FH_E_NOT_FOUND
-                     : FH_E_BAD_REQUEST, "line", "no line '%s'", line);
-    return -1;
-  }
-  if (!session_line_allowed(s, (size_t)*one)) {
-    session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "line",
-                     "line %s is not in this token's lines", line);
-    return -1;
-  }
   return 0;
 }
 
+void oee_history_row(const hist_acc *a, fh_hist_row *r) {
+  memset(r, 0, sizeof *r);
+  r->start = a->start;
+  r->end = a->end;
+  r->planned_ms = a->planned_ms;
+  r->run_ms = a->run_ms;
+  r->not_monitored_ms = a->not_monitored_ms;
+  r->good = a->good;
+  r->reject = a->reject;
+  r->open = a->open;
+  hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+}
+
 /* Sends the page of rows starting at the request's cursor. */
-static void send_page(hub *h, session *s, const fh_request *req, const hist_scan *sc) {
+static void send_page(hub *h, session *s, const fh_request *req, const hist_acc *rows,
+                      size_t nrows) {
   fh_hist_row page[FH_HISTORY_PAGE_ROWS];
   size_t first = 0, n = 0;
-  while (first < sc->n && sc->rows[first].start < req->u.history.cursor) first++;
-  for (; n < FH_HISTORY_PAGE_ROWS && first + n < sc->n; n++) {
-    const hist_acc *a = &sc->rows[first + n];
-    fh_hist_row *r = &page[n];
-    r->start = a->start;
-    r->end = a->end;
-    r->planned_ms = a->planned_ms;
-    r->run_ms = a->run_ms;
-    r->not_monitored_ms = a->not_monitored_ms;
-    r->good = a->good;
-    r->reject = a->reject;
-    r->open = a->open;
-    hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+  while (first < nrows && rows[first].start < req->u.history.cursor) first++;
+  for (; n < FH_HISTORY_PAGE_ROWS && first + n < nrows; n++) {
+    oee_history_row(&rows[first + n], &page[n]);
   }
   fh_buf_reset(&h->enc);
-  if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < sc->n,
-                        first + n < sc->n ? sc->rows[first + n].start : 0) == 0)
+  if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < nrows,
+                        first + n < nrows ? rows[first + n].start : 0) == 0)
     session_send(s, &h->enc, FH_MSG_OK);
 }
 
-void oee_history_handle(hub *h, session *s, const fh_request *req) {
-  hist_scan sc;
-  long one;
+/* Runs the scan of the records in scope into sc. */
+static int scan_scope(hub *h, const history_scope *scope, hist_scan *sc) {
   int rc = 0;
-
-  memset(&sc, 0, sizeof sc);
-  if (history_args(h, s, req, &sc.group, &one) != 0) return;
-  sc.from = req->u.history.from;
-  sc.to = req->u.history.to;
+  if (scope->equipment >= 0) return scan_equipment(h, sc, (size_t)scope->equipment);
   for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
-    if (one >= 0 ? (long)li == one : session_line_allowed(s, li))
-      rc = scan_line(h, &sc, li);
+    if (history_scope_has_line(scope, li))
+      rc = scan_owner(h, sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  return rc;
+}
+
+int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
+                      oee_history_visit_fn visit, void *arg) {
+  hist_scan sc;
+  memset(&sc, 0, sizeof sc);
+  sc.from = from;
+  sc.to = to;
+  sc.visit = visit;
+  sc.arg = arg;
+  return scan_scope(h, scope, &sc);
+}
+
+int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
+                     int64_t from, int64_t to, hist_acc **rows, size_t *n) {
+  hist_scan sc;
+  int rc;
+  memset(&sc, 0, sizeof sc);
+  sc.group = group;
+  sc.from = from;
+  sc.to = to;
+  rc = scan_scope(h, scope, &sc);
+  if (rc < 0) {
+    free(sc.rows);
+    return rc;
+  }
+  *rows = sc.rows;
+  *n = sc.n;
+  return 0;
+}
+
+void oee_history_handle(hub *h, session *s, const fh_request *req) {
+  history_scope scope;
+  hist_acc *rows = NULL;
+  hist_group group;
+  size_t n = 0;
+  int rc;
+
+  if (history_args(h, s, req, &scope, &group) != 0) return;
+  if (req->u.history.by.n > 0) {
+    history_by_handle(h, s, req, &scope, group);
+    return;
+  }
+  rc = oee_history_rows(h, &scope, group, req->u.history.from, req->u.history.to,
+                        &rows, &n);
   if (rc < 0)
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
                      "cannot read the shift records: %s", fh_store_strerror(rc));
   else
-    send_page(h, s, req, &sc);
-  free(sc.rows);
+    send_page(h, s, req, rows, n);
+  free(rows);
 }

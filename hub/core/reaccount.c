@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "log.h"
 #include "model.h"
 #include "publish.h"
@@ -116,28 +117,57 @@ static closed_shift *closed_new(hub *h, size_t li, int64_t start) {
   return c;
 }
 
-/* Queues the record of c and its accumulators: all (e == SIZE_MAX) or
- * that of equipment e of the line only.  0 or -ENOMEM. */
-static int closed_put(hub *h, const closed_shift *c, size_t e_only) {
+/* "acc/<eq>/" + u64 BE start: an equipment's closed accumulator.  The
+ * key's length, 0 when eq is too long (key holds HIST_KEY_MAX bytes). */
+static size_t acc_key(const char *eq, int64_t start, uint8_t *key) {
+  int n = snprintf((char *)key, HIST_KEY_MAX, "acc/%s/", eq);
+  if (n < 0 || (size_t)n + 8 > HIST_KEY_MAX) return 0;
+  model_andon_key((uint64_t)start, key + n);
+  return (size_t)n + 8;
+}
+
+/* Queues the value h->enc holds under key.  0 or -ENOMEM. */
+static int put_enc(hub *h, const uint8_t *key, size_t klen) {
+  return klen == 0 || fh_batch_put(h->batch, FH_T_SHIFTS, key, klen,
+                                   fh_buf_payload(&h->enc),
+                                   fh_buf_payload_len(&h->enc)) != 0
+             ? -ENOMEM : 0;
+}
+
+/* Equipment e's closed accumulator and its record ("eqr/", history.h;
+ * with the line record's revision).  0 or -ENOMEM. */
+static int put_equipment(hub *h, const closed_shift *c, size_t e) {
   const plant_line *pl = &h->plant->lines[c->line];
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
-  size_t klen = shiftclock_key("rec", pl->id, c->start, key, sizeof key);
+  const char *eq = h->plant->equipment[pl->first_equipment + e].id;
+  uint8_t key[HIST_KEY_MAX];
+  fh_oee o;
 
   fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, &c->rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0)
+  if (oee_acc_encode(&c->acc[e], &h->enc) != 0 || put_enc(h, key, acc_key(eq, c->start, key)))
     return -ENOMEM;
-  for (size_t e = 0; e < c->nacc; e++) {
-    const char *eq = h->plant->equipment[pl->first_equipment + e].id;
-    if (e_only != SIZE_MAX && e != e_only) continue;
-    klen = shiftclock_key("acc", eq, c->start, key, sizeof key);
-    fh_buf_reset(&h->enc);
-    if (klen == 0 || oee_acc_encode(&c->acc[e], &h->enc) != 0 ||
-        fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                     fh_buf_payload_len(&h->enc)) != 0)
+  oee_acc_compute(&c->acc[e], c->acc[e].win.end_ms, eq, &o);
+  o.revision = c->rec.revision;
+  o.changed_at = c->rec.changed_at;
+  fh_buf_reset(&h->enc);
+  if (fh_enc_oee(&h->enc, &o) != 0 ||
+      put_enc(h, key, hist_record_key(HIST_EQUIPMENT, eq, c->start, key)))
+    return -ENOMEM;
+  return 0;
+}
+
+/* Queues the line record of c and the records of its equipment: all
+ * (e_only == SIZE_MAX) or of equipment e_only of the line.  0 or -ENOMEM. */
+static int closed_put(hub *h, const closed_shift *c, size_t e_only) {
+  const plant_line *pl = &h->plant->lines[c->line];
+  uint8_t key[HIST_KEY_MAX];
+
+  fh_buf_reset(&h->enc);
+  if (fh_enc_oee(&h->enc, &c->rec) != 0 ||
+      put_enc(h, key, hist_record_key(HIST_LINE, pl->id, c->start, key)))
+    return -ENOMEM;
+  for (size_t e = 0; e < c->nacc; e++)
+    if ((e_only == SIZE_MAX || e == e_only) && put_equipment(h, c, e) != 0)
       return -ENOMEM;
-  }
   return 0;
 }
 
@@ -191,7 +221,7 @@ static int acc_cb(void *arg, const void *key, size_t klen, const void *val,
 static closed_shift *closed_get(hub *h, size_t li, int64_t start) {
   const plant_line *pl = &h->plant->lines[li];
   closed_shift *c = cache_find(h, li, start);
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
+  uint8_t key[HIST_KEY_MAX];
   rec_load rl;
   size_t klen;
 
@@ -199,12 +229,12 @@ static closed_shift *closed_get(hub *h, size_t li, int64_t start) {
   if ((c = closed_new(h, li, start)) == NULL) return NULL;
   rl.rec = &c->rec;
   rl.found = 0;
-  klen = shiftclock_key("rec", pl->id, start, key, sizeof key);
+  klen = hist_record_key(HIST_LINE, pl->id, start, key);
   fh_store_get(h->store, FH_T_SHIFTS, key, klen, rec_cb, &rl);
   if (!rl.found) goto none;
   for (size_t e = 0; e < c->nacc; e++) {
     const char *eq = h->plant->equipment[pl->first_equipment + e].id;
-    klen = shiftclock_key("acc", eq, start, key, sizeof key);
+    klen = acc_key(eq, start, key);
     if (klen == 0 || fh_store_get(h->store, FH_T_SHIFTS, key, klen, acc_cb,
                                   &c->acc[e]) != 1) {
       log_warn("shift of %s at %lld: no closed accumulator of %s stored, "

@@ -9,7 +9,9 @@
  * the stop's time moves between loss categories in the equipment's closed
  * accumulator (oee_acc_stop_move, clipped to that shift), the line record
  * is computed again at the constraint (oee_line_constraint at the shift
- * end), gets revision + 1 and changed_at, and both records are queued.
+ * end), gets revision + 1 and changed_at, and is queued with the moved
+ * accumulator and that equipment's record ("eqr/<eq>/<start>", history.h,
+ * with the same revision).
  * The same happens when a stop begun in a closed shift closes short
  * (stops_on_state: its time there becomes a small stop).
  *

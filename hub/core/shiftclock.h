@@ -19,10 +19,5 @@ void shiftclock_due(hub *h);
 /* 1 s tick: handles a due boundary (shiftclock_due) and republishes the
  * OEE of lines that changed. */
 void shiftclock_tick(hub *h, int64_t now);
-/* The store key "<kind>/<id>/" + u64 BE shift start of a closed shift's
- * record: kind "rec" (a line record) or "acc" (an equipment's closed
- * accumulator, reaccount.h).  Its length, 0 if cap is too small. */
-size_t shiftclock_key(const char *kind, const char *id, int64_t start,
-                      uint8_t *key, size_t cap);
 
 #endif

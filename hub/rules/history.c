@@ -9,6 +9,7 @@
 #include "history.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,4 +88,26 @@ void hist_figures(const hist_acc *a, double *availability, double *performance,
   *performance = p;
   *quality = ratio((double)a->good, (double)a->good + (double)a->reject);
   *oee = *availability * (p < 1 ? p : 1) * *quality;
+}
+
+/* ------------------------------------------------------- record keys */
+
+size_t hist_record_prefix(hist_owner owner, const char *id, uint8_t *prefix) {
+  static const char *const kinds[] = {"rec", "eqr", "smp"};
+  int n = snprintf((char *)prefix, HIST_KEY_MAX, "%s/%s/", kinds[owner], id);
+  return n < 0 || (size_t)n + 8 > HIST_KEY_MAX ? 0 : (size_t)n;
+}
+
+size_t hist_record_key(hist_owner owner, const char *id, int64_t start, uint8_t *key) {
+  size_t n = hist_record_prefix(owner, id, key);
+  if (n == 0) return 0;
+  for (int i = 0; i < 8; i++) key[n + (size_t)i] = (uint8_t)((uint64_t)start >> (56 - 8 * i));
+  return n + 8;
+}
+
+int64_t hist_key_start(const uint8_t *key, size_t klen) {
+  uint64_t v = 0;
+  if (klen < 8) return 0;
+  for (size_t i = klen - 8; i < klen; i++) v = v << 8 | key[i];
+  return (int64_t)v;
 }

@@ -43,6 +43,26 @@ typedef struct hist_acc {
   int open;                   /* one of them is the running shift */
 } hist_acc;
 
+/* Where the closed shift records are kept (FH_T_SHIFTS): a line's under
+ * "rec/<line>/", an equipment's under "eqr/<equipment>/", each followed by
+ * the shift start as u64 big-endian, so a prefix scan visits one line's or
+ * one equipment's shifts in time order. */
+typedef enum hist_owner {
+  HIST_LINE = 0,   /* "rec/" */
+  HIST_EQUIPMENT,  /* "eqr/" */
+  HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
+} hist_owner;
+
+#define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */
+
+/* The prefix of owner id's records into prefix (HIST_KEY_MAX bytes); its
+ * length, or 0 when id is too long. */
+size_t hist_record_prefix(hist_owner owner, const char *id, uint8_t *prefix);
+/* The record key of owner id's shift starting at start; its length, or 0. */
+size_t hist_record_key(hist_owner owner, const char *id, int64_t start, uint8_t *key);
+/* The shift start at the end of a record key (0 when klen < 8). */
+int64_t hist_key_start(const uint8_t *key, size_t klen);
+
 /* "shift", "day", "week", "month" -> the group; -1 for anything else. */
 int hist_group_parse(const char *s, size_t n);
 

@@ -5,7 +5,11 @@
 #include "fh_history.h"
 
 static void put_row(enc *e, const fh_hist_row *r) {
-  fh__enc_map(e, 11 + (r->open != 0));
+  fh__enc_map(e, 11 + (r->open != 0) + (r->equipment[0] != '\0'));
+  if (r->equipment[0] != '\0') {
+    fh__enc_str(e, "equipment");
+    fh__enc_str(e, r->equipment);
+  }
   fh__enc_str(e, "start");
   fh__enc_int(e, r->start);
   fh__enc_str(e, "end");
@@ -44,6 +48,87 @@ int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
   fh__enc_str(&e, "rows");
   fh__enc_array(&e, (uint32_t)n);
   for (size_t i = 0; i < n; i++) put_row(&e, &rows[i]);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}
+
+static void put_pareto_row(enc *e, const fh_pareto_row *r) {
+  fh__enc_map(e, 6);
+  fh__enc_str(e, "reason");
+  fh__enc_str(e, r->reason[0] ? r->reason : NULL);
+  fh__enc_str(e, "category");
+  fh__enc_str(e, r->category[0] ? r->category : NULL);
+  fh__enc_str(e, "ms");
+  fh__enc_uint(e, r->ms);
+  fh__enc_str(e, "count");
+  fh__enc_uint(e, r->count);
+  fh__enc_str(e, "share");
+  fh__enc_double(e, r->share);
+  fh__enc_str(e, "cum_share");
+  fh__enc_double(e, r->cum_share);
+}
+
+int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
+                     const fh_pareto_row *rows, size_t n) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
+  fh__enc_str(&e, "rows");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put_pareto_row(&e, &rows[i]);
+  return fh__enc_end(&e);
+}
+
+int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
+                      size_t n, int has_cursor, int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, "samples");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) fh__enc_sample(&e, &s[i]);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}
+
+static void put_part(enc *e, const fh_hist_part *r) {
+  fh__enc_map(e, 4 + 2 * (r->has_reason != 0));
+  fh__enc_str(e, "start");
+  fh__enc_int(e, r->start);
+  fh__enc_str(e, "end");
+  fh__enc_int(e, r->end);
+  if (r->has_reason) {
+    fh__enc_str(e, "reason");
+    fh__enc_str(e, r->reason[0] ? r->reason : NULL);
+  }
+  fh__enc_str(e, "category");
+  fh__enc_str(e, r->category);
+  fh__enc_str(e, "ms");
+  fh__enc_uint(e, r->ms);
+  if (r->has_reason) {
+    fh__enc_str(e, "count");
+    fh__enc_uint(e, r->count);
+  }
+}
+
+int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
+                            const fh_hist_part *rows, size_t n, int has_cursor,
+                            int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, "rows");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put_part(&e, &rows[i]);
   if (has_cursor) {
     fh__enc_str(&e, "cursor");
     fh__enc_int(&e, cursor);

@@ -32,19 +32,19 @@ static int has_prefix(const MDB_val *k, const void *prefix, size_t plen) {
          (k->mv_size >= plen && memcmp(k->mv_data, prefix, plen) == 0);
 }
 
-int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
-                  fh_store_cb cb, void *arg) {
+/* Visits the keys from k (MDB_SET_RANGE; all when k is empty) while they
+ * start with prefix. */
+static int scan(fh_store *s, fh_table t, MDB_val k, const void *prefix, size_t plen,
+                fh_store_cb cb, void *arg) {
   MDB_txn *txn = NULL;
   MDB_cursor *cur = NULL;
-  MDB_val k = {plen, (void *)prefix}, v;
-  if (!table_ok(t) || (prefix == NULL && plen > 0) || plen > 511)
-    return -EINVAL;
+  MDB_val v;
   if (s->missing & (1u << t)) return 0;
   int rc = fh__store_read_begin(s, &txn);
   if (rc != 0) return rc;
   rc = fh__store_errno(mdb_cursor_open(txn, s->dbi[t], &cur));
   if (rc != 0) goto fail;
-  int mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
+  int mrc = mdb_cursor_get(cur, &k, &v, k.mv_size ? MDB_SET_RANGE : MDB_FIRST);
   while (mrc == 0 && has_prefix(&k, prefix, plen)) {
     rc = cb(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
     if (rc != 0) goto fail;
@@ -55,4 +55,20 @@ fail:
   if (cur != NULL) mdb_cursor_close(cur);
   fh__store_read_end(s, txn);
   return rc;
+}
+
+int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
+                  fh_store_cb cb, void *arg) {
+  MDB_val k = {plen, (void *)prefix};
+  if (!table_ok(t) || (prefix == NULL && plen > 0) || plen > 511)
+    return -EINVAL;
+  return scan(s, t, k, prefix, plen, cb, arg);
+}
+
+int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
+                       fh_store_cb cb, void *arg) {
+  MDB_val k = {flen, (void *)from};
+  if (!table_ok(t) || (from == NULL && flen > 0) || flen > 511)
+    return -EINVAL;
+  return scan(s, t, k, NULL, 0, cb, arg);
 }

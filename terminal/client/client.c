@@ -214,12 +214,28 @@ int fh__client_queue_ctl(fh_client *c, fh_request *req) {
   req->id = c->next_id;
   fh_buf_reset(&c->enc);
   rc = fh_request_encode(&c->enc, req);
-  if (rc != 0) return rc;
-  pub.id = c->next_id++;
+  pub.id = c->next_id;
   pub.type = req->type;
-  if (fh__outq_push(&c->ctl, &pub, c->enc.data, c->enc.len) == NULL) return -ENOMEM;
+  if (rc == 0 && fh__outq_push(&c->ctl, &pub, c->enc.data, c->enc.len) == NULL)
+    rc = -ENOMEM;
+  if (req->type == FH_MSG_LOGIN && c->enc.data != NULL)
+    explicit_bzero(c->enc.data, c->enc.cap);
+  if (rc != 0) return rc;
+  c->next_id++;
   fh__conn_want_write(c);
   return 0;
+}
+
+int fh_client_login(fh_client *c, const fh_request *req, uint64_t *id) {
+  fh_request r = *req;
+  uint64_t next = c->next_id;
+  int rc;
+
+  if (c->closing || (r.type != FH_MSG_LOGIN && r.type != FH_MSG_LOGOUT)) return -EINVAL;
+  if (c->phase != PHASE_ONLINE) return -ENOTCONN;
+  rc = fh__client_queue_ctl(c, &r);
+  if (rc == 0 && id != NULL) *id = next;
+  return rc;
 }
 
 void fh__client_established(fh_client *c) {

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include "history.h"
 #include "log.h"
 #include "reaccount.h"
 #include "shiftclock.h"
@@ -90,8 +91,8 @@ static int rec_cb(void *arg, const void *key, size_t klen, const void *val,
 
 /* The stored record of L1's early shift. */
 static fh_oee early_record(void) {
-  uint8_t key[64];
-  size_t klen = shiftclock_key("rec", "L1", AT(6, 0), key, sizeof key);
+  uint8_t key[HIST_KEY_MAX];
+  size_t klen = hist_record_key(HIST_LINE, "L1", AT(6, 0), key);
   fh_oee o;
   memset(&o, 0, sizeof o);
   if (fh_store_get(t.h.store, FH_T_SHIFTS, key, klen, rec_cb, &o) != 1) {

@@ -320,6 +320,17 @@ class Hub:
         assert status == 200, (status, body)
         return parse_metrics(body)
 
+    def backfill(self, days, seed=7):
+        """Stops the hub, writes `days` days of simulated history into its
+        store with `floorctl backfill` and starts it again."""
+        self.stop()
+        out = subprocess.run([FLOORCTL, "backfill", "--data", self.data_dir, "--plant",
+                              self.plant, "--days", str(days), "--seed", str(seed)],
+                             capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, "floorctl backfill: %d %s" % (out.returncode, out.stderr)
+        self.start()
+        return out.stdout
+
     def events(self):
         """The stored audit log: `floorctl events --data DIR` as a list of
         dicts {lsn, ts, actor, type, data} (works beside a running hub)."""

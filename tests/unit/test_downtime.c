@@ -94,9 +94,11 @@ FH_TEST(shift_with_every_kind_of_stop) {
   change(&e, FH_EQ_PLANNED_STOP, T(11, 0)); /* no stop: a planned stop */
   change(&e, FH_EQ_RUNNING, T(11, 30));
   ASSERT_UINT_EQ(e.next_id, 4);
-  oee_acc_count(&e.acc, 600, 12, "scratch"); /* 20 rejects, 17 with reasons */
-  oee_acc_count(&e.acc, 0, 5, "dent");
-  oee_acc_count(&e.acc, 0, 3, NULL);
+  oee_acc_count(&e.acc, 600, 12); /* 20 rejects, 17 with reasons */
+  oee_acc_reject_reason(&e.acc, "scratch", 12);
+  oee_acc_count(&e.acc, 0, 5);
+  oee_acc_reject_reason(&e.acc, "dent", 5);
+  oee_acc_count(&e.acc, 0, 3);
   oee_acc_compute(&e.acc, T(14, 0), "P1", &o);
 
   /* running 60+20+59+30+20+150 = 339; down 40+20; idle 1; changeover 20;
@@ -176,7 +178,7 @@ FH_TEST(not_monitored_first_shift) {
   oee_acc_begin(&e.acc, &w, 30000, FH_EQ_UNKNOWN, NULL, T(11, 0));
   change(&e, FH_EQ_RUNNING, T(11, 10)); /* unknown -> running: no stop */
   ASSERT_UINT_EQ(e.next_id, 0);
-  oee_acc_count(&e.acc, 100, 0, NULL);
+  oee_acc_count(&e.acc, 100, 0);
   oee_acc_compute(&e.acc, T(12, 0), "P1", &o);
   ASSERT_UINT_EQ(o.not_monitored_ms, 280 * MIN);
   ASSERT_UINT_EQ(o.planned_ms, 50 * MIN);
@@ -282,10 +284,14 @@ FH_TEST(line_at_the_constraint) {
   oee_acc_begin(&c, &w, 25000, FH_EQ_RUNNING, NULL, T(6, 0));
   oee_acc_state(&b, FH_EQ_DOWN, NULL, T(7, 0)); /* B down 45 min */
   oee_acc_state(&b, FH_EQ_RUNNING, NULL, T(7, 45));
-  oee_acc_count(&a, 900, 10, "dent");
-  oee_acc_count(&b, 850, 15, "scratch");
-  oee_acc_count(&b, 0, 5, "dent");
-  oee_acc_count(&c, 800, 20, "scratch");
+  oee_acc_count(&a, 900, 10);
+  oee_acc_reject_reason(&a, "dent", 10);
+  oee_acc_count(&b, 850, 15);
+  oee_acc_reject_reason(&b, "scratch", 15);
+  oee_acc_count(&b, 0, 5);
+  oee_acc_reject_reason(&b, "dent", 5);
+  oee_acc_count(&c, 800, 20);
+  oee_acc_reject_reason(&c, "scratch", 20);
   round_trip(&b); /* the rejects by reason are stored with the accounting */
   oee_line_constraint(accs, 3, 1, 2, T(14, 0), "L1", &o);
   /* planned 450, run 405 (B's); good 800 (C's); reject 10+20+20 = 50 */
@@ -305,6 +311,27 @@ FH_TEST(line_at_the_constraint) {
   ASSERT_UINT_EQ(o.rejects[1].count, 15);
 }
 
+/* A run's changeover (runs.h): the stop's time in machine state changeover
+ * inside the window, or all its time there once classified in category
+ * changeover.  Stop 08:00-09:00: down 08:00, changeover 08:10, idle 08:40;
+ * window 08:20-09:30.  Changeover state inside: 08:20-08:40 = 20 min. */
+FH_TEST(changeover_inside_a_window) {
+  dt_event ev;
+
+  dt_open(&ev, 1, "L1", "PRESS", FH_EQ_DOWN, T(8, 0), NULL);
+  dt_state(&ev, FH_EQ_CHANGEOVER, T(8, 10), NULL);
+  /* open, up to `to` 08:30: 08:20-08:30 */
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(8, 30)), 10 * MIN);
+  dt_state(&ev, FH_EQ_IDLE, T(8, 40), NULL);
+  dt_close(&ev, T(9, 0));
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(9, 30)), 20 * MIN);
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(7, 0), T(9, 30)), 30 * MIN);
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(9, 0), T(9, 30)), 0);
+  /* classified as a changeover reason: the whole overlap, 08:20-09:00 */
+  dt_classify(&ev, "setup", FH_LOSS_CHANGEOVER, NULL, "op1", T(9, 5));
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(9, 30)), 40 * MIN);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(shift_with_every_kind_of_stop),
     FH_TEST_ENTRY(reclassify_moves_time_once),
@@ -314,6 +341,7 @@ static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(split_open_stop_and_overflow),
     FH_TEST_ENTRY(store_record_round_trip),
     FH_TEST_ENTRY(line_at_the_constraint),
+    FH_TEST_ENTRY(changeover_inside_a_window),
 };
 
 int main(int argc, char **argv) {
