@@ -111,6 +111,13 @@ class Reaccount(HubTest):
                              [(2, "unplanned"), (1, "planned")])
             rep = await self.report(view)
             self.assertFigures(rep, 3, D - 1500, {"unplanned": 500, "planned": 1500})
+            # the press's own record of the shift (oee.history by equipment)
+            # follows: its planned time is the line's (it is the constraint)
+            rows = self.assertOk(await view.request({
+                "t": "oee.history", "scope": "equipment", "equipment": "L1-PRESS1",
+                "from": 0, "to": self.end * 1000, "group": "shift"}))["rows"]
+            self.assertEqual([(r["start"], r["planned_ms"], r["run_ms"]) for r in rows],
+                             [((self.end - 600) * 1000, D - 1500, D - 2000)])
 
             await fhtest.Client.close_all()
             self.hub.kill9()
