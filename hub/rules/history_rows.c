@@ -1,9 +1,9 @@
 /* history_rows.c -- the rows of a history query being summed (history.h).
  *
- * Rows are kept sorted by their period's start in one array: a record
- * finds its row by binary search and a new period is inserted in place,
- * which is cheap because records arrive in time order per line (a prefix
- * scan) and the rows of a query are few (one per shift at most).
+ * Rows are kept sorted by their period's start in one array (hist_slot):
+ * a record finds its row by binary search and a new period is inserted in
+ * place, which is cheap because records arrive in time order per line (a
+ * prefix scan) and the rows of a query are few (one per shift at most).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,28 +19,11 @@ void hist_rows_init(hist_rows *r, hist_group group, int64_t from, int64_t to) {
   r->to = to;
 }
 
-/* The row of the period starting at start (inserted, zeroed, if new). */
+/* The row of the period [start, end) (inserted, zeroed, if new). */
 static hist_acc *row_at(hist_rows *r, int64_t start, int64_t end) {
-  size_t lo = 0, hi = r->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (r->rows[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < r->n && r->rows[lo].start == start) return &r->rows[lo];
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? 2 * r->cap : 32;
-    hist_acc *rows = realloc(r->rows, cap * sizeof *rows);
-    if (rows == NULL) return NULL;
-    r->rows = rows;
-    r->cap = cap;
-  }
-  memmove(&r->rows[lo + 1], &r->rows[lo], (r->n - lo) * sizeof *r->rows);
-  r->n++;
-  memset(&r->rows[lo], 0, sizeof *r->rows);
-  r->rows[lo].start = start;
-  r->rows[lo].end = end;
-  return &r->rows[lo];
+  hist_acc *row = hist_slot(&r->rows, &r->n, &r->cap, sizeof *r->rows, start);
+  if (row != NULL) row->end = end;
+  return row;
 }
 
 void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {
