@@ -120,10 +120,7 @@ static closed_shift *closed_new(hub *h, size_t li, int64_t start) {
 /* "acc/<eq>/" + u64 BE start: an equipment's closed accumulator.  The
  * key's length, 0 when eq is too long (key holds HIST_KEY_MAX bytes). */
 static size_t acc_key(const char *eq, int64_t start, uint8_t *key) {
-  int n = snprintf((char *)key, HIST_KEY_MAX, "acc/%s/", eq);
-  if (n < 0 || (size_t)n + 8 > HIST_KEY_MAX) return 0;
-  model_andon_key((uint64_t)start, key + n);
-  return (size_t)n + 8;
+  return hist_record_key(HIST_ACCOUNTING, eq, start, key);
 }
 
 /* Queues the value h->enc holds under key.  0 or -ENOMEM. */

@@ -51,6 +51,8 @@ typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
   HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
+  HIST_ACCOUNTING, /* "acc/<equipment>/": its closed shift's accumulator
+                      (re-accounting, hub/core/reaccount.c) */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */
