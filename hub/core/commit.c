@@ -28,7 +28,10 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
+#include "reaccount.h"
+#include "runs.h"
 #include "stops.h"
 
 pending *commit_pending_new(hub *h) {
@@ -38,6 +41,10 @@ pending *commit_pending_new(hub *h) {
   h->pending_tail = &p->next;
   h->npending++;
   return p;
+}
+
+static int has_work(hub *h) {
+  return h->npending > 0 || fh_batch_count(h->batch) > 0;
 }
 
 static pending *find_in(pending *list, const char *scope, const char *key) {
@@ -73,6 +80,10 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
     rc = fh_enc_ok_andon(&h->enc, has_id, id, &p->andon_new, replay);
   else if (p->kind == PENDING_STOP)
     rc = stops_encode_ok(h, p, has_id, id, replay);
+  else if (p->kind == PENDING_RUN)
+    rc = fh_enc_ok_run(&h->enc, has_id, id, &p->run->reply, replay);
+  else if (p->kind == PENDING_PLAN)
+    rc = fh_enc_ok_plan(&h->enc, has_id, id, &p->plan_new, replay);
   else
     rc = fh_enc_ok_equipment(&h->enc, has_id, id, &p->eq_new, replay);
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
@@ -94,6 +105,7 @@ static void finish_ok(hub *h, pending *list) {
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
     else if (p->kind == PENDING_EQUIPMENT) publish_equipment(h, &p->eq_new);
     stops_publish(h, p);
+    runs_publish(h, p);
   }
   for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
     if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
@@ -104,6 +116,9 @@ static void undo(hub *h, pending *p) {
   model *m = h->model;
   if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
+  runs_undo(h, p);
+  plans_undo(h, p);
+  if (p->kind == PENDING_RUN || p->kind == PENDING_PLAN) return; /* all */
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
@@ -162,6 +177,7 @@ static void fail_list(hub *h, pending *list, int rc) {
       publish_equipment(h, &h->model->eqs[p->eq].e);
     }
     stops_publish_current(h, p);
+    runs_publish(h, p); /* the run as restored */
   }
 }
 
@@ -182,6 +198,7 @@ static void free_list(pending *p) {
     pending *next = p->next;
     waiter *w = p->waiters;
     free(p->stop);
+    free(p->run);
     while (w != NULL) {
       waiter *wn = w->next;
       free(w);
@@ -216,6 +233,7 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
     h->store_full = 0;
     finish_ok(h, list);
     free_list(list);
+    if (!has_work(h)) reaccount_trim(h); /* the store caught up */
     return;
   }
   size_t nlater;
@@ -231,11 +249,9 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
   finish_fail(h, list, n, later, nlater, rc);
   free_list(list);
   free_list(later);
+  reaccount_forget(h); /* every queued re-accounting was undone */
 }
 
-static int has_work(hub *h) {
-  return h->npending > 0 || fh_batch_count(h->batch) > 0;
-}
 
 /* Synchronous commit of the current batch (no job may be running). */
 static void commit_now(hub *h) {

@@ -8,8 +8,9 @@
  * on the loop through the stop index (stop_scan.h), one read transaction
  * per line in scope, from the index entries alone (their end, reason and
  * category are all a row needs): the cost is the stops of the period, not
- * every stop kept; the callback still filters on equipment and overlap.  The answer is one page: a reason tree has far fewer leaves than
- * fit in 64 KiB, and `top` folds the tail.
+ * every stop kept; the callback still filters on equipment and overlap.
+ * The answer is one page: a reason tree has far fewer leaves than fit in
+ * 64 KiB, and `top` folds the tail.
  */
 #include "dt_pareto.h"
 
