@@ -7,7 +7,9 @@ stop_index table and the "dt.maxlen" meta key taken out by mdb_dump and
 mdb_load, LMDB's own tools) gets the index built at the hub's next start,
 and dt.list and dt.pareto answer exactly what they answered before; a
 stop that started long before a query's `from` and lasts into it (longer
-than every stop before, so it raises dt.maxlen) is found by both.
+than every stop before, so it raises dt.maxlen) is found by both; the
+retention deletes a stop's index entry with the stop (mdb_stat counts both
+tables alike after it).
 """
 import asyncio
 import os
@@ -47,6 +49,28 @@ def strip_index(data_dir):
     for name in ("data.mdb", "lock.mdb"):
         os.unlink(os.path.join(data_dir, name))
     subprocess.run(["mdb_load", "-f", path, data_dir], capture_output=True, check=True)
+
+
+def entries(data_dir, table):
+    """Records of one table of the store, by LMDB's mdb_stat."""
+    out = subprocess.run(["mdb_stat", "-s", table, data_dir], capture_output=True,
+                         text=True, check=True).stdout
+    return int(re.search(r"Entries: (\d+)", out).group(1))
+
+
+class Retention(HubTest):
+    plant_data = dict(fhtest.load_plant(), history_days=20)
+    hub_args = ("--housekeeping-s", "2")
+
+    def test_entries_go_with_their_stops(self):
+        self.hub.backfill(30)
+        before = entries(self.hub.data_dir, "downtime")
+        self.assertEqual(entries(self.hub.data_dir, "stop_index"), before)
+        self.hub.wait_log("store trim:", timeout=15)
+        self.hub.stop()  # nothing written meanwhile
+        after = entries(self.hub.data_dir, "downtime")
+        self.assertLess(after, before * 3 // 4)  # 10 of 30 days went
+        self.assertEqual(entries(self.hub.data_dir, "stop_index"), after)
 
 
 class StopIndex(HubTest):
