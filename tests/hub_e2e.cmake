@@ -10,7 +10,7 @@ set(FH_HUB_E2E_TESTS
   shift_close notify_mail notify_hang notify notify_mqtt notify_tls auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
   history
-  export web_login)
+  export web_login handover)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

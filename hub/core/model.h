@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handover.h"
 #include "hub.h"
 #include "oee.h"
 #include "shift.h"
@@ -60,6 +61,7 @@ typedef struct model_line {
   struct topic *t_oee;     /* "oee/<id>" */
   struct topic *t_downtime; /* "downtime/<id>" */
   model_stops stops;       /* its recent stops */
+  handover_line ho;        /* its shift handover (handover.h) */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */

@@ -4,8 +4,8 @@
  *   plant      snap {plant, timezone, lines, kinds, reasons, reason_tree,
  *                   escalation, shift}
  *              upd  {line} | {shift}
- *   line/<id>  snap {line, equipment, andons, oee}
- *              upd  {line} | {equipment} | {andon} | {oee}
+ *   line/<id>  snap {line, equipment, andons, oee, handover}
+ *              upd  {line} | {equipment} | {andon} | {oee} | {handover}
  *   andon      snap {andons}             upd {andon}
  *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee]}
  *   downtime/<id>  snap {events}    upd {event}          (stops.c)
@@ -106,7 +106,7 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
 
   for (size_t i = 0; i < m->nandons; i++)
     nopen += is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id);
-  rc = fh_enc_map(b, 4) || fh_enc_str(b, "line") ||
+  rc = fh_enc_map(b, 5) || fh_enc_str(b, "line") ||
        fh_enc_line(b, &m->lines[li].l) || fh_enc_str(b, "equipment") ||
        fh_enc_array(b, (uint32_t)pl->nequipment);
   for (size_t e = pl->first_equipment;
@@ -116,7 +116,8 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
   for (size_t i = 0; i < m->nandons && rc == 0; i++)
     if (is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id))
       rc = fh_enc_andon(b, m->andons[i]);
-  return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee);
+  return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee) ||
+         fh_enc_str(b, "handover") || handover_enc_pending(h, li, b);
 }
 
 static int newest_first(const void *a, const void *b) {

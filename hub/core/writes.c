@@ -22,6 +22,7 @@
 #include "log.h"
 #include "model.h"
 #include "eq_writes.h"
+#include "handover.h"
 #include "stop_writes.h"
 #include "stops.h"
 #include "person.h"
@@ -78,7 +79,8 @@ static int replay_stops(hub *h, const fh_request *req, fh_mp_cursor *c,
 }
 
 /* Stored results are one tag byte ('A' andon, 'E' equipment, 'D' a stop,
- * 'S' the two parts of a split) and the entities' msgpack maps. */
+ * 'S' the two parts of a split, 'H' a handover) and the entities' msgpack
+ * maps. */
 static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   stored_result *r = arg;
@@ -98,6 +100,9 @@ static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
       rc = fh_enc_ok_andon(&h->enc, r->req->has_id, r->req->id, &a, 1);
   } else if (v[0] == 'D' || v[0] == 'S') {
     rc = replay_stops(h, r->req, &c, v[0] == 'S');
+  } else if (v[0] == 'H') { /* a handover map, answered as stored */
+    rc = fh_enc_ok_raw(&h->enc, r->req->has_id, r->req->id, "handover", v + 1,
+                       vlen - 1, 1);
   } else if (v[0] == 'E') {
     fh_equipment e;
     memset(&e, 0, sizeof e);
@@ -366,6 +371,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     case FH_MSG_EQ_TOTAL: eq_writes_handle(h, s, req, key); break;
     case FH_MSG_DT_CLASSIFY:
     case FH_MSG_DT_SPLIT: stop_writes_handle(h, s, req, key); break;
+    case FH_MSG_HANDOVER_NOTE:
+    case FH_MSG_HANDOVER_ACK: handover_write(h, s, req, key); break;
     default: break;
   }
 }

@@ -51,6 +51,7 @@ typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
   HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
+  HIST_HANDOVER,   /* "hov/<line>/": the handover of a line's closed shift */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */

@@ -25,6 +25,9 @@
  *                   shift_manager, production_manager, admin at any time
  *   dt.list         every role (a read)
  *   login/logout    kiosk (the session then acts as the person signed in)
+ *   handover.note   operator (on its lines), shift_manager,
+ *                   production_manager, admin
+ *   handover.ack    shift_manager, production_manager, admin
  *
  * kiosk, like viewer, may write nothing itself.
  */

@@ -130,6 +130,18 @@ static const req_field oee_samples[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+static const req_field handover_note[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.handover.line)},
+    {"text", RK_STR, 1, FH_HANDOVER_TEXT_MAX, OFF(u.handover.text)},
+};
+
+static const req_field handover_ack[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.handover.line)},
+    {"shift_start", RK_INT, 1, 0, OFF(u.handover.shift_start)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -154,6 +166,8 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
     [FH_MSG_DT_PARETO] = SPEC(dt_pareto),
     [FH_MSG_OEE_SAMPLES] = SPEC(oee_samples),
+    [FH_MSG_HANDOVER_NOTE] = SPEC(handover_note),
+    [FH_MSG_HANDOVER_ACK] = SPEC(handover_ack),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {

@@ -61,7 +61,10 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_ANDON_RESOLVE:
     return RESPONDERS;
   case FH_MSG_ANDON_CANCEL:
+  case FH_MSG_HANDOVER_ACK:
     return MANAGERS;
+  case FH_MSG_HANDOVER_NOTE:
+    return MANAGERS | BIT(FH_ROLE_OPERATOR);
   case FH_MSG_EQ_STATE:
   case FH_MSG_EQ_COUNT:
   case FH_MSG_EQ_TOTAL:
@@ -85,6 +88,8 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_EQ_TOTAL: return "count production";
   case FH_MSG_DT_CLASSIFY: return "classify a stop";
   case FH_MSG_DT_SPLIT: return "split a stop";
+  case FH_MSG_HANDOVER_NOTE: return "add a handover note";
+  case FH_MSG_HANDOVER_ACK: return "take over a shift (acknowledge its handover)";
   case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";
   case FH_MSG_LOGOUT: return "sign people out (only a kiosk may)";
   default: return "do this";
