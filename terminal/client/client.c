@@ -302,8 +302,8 @@ int fh_client_send(fh_client *c, const fh_request *req, void *data,
   char key[FH_KEY_MAX + 1];
   int rc;
 
-  if (c->closing || r.type < FH_MSG_PING || r.type > FH_MSG_DT_LIST ||
-      r.type == FH_MSG_SUB || r.type == FH_MSG_UNSUB || r.key.n > FH_KEY_MAX)
+  if (c->closing || r.type < FH_MSG_PING ||
+      (r.type > FH_MSG_DT_LIST && !fh_msg_is_write(r.type)) || r.type == FH_MSG_SUB || r.type == FH_MSG_UNSUB || r.key.n > FH_KEY_MAX)
     return -EINVAL;
   memset(&pub, 0, sizeof pub);
   if (fh_msg_is_write(r.type) && r.key.n == 0) {
