@@ -28,7 +28,9 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
+#include "runs.h"
 #include "stops.h"
 
 pending *commit_pending_new(hub *h) {
@@ -73,6 +75,10 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
     rc = fh_enc_ok_andon(&h->enc, has_id, id, &p->andon_new, replay);
   else if (p->kind == PENDING_STOP)
     rc = stops_encode_ok(h, p, has_id, id, replay);
+  else if (p->kind == PENDING_RUN)
+    rc = fh_enc_ok_run(&h->enc, has_id, id, &p->run->reply, replay);
+  else if (p->kind == PENDING_PLAN)
+    rc = fh_enc_ok_plan(&h->enc, has_id, id, &p->plan_new, replay);
   else
     rc = fh_enc_ok_equipment(&h->enc, has_id, id, &p->eq_new, replay);
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
@@ -94,6 +100,7 @@ static void finish_ok(hub *h, pending *list) {
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
     else if (p->kind == PENDING_EQUIPMENT) publish_equipment(h, &p->eq_new);
     stops_publish(h, p);
+    runs_publish(h, p);
   }
   for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
     if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
@@ -104,6 +111,9 @@ static void undo(hub *h, pending *p) {
   model *m = h->model;
   if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
+  runs_undo(h, p);
+  plans_undo(h, p);
+  if (p->kind == PENDING_RUN || p->kind == PENDING_PLAN) return; /* all */
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
@@ -162,6 +172,7 @@ static void fail_list(hub *h, pending *list, int rc) {
       publish_equipment(h, &h->model->eqs[p->eq].e);
     }
     stops_publish_current(h, p);
+    runs_publish(h, p); /* the run as restored */
   }
 }
 
@@ -182,6 +193,7 @@ static void free_list(pending *p) {
     pending *next = p->next;
     waiter *w = p->waiters;
     free(p->stop);
+    free(p->run);
     while (w != NULL) {
       waiter *wn = w->next;
       free(w);

@@ -24,6 +24,7 @@
 #include "eq_writes.h"
 #include "log.h"
 #include "model.h"
+#include "runs.h"
 #include "stops.h"
 #include "writes.h"
 
@@ -90,7 +91,8 @@ static int set_state(hub *h, pending *pw, size_t ei, fh_eq_state state,
   if (me->e.state != state) me->e.since = ts;
   me->e.state = state;
   if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
-  return stops_on_state(h, pw, ei, from, me->e.state, ts, mr);
+  return stops_on_state(h, pw, ei, from, me->e.state, ts, mr) ||
+         runs_on_state(h, pw, ei, me->e.state, ts) ? -ENOMEM : 0;
 }
 
 static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
@@ -105,10 +107,13 @@ static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
   return set_state(h, pw, ei, req->u.eq_state.state, ts);
 }
 
-static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject) {
+/* Counts into the equipment, its accumulator and the line's run. */
+static int add_counts(hub *h, pending *pw, size_t ei, uint64_t good,
+                      uint64_t reject) {
+  model_eq *me = &h->model->eqs[ei];
   me->e.good += good;
   me->e.reject += reject;
-  if (h->model->in_shift) oee_acc_count(&me->acc, good, reject);
+  return runs_count(h, pw, ei, good, reject);
 }
 
 /* One counter of eq.total: its increment, with a reset logged. */
@@ -124,16 +129,16 @@ static uint64_t total_step(const model_eq *me, const char *which, uint64_t last,
 }
 
 /* eq.total: the increments since the last totals; the totals are kept. */
-static int apply_total(hub *h, size_t ei, const fh_request *req) {
+static int apply_total(hub *h, pending *pw, size_t ei, const fh_request *req) {
   model_eq *me = &h->model->eqs[ei];
   uint64_t r = (uint64_t)req->u.eq_total.rollover;
   uint64_t good = total_step(me, "good", me->tot.good, req->u.eq_total.good_total, r);
   uint64_t reject = total_step(me, "reject", me->tot.reject,
                                req->u.eq_total.reject_total, r);
-  add_counts(h, me, good, reject);
   me->tot = (counter_totals){req->u.eq_total.good_total,
                              req->u.eq_total.reject_total, 1};
-  return model_put_totals(h, ei);
+  return add_counts(h, pw, ei, good, reject) || model_put_totals(h, ei)
+             ? -ENOMEM : 0;
 }
 
 void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key) {
@@ -153,8 +158,9 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   me->e.last_data_at = hub_now_ms(h);
   if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
   else if (req->type == FH_MSG_EQ_COUNT)
-    add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject);
-  else rc = apply_total(h, (size_t)ei, req);
+    rc = add_counts(h, pw, (size_t)ei, req->u.eq_count.good,
+                    req->u.eq_count.reject);
+  else rc = apply_total(h, pw, (size_t)ei, req);
   pw->eq_new = me->e;
   h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
   if (rc != 0 || model_put_equipment(h, (size_t)ei) ||

@@ -4,8 +4,8 @@
  * The handover map, keys in this order (PROTOCOL.md, "Shift handover"):
  *   line, shift, shift_start, shift_end, notes, open_andons, unclassified,
  *   run, oee | acked_by, acked_at
- * `run` is the run in progress on the line; it stays nil until the hub
- * tracks production runs, when the close fills it from the line's run.
+ * `run` is the production run active on the line at the close (runs.h),
+ * nil when none is.
  */
 #include "handover.h"
 
@@ -19,6 +19,7 @@
 #include "log.h"
 #include "model.h"
 #include "publish.h"
+#include "runs.h"
 
 #define BODY_PAIRS 9  /* keys before acked_by */
 
@@ -93,7 +94,7 @@ static int enc_body(hub *h, size_t li, const fh_oee *o, fh_buf *b) {
          enc_notes(&h->model->lines[li].ho, b) || fh_enc_str(b, "open_andons") ||
          enc_open_andons(h, line, b) || fh_enc_str(b, "unclassified") ||
          enc_unclassified(h, li, o, b) || fh_enc_str(b, "run") ||
-         fh_enc_nil(b) || fh_enc_str(b, "oee") || fh_enc_oee(b, o);
+         runs_encode(h, li, b) || fh_enc_str(b, "oee") || fh_enc_oee(b, o);
 }
 
 int handover_enc_rec(const handover_rec *r, fh_buf *b) {

@@ -6,7 +6,8 @@
  * every handover.note in the write's transaction.  At the shift close
  * (shiftclock.c, the same transaction as the shift records) the hub builds
  * the handover of each line -- the notes, the andons still open, the
- * unclassified stops of the shift, the run in progress, the shift's OEE --
+ * unclassified stops of the shift, the active production run, the shift's
+ * OEE --
  * stores it under "hov/<line>/" + the shift start (history.h) and clears the
  * notes.  The line's last handover stays `pending` (carried by the
  * `line/<id>` topic) until handover.ack records who took the shift over.

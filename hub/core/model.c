@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "runs.h"
 #include "stops.h"
 #include "topic.h"
 
@@ -328,6 +329,7 @@ int model_load(hub *h, char *err, size_t errlen) {
   }
   if (rc == 0) load_totals(h);
   if (rc == 0) rc = stops_load(h);
+  if (rc == 0) rc = runs_load(h);
   if (rc < 0) {
     snprintf(err, errlen, "loading stops: %s", fh_store_strerror(rc));
     return rc;

@@ -20,6 +20,7 @@
 
 #include "fh_history.h"
 #include "history.h"
+#include "history_by.h"
 #include "history_scope.h"
 #include "model.h"
 #include "oee_history.h"
@@ -29,37 +30,26 @@ typedef struct hist_scan {
   int64_t from, to;      /* shifts starting in [from, to) */
   hist_acc *rows;        /* by start, ascending */
   size_t n, cap;         /* entries used, allocated */
+  oee_history_visit_fn visit; /* instead of summing: each record in range */
+  void *arg;             /* visit's */
   int rc;                /* -ENOMEM, -EINVAL: stop */
 } hist_scan;
 
-/* The row of the period starting at start (inserted, zeroed, if new). */
+/* The row of the period [start, end) (inserted, zeroed, if new). */
 static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
-  size_t lo = 0, hi = sc->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (sc->rows[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < sc->n && sc->rows[lo].start == start) return &sc->rows[lo];
-  if (sc->n == sc->cap) {
-    size_t cap = sc->cap ? 2 * sc->cap : 32;
-    hist_acc *rows = realloc(sc->rows, cap * sizeof *rows);
-    if (rows == NULL) return NULL;
-    sc->rows = rows;
-    sc->cap = cap;
-  }
-  memmove(&sc->rows[lo + 1], &sc->rows[lo], (sc->n - lo) * sizeof *sc->rows);
-  sc->n++;
-  memset(&sc->rows[lo], 0, sizeof *sc->rows);
-  sc->rows[lo].start = start;
-  sc->rows[lo].end = end;
-  return &sc->rows[lo];
+  hist_acc *row = hist_slot(&sc->rows, &sc->n, &sc->cap, sizeof *sc->rows, start);
+  if (row != NULL) row->end = end;
+  return row;
 }
 
 static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
   int64_t start, end;
   hist_acc *row;
   if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
+  if (sc->visit != NULL) {
+    sc->rc = sc->visit(sc->arg, rec, open);
+    return;
+  }
   if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
     sc->rc = -EINVAL;
     return;
@@ -116,13 +106,21 @@ static int history_args(hub *h, session *s, const fh_request *req,
                      "group must be shift, day, week or month");
     return -1;
   }
-  if (req->u.history.by.n > 0) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "by",
-                     "by is not supported yet");
-    return -1;
-  }
   *group = (hist_group)gi;
   return 0;
+}
+
+void oee_history_row(const hist_acc *a, fh_hist_row *r) {
+  memset(r, 0, sizeof *r);
+  r->start = a->start;
+  r->end = a->end;
+  r->planned_ms = a->planned_ms;
+  r->run_ms = a->run_ms;
+  r->not_monitored_ms = a->not_monitored_ms;
+  r->good = a->good;
+  r->reject = a->reject;
+  r->open = a->open;
+  hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
 }
 
 /* Sends the page of rows starting at the request's cursor. */
@@ -132,17 +130,7 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
   size_t first = 0, n = 0;
   while (first < nrows && rows[first].start < req->u.history.cursor) first++;
   for (; n < FH_HISTORY_PAGE_ROWS && first + n < nrows; n++) {
-    const hist_acc *a = &rows[first + n];
-    fh_hist_row *r = &page[n];
-    r->start = a->start;
-    r->end = a->end;
-    r->planned_ms = a->planned_ms;
-    r->run_ms = a->run_ms;
-    r->not_monitored_ms = a->not_monitored_ms;
-    r->good = a->good;
-    r->reject = a->reject;
-    r->open = a->open;
-    hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+    oee_history_row(&rows[first + n], &page[n]);
   }
   fh_buf_reset(&h->enc);
   if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < nrows,
@@ -150,19 +138,36 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
     session_send(s, &h->enc, FH_MSG_OK);
 }
 
+/* Runs the scan of the records in scope into sc. */
+static int scan_scope(hub *h, const history_scope *scope, hist_scan *sc) {
+  int rc = 0;
+  if (scope->equipment >= 0) return scan_equipment(h, sc, (size_t)scope->equipment);
+  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
+    if (history_scope_has_line(scope, li))
+      rc = scan_owner(h, sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  return rc;
+}
+
+int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
+                      oee_history_visit_fn visit, void *arg) {
+  hist_scan sc;
+  memset(&sc, 0, sizeof sc);
+  sc.from = from;
+  sc.to = to;
+  sc.visit = visit;
+  sc.arg = arg;
+  return scan_scope(h, scope, &sc);
+}
+
 int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
                      int64_t from, int64_t to, hist_acc **rows, size_t *n) {
   hist_scan sc;
-  int rc = 0;
+  int rc;
   memset(&sc, 0, sizeof sc);
   sc.group = group;
   sc.from = from;
   sc.to = to;
-  if (scope->equipment >= 0)
-    rc = scan_equipment(h, &sc, (size_t)scope->equipment);
-  for (size_t li = 0; scope->equipment < 0 && rc == 0 && li < h->model->nlines; li++)
-    if (history_scope_has_line(scope, li))
-      rc = scan_owner(h, &sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  rc = scan_scope(h, scope, &sc);
   if (rc < 0) {
     free(sc.rows);
     return rc;
@@ -180,6 +185,10 @@ void oee_history_handle(hub *h, session *s, const fh_request *req) {
   int rc;
 
   if (history_args(h, s, req, &scope, &group) != 0) return;
+  if (req->u.history.by.n > 0) {
+    history_by_handle(h, s, req, &scope, group);
+    return;
+  }
   rc = oee_history_rows(h, &scope, group, req->u.history.from, req->u.history.to,
                         &rows, &n);
   if (rc < 0)

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
 #include "oee_samples.h"
 #include "shift_report.h"
@@ -119,7 +120,8 @@ static void begin_equipment(hub *h, size_t ei, int64_t now) {
   me->e.good = me->e.reject = 0;
   memset(&me->acc, 0, sizeof me->acc);
   if (h->model->in_shift) {
-    oee_acc_begin(&me->acc, &h->model->shift, me->e.ideal_cycle_ms,
+    oee_acc_begin(&me->acc, &h->model->shift,
+                  h->plant->equipment[ei].ideal_cycle_ms,
                   me->e.state, me->e.reason, now);
     stops_shift_begin(h, ei);
   }
@@ -142,6 +144,7 @@ static void on_boundary(uv_timer_t *t) {
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
   publish_shift(h);
@@ -211,6 +214,7 @@ void shiftclock_init(hub *h) {
       if (m->eqs[ei].acc.win.start_ms == 0 && m->in_shift)
         begin_equipment(h, ei, now);
   }
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) {
     line_compute(h, li, now, &m->lines[li].oee);
     model_line_refresh(h, li);

@@ -73,6 +73,13 @@ int hist_group_parse(const char *s, size_t n);
 int hist_period(hist_group g, int64_t shift_start, int64_t shift_end,
                 int64_t *start, int64_t *end);
 
+/* The element of an array (rowsp: the address of the caller's pointer to
+ * it, of any element type; n used, cap allocated, each `size` bytes,
+ * sorted by their first member, an int64_t start) that starts at start:
+ * found, or inserted zeroed at its place with start set.  NULL on ENOMEM
+ * (the array unchanged). */
+void *hist_slot(void *rowsp, size_t *n, size_t *cap, size_t size, int64_t start);
+
 /* Adds one shift record to a row (open: it is the running shift). */
 void hist_add(hist_acc *a, const fh_oee *rec, int open);
 

@@ -129,6 +129,30 @@ void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject) {
   a->reject += reject;
 }
 
+void oee_acc_count_run(oee_acc *a, uint64_t good, uint64_t reject,
+                       uint32_t ideal_ms, uint32_t line_ideal_ms) {
+  oee_acc_count(a, good, reject);
+  a->run_good += good;
+  a->run_reject += reject;
+  a->run_ideal_ms += (uint64_t)ideal_ms * (good + reject);
+  a->run_line_good_ms += (uint64_t)line_ideal_ms * good;
+  a->run_line_reject_ms += (uint64_t)line_ideal_ms * reject;
+}
+
+void oee_acc_hour_count(oee_acc *a, size_t hour, uint64_t good,
+                        uint64_t reject) {
+  if (hour >= TARGET_HOURS_MAX) return;
+  a->hour_good[hour] += good;
+  a->hour_reject[hour] += reject;
+}
+
+/* Ideal time of the counts: those of runs at their product's cycle, the
+ * others at the equipment's own. */
+static double acc_ideal_ms(const oee_acc *a) {
+  uint64_t other = (a->good - a->run_good) + (a->reject - a->run_reject);
+  return (double)a->ideal_cycle_ms * (double)other + (double)a->run_ideal_ms;
+}
+
 /* ------------------------------------------------------------ computing */
 
 static double ratio(double num, double den) { return den > 0 ? num / den : 0; }
@@ -159,7 +183,7 @@ static void totals_add(totals *t, const oee_acc *a, int64_t now_ms) {
     reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX, a->reason, open);
   t->good += a->good;
   t->reject += a->reject;
-  t->ideal_ms += (double)a->ideal_cycle_ms * ((double)a->good + (double)a->reject);
+  t->ideal_ms += acc_ideal_ms(a);
   t->down_events += a->down_events;
 }
 
@@ -224,7 +248,8 @@ void oee_line_constraint(const oee_acc *const *accs, size_t n,
                          size_t constraint, size_t output, int64_t now_ms,
                          const char *line_id, fh_oee *out) {
   const oee_acc *c;
-  uint64_t reject = 0;
+  uint64_t reject = 0, other;
+  double run_ideal;
   totals t;
 
   if (constraint >= n || output >= n) {
@@ -232,7 +257,13 @@ void oee_line_constraint(const oee_acc *const *accs, size_t n,
     return;
   }
   c = accs[constraint];
-  for (size_t i = 0; i < n; i++) reject += accs[i]->reject;
+  other = accs[output]->good - accs[output]->run_good;
+  run_ideal = (double)accs[output]->run_line_good_ms;
+  for (size_t i = 0; i < n; i++) {
+    reject += accs[i]->reject;
+    other += accs[i]->reject - accs[i]->run_reject;
+    run_ideal += (double)accs[i]->run_line_reject_ms;
+  }
   memset(&t, 0, sizeof t);
   memset(out, 0, sizeof *out);
   snprintf(out->line, sizeof out->line, "%s", line_id ? line_id : "");
@@ -242,6 +273,6 @@ void oee_line_constraint(const oee_acc *const *accs, size_t n,
   totals_add(&t, c, now_ms);
   t.good = accs[output]->good;
   t.reject = reject;
-  t.ideal_ms = (double)c->ideal_cycle_ms * ((double)t.good + (double)reject);
+  t.ideal_ms = (double)c->ideal_cycle_ms * (double)other + run_ideal;
   totals_finish(&t, out);
 }

@@ -15,6 +15,8 @@
  *   run     = time in running + short stops (and stops classified
  *             `small_stop`): a short stop is a Performance loss
  *   A = run / planned,  P = sum(ideal_cycle * (good + reject)) / run (raw),
+ *           each count with the ideal cycle in force when it arrived
+ *           (oee_acc_count_run: the product being made),
  *   Q = good / (good + reject),  OEE = A * min(P, 1) * Q
  * Stops (downtime.h) are told to the accumulator by the hub: the open stop
  * (oee_acc_stop_open) counts in its category so far (unclassified until an
@@ -45,6 +47,7 @@
 
 #include "fh_protocol.h"
 #include "shift.h"
+#include "target.h"
 
 /* Reasons tracked per accumulator; when the table is full, the time of any
  * further reason code is added to a last entry named "other". */
@@ -68,6 +71,17 @@ typedef struct oee_acc {
   oee_reason reasons[OEE_ACC_REASONS_MAX]; /* closed time per reason */
   uint64_t good;                       /* good count of the shift */
   uint64_t reject;                     /* reject count of the shift */
+  uint64_t run_good;                   /* of good: counted during a run
+                                          (oee_acc_count_run) */
+  uint64_t run_reject;                 /* of reject: counted during a run */
+  uint64_t run_ideal_ms;               /* sum of the run's ideal cycle here
+                                          * those counts */
+  uint64_t run_line_good_ms;           /* sum of the run's ideal cycle at the
+                                          line's constraint * run_good */
+  uint64_t run_line_reject_ms;         /* ... * run_reject */
+  uint64_t hour_good[TARGET_HOURS_MAX];   /* good per hour bucket of the
+                                             shift (target.h) */
+  uint64_t hour_reject[TARGET_HOURS_MAX]; /* reject per hour bucket */
   uint32_t down_events;                /* down periods begun or ongoing */
   uint8_t monitored;                   /* the hub has known the state */
   uint64_t not_monitored_ms;           /* closed time before it knew */
@@ -100,8 +114,19 @@ void oee_acc_stop_close(oee_acc *a, int64_t start, int64_t end, fh_loss loss);
 void oee_acc_stop_move(oee_acc *a, int64_t start, int64_t end, fh_loss from,
                        fh_loss to);
 
-/* Adds counts to the shift. */
+/* Adds counts to the shift, made at the equipment's own ideal cycle
+ * (a->ideal_cycle_ms, and the constraint's own for the line figure). */
 void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject);
+/* Adds counts to the shift's hour bucket `hour` (target_hour_of() of the
+ * shift's target_hours(); the scoreboard: oee_acc_count* add them to the
+ * shift).  An index out of range is ignored. */
+void oee_acc_hour_count(oee_acc *a, size_t hour, uint64_t good,
+                        uint64_t reject);
+/* Adds counts made during a production run: at ideal_ms per piece on this
+ * equipment and line_ideal_ms per piece at the line's constraint (both the
+ * product's, plant_ideal_cycle). */
+void oee_acc_count_run(oee_acc *a, uint64_t good, uint64_t reject,
+                       uint32_t ideal_ms, uint32_t line_ideal_ms);
 
 /* The OEE record of one equipment at now_ms, the open interval included up
  * to now_ms (or the shift end).  `id` goes to out->line.  Every field of *out
@@ -119,7 +144,10 @@ void oee_line_compute(const oee_acc *const *accs, size_t n, int64_t now_ms,
  * states, losses, A and P are those of accs[constraint]; good is
  * accs[output]'s; reject is the sum of every equipment's (scrapped
  * anywhere); Q = good / (good + reject); P = ideal_cycle(constraint) *
- * (good + reject) / run(constraint).  A piece is counted once. */
+ * (good + reject) / run(constraint), where a piece counted during a run
+ * weighs the run product's ideal cycle at the constraint
+ * (oee_acc_count_run) and any other the constraint's own.  A piece is
+ * counted once. */
 void oee_line_constraint(const oee_acc *const *accs, size_t n,
                          size_t constraint, size_t output, int64_t now_ms,
                          const char *line_id, fh_oee *out);

@@ -29,7 +29,25 @@ typedef struct fh_hist_row {
   double quality;             /* good / (good + reject) */
   double oee;                 /* A x min(P, 1) x Q */
   int open;                   /* holds the running shift (`open: true`) */
+  char equipment[FH_ID_MAX + 1]; /* by equipment: whose row; "" otherwise */
 } fh_hist_row;
+
+/* One row of oee.history with `by: "category"` or `by: "reason"`: the
+ * stop time of one category or reason in one period. */
+typedef struct fh_hist_part {
+  int64_t start;              /* period start, ms */
+  int64_t end;                /* period end (exclusive), ms */
+  int has_reason;             /* by reason: `reason` and `count` are sent */
+  char reason[FH_KIND_MAX + 1];   /* "" encodes as nil (unclassified, short) */
+  char category[FH_KIND_MAX + 1]; /* the loss category */
+  uint64_t ms;                /* time in the period */
+  uint64_t count;             /* by reason: stops */
+} fh_hist_part;
+
+/* {t:"ok", id?, rows:[{start, end, reason?, category, ms, count?}], cursor?} */
+int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
+                            const fh_hist_part *rows, size_t n, int has_cursor,
+                            int64_t cursor);
 
 /* {t:"ok", id?, rows:[...], cursor?} -- cursor (the start of the next row)
  * only when has_cursor. */

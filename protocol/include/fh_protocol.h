@@ -98,6 +98,9 @@ typedef enum fh_msg_type {
   FH_MSG_OEE_HISTORY,
   FH_MSG_DT_PARETO,
   FH_MSG_OEE_SAMPLES,
+  FH_MSG_RUN_START,
+  FH_MSG_RUN_END,
+  FH_MSG_PLAN_SET,
   FH_MSG_HANDOVER_NOTE,
   FH_MSG_HANDOVER_ACK,
   /* hub -> client */
@@ -114,8 +117,8 @@ typedef enum fh_msg_type {
 const char *fh_msg_type_name(fh_msg_type t);
 /* FH_MSG_UNKNOWN when the name is not a v1 type. */
 fh_msg_type fh_msg_type_from(const char *name, size_t len);
-/* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split,
- * handover.note, handover.ack), which carry a `key`. */
+/* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split, run.*,
+ * plan.set, handover.note, handover.ack), which carry a `key`. */
 int fh_msg_is_write(fh_msg_type t);
 
 /* The entities (andon, equipment, line, oee): fh_entities.h (included
@@ -222,6 +225,19 @@ typedef struct fh_request {
       int64_t top;        /* dt.pareto: optional, rows kept before "other" */
     } history; /* oee.history, dt.pareto and oee.samples */
     struct {
+      fh_strv line;       /* required */
+      fh_strv product;    /* run.start: required */
+      fh_strv order;      /* run.start: optional work order */
+      int64_t target_qty; /* run.start: optional, 0 when absent (an
+                             integer, so that a negative value is refused
+                             by the hub naming it) */
+    } run; /* run.start, run.end */
+    struct {
+      fh_strv line;        /* required */
+      int64_t shift_start; /* optional: a later shift; 0 = the current one */
+      uint64_t target_qty; /* required: pieces */
+    } plan; /* plan.set */
+    struct {
       fh_strv line;        /* required */
       fh_strv text;        /* note: required, 1..FH_HANDOVER_TEXT_MAX */
       int64_t shift_start; /* ack: required, ms: the shift handed over */
@@ -313,6 +329,12 @@ int fh_enc_ok_andon(fh_buf *out, int has_id, uint64_t id, const fh_andon *a,
 /* {t:"ok", id?, equipment:{...}, replay?:true} */
 int fh_enc_ok_equipment(fh_buf *out, int has_id, uint64_t id,
                         const fh_equipment *e, int replay);
+/* {t:"ok", id?, run:{...}, replay?:true} -- run.start, run.end. */
+int fh_enc_ok_run(fh_buf *out, int has_id, uint64_t id, const fh_run *r,
+                  int replay);
+/* {t:"ok", id?, plan:{...}, replay?:true} -- plan.set. */
+int fh_enc_ok_plan(fh_buf *out, int has_id, uint64_t id, const fh_plan *p,
+                   int replay);
 /* {t:"ok", id?, topics:[...]} -- the topics accepted by a sub. */
 int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
@@ -357,6 +379,8 @@ int fh_enc_andon(fh_buf *out, const fh_andon *a);
 int fh_enc_equipment(fh_buf *out, const fh_equipment *e);
 int fh_enc_line(fh_buf *out, const fh_line *l);
 int fh_enc_oee(fh_buf *out, const fh_oee *o);
+int fh_enc_run(fh_buf *out, const fh_run *r);
+int fh_enc_plan(fh_buf *out, const fh_plan *p);
 
 /* --------------------------------------------------- client-side decoding */
 
@@ -407,7 +431,8 @@ typedef struct fh_event {
   fh_strv msg;               /* err */
   fh_strv err_key;           /* err: offending key, may be empty */
   fh_strv body_key;          /* ok: "andon" | "equipment" | "report" |
-                                "topics" | "event" | "events" | "" */
+                                "topics" | "event" | "events" | "run" |
+                                "plan" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   int more;                  /* ok of dt.list: the answer was cut */
   fh_strv user, role, session; /* welcome; user, role also ok of login */
@@ -438,6 +463,8 @@ int fh_dec_andon(fh_mp_cursor *c, fh_andon *a);
 int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e);
 int fh_dec_line(fh_mp_cursor *c, fh_line *l);
 int fh_dec_oee(fh_mp_cursor *c, fh_oee *o);
+int fh_dec_run(fh_mp_cursor *c, fh_run *r);
+int fh_dec_plan(fh_mp_cursor *c, fh_plan *p);
 
 /* 1 if the n bytes are valid UTF-8 (no overlongs, no surrogates). */
 int fh_utf8_valid(const char *s, size_t n);

@@ -24,6 +24,9 @@
  *                   shift (the hub checks the time: fh_role_dt_anytime);
  *                   shift_manager, production_manager, admin at any time
  *   dt.list         every role (a read)
+ *   run.start,      operator on their lines, shift_manager,
+ *   run.end         production_manager, admin, gateway (an ERP/MES bridge)
+ *   plan.set        shift_manager, production_manager, admin, gateway
  *   login/logout    kiosk (the session then acts as the person signed in)
  *   handover.note   operator (on its lines), shift_manager,
  *                   production_manager, admin

@@ -48,5 +48,7 @@ void fh__enc_line(enc *e, const fh_line *l);
 void fh__enc_oee(enc *e, const fh_oee *o);
 void fh__enc_downtime(enc *e, const fh_downtime *d);
 void fh__enc_sample(enc *e, const fh_sample *s);
+void fh__enc_run(enc *e, const fh_run *r);
+void fh__enc_plan(enc *e, const fh_plan *p);
 
 #endif /* FH_ENC_H */

@@ -148,6 +148,20 @@ int fh_enc_ok_downtimes(fh_buf *out, int has_id, uint64_t id,
   return fh__enc_end(&e);
 }
 
+static void put_run(enc *e, const void *obj) { fh__enc_run(e, obj); }
+
+int fh_enc_ok_run(fh_buf *out, int has_id, uint64_t id, const fh_run *r,
+                  int replay) {
+  return ok_entity(out, has_id, id, "run", put_run, r, replay);
+}
+
+static void put_plan(enc *e, const void *obj) { fh__enc_plan(e, obj); }
+
+int fh_enc_ok_plan(fh_buf *out, int has_id, uint64_t id, const fh_plan *p,
+                   int replay) {
+  return ok_entity(out, has_id, id, "plan", put_plan, p, replay);
+}
+
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {
   return ok_entity(out, has_id, id, "report", put_report, o, 0);
 }

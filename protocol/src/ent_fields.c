@@ -103,9 +103,35 @@ static const ent_field sample[] = {
     F(fh_sample, state, EK_EQ_STATE),
 };
 
+static const ent_field run[] = {
+    F(fh_run, id, EK_U64),
+    F(fh_run, line, EK_STR),
+    F(fh_run, product, EK_STR),
+    F(fh_run, order, EK_OPT_STR),
+    F(fh_run, target_qty, EK_OPT_U64),
+    F(fh_run, started_at, EK_TIME),
+    F(fh_run, started_by, EK_STR),
+    F(fh_run, ended_at, EK_TIME),
+    F(fh_run, ended_by, EK_OPT_STR),
+    F(fh_run, good, EK_U64),
+    F(fh_run, reject, EK_U64),
+    F(fh_run, changeover_ms, EK_U64),
+    F(fh_run, changeover_target_s, EK_OPT_U32),
+};
+
+static const ent_field plan[] = {
+    F(fh_plan, line, EK_STR),
+    F(fh_plan, shift_start, EK_TIME),
+    F(fh_plan, target_qty, EK_U64),
+    F(fh_plan, set_by, EK_STR),
+    F(fh_plan, set_at, EK_TIME),
+};
+
 const ent_desc fh__ent_andon = DESC(andon);
 const ent_desc fh__ent_equipment = DESC(equipment);
 const ent_desc fh__ent_line = DESC(line);
 const ent_desc fh__ent_oee = DESC(oee);
 const ent_desc fh__ent_downtime = DESC(downtime);
 const ent_desc fh__ent_sample = DESC(sample);
+const ent_desc fh__ent_run = DESC(run);
+const ent_desc fh__ent_plan = DESC(plan);

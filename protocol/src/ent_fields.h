@@ -29,7 +29,9 @@ typedef enum ent_kind {
   EK_STATE_MS,    /* fh_oee.state_ms: map of every state name -> ms */
   EK_REASONS,     /* fh_oee.reasons / nreasons: map reason -> ms */
   EK_LOSSES,      /* fh_oee.losses: map of every time category -> ms */
-  EK_BOOL         /* uint8_t, sent as a msgpack bool */
+  EK_BOOL,        /* uint8_t, sent as a msgpack bool */
+  EK_OPT_U64,     /* uint64_t, 0 is sent as nil */
+  EK_OPT_U32      /* uint32_t, 0 is sent as nil */
 } ent_kind;
 
 typedef struct ent_field {
@@ -45,6 +47,6 @@ typedef struct ent_desc {
 } ent_desc;
 
 extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
-    fh__ent_downtime, fh__ent_sample;
+    fh__ent_downtime, fh__ent_sample, fh__ent_run, fh__ent_plan;
 
 #endif /* FH_ENT_FIELDS_H */

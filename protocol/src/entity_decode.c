@@ -103,6 +103,14 @@ static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
     if (fh_mp_read_bool(c, &s) < 0) return -1;
     *(uint8_t *)v = s ? 1 : 0;
     return 0;
+  case EK_OPT_U64:
+    if (fh_mp_peek(c) == FH_MP_NIL) return fh_mp_read_nil(c);
+    return fh_mp_read_uint(c, v);
+  case EK_OPT_U32:
+    if (fh_mp_peek(c) == FH_MP_NIL) return fh_mp_read_nil(c);
+    if (get_uint(c, UINT32_MAX, &u) < 0) return -1;
+    *(uint32_t *)v = (uint32_t)u;
+    return 0;
   }
   return -1;
 }
@@ -148,6 +156,14 @@ int fh_dec_line(fh_mp_cursor *c, fh_line *l) {
 
 int fh_dec_oee(fh_mp_cursor *c, fh_oee *o) {
   return decode_entity(c, &fh__ent_oee, o, sizeof *o);
+}
+
+int fh_dec_run(fh_mp_cursor *c, fh_run *r) {
+  return decode_entity(c, &fh__ent_run, r, sizeof *r);
+}
+
+int fh_dec_plan(fh_mp_cursor *c, fh_plan *p) {
+  return decode_entity(c, &fh__ent_plan, p, sizeof *p);
 }
 
 int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {

@@ -72,6 +72,14 @@ static void put_value(enc *e, const ent_field *f, const void *obj) {
   case EK_REASONS: put_reasons(e, obj); break;
   case EK_LOSSES: put_losses(e, v); break;
   case EK_BOOL: fh__enc_bool(e, *(const uint8_t *)v); break;
+  case EK_OPT_U64:
+    if (*(const uint64_t *)v == 0) fh__enc_nil(e);
+    else fh__enc_uint(e, *(const uint64_t *)v);
+    break;
+  case EK_OPT_U32:
+    if (*(const uint32_t *)v == 0) fh__enc_nil(e);
+    else fh__enc_uint(e, *(const uint32_t *)v);
+    break;
   }
 }
 
@@ -149,4 +157,16 @@ void fh__enc_sample(enc *e, const fh_sample *s) { put_entity(e, &fh__ent_sample,
 
 int fh_enc_sample(fh_buf *out, const fh_sample *s) {
   return encode_entity(out, &fh__ent_sample, s);
+}
+
+void fh__enc_run(enc *e, const fh_run *r) { put_entity(e, &fh__ent_run, r, 0); }
+
+int fh_enc_run(fh_buf *out, const fh_run *r) {
+  return encode_entity(out, &fh__ent_run, r);
+}
+
+void fh__enc_plan(enc *e, const fh_plan *p) { put_entity(e, &fh__ent_plan, p, 0); }
+
+int fh_enc_plan(fh_buf *out, const fh_plan *p) {
+  return encode_entity(out, &fh__ent_plan, p);
 }

@@ -113,6 +113,26 @@ static const req_field oee_history[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+static const req_field run_start[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+    {"product", RK_STR, 1, FH_ID_MAX, OFF(u.run.product)},
+    {"order", RK_STR, 0, FH_ID_MAX, OFF(u.run.order)},
+    {"target_qty", RK_INT, 0, 0, OFF(u.run.target_qty)},
+};
+
+static const req_field run_end[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+};
+
+static const req_field plan_set[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.plan.line)},
+    {"shift_start", RK_INT, 0, 0, OFF(u.plan.shift_start)},
+    {"target_qty", RK_UINT, 1, 0, OFF(u.plan.target_qty)},
+};
+
 /* dt.pareto shares the history struct: the same scope and range. */
 static const req_field dt_pareto[] = {
     {"scope", RK_STR, 1, FH_KIND_MAX, OFF(u.history.scope)},
@@ -166,6 +186,9 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
     [FH_MSG_DT_PARETO] = SPEC(dt_pareto),
     [FH_MSG_OEE_SAMPLES] = SPEC(oee_samples),
+    [FH_MSG_RUN_START] = SPEC(run_start),
+    [FH_MSG_RUN_END] = SPEC(run_end),
+    [FH_MSG_PLAN_SET] = SPEC(plan_set),
     [FH_MSG_HANDOVER_NOTE] = SPEC(handover_note),
     [FH_MSG_HANDOVER_ACK] = SPEC(handover_ack),
 };

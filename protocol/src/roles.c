@@ -69,6 +69,11 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_EQ_COUNT:
   case FH_MSG_EQ_TOTAL:
     return BIT(FH_ROLE_GATEWAY) | BIT(FH_ROLE_ADMIN);
+  case FH_MSG_RUN_START:
+  case FH_MSG_RUN_END:
+    return BIT(FH_ROLE_OPERATOR) | MANAGERS | BIT(FH_ROLE_GATEWAY);
+  case FH_MSG_PLAN_SET:
+    return MANAGERS | BIT(FH_ROLE_GATEWAY);
   case FH_MSG_LOGIN:
   case FH_MSG_LOGOUT:
     return BIT(FH_ROLE_KIOSK);
@@ -88,6 +93,9 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_EQ_TOTAL: return "count production";
   case FH_MSG_DT_CLASSIFY: return "classify a stop";
   case FH_MSG_DT_SPLIT: return "split a stop";
+  case FH_MSG_RUN_START: return "start a production run";
+  case FH_MSG_RUN_END: return "end a production run";
+  case FH_MSG_PLAN_SET: return "set a line's target";
   case FH_MSG_HANDOVER_NOTE: return "add a handover note";
   case FH_MSG_HANDOVER_ACK: return "take over a shift (acknowledge its handover)";
   case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";

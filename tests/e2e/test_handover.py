@@ -2,7 +2,8 @@
 """test_handover -- the shift handover (PROTOCOL.md "Shift handover"):
 handover.note by role and line, its idempotent replay and bad text, the
 handover the hub builds at the shift close (the notes, the andons still
-open, the unclassified stops that are not short, the shift's OEE), what
+open, the unclassified stops that are not short, the active run, the
+shift's OEE), what
 shift.report and the line/<id> topic carry before and after handover.ack,
 the conflict of a second acknowledgement, and that notes, the pending
 handover and its acknowledgement survive kill -9.
@@ -115,6 +116,8 @@ class Handover(HubTest):
             self.assertOk(await op.write("andon.cancel", andon=gone["id"]))
             self.assertOk(await gw.write("andon.raise", line="L2", kind="quality"))
             self.assertOk(await op.write("handover.note", line="L1", text="die worn"))
+            run = self.assertOk(await op.write("run.start", line="L1", product="BRK-100",
+                                               order="WO-1"))["run"]
             self.assertIsNone(await self.line_handover())
 
             await self.close_shift()
@@ -131,12 +134,15 @@ class Handover(HubTest):
                              [("L1-EOL", False), ("L1-PRESS1", True)])
             self.assertTrue(all(e["reason"] is None for e in ho["unclassified"]))
             self.assertEqual(ho["oee"], report)
-            self.assertEqual((ho["run"], ho["acked_by"], ho["acked_at"]), (None, None, None))
+            self.assertEqual((ho["run"]["id"], ho["run"]["product"], ho["run"]["order"],
+                              ho["run"]["ended_at"]), (run["id"], "BRK-100", "WO-1", None))
+            self.assertEqual((ho["acked_by"], ho["acked_at"]), (None, None))
 
             view = await self.client("viewer", sub="wall")
             snap = await view.snapshot("line/L1")
             self.assertEqual(snap["data"]["handover"], ho)
-            self.assertEqual((await self.line_handover("L2"))["notes"], [])
+            l2 = await self.line_handover("L2")
+            self.assertEqual((l2["notes"], l2["run"]), ([], None))
 
             sm = await self.client("shift_manager", sub="sm-eva")
             self.assertErr(await sm.write("handover.ack", line="L1", shift_start=123),

@@ -270,6 +270,27 @@ FH_TEST(line_at_the_constraint) {
   ASSERT_DBL_NEAR(o.oee, 0.9 * 1.0 * (800.0 / 850), EPS); /* P capped */
 }
 
+/* A run's changeover (runs.h): the stop's time in machine state changeover
+ * inside the window, or all its time there once classified in category
+ * changeover.  Stop 08:00-09:00: down 08:00, changeover 08:10, idle 08:40;
+ * window 08:20-09:30.  Changeover state inside: 08:20-08:40 = 20 min. */
+FH_TEST(changeover_inside_a_window) {
+  dt_event ev;
+
+  dt_open(&ev, 1, "L1", "PRESS", FH_EQ_DOWN, T(8, 0), NULL);
+  dt_state(&ev, FH_EQ_CHANGEOVER, T(8, 10), NULL);
+  /* open, up to `to` 08:30: 08:20-08:30 */
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(8, 30)), 10 * MIN);
+  dt_state(&ev, FH_EQ_IDLE, T(8, 40), NULL);
+  dt_close(&ev, T(9, 0));
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(9, 30)), 20 * MIN);
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(7, 0), T(9, 30)), 30 * MIN);
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(9, 0), T(9, 30)), 0);
+  /* classified as a changeover reason: the whole overlap, 08:20-09:00 */
+  dt_classify(&ev, "setup", FH_LOSS_CHANGEOVER, NULL, "op1", T(9, 5));
+  ASSERT_UINT_EQ(dt_changeover_ms(&ev, T(8, 20), T(9, 30)), 40 * MIN);
+}
+
 static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(shift_with_every_kind_of_stop),
     FH_TEST_ENTRY(reclassify_moves_time_once),
@@ -279,6 +300,7 @@ static const fh_test_entry tests[] = {
     FH_TEST_ENTRY(split_open_stop_and_overflow),
     FH_TEST_ENTRY(store_record_round_trip),
     FH_TEST_ENTRY(line_at_the_constraint),
+    FH_TEST_ENTRY(changeover_inside_a_window),
 };
 
 int main(int argc, char **argv) {

@@ -1522,7 +1522,45 @@ FH_TEST(memory_stays_flat) {
   for (size_t i = 0; i < n; i++) free(frames[i]);
 }
 
+/* The run entity through ok {run}: optional fields as nil and back. */
+FH_TEST(run_round_trip) {
+  fh_event ev;
+  fh_buf b;
+  fh_run r, got;
+
+  memset(&r, 0, sizeof r);
+  r.id = 7;
+  snprintf(r.line, sizeof r.line, "L1");
+  snprintf(r.product, sizeof r.product, "BRK-100");
+  snprintf(r.order, sizeof r.order, "WO-4711");
+  r.target_qty = 500;
+  r.started_at = 1705305600000LL;
+  snprintf(r.started_by, sizeof r.started_by, "op1");
+  r.good = 12;
+  r.reject = 3;
+  r.changeover_ms = 1000;
+  r.changeover_target_s = 600;
+  fh_buf_init(&b, 16);
+  for (int pass = 0; pass < 2; pass++) {
+    fh_buf_reset(&b);
+    ASSERT_EQ(fh_enc_ok_run(&b, 1, 9, &r, pass), 0);
+    decode_event(&b, &ev);
+    ASSERT_EQ(ev.replay, pass);
+    ASSERT_SV_STR(ev.body_key, "run");
+    ASSERT_EQ(fh_dec_run(&ev.body, &got), 0);
+    ASSERT(memcmp(&got, &r, sizeof r) == 0);
+    /* then an ended run without order, target and changeover target */
+    memset(r.order, 0, sizeof r.order);
+    r.target_qty = 0;
+    r.changeover_target_s = 0;
+    r.ended_at = r.started_at + 3600000;
+    snprintf(r.ended_by, sizeof r.ended_by, "sm1");
+  }
+  fh_buf_free(&b);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(request_round_trip),
+             FH_TEST_ENTRY(run_round_trip),
              FH_TEST_ENTRY(request_optional_keys_absent_on_wire),
              FH_TEST_ENTRY(request_encode_rejects_bad_input),
              FH_TEST_ENTRY(welcome_round_trip),
