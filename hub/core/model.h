@@ -23,6 +23,9 @@
  *              "runh/" line id "/" u64 BE run id -> an ended run
  *   meta       "next_run_id"    -> u64 BE
  *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
+ *   shifts     "hon/" line id   -> the notes for the next handover
+ *              "hov/" line id "/" u64 BE shift start -> a closed shift's
+ *              handover (handover.h)
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
