@@ -89,11 +89,22 @@ class Handover(HubTest):
                            "bad_request", "text")
             self.assertErr(await op.write("handover.note", line="L9", text="x"),
                            "not_found", "line")
+            self.assertErr(await op.write("handover.note", line="L1", text=7),
+                           "bad_request", "text")
+            self.assertErr(await op.write("handover.note", line="L1"), "bad_request", "text")
             sm = await self.client("shift_manager", sub="sm-eva")
             r = self.assertOk(await sm.write("handover.note", line="L1", text="y" * 500))
             self.assertEqual([n["by"] for n in r["handover"]["notes"]], ["op-anna", "sm-eva"])
             # notes are not the pending handover: none until a shift closed
             self.assertIsNone(await self.line_handover())
+            self.assertErr(await sm.write("handover.ack", line="L1"),
+                           "bad_request", "shift_start")
+            self.assertErr(await sm.write("handover.ack", line="L1", shift_start="x"),
+                           "bad_request", "shift_start")
+            # nothing of the refused notes was stored
+            r = self.assertOk(await sm.write("handover.note", line="L1", text="z"))
+            self.assertEqual([n["text"] for n in r["handover"]["notes"]],
+                             ["press 2 die worn", "y" * 500, "z"])
             # an operator may not take a shift over
             self.assertErr(await op.write("handover.ack", line="L1", shift_start=START * 1000),
                            "forbidden", "t")
