@@ -10,6 +10,7 @@
 #include "handover.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,9 +105,22 @@ int handover_enc_rec(const handover_rec *r, fh_buf *b) {
              ? -ENOMEM : 0;
 }
 
+/* The running shift's figures as last computed, named by the shift the
+ * model is in now (the OEE is recomputed up to a second after a boundary). */
 int handover_enc_draft(hub *h, size_t li, fh_buf *b) {
-  return fh_enc_map(b, BODY_PAIRS + 2) || enc_body(h, li, &h->model->lines[li].oee, b) ||
-         enc_kv_str(b, "acked_by", "") || enc_kv_int(b, "acked_at", 0) ? -ENOMEM : 0;
+  const model *m = h->model;
+  fh_oee *o = malloc(sizeof *o);
+  int rc;
+
+  if (o == NULL) return -ENOMEM;
+  *o = m->lines[li].oee;
+  snprintf(o->shift, sizeof o->shift, "%s", m->in_shift ? m->shift.def->name : "");
+  o->shift_start = m->in_shift ? m->shift.start_ms : 0;
+  o->shift_end = m->in_shift ? m->shift.end_ms : 0;
+  rc = fh_enc_map(b, BODY_PAIRS + 2) || enc_body(h, li, o, b) ||
+       enc_kv_str(b, "acked_by", "") || enc_kv_int(b, "acked_at", 0) ? -ENOMEM : 0;
+  free(o);
+  return rc;
 }
 
 int handover_enc_pending(hub *h, size_t li, fh_buf *b) {

@@ -218,5 +218,49 @@ class Handover(HubTest):
         self.run_async(run())
 
 
+class LiveClose(HubTest):
+    """A shift ending while the hub runs: the subscriber of line/L1 gets
+    the handover as an upd at the boundary (at most about a minute away,
+    as in test_shift_close), and nil once it is taken over."""
+
+    def setUp(self):
+        self.end = fhtest.shift_boundary()
+        self.plant_data = fhtest.boundary_plant(self.end)
+        super().setUp()
+
+    def test_boundary_publishes_the_handover(self):
+        async def run():
+            op = await self.client("operator", sub="op-anna")
+            self.assertOk(await op.write("handover.note", line="L1", text="watch the press"))
+            view = await self.client("viewer", sub="wall")
+            self.assertIsNone((await view.snapshot("line/L1"))["data"]["handover"])
+            await asyncio.sleep(max(0.0, self.end - time.time()))
+            upd = await view.next(timeout=10, pred=lambda m: m["t"] == "upd" and
+                                  m["topic"] == "line/L1" and "handover" in m["data"])
+            ho = upd["data"]["handover"]
+            self.assertEqual((ho["shift"], ho["shift_start"], ho["shift_end"]),
+                             ("a", (self.end - 600) * 1000, self.end * 1000))
+            self.assertEqual([n["text"] for n in ho["notes"]], ["watch the press"])
+            # the notes start afresh for shift b
+            r = self.assertOk(await op.write("handover.note", line="L1", text="next"))
+            self.assertEqual(([n["text"] for n in r["handover"]["notes"]], r["handover"]["shift"]),
+                             (["next"], "b"))
+            sm = await self.client("shift_manager", sub="sm-eva")
+            acked = None
+            while acked is None:  # the close's commit may still be on its way
+                r = await sm.write("handover.ack", line="L1", shift_start=ho["shift_start"])
+                if r["t"] == "ok":
+                    acked = r["handover"]
+                else:
+                    self.assertErr(r, "not_found", "shift_start")
+                    self.assertLess(time.time(), self.end + 5)
+                    await asyncio.sleep(0.1)
+            self.assertEqual(acked["acked_by"], "sm-eva")
+            upd = await view.next(timeout=3, pred=lambda m: m["t"] == "upd" and
+                                  m["topic"] == "line/L1" and "handover" in m["data"])
+            self.assertIsNone(upd["data"]["handover"])
+        self.run_async(run(), timeout=120)
+
+
 if __name__ == "__main__":
     fhtest.main()
