@@ -1,9 +1,9 @@
 """test_floorgw_hub.py -- floorgw between Debian's mosquitto and the real
 floorhub (ctest: floorgw_hub_e2e, label e2e).
 
-Design: a hub of tests/e2e/fhtest.py (the sample plant, plus the reason
-`no_signal`, which floorgw gives the equipment of a dead Sparkplug node), a
-broker and floorgw with a gateway token; a viewer watches line/L1.  A
+Design: a hub of tests/e2e/fhtest.py (the sample plant as it is: a dead
+Sparkplug node's `no_signal` is a machine reason, which needs no plant
+reason), a broker and floorgw with a gateway token; a viewer watches line/L1.  A
 plain payload and a Sparkplug edge node written here must move the hub's
 equipment states, and a Sparkplug NDEATH must turn its equipment
 `unknown`.  Counter totals reach the hub as eq.total: the first sets the
@@ -43,12 +43,6 @@ MAP = {"equipment": [
                           "reason": "electrical"}], "else": "running"}}]}
 
 
-def plant():
-    p = fhtest.load_plant()
-    p["reasons"] = p["reasons"] + ["no_signal"]
-    return p
-
-
 def equipment(eq_id):
     """A viewer predicate: an update of line/L1 that carries eq_id."""
     return lambda m: (m["t"] == "upd" and m["topic"] == "line/L1" and
@@ -56,7 +50,7 @@ def equipment(eq_id):
 
 
 class FloorgwHub(fhtest.HubTest):
-    plant_data = plant()
+    plant_data = fhtest.load_plant()
 
     def setUp(self):
         super().setUp()
@@ -82,7 +76,7 @@ class FloorgwHub(fhtest.HubTest):
         async def state_of(view, eq_id):
             m = await view.next(timeout=5, pred=equipment(eq_id))
             e = m["data"]["equipment"]
-            return e["state"], e["reason"]
+            return e["state"], e["reason"] or e["machine_reason"]
 
         async def run():
             view = await self.client("viewer")

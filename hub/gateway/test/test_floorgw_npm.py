@@ -42,12 +42,6 @@ MAP = {"equipment": [
      "counts": {"good_total": {"metric": "Good"}, "reject_total": {"metric": "Scrap"}}}]}
 
 
-def plant():
-    p = fhtest.load_plant()
-    p["reasons"] = p["reasons"] + ["no_signal"]
-    return p
-
-
 def equipment(eq_id):
     """A viewer predicate: an update of line/L1 that carries eq_id."""
     return lambda m: (m["t"] == "upd" and m["topic"] == "line/L1" and
@@ -106,7 +100,7 @@ def m(name=None, alias=None, type_="Boolean", value=None):
 
 
 class FloorgwNpm(fhtest.HubTest):
-    plant_data = plant()
+    plant_data = fhtest.load_plant()
 
     def setUp(self):
         if not os.path.isdir(os.path.join(NPM_DIR, "node_modules", "sparkplug-client")):
@@ -128,12 +122,13 @@ class FloorgwNpm(fhtest.HubTest):
         super().tearDown()
 
     def test_births_aliases_seq_gap_and_the_will_of_the_npm_edge_node(self):
-        async def next_state(view, state, reason):
+        async def next_state(view, state, reason, machine_reason=None):
             """The next update of L1-PRESS2 in that state (updates of its
             counts come between)."""
             def pred(msg):
                 e = msg["data"]["equipment"] if equipment("L1-PRESS2")(msg) else None
-                return e is not None and (e["state"], e["reason"]) == (state, reason)
+                return e is not None and ((e["state"], e["reason"], e["machine_reason"]) ==
+                                          (state, reason, machine_reason))
             await view.next(timeout=10, pred=pred)
 
         async def counts():
@@ -175,6 +170,7 @@ class FloorgwNpm(fhtest.HubTest):
             self.floorgw.log_has("DDATA seq")
             self.assertEqual(await counts(), (30, 2))  # the data after the gap was dropped
 
+            await view.sync()  # older updates of L1-PRESS2 (running too) are gone
             self.edge.do("nbirth", metrics=[m("Node Control/Rebirth", value=False)])
             self.edge.do("dbirth", device="press2", metrics=[
                 m("Fault", 1, value=False), m("Good", 2, "UInt64", 531),
@@ -182,7 +178,7 @@ class FloorgwNpm(fhtest.HubTest):
             await next_state(view, "running", None)
 
             self.edge.kill()  # kill -9: the broker publishes its Will, an NDEATH
-            await next_state(view, "unknown", "no_signal")
+            await next_state(view, "unknown", None, "no_signal")
             self.floorgw.log_has("sparkplug plant/npmnode is gone")
             self.assertEqual(await counts(), (31, 2))
         self.run_async(run())

@@ -2,13 +2,13 @@
 and floorgw into the real hub: the demo's ingest path (ctest:
 floorsim_spb_e2e, label e2e).
 
-Design: a hub with the sample plant (plus the reason `no_signal`), a
+Design: a hub with the sample plant, a
 broker, floorgw with the mapping `floorsim --print-map` prints, and
 floorsim --sparkplug at 100x speed.  Every equipment of the plant must
 get a state from floorgw (actor gw1) and its counters must reach the hub
 as eq.total; a restarted floorgw, which has no alias tables, must ask for
 a rebirth and floorsim must answer it; floorsim's NDEATH at SIGTERM must
-turn all its equipment `unknown` (no_signal).
+turn all its equipment `unknown` (machine reason no_signal).
 
 Paths come from the environment: FLOORHUB_BIN, FLOORCTL_BIN, FLOORGW_BIN, FLOORSIM_BIN,
 FH_SOURCE_DIR.
@@ -33,9 +33,7 @@ FLOORSIM = os.environ.get("FLOORSIM_BIN", "floorsim")
 
 
 def plant():
-    p = fhtest.load_plant()
-    p["reasons"] = p["reasons"] + ["no_signal"]
-    return p
+    return fhtest.load_plant()
 
 
 class FloorsimSparkplug(fhtest.HubTest):
@@ -121,7 +119,7 @@ class FloorsimSparkplug(fhtest.HubTest):
 
         def all_unknown():
             eqs = self.run_async(l1())
-            return all((eqs[i]["state"], eqs[i]["reason"]) == ("unknown", "no_signal")
+            return all((eqs[i]["state"], eqs[i]["machine_reason"]) == ("unknown", "no_signal")
                        for i in ids)
         self.wait_for("L1 unknown (no_signal)", all_unknown)
 
