@@ -8,8 +8,8 @@ plant/press1/counts {"good", "scrap"} to L1-PRESS1's totals.  The counts
 are read back as a hub client sees them: a viewer's snapshot of line/L1.
 
 - mosquitto_pub totals 100 -> 105 -> 105 -> 3 (each waited for in the
-  hub): the hub's counts go 0 (the base), 5, 5, 8, and the hub logs the
-  counter reset with the equipment's id.
+  hub): the hub's counts go 0 (the base), 5, 5, 8, and the hub and
+  floorgw log the counter reset with the equipment's id.
 - A publisher streams growing totals while floorgw, then mosquitto, then
   the hub are killed with SIGKILL and started again.  Totals are absolute
   and floorgw resends the latest after every reconnect, so once the last
@@ -150,6 +150,8 @@ class FloorgwTotals(fhtest.HubTest):
             self.assertEqual(await self.counts(), (8, 0))   # +0, then +3
             self.hub.wait_log("equipment L1-PRESS1: good counter reset (3 after 105): "
                               "counting 3")
+            self.floorgw.log_has("L1-PRESS1: good total went down (3 after 105): a counter "
+                                 "reset or rollover")
         self.run_async(run())
 
     def test_kill_9_of_floorgw_mosquitto_and_hub_mid_stream_keeps_totals_exact(self):
