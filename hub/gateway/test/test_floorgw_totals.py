@@ -1,5 +1,5 @@
-"""test_floorgw_totals.py -- counter totals from mosquitto_pub through
-floorgw into the real hub, and exact totals across kill -9 of floorgw, of
+"""test_floorgw_totals.py -- state codes and counter totals from
+mosquitto_pub through floorgw into the real hub, and exact totals across kill -9 of floorgw, of
 mosquitto and of the hub (ctest: floorgw_totals_e2e, label e2e).
 
 Design: a hub of tests/e2e/fhtest.py with the sample plant, Debian's
@@ -7,6 +7,8 @@ mosquitto on a free port, floorgw with a gateway token mapping
 plant/press1/counts {"good", "scrap"} to L1-PRESS1's totals.  The counts
 are read back as a hub client sees them: a viewer's snapshot of line/L1.
 
+- mosquitto_pub state codes: mapped codes give the state and reason, an
+  unmapped one `unknown` with the code as machine reason.
 - mosquitto_pub totals 100 -> 105 -> 105 -> 3 (each waited for in the
   hub): the hub's counts go 0 (the base), 5, 5, 8, and the hub and
   floorgw log the counter reset with the equipment's id.
@@ -43,7 +45,7 @@ TOPIC = "plant/press1/counts"
 MAP = {"equipment": [
     {"id": "L1-PRESS1",
      "source": {"mqtt": {"topic": "plant/press1/status", "pointer": "/state"}},
-     "state": {"codes": {"1": ["running"]}},
+     "state": {"codes": {"1": ["running"], "3": ["down", "mechanical"]}},
      "counts": {"good_total": {"mqtt": {"topic": TOPIC, "pointer": "/good"}},
                 "reject_total": {"mqtt": {"topic": TOPIC, "pointer": "/scrap"}}}}]}
 
@@ -91,10 +93,42 @@ class FloorgwTotals(fhtest.HubTest):
         self.broker.stop()
         super().tearDown()
 
-    def mosquitto_pub(self, good, scrap):
+    def mosquitto_pub(self, good, scrap, topic=TOPIC, payload=None):
         subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(self.broker.port),
-                        "-q", "1", "-t", TOPIC, "-m",
-                        json.dumps({"good": good, "scrap": scrap})], check=True)
+                        "-q", "1", "-t", topic, "-m",
+                        payload or json.dumps({"good": good, "scrap": scrap})], check=True)
+
+    async def state(self):
+        """L1-PRESS1's (state, reason, machine_reason) in a fresh snapshot."""
+        view = await self.client("viewer")
+        try:
+            snap = await view.snapshot("line/L1")
+        finally:
+            await view.close()
+        e = {x["id"]: x for x in snap["data"]["equipment"]}["L1-PRESS1"]
+        return e["state"], e["reason"], e["machine_reason"]
+
+    async def wait_state(self, want, timeout=10.0):
+        deadline = time.time() + timeout
+        got = None
+        while time.time() < deadline:
+            got = await self.state()
+            if got == want:
+                return
+            time.sleep(0.05)
+        self.fail("L1-PRESS1 is %r, want %r; floorgw log:\n%s" % (got, want, self.floorgw.log()))
+
+    def test_state_codes_from_mosquitto_pub(self):
+        async def run():
+            status = "plant/press1/status"
+            self.mosquitto_pub(0, 0, status, '{"state": 3}')
+            await self.wait_state(("down", "mechanical", None))
+            self.mosquitto_pub(0, 0, status, '{"state": 1}')
+            await self.wait_state(("running", None, None))
+            self.mosquitto_pub(0, 0, status, '{"state": 9}')   # not in the map
+            await self.wait_state(("unknown", None, "9"))
+            self.floorgw.log_has("L1-PRESS1: code '9' is not in the map")
+        self.run_async(run())
 
     async def counts(self):
         """L1-PRESS1's (good, reject) in a fresh snapshot of line/L1."""
