@@ -296,6 +296,7 @@ static int start(gw *g, const char *client_id) {
                      .on_before_connect = mq_before_connect, .on_connect = mq_on_connect,
                      .on_message = mq_on_message, .on_log = mod_log, .arg = g};
   fh_client_opts co = {.url = o->hub_url, .token = o->token, .name = name,
+                       .ca_file = o->hub_ca,
                        .cb = {hub_on_state, NULL, hub_on_reply, hub_on_log}, .arg = g};
   int rc;
 
