@@ -32,9 +32,11 @@
 #include "session.h"
 #include "shiftclock.h"
 #include "tls.h"
+#include "tokens.h"
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
-#define TRIM_INTERVAL_MS 60000 /* store housekeeping */
+#define TRIM_INTERVAL_MS 60000 /* store housekeeping (trim, retention) */
+#define TRIM_FIRST_MS 2000     /* the first, soon after start */
 
 static void on_tick(uv_timer_t *t) {
   hub *h = t->data;
@@ -47,13 +49,18 @@ static void on_tick(uv_timer_t *t) {
     session_tick(s, mono, now);
   }
   person_tick(h, mono);
+  tokens_tick(h, mono);
   guard_sweep(h, mono, now);
   eq_writes_tick(h, now);
   shiftclock_tick(h, now);
   outbox_tick(h, now);
 }
 
-static void on_housekeeping(uv_timer_t *t) { commit_trim(t->data); }
+static void on_housekeeping(uv_timer_t *t) {
+  hub *h = t->data;
+  tokens_trim(h, hub_now_ms(h));
+  commit_trim(h);
+}
 
 static void on_watchdog(uv_timer_t *t) {
   (void)t;
@@ -129,7 +136,7 @@ static void start_timers(hub *h) {
     timers[i]->data = h;
   }
   uv_timer_start(&h->tick, on_tick, 1000, 1000);
-  uv_timer_start(&h->housekeeping, on_housekeeping, TRIM_INTERVAL_MS, TRIM_INTERVAL_MS);
+  uv_timer_start(&h->housekeeping, on_housekeeping, TRIM_FIRST_MS, TRIM_INTERVAL_MS);
   if (wd > 0) uv_timer_start(&h->watchdog, on_watchdog, 0, wd / 2000 ? wd / 2000 : 1);
   uv_signal_init(h->loop, &h->sigterm);
   uv_signal_init(h->loop, &h->sigint);

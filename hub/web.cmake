@@ -23,7 +23,7 @@ set(FH_WEB_INPUTS ${FH_WEB_JS} ${FH_WEB_SRC}/index.html ${FH_WEB_SRC}/style.css
     ${FH_WEB_SRC}/build.mjs ${FH_WEB_SRC}/package-lock.json)
 
 add_custom_command(
-  OUTPUT ${FH_WEB_OUT}/app.js ${FH_WEB_OUT}/index.html ${FH_WEB_OUT}/style.css
+  OUTPUT ${FH_WEB_OUT}/app.js ${FH_WEB_OUT}/app.css ${FH_WEB_OUT}/index.html ${FH_WEB_OUT}/style.css
   COMMAND ${FH_NODE} ${FH_WEB_SRC}/build.mjs ${FH_WEB_OUT}
   DEPENDS ${FH_WEB_INPUTS}
   WORKING_DIRECTORY ${FH_WEB_SRC}
@@ -31,5 +31,5 @@ add_custom_command(
   VERBATIM)
 add_custom_target(floorhub_web ALL DEPENDS ${FH_WEB_OUT}/app.js)
 
-install(FILES ${FH_WEB_OUT}/index.html ${FH_WEB_OUT}/style.css ${FH_WEB_OUT}/app.js
+install(FILES ${FH_WEB_OUT}/index.html ${FH_WEB_OUT}/style.css ${FH_WEB_OUT}/app.js ${FH_WEB_OUT}/app.css
   DESTINATION ${CMAKE_INSTALL_DATADIR}/floorhub/web)

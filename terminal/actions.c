@@ -19,15 +19,15 @@
 #include "views.h"
 
 int ft_actions_line_claimed(const app *a, const char *line) {
-  if (a->nclaim == 0 || strcmp(a->role, "admin") == 0) return 1;
-  for (size_t i = 0; i < a->nclaim; i++)
-    if (strcmp(a->claim[i], line) == 0) return 1;
+  if (a->me.nclaim == 0 || strcmp(a->me.role, "admin") == 0) return 1;
+  for (size_t i = 0; i < a->me.nclaim; i++)
+    if (strcmp(a->me.claim[i], line) == 0) return 1;
   return 0;
 }
 
 int ft_actions_can(const app *a, act_verb v, const fh_andon *andon,
                 const char *line) {
-  if (!ft_permit_allows(a->role, a->user, v, andon)) return 0;
+  if (!ft_permit_allows(a->me.role, a->me.user, v, andon)) return 0;
   if (v == ACT_RAISE) return line != NULL && ft_actions_line_claimed(a, line);
   return andon == NULL || ft_actions_line_claimed(a, andon->line);
 }

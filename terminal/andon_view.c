@@ -41,7 +41,7 @@ void ft_andon_header_draw(app *a, int y, int with_line) {
 static cap_style last_column(app *a, const fh_andon *an, char *buf, size_t n) {
   const act_pending *p = ft_actions_pending_on(a, an->id);
   const char *role = ft_model_esc_role(&a->m, an->level);
-  int mine = a->role[0] && ft_model_esc_calls(&a->m, an, a->role);
+  int mine = a->me.role[0] && ft_model_esc_calls(&a->m, an, a->me.role);
 
   if (p != NULL) {
     snprintf(buf, n, "%s pending%s", ft_actions_verb_name(p->verb),

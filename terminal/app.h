@@ -5,7 +5,8 @@
  * input.c, and whatever changes sets `dirty`; the screen is redrawn (ui.c)
  * once per loop iteration at most, from a prepare handle, and by the 1 s
  * tick for the age counters.  Views read the app and the model; only
- * actions.c (andons) and classify.c (stops) send writes.
+ * actions.c (andons) and classify.c (stops) send writes, and signin.c
+ * signs people in and out at a kiosk token (`me` is then the person).
  */
 #ifndef FT_APP_H
 #define FT_APP_H
@@ -76,6 +77,45 @@ typedef struct act_pick {
   model_names items;                      /* v as a name list */
 } act_pick;
 
+/* The report view's questions in flight (report_history.c); 0: none. */
+typedef struct report_asks {
+  uint64_t report;             /* shift.report */
+  int64_t report_start;        /* ... the shift_start it asked (0: the
+                                  last closed) */
+  uint64_t shifts;             /* oee.history group shift: shift starts */
+  int64_t shifts_from;         /* ... its from */
+  uint64_t days;               /* oee.history group day: the day table */
+  int64_t days_from;           /* ... its from */
+  uint64_t top[MODEL_DAYS];    /* dt.pareto top 1 of each day */
+  int step;                    /* a step (-1, +1) waiting for the shift
+                                  starts, 0 none */
+} report_asks;
+
+/* Who the connection acts as: the welcome's identity, or a person's. */
+typedef struct app_ident {
+  char user[FH_ID_MAX + 1];    /* user id (token sub, or the person's) */
+  char role[FH_KIND_MAX + 1];  /* role name */
+  char claim[FH_LINES_MAX][FH_ID_MAX + 1]; /* lines; nclaim 0 = every line */
+  size_t nclaim;               /* entries in claim */
+} app_ident;
+
+/* The sign-in of people at a kiosk token's session (signin.c). */
+typedef struct app_signin {
+  int kiosk;                   /* the welcome's role is kiosk */
+  int person;                  /* someone is signed in */
+  app_ident kiosk_id;          /* the kiosk's own identity, from the welcome */
+  char name[FH_NAME_MAX + 1];  /* the signed-in person's display name */
+  int field;                   /* the form's field: 0 badge or user, 1 PIN */
+  char who[FH_BADGE_MAX + 1];  /* typed badge or user id; wiped when sent */
+  size_t wholen;               /* bytes in who */
+  char pin[FH_PIN_MAX + 1];    /* typed PIN, drawn as '*'; wiped when sent */
+  size_t pinlen;               /* bytes in pin */
+  uint64_t req;                /* login or logout in flight, 0 none */
+  int64_t idle_ms;             /* the hub's idle sign-out (from the login) */
+  uint64_t last_ping;          /* uv_now() of the last ping sent */
+  uint64_t deadline;           /* uv_now() ms of the idle sign-out */
+} app_signin;
+
 typedef struct app {
   uv_loop_t *loop;             /* the one loop */
   app_opts opt;                /* command line */
@@ -87,10 +127,8 @@ typedef struct app {
   int curses_on;               /* newterm ran and endwin did not */
   void *screen;                /* the curses SCREEN, freed at exit */
 
-  char user[FH_ID_MAX + 1];    /* token sub, from the welcome */
-  char role[FH_KIND_MAX + 1];  /* token role, from the welcome */
-  char claim[FH_LINES_MAX][FH_ID_MAX + 1]; /* the token's lines claim */
-  size_t nclaim;               /* entries in claim; 0 = every line */
+  app_ident me;                /* who we act as: the welcome's identity,
+                                  or the person signed in at a kiosk */
   int64_t skew_ms;             /* hub clock - our clock, from the welcome */
 
   int online;                  /* the welcome of this connection arrived */
@@ -104,6 +142,7 @@ typedef struct app {
   size_t sel[VIEW__COUNT];     /* selected row per view */
   char cur_line[FH_ID_MAX + 1];/* line of the line and report views */
   int locked;                  /* kiosk lock in force */
+  app_signin sign;             /* people signing in at a kiosk token */
   dialog dlg;                  /* the open dialog, if any */
   act_flow flow;               /* the action the dialog builds */
   act_pick pick;               /* the reason picker's entries */
@@ -111,7 +150,7 @@ typedef struct app {
   size_t npend;                /* entries in pend */
   char status[256];            /* the status line */
   cap_style status_style;      /* how it is drawn */
-  uint64_t report_req;         /* id of the shift.report in flight, 0 none */
+  report_asks ask;             /* the report view's questions in flight */
   uint64_t flash_andon;        /* andon that flashes, 0 none */
   uint64_t flash_until;        /* uv_now() ms when the flash ends */
   int quit_armed;              /* q pressed once with writes pending */
@@ -150,10 +189,13 @@ char *ft_token_load(const char *path, char *err, size_t errlen);
 void ft_token_reload(app *a);
 
 /* session.c: the client's callbacks. */
+/* The user, role and lines of a welcome or of a login's ok into id. */
+void ft_ident_from(app_ident *id, const fh_event *ev);
 void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg);
 void ft_session_on_event(fh_client *c, const fh_event *ev, void *arg);
 void ft_session_on_reply(fh_client *c, const fh_client_req *req,
                       const fh_event *ev, void *arg);
 void ft_session_on_log(fh_client *c, const char *line, void *arg);
+void ft_session_on_identity(fh_client *c, const fh_event *w, void *arg);
 
 #endif /* FT_APP_H */

@@ -17,7 +17,7 @@
 #include "permit.h"
 
 int ft_classify_can(const app *a, const fh_downtime *d) {
-  if (!ft_permit_allows(a->role, a->user, ACT_CLASSIFY, NULL)) return 0;
+  if (!ft_permit_allows(a->me.role, a->me.user, ACT_CLASSIFY, NULL)) return 0;
   return d == NULL || ft_actions_line_claimed(a, d->line);
 }
 

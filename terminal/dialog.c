@@ -53,23 +53,24 @@ static void finish(app *a, int ok) {
   if (d.done) d.done(a, &d, ok);
 }
 
-static void text_append(dialog *d, wint_t ch) {
+int ft_text_append(char *buf, size_t *len, size_t max, wint_t ch) {
   char mb[MB_LEN_MAX];
   mbstate_t st;
   size_t n;
 
   memset(&st, 0, sizeof st);
   n = wcrtomb(mb, (wchar_t)ch, &st);
-  if (n == (size_t)-1 || d->len + n > FH_NOTE_MAX) return;
-  memcpy(d->text + d->len, mb, n);
-  d->len += n;
-  d->text[d->len] = '\0';
+  if (n == (size_t)-1 || *len + n > max) return -1;
+  memcpy(buf + *len, mb, n);
+  *len += n;
+  buf[*len] = '\0';
+  return 0;
 }
 
-static void text_backspace(dialog *d) {
-  while (d->len > 0 && ((unsigned char)d->text[d->len - 1] & 0xc0) == 0x80) d->len--;
-  if (d->len > 0) d->len--;
-  d->text[d->len] = '\0';
+void ft_text_backspace(char *buf, size_t *len) {
+  while (*len > 0 && ((unsigned char)buf[*len - 1] & 0xc0) == 0x80) (*len)--;
+  if (*len > 0) (*len)--;
+  buf[*len] = '\0';
 }
 
 static void choose_key(app *a, wint_t ch, int is_key) {
@@ -97,8 +98,8 @@ void ft_dialog_key(app *a, wint_t ch, int is_key) {
     finish(a, d->kind == DLG_TEXT || (d->items && d->items->n > 0));
   else if (d->kind == DLG_CHOOSE) choose_key(a, ch, is_key);
   else if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == CTRL_H || ch == DEL)))
-    text_backspace(d);
-  else if (!is_key && ch >= 0x20 && ch != DEL) text_append(d, ch);
+    ft_text_backspace(d->text, &d->len);
+  else if (!is_key && ch >= 0x20 && ch != DEL) ft_text_append(d->text, &d->len, FH_NOTE_MAX, ch);
 }
 
 /* The end of s that fits in about `cols` columns (whole characters), so

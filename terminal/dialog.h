@@ -53,4 +53,11 @@ void ft_dialog_text(struct app *a, const char *title, int secret,
 void ft_dialog_key(struct app *a, wint_t ch, int is_key);
 void ft_dialog_draw(struct app *a);
 
+/* Line editing shared with the sign-in form: appends the character ch as
+ * UTF-8 to buf (len bytes, NUL-terminated), at most max bytes in all;
+ * 0, or -1 when it does not fit or is no character (buf unchanged). */
+int ft_text_append(char *buf, size_t *len, size_t max, wint_t ch);
+/* Removes the last character of buf (a whole UTF-8 sequence). */
+void ft_text_backspace(char *buf, size_t *len);
+
 #endif /* FT_DIALOG_H */

@@ -5,7 +5,9 @@
  * lines, whose line/<id> and downtime/<id> topics are subscribed then.  Every snap and upd
  * goes into the model; the news it brings decides the bell: a new andon on
  * a watched line (the kiosk's line, or every line without --line), or an
- * escalation that calls the user's role, flashes that andon and beeps.  On
+ * escalation that calls the user's role, flashes that andon and beeps.  A
+ * kiosk token's welcome, and the hub's unprompted one that signs a person
+ * out, go to signin.c, as do the answers to login and logout.  On
  * a kiosk, a stop of its line's constraint that ended needing a reason
  * opens the reason picker for it (Esc dismisses it; the stop stays in the
  * list).
@@ -16,25 +18,30 @@
 
 #include "actions.h"
 #include "classify.h"
+#include "signin.h"
 #include "views.h"
 
 #define TOPIC_BUF (FH_ID_MAX + 16) /* "downtime/" + id */
 #define SUB_BATCH 64               /* topics per sub */
 
-static void take_identity(app *a, const fh_event *w) {
-  fh_mp_cursor c = w->lines;
+void ft_ident_from(app_ident *id, const fh_event *ev) {
+  fh_mp_cursor c = ev->lines;
   uint32_t n;
 
-  snprintf(a->user, sizeof a->user, "%.*s", (int)w->user.n, w->user.p);
-  snprintf(a->role, sizeof a->role, "%.*s", (int)w->role.n, w->role.p);
-  a->skew_ms = w->server_time - ft_app_wall_ms();
-  a->nclaim = 0;
+  snprintf(id->user, sizeof id->user, "%.*s", (int)ev->user.n, ev->user.p);
+  snprintf(id->role, sizeof id->role, "%.*s", (int)ev->role.n, ev->role.p);
+  id->nclaim = 0;
   if (fh_mp_read_array(&c, &n) == 0) {
-    for (uint32_t i = 0; i < n && a->nclaim < FH_LINES_MAX; i++)
-      if (fh_mp_read_strcpy(&c, a->claim[a->nclaim], sizeof a->claim[0]) == 0)
-        a->nclaim++;
+    for (uint32_t i = 0; i < n && id->nclaim < FH_LINES_MAX; i++)
+      if (fh_mp_read_strcpy(&c, id->claim[id->nclaim], sizeof id->claim[0]) == 0)
+        id->nclaim++;
   }
-  if (a->locked && strcmp(a->role, "admin") == 0) {
+}
+
+static void take_identity(app *a, const fh_event *w) {
+  ft_ident_from(&a->me, w);
+  a->skew_ms = w->server_time - ft_app_wall_ms();
+  if (a->locked && strcmp(a->me.role, "admin") == 0) {
     a->locked = 0;
     ft_app_log(a, "kiosk unlocked by an admin token");
   }
@@ -53,17 +60,29 @@ void ft_session_on_state(fh_client *c, const fh_client_state *st, void *arg) {
     if (a->npend > 0)
       ft_app_status(a, CAP_WARN, "Offline: %zu action(s) pending, sent when the hub is back",
                  a->npend);
+    ft_signin_on_offline(a);
     return;
   }
   a->ever_online = 1;
   take_identity(a, st->welcome);
-  ft_app_log(a, "online as %s (%s)", a->user, a->role);
+  ft_app_log(a, "online as %s (%s)", a->me.user, a->me.role);
   if (a->npend > 0)
     ft_app_status(a, CAP_INFO, "Back online: sending %zu pending action(s)", a->npend);
   else
     ft_app_status(a, a->opt.insecure ? CAP_WARN : CAP_NORMAL, "Connected as %s (%s)%s",
-                  a->user, a->role,
+                  a->me.user, a->me.role,
                   a->opt.insecure ? ", INSECURE: hub certificate not checked" : "");
+  ft_signin_on_welcome(a, 0);
+}
+
+void ft_session_on_identity(fh_client *c, const fh_event *w, void *arg) {
+  app *a = arg;
+  (void)c;
+
+  take_identity(a, w);
+  ft_app_log(a, "the hub says we act as %s (%s)", a->me.user, a->me.role);
+  ft_signin_on_welcome(a, 1);
+  a->dirty = 1;
 }
 
 /* Subscribes line/<id> and downtime/<id> of every line of the plant
@@ -132,7 +151,7 @@ static void on_news(app *a, const model_news *news) {
   for (size_t i = 0; i < news->nescalated; i++) {
     const fh_andon *an = ft_model_andon_find(&a->m, news->escalated[i]);
     const char *role = an ? ft_model_esc_role(&a->m, an->level) : NULL;
-    if (role == NULL || strcmp(role, a->role) != 0) continue;
+    if (role == NULL || strcmp(role, a->me.role) != 0) continue;
     alert(a, an->id);
     ft_app_status(a, CAP_ALERT, "ESCALATED: andon %llu on %s reached level %u: %s is called",
                (unsigned long long)an->id, an->line, an->level, role);
@@ -163,13 +182,16 @@ void ft_session_on_reply(fh_client *c, const fh_client_req *req,
   (void)c;
 
   a->dirty = 1;
-  if (req->type == FH_MSG_SHIFT_REPORT) {
-    if (req->id == a->report_req) {
-      ft_model_report_set(&a->m, ev);
-      a->report_req = 0;
-    }
+  if (req->type == FH_MSG_SHIFT_REPORT || req->type == FH_MSG_OEE_HISTORY ||
+      req->type == FH_MSG_DT_PARETO) {
+    ft_report_on_reply(a, req, ev);
     return;
   }
+  if (req->type == FH_MSG_LOGIN || req->type == FH_MSG_LOGOUT) {
+    ft_signin_on_reply(a, req, ev);
+    return;
+  }
+  if (req->type == FH_MSG_PING) return; /* a kiosk's keep-alive */
   if (req->type == FH_MSG_SUB || req->type == FH_MSG_UNSUB) {
     if (ev->type == FH_MSG_ERR)
       ft_app_status(a, CAP_BAD, "The hub refused a subscription: %.*s", (int)ev->msg.n,

@@ -1,8 +1,11 @@
 /* ui.c -- the frame around the views, and the selection.
  *
- * Row 0 is the title (plant, shift, user, clock), row 1 the OFFLINE banner
+ * Row 0 is the title (plant, shift, user, clock; at a kiosk token the
+ * person signed in, or nobody, leads it), row 1 the OFFLINE banner
  * while disconnected or else the view tabs (or the kiosk label), then the
- * view's body, the status line and the help line.  Everything is redrawn
+ * view's body, the status line and the help line.  A kiosk token's
+ * session with nobody signed in shows the sign-in screen (signin_view.c)
+ * instead of the view; the idle countdown takes the status line.  Everything is redrawn
  * into curses' buffer and refresh() sends only what changed.  While
  * offline the last known state stays on screen; the banner and the title
  * say it is stale.
@@ -12,21 +15,37 @@
 #include <curses.h>
 
 #include "draw.h"
+#include "signin.h"
 #include "views.h"
 
 #define ANDON_LIST_MAX 512 /* open andons a view lists */
 
+/* Who acts at a kiosk token: the person signed in at it, or nobody.  It
+ * leads the title, so that a narrow kiosk screen never cuts it. */
+static void kiosk_who(const app *a, char *who, size_t n) {
+  if (a->sign.person)
+    snprintf(who, n, "%s (%s) at %s", a->sign.name, a->me.role, a->sign.kiosk_id.user);
+  else
+    snprintf(who, n, "%s: nobody signed in", a->me.user);
+}
+
 static void draw_title(app *a) {
-  char clock[16], who[FH_ID_MAX + FH_KIND_MAX + 8] = "";
+  char clock[16], who[FH_NAME_MAX + FH_ID_MAX + FH_KIND_MAX + 24] = "";
   int attr = ft_caps_attr(&a->caps, CAP_TITLE);
   const char *dot = a->caps.g.dot;
+  const char *shift = ft_model_shift_name(&a->m)[0] ? ft_model_shift_name(&a->m) : "-";
+  const char *plant = a->m.has_plant ? a->m.plant : "(no plant yet)";
 
   ft_draw_blank(0, 0, COLS, attr);
-  if (a->user[0]) snprintf(who, sizeof who, " %s %s (%s)", dot, a->user, a->role);
-  ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "floorterm %s %s %s shift %s%s%s",
-           dot, a->m.has_plant ? a->m.plant : "(no plant yet)", dot,
-           ft_model_shift_name(&a->m)[0] ? ft_model_shift_name(&a->m) : "-", who,
-           a->online ? "" : "  STALE");
+  if (a->sign.kiosk) {
+    kiosk_who(a, who, sizeof who);
+    ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "%s %s %s %s shift %s%s", who, dot, plant,
+                dot, shift, a->online ? "" : "  STALE");
+  } else {
+    if (a->me.user[0]) snprintf(who, sizeof who, " %s %s (%s)", dot, a->me.user, a->me.role);
+    ft_draw_fmt(&a->caps, 0, 1, COLS - 12, attr, "floorterm %s %s %s shift %s%s%s", dot,
+                plant, dot, shift, who, a->online ? "" : "  STALE");
+  }
   ft_draw_str(&a->caps, 0, COLS - 9, 8, ft_fmt_clock(clock, sizeof clock, ft_app_now_ms(a)),
            attr, 0);
 }
@@ -69,6 +88,21 @@ static void draw_banner(app *a) {
            a->ever_online ? "reconnecting" : "connecting", a->caps.g.dot, a->offline_reason);
 }
 
+/* The sign-in screen, or the view on screen. */
+static void draw_body(app *a, int rows) {
+  if (ft_signin_showing(a)) {
+    ft_signin_draw(a, 2, rows);
+    return;
+  }
+  switch (a->view) {
+    case VIEW_BOARD: ft_board_draw(a, 2, rows); break;
+    case VIEW_LINE: ft_line_view_draw(a, 2, rows); break;
+    case VIEW_ANDONS: ft_andon_view_draw(a, 2, rows); break;
+    case VIEW_STOPS: ft_stop_view_draw(a, 2, rows); break;
+    default: ft_report_view_draw(a, 2, rows); break;
+  }
+}
+
 void ft_ui_draw(app *a) {
   int rows = LINES - 4;
 
@@ -82,17 +116,16 @@ void ft_ui_draw(app *a) {
   draw_title(a);
   if (a->online) draw_tabs(a);
   else draw_banner(a);
-  switch (a->view) {
-    case VIEW_BOARD: ft_board_draw(a, 2, rows); break;
-    case VIEW_LINE: ft_line_view_draw(a, 2, rows); break;
-    case VIEW_ANDONS: ft_andon_view_draw(a, 2, rows); break;
-    case VIEW_STOPS: ft_stop_view_draw(a, 2, rows); break;
-    default: ft_report_view_draw(a, 2, rows); break;
+  draw_body(a, rows);
+  if (!ft_signin_countdown_draw(a, LINES - 2))
+    ft_draw_str(&a->caps, LINES - 2, 0, COLS, a->status,
+                ft_caps_attr(&a->caps, a->status_style), 1);
+  if (ft_signin_showing(a)) {
+    ft_signin_help_draw(a, LINES - 1);
+  } else {
+    ft_help_draw(a, LINES - 1);
+    ft_dialog_draw(a);
   }
-  ft_draw_str(&a->caps, LINES - 2, 0, COLS, a->status,
-           ft_caps_attr(&a->caps, a->status_style), 1);
-  ft_help_draw(a, LINES - 1);
-  ft_dialog_draw(a);
   refresh();
 }
 
@@ -168,7 +201,7 @@ cap_style ft_ui_andon_style(app *a, const fh_andon *an) {
 
   if (an->id == a->flash_andon && now < a->flash_until)
     return (now / 1000) % 2 == 0 ? CAP_ALERT : CAP_BAD;
-  if (an->state == FH_ANDON_RAISED && a->role[0] && ft_model_esc_calls(&a->m, an, a->role))
+  if (an->state == FH_ANDON_RAISED && a->me.role[0] && ft_model_esc_calls(&a->m, an, a->me.role))
     return CAP_ALERT;
   return an->state == FH_ANDON_RAISED ? CAP_BAD : CAP_INFO;
 }

@@ -3,7 +3,8 @@
 # them and writes the report (README.md, "Benchmarks").
 #
 # floorbench: the load generator and meter (epoll WebSocket client,
-# floorhub / MQTT-over-WebSocket / node-ws adapters, histograms).
+# floorhub / MQTT-over-WebSocket / node-ws adapters, histograms; TLS with
+# OpenSSL for --tls).
 add_executable(floorbench
   bench/floorbench/main.c
   bench/floorbench/scenario.c
@@ -21,9 +22,19 @@ add_executable(floorbench
   bench/floorbench/target_mqtt.c
   bench/floorbench/target_node.c
   bench/floorbench/server.c
+  bench/floorbench/tls.c
   bench/floorbench/token.c
   bench/floorbench/hist.c
   bench/floorbench/out.c
   bench/floorbench/selftest.c
   bench/floorbench/util.c)
-target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT m)
+target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT PkgConfig::OPENSSL m)
+
+# bench_reaccount: what explaining a stop of a closed shift costs, in the
+# hub's core in one process (tests/core/harness.h).
+add_executable(bench_reaccount bench/bench_reaccount.c core/harness.c)
+target_include_directories(bench_reaccount PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+  ${CMAKE_CURRENT_SOURCE_DIR}/core)
+target_compile_definitions(bench_reaccount PRIVATE
+  FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
+target_link_libraries(bench_reaccount PRIVATE fh_core)

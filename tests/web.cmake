@@ -7,7 +7,7 @@
 # FH_UPDATE_SCREENSHOT=1, over the committed tests/web/dashboard.png).
 # web_downtime: the Downtime view the same way (stops made by a gateway
 # client, classified and split through the page; tests/web/downtime.png).
-# Both need scripts/web-deps to have run.
+# All need scripts/web-deps to have run.
 if(NOT FH_WEB)
   return()
 endif()
@@ -40,3 +40,23 @@ set_tests_properties(web_downtime PROPERTIES
   TIMEOUT 180
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")
+
+# web_signin: the sign-in form with a user and password (a user made with
+# floorctl), the session token, Sign out revoking it, a pasted token.
+add_test(NAME web_signin
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/signin.test.mjs)
+set_tests_properties(web_signin PROPERTIES
+  LABELS e2e
+  TIMEOUT 120
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FLOORCTL_BIN=$<TARGET_FILE:floorctl>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
+# web_trends: the Trends view in headless Chromium against a store filled
+# by floorctl backfill (tests/web/trends.png).
+add_test(NAME web_trends
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/trends.test.mjs)
+set_tests_properties(web_trends PROPERTIES
+  LABELS e2e
+  TIMEOUT 180
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FLOORCTL_BIN=$<TARGET_FILE:floorctl>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")

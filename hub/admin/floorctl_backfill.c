@@ -7,8 +7,8 @@
  * equipment opened and closed by dt_transition() and classified the way an
  * operator would (a stop that is not short and has a reason of the plant's
  * tree gets that reason: dt_classify), and at every shift end the line
- * record measured at the constraint (oee_line_constraint), stored under
- * the same "rec/<line>/<u64 BE start>" key the hub uses.  The result is
+ * record measured at the constraint (oee_line_constraint) and each
+ * equipment's, stored under the keys the hub uses (history.h).  The result is
  * what the hub would have stored had it watched those shifts; records of
  * the same shifts are replaced.  The closed stops are stored too (keyed by
  * id as the hub keys them, numbered after the largest id in the store, so
@@ -29,6 +29,7 @@
 #include "downtime.h"
 #include "fh_storage.h"
 #include "floorctl.h"
+#include "history.h"
 #include "oee.h"
 #include "plant.h"
 #include "sim_model.h"
@@ -59,9 +60,7 @@ typedef struct backfill {
 } backfill;
 
 static dt_limits limits(const backfill *b, size_t li) {
-  const plant_stop_times *st = &b->p->lines[li].stops;
-  return (dt_limits){(uint64_t)st->short_stop_s * 1000,
-                     (uint64_t)st->reason_required_after_s * 1000};
+  return plant_stop_limits(&b->p->lines[li]);
 }
 
 /* Puts the closed stop into the batch, under its id as the hub keys it. */
@@ -76,25 +75,33 @@ static void put_stop(backfill *b, const dt_event *ev) {
   b->stops++;
 }
 
-/* Writes every line's record of the shift in win and commits them. */
+/* Puts the record of owner id into the batch. */
+static void put_record(backfill *b, hist_owner owner, const char *id, const fh_oee *rec) {
+  uint8_t key[HIST_KEY_MAX];
+  size_t klen = hist_record_key(owner, id, b->win.start_ms, key);
+  fh_buf_reset(&b->enc);
+  if (b->rc == 0 && (klen == 0 || fh_enc_oee(&b->enc, rec) != 0 ||
+                     fh_batch_put(b->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&b->enc),
+                                  fh_buf_payload_len(&b->enc)) != 0))
+    b->rc = -ENOMEM;
+}
+
+/* Writes every line's and equipment's record of the shift in win and
+ * commits them with the stops closed since the last commit. */
 static void close_shift(backfill *b) {
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
   fh_oee rec;
   for (size_t li = 0; b->rc == 0 && li < b->p->nlines; li++) {
     const plant_line *pl = &b->p->lines[li];
     const oee_acc *accs[PLANT_EQUIPMENT_PER_LINE_MAX];
-    int n = snprintf((char *)key, sizeof key, "rec/%s/", pl->id);
-    for (size_t e = 0; e < pl->nequipment; e++)
+    for (size_t e = 0; e < pl->nequipment; e++) {
       accs[e] = &b->eqs[pl->first_equipment + e].acc;
+      oee_acc_compute(accs[e], b->win.end_ms, b->p->equipment[pl->first_equipment + e].id,
+                      &rec);
+      put_record(b, HIST_EQUIPMENT, b->p->equipment[pl->first_equipment + e].id, &rec);
+    }
     oee_line_constraint(accs, pl->nequipment, pl->constraint - pl->first_equipment,
                         pl->output - pl->first_equipment, b->win.end_ms, pl->id, &rec);
-    for (int i = 0; i < 8; i++)
-      key[n + i] = (uint8_t)((uint64_t)b->win.start_ms >> (56 - 8 * i));
-    fh_buf_reset(&b->enc);
-    if (fh_enc_oee(&b->enc, &rec) != 0 ||
-        fh_batch_put(b->batch, FH_T_SHIFTS, key, (size_t)n + 8,
-                     fh_buf_payload(&b->enc), fh_buf_payload_len(&b->enc)) != 0)
-      b->rc = -ENOMEM;
+    put_record(b, HIST_LINE, pl->id, &rec);
   }
   if (b->rc == 0) b->rc = fh_store_commit(b->store, b->batch, NULL);
   fh_batch_clear(b->batch);
@@ -166,8 +173,10 @@ static void sink(void *arg, const sim_event *ev) {
   roll(b, ev->t_ms);
   if (ev->type == SIM_EV_STATE)
     on_state(b, ev->eq, ev->state, ev->reason, ev->t_ms);
-  else if (ev->type == SIM_EV_COUNT && b->in_shift)
+  else if (ev->type == SIM_EV_COUNT && b->in_shift) {
     oee_acc_count(&b->eqs[ev->eq].acc, ev->good, ev->reject);
+    oee_acc_reject_reason(&b->eqs[ev->eq].acc, ev->reject_reason, ev->reject);
+  }
 }
 
 typedef struct bf_args {
@@ -257,10 +266,7 @@ int floorctl_backfill(int argc, char **argv) {
   if (rc != 0) return rc;
   memset(&b, 0, sizeof b);
   fh_buf_init(&b.enc, 0);
-  if (plant_load(a.plant, &p, why, sizeof why) != 0)
-    return floorctl_fail(CMD, "--plant: %s", why);
-  setenv("TZ", p->timezone, 1); /* the shift calendar is local time */
-  tzset();
+  if ((rc = floorctl_plant_load(CMD, a.plant, &p)) != 0) return rc;
   fh_store_opts_init(&o);
   o.dir = a.data;
   b.p = p;

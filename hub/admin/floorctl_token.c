@@ -149,18 +149,10 @@ static int build_claims(const token_args *a, json_t **out) {
 /* Signs the claims with the key and prints the token. */
 static int sign_and_print(jwt_alg_t alg, const unsigned char *key,
                           size_t keylen, json_t *claims) {
-  char *claims_json = json_dumps(claims, JSON_COMPACT);
-  char *token = NULL;
-  jwt_t *jwt = NULL;
+  char *token = auth_sign(alg, key, keylen, NULL, claims);
   int rc = FLOORCTL_EXIT_FAIL;
 
-  if (claims_json == NULL || jwt_new(&jwt) != 0 ||
-      jwt_add_grants_json(jwt, claims_json) != 0) {
-    floorctl_fail(CMD, "out of memory");
-    goto fail;
-  }
-  if (jwt_set_alg(jwt, alg, key, (int)keylen) != 0 ||
-      (token = jwt_encode_str(jwt)) == NULL) {
+  if (token == NULL) {
     floorctl_fail(CMD, "cannot sign with this key as %s", jwt_alg_str(alg));
     goto fail;
   }
@@ -171,8 +163,6 @@ static int sign_and_print(jwt_alg_t alg, const unsigned char *key,
   rc = 0;
 fail:
   free(token);
-  jwt_free(jwt);
-  free(claims_json);
   return rc;
 }
 

@@ -19,6 +19,7 @@
  * write is committed on its own, on the loop thread.
  */
 #include "commit.h"
+#include "retention.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,10 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
+#include "reaccount.h"
+#include "runs.h"
 #include "stops.h"
 
 pending *commit_pending_new(hub *h) {
@@ -37,6 +41,10 @@ pending *commit_pending_new(hub *h) {
   h->pending_tail = &p->next;
   h->npending++;
   return p;
+}
+
+static int has_work(hub *h) {
+  return h->npending > 0 || fh_batch_count(h->batch) > 0;
 }
 
 static pending *find_in(pending *list, const char *scope, const char *key) {
@@ -72,6 +80,10 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
     rc = fh_enc_ok_andon(&h->enc, has_id, id, &p->andon_new, replay);
   else if (p->kind == PENDING_STOP)
     rc = stops_encode_ok(h, p, has_id, id, replay);
+  else if (p->kind == PENDING_RUN)
+    rc = fh_enc_ok_run(&h->enc, has_id, id, &p->run->reply, replay);
+  else if (p->kind == PENDING_PLAN)
+    rc = fh_enc_ok_plan(&h->enc, has_id, id, &p->plan_new, replay);
   else
     rc = fh_enc_ok_equipment(&h->enc, has_id, id, &p->eq_new, replay);
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
@@ -93,6 +105,7 @@ static void finish_ok(hub *h, pending *list) {
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
     else if (p->kind == PENDING_EQUIPMENT) publish_equipment(h, &p->eq_new);
     stops_publish(h, p);
+    runs_publish(h, p);
   }
   for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
     if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
@@ -103,6 +116,9 @@ static void undo(hub *h, pending *p) {
   model *m = h->model;
   if (p->kind == PENDING_CALL) return; /* changed nothing in the model */
   stops_undo(h, p);
+  runs_undo(h, p);
+  plans_undo(h, p);
+  if (p->kind == PENDING_RUN || p->kind == PENDING_PLAN) return; /* all */
   if (p->kind == PENDING_STOP) {
     m->eqs[p->eq].acc = p->acc_old;
     m->lines[h->plant->equipment[p->eq].line].oee_dirty = 1;
@@ -161,6 +177,7 @@ static void fail_list(hub *h, pending *list, int rc) {
       publish_equipment(h, &h->model->eqs[p->eq].e);
     }
     stops_publish_current(h, p);
+    runs_publish(h, p); /* the run as restored */
   }
 }
 
@@ -181,6 +198,7 @@ static void free_list(pending *p) {
     pending *next = p->next;
     waiter *w = p->waiters;
     free(p->stop);
+    free(p->run);
     while (w != NULL) {
       waiter *wn = w->next;
       free(w);
@@ -215,6 +233,7 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
     h->store_full = 0;
     finish_ok(h, list);
     free_list(list);
+    if (!has_work(h)) reaccount_trim(h); /* the store caught up */
     return;
   }
   size_t nlater;
@@ -230,11 +249,9 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
   finish_fail(h, list, n, later, nlater, rc);
   free_list(list);
   free_list(later);
+  reaccount_forget(h); /* every queued re-accounting was undone */
 }
 
-static int has_work(hub *h) {
-  return h->npending > 0 || fh_batch_count(h->batch) > 0;
-}
 
 /* Synchronous commit of the current batch (no job may be running). */
 static void commit_now(hub *h) {
@@ -254,9 +271,23 @@ static void job_work(uv_work_t *req) {
   uint64_t t0 = uv_hrtime();
   if (j->kind == JOB_COMMIT)
     j->rc = fh_store_commit(j->store, j->batch, NULL);
-  else
-    j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH);
+  else if ((j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH)) >= 0 &&
+           j->plan != NULL && j->rc < COMMIT_TRIM_BATCH) {
+    int n = retention_run(j->store, j->plan, COMMIT_TRIM_BATCH - (size_t)j->rc);
+    j->rc = n < 0 ? n : j->rc + n;
+  }
   j->ms = (double)(uv_hrtime() - t0) / 1e6;
+}
+
+/* A trim job ended: its result logged, its retention plan freed. */
+static void trim_done(store_job *j) {
+  if (j->rc < 0)
+    log_warn("store trim failed: %s", fh_store_strerror(j->rc));
+  else if (j->rc > 0)
+    log_debug("store trim: %d records removed", j->rc);
+  if (j->plan != NULL) retention_plan_free(j->plan);
+  free(j->plan);
+  j->plan = NULL;
 }
 
 static void job_done(uv_work_t *req, int status) {
@@ -275,10 +306,8 @@ static void job_done(uv_work_t *req, int status) {
     fh_batch_free(h->spare_batch);
     h->spare_batch = done;
     finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms, &j->outbox_ids);
-  } else if (j->rc < 0) {
-    log_warn("store trim failed: %s", fh_store_strerror(j->rc));
-  } else if (j->rc > 0) {
-    log_debug("store trim: %d records removed", j->rc);
+  } else {
+    trim_done(j);
   }
   commit_kick(h);
 }
@@ -290,6 +319,11 @@ static int start_job(hub *h, store_job_kind kind) {
   j->store = h->store;
   j->now_ms = hub_now_ms(h);
   j->req.data = j;
+  if (kind == JOB_TRIM && (j->plan = malloc(sizeof *j->plan)) != NULL &&
+      retention_plan_make(h, j->now_ms, j->plan) != 0) {
+    free(j->plan);
+    j->plan = NULL; /* no memory: this trim keeps all history */
+  }
   if (kind == JOB_COMMIT) {
     fh_batch *next = h->spare_batch ? h->spare_batch : fh_batch_new();
     if (next == NULL) return -ENOMEM;
@@ -328,7 +362,13 @@ int commit_idle(hub *h) { return !h->job.busy && !has_work(h); }
 
 void commit_trim(hub *h) {
   if (h->cfg->commit_per_op) {
+    retention_plan plan;
     int n = fh_store_trim(h->store, hub_now_ms(h), COMMIT_TRIM_BATCH);
+    if (n >= 0 && retention_plan_make(h, hub_now_ms(h), &plan) == 0) {
+      int m = retention_run(h->store, &plan, COMMIT_TRIM_BATCH);
+      n = m < 0 ? m : n + m;
+      retention_plan_free(&plan);
+    }
     if (n < 0) log_warn("store trim failed: %s", fh_store_strerror(n));
     return;
   }

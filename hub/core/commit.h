@@ -19,6 +19,8 @@ typedef enum pending_kind {
   PENDING_ANDON = 0,   /* an andon was raised or changed */
   PENDING_EQUIPMENT,   /* an equipment's state or counts changed */
   PENDING_STOP,        /* a stop was classified or split */
+  PENDING_RUN,         /* a production run was started or ended */
+  PENDING_PLAN,        /* a line's target for a shift was set */
   PENDING_CALL         /* anything else (sign-in, sign-out): `done` answers */
 } pending_kind;
 
@@ -37,6 +39,7 @@ typedef struct waiter {
 } waiter;
 
 struct pending_stop;
+struct pending_run;
 
 typedef struct pending {
   struct pending *next;        /* next in commit order */
@@ -58,6 +61,13 @@ typedef struct pending {
   waiter *waiters;             /* replays of the same key meanwhile */
   struct pending_stop *stop;   /* the stop this write changed (stops.h),
                                   NULL when none; owned */
+  struct pending_run *run;     /* the line's run as it was before this
+                                  write (runs.h), NULL when untouched;
+                                  owned */
+  size_t plan_line;            /* PENDING_PLAN: the line index */
+  fh_plan plan_old;            /* PENDING_PLAN: the line's current plan
+                                  before */
+  fh_plan plan_new;            /* PENDING_PLAN: the plan set (the reply) */
   pending_done_fn done;        /* PENDING_CALL: answers the request */
   void *arg;                   /* PENDING_CALL: done's own data */
 } pending;

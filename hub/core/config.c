@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum kind { K_STR, K_U32, K_U64, K_SIZE, K_FLAG, K_LISTEN } kind;
+typedef enum kind { K_STR, K_U32, K_U64, K_SIZE, K_FLAG, K_LISTEN, K_DURATION } kind;
 
 typedef struct setting {
   const char *name;  /* option without "--", and config-file key */
@@ -67,6 +67,8 @@ static const setting settings[] = {
   {"commit-per-op", NUM(K_FLAG, commit_per_op), "benchmark only: one commit per write"},
   {"kiosk-idle-logout-s", NUM(K_U32, kiosk_idle_logout_s),
    "sign a person out of a kiosk after this long without a request (120)"},
+  {"session-ttl", NUM(K_DURATION, session_ttl_s),
+   "lifetime of a dashboard sign-in token: 8h, 30m, 3600s (8h)"},
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
@@ -93,6 +95,7 @@ void config_defaults(hub_config *c) {
   c->map_size = 64u << 20;
   c->map_size_max = 8ull << 30;
   c->kiosk_idle_logout_s = 120;
+  c->session_ttl_s = 8 * 3600;
 }
 
 void config_usage(FILE *fp) {
@@ -128,6 +131,23 @@ static int parse_u64(const char *v, int with_suffix, uint64_t *out) {
   return 0;
 }
 
+/* A duration: digits and one unit, s, m or h (bare digits are seconds),
+ * in seconds. */
+static int parse_duration(const char *v, uint32_t *out) {
+  char *end;
+  unsigned long long n, unit = 1;
+  errno = 0;
+  n = strtoull(v, &end, 10);
+  if (errno || end == v || v[0] < '0' || v[0] > '9') return -1;
+  if (*end == 'm') unit = 60;
+  else if (*end == 'h') unit = 3600;
+  else if (*end != 's' && *end != '\0') return -1;
+  if (*end != '\0' && end[1] != '\0') return -1;
+  if (n > UINT32_MAX / unit) return -1;
+  *out = (uint32_t)(n * unit);
+  return 0;
+}
+
 static int parse_listen(hub_listen *l, const char *v) {
   const char *colon = strrchr(v, ':');
   uint64_t port;
@@ -160,6 +180,8 @@ static int set_one(hub_config *c, const setting *s, const char *v) {
       if (parse_u64(v, 0, &n) || n > UINT32_MAX) return -1;
       *(uint32_t *)field = (uint32_t)n;
       return 0;
+    case K_DURATION:
+      return parse_duration(v, (uint32_t *)field);
     case K_U64:
     case K_SIZE:
       if (parse_u64(v, s->kind == K_SIZE, &n)) return -1;
@@ -267,6 +289,8 @@ static int check(const hub_config *c, char *err, size_t errlen) {
     snprintf(err, errlen, "--max-connections: must be positive");
   else if (c->kiosk_idle_logout_s == 0 || c->kiosk_idle_logout_s > 86400)
     snprintf(err, errlen, "--kiosk-idle-logout-s: must be 1..86400");
+  else if (c->session_ttl_s < 60 || c->session_ttl_s > 7 * 86400)
+    snprintf(err, errlen, "--session-ttl: must be 60s..168h");
   else
     return 0;
   return -1;

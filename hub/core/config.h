@@ -61,6 +61,8 @@ typedef struct hub_config {
   int commit_per_op;           /* benchmark only: one commit per write */
   uint32_t kiosk_idle_logout_s; /* sign a person out of a kiosk after this
                                    long without a request */
+  uint32_t session_ttl_s;      /* lifetime of a dashboard sign-in token
+                                  (POST /api/v1/login), s */
 } hub_config;
 
 /* Fills the defaults. */

@@ -11,13 +11,15 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "dt_pareto.h"
 #include "hub.h"
 #include "log.h"
 #include "login.h"
+#include "tokens.h"
 #include "model.h"
 #include "oee_history.h"
-#include "dt_pareto.h"
 #include "publish.h"
+#include "oee_samples.h"
 #include "session.h"
 #include "stop_writes.h"
 #include "topic.h"
@@ -49,8 +51,7 @@ static void on_hello(hub *h, session *s, const fh_request *req) {
     free(who);
     return;
   }
-  f = auth_verify(&h->auth, req->u.hello.token.p, req->u.hello.token.n,
-                  hub_now_ms(h), who);
+  f = tokens_verify(h, req->u.hello.token.p, req->u.hello.token.n, who);
   if (f == AUTH_OK) {
     session_authenticate(s, who, req->has_id, req->id);
   } else {
@@ -153,7 +154,8 @@ static int report_cb(void *arg, const void *key, size_t klen, const void *val,
 }
 
 static void on_shift_report(hub *h, session *s, const fh_request *req) {
-  char line[FH_ID_MAX + 1], prefix[FH_ID_MAX + 8];
+  char line[FH_ID_MAX + 1];
+  uint8_t prefix[HIST_KEY_MAX];
   report_find *rf = calloc(1, sizeof *rf);
   fh_strv l = req->u.shift_report.line;
   int n;
@@ -165,9 +167,9 @@ static void on_shift_report(hub *h, session *s, const fh_request *req) {
                      "no line '%s'", line);
     goto out;
   }
-  n = snprintf(prefix, sizeof prefix, "rec/%s/", line);
   rf->want = req->u.shift_report.shift_start;
-  fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, report_cb, rf);
+  fh_store_scan(h->store, FH_T_SHIFTS, prefix, hist_record_prefix(HIST_LINE, line, prefix),
+                report_cb, rf);
   fh_buf_reset(&h->enc);
   if (!rf->found)
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND,
@@ -209,6 +211,7 @@ void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {
     case FH_MSG_DT_LIST: stop_list_handle(h, s, &req); break;
     case FH_MSG_OEE_HISTORY: oee_history_handle(h, s, &req); break;
     case FH_MSG_DT_PARETO: dt_pareto_handle(h, s, &req); break;
+    case FH_MSG_OEE_SAMPLES: oee_samples_handle(h, s, &req); break;
     case FH_MSG_LOGIN: login_handle(h, s, &req); break;
     case FH_MSG_LOGOUT: login_logout(h, s, &req); break;
     default:

@@ -24,6 +24,7 @@
 #include "eq_writes.h"
 #include "log.h"
 #include "model.h"
+#include "runs.h"
 #include "stops.h"
 #include "writes.h"
 
@@ -53,6 +54,21 @@ static long equipment_target(hub *h, session *s, const fh_request *req) {
 }
 
 /* The values of the request.  0, or -1 with the err sent. */
+/* eq.count's reject_reason, when given, is a leaf of category `quality`.
+ * 0, or -1 with the err sent. */
+static int reject_reason_valid(hub *h, session *s, const fh_request *req) {
+  fh_strv r = req->u.eq_count.reject_reason;
+  const plant_reason *leaf;
+  if (r.n == 0) return 0;
+  leaf = plant_reason_leaf(h->plant, r.p, r.n);
+  if (leaf != NULL && leaf->category == FH_LOSS_QUALITY) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reject_reason",
+                   leaf == NULL ? "'%.*s' is not a reason of the plant's tree (a leaf)"
+                                : "'%.*s' is not a quality reason: rejects take those",
+                   (int)r.n, r.p);
+  return -1;
+}
+
 static int values_valid(hub *h, session *s, const fh_request *req) {
   if (req->type == FH_MSG_EQ_COUNT &&
       (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
@@ -62,6 +78,8 @@ static int values_valid(hub *h, session *s, const fh_request *req) {
                      "an increment may be at most %u", COUNT_INCREMENT_MAX);
     return -1;
   }
+  if (req->type == FH_MSG_EQ_COUNT && reject_reason_valid(h, s, req) != 0)
+    return -1;
   if (req->type == FH_MSG_EQ_TOTAL && req->u.eq_total.rollover < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "rollover",
                      "rollover must be a positive counter value");
@@ -90,7 +108,8 @@ static int set_state(hub *h, pending *pw, size_t ei, fh_eq_state state,
   if (me->e.state != state) me->e.since = ts;
   me->e.state = state;
   if (h->model->in_shift) oee_acc_state(&me->acc, me->e.state, me->e.reason, ts);
-  return stops_on_state(h, pw, ei, from, me->e.state, ts, mr);
+  return stops_on_state(h, pw, ei, from, me->e.state, ts, mr) ||
+         runs_on_state(h, pw, ei, me->e.state, ts) ? -ENOMEM : 0;
 }
 
 static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
@@ -105,10 +124,22 @@ static int apply_state(hub *h, pending *pw, size_t ei, const fh_request *req) {
   return set_state(h, pw, ei, req->u.eq_state.state, ts);
 }
 
-static void add_counts(hub *h, model_eq *me, uint64_t good, uint64_t reject) {
+/* Counts into the equipment, its accumulator and the line's run. */
+static int add_counts(hub *h, pending *pw, size_t ei, uint64_t good,
+                      uint64_t reject) {
+  model_eq *me = &h->model->eqs[ei];
   me->e.good += good;
   me->e.reject += reject;
-  if (h->model->in_shift) oee_acc_count(&me->acc, good, reject);
+  return runs_count(h, pw, ei, good, reject);
+}
+
+/* eq.count: its counts, the rejects also under their reject_reason. */
+static int apply_count(hub *h, pending *pw, size_t ei, const fh_request *req) {
+  char why[FH_KIND_MAX + 1];
+  writes_copy_view(why, sizeof why, req->u.eq_count.reject_reason);
+  if (h->model->in_shift)
+    oee_acc_reject_reason(&h->model->eqs[ei].acc, why, req->u.eq_count.reject);
+  return add_counts(h, pw, ei, req->u.eq_count.good, req->u.eq_count.reject);
 }
 
 /* One counter of eq.total: its increment, with a reset logged. */
@@ -124,16 +155,16 @@ static uint64_t total_step(const model_eq *me, const char *which, uint64_t last,
 }
 
 /* eq.total: the increments since the last totals; the totals are kept. */
-static int apply_total(hub *h, size_t ei, const fh_request *req) {
+static int apply_total(hub *h, pending *pw, size_t ei, const fh_request *req) {
   model_eq *me = &h->model->eqs[ei];
   uint64_t r = (uint64_t)req->u.eq_total.rollover;
   uint64_t good = total_step(me, "good", me->tot.good, req->u.eq_total.good_total, r);
   uint64_t reject = total_step(me, "reject", me->tot.reject,
                                req->u.eq_total.reject_total, r);
-  add_counts(h, me, good, reject);
   me->tot = (counter_totals){req->u.eq_total.good_total,
                              req->u.eq_total.reject_total, 1};
-  return model_put_totals(h, ei);
+  return add_counts(h, pw, ei, good, reject) || model_put_totals(h, ei)
+             ? -ENOMEM : 0;
 }
 
 void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key) {
@@ -153,8 +184,8 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   me->e.last_data_at = hub_now_ms(h);
   if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
   else if (req->type == FH_MSG_EQ_COUNT)
-    add_counts(h, me, req->u.eq_count.good, req->u.eq_count.reject);
-  else rc = apply_total(h, (size_t)ei, req);
+    rc = apply_count(h, pw, (size_t)ei, req);
+  else rc = apply_total(h, pw, (size_t)ei, req);
   pw->eq_new = me->e;
   h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;
   if (rc != 0 || model_put_equipment(h, (size_t)ei) ||

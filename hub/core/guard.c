@@ -1,7 +1,7 @@
 /* guard.c -- brute-force limits of sign-ins (see guard.h).
  *
- * Two lists, both small and walked linearly: one entry per kiosk that ever
- * failed a sign-in (its last GUARD_KIOSK_FAILS failure times and until when
+ * Two lists, both small and walked linearly: one entry per source (a kiosk,
+ * a client address) that ever failed a sign-in (its last GUARD_KIOSK_FAILS failure times and until when
  * it refuses), one per user that ever failed (their failure record, loaded
  * from the "logins" table the first time and kept: only the hub writes that
  * table, so this copy is the truth plus what is queued in the batch).  The
@@ -19,7 +19,8 @@
 
 typedef struct kiosk_ent {
   struct kiosk_ent *next;          /* list */
-  char sub[FH_ID_MAX + 1];         /* the kiosk token's sub */
+  char sub[FH_ID_MAX + 16];        /* the source: "kiosk <sub>", "address
+                                      <ip>" */
   uint32_t n;                      /* failures in at[] */
   uint64_t at[GUARD_KIOSK_FAILS];  /* their monotonic times, oldest first */
   uint64_t refuse_until;           /* monotonic ms; 0: not refusing */
@@ -54,13 +55,13 @@ static kiosk_ent *kiosk_find(hub *h, const char *sub, int create) {
   return k;
 }
 
-uint64_t guard_kiosk_refused(hub *h, const char *kiosk, uint64_t now_mono) {
+uint64_t guard_source_refused(hub *h, const char *kiosk, uint64_t now_mono) {
   kiosk_ent *k = kiosk_find(h, kiosk, 0);
   if (k == NULL || k->refuse_until <= now_mono) return 0;
   return (k->refuse_until - now_mono + 999) / 1000;
 }
 
-int guard_kiosk_fail(hub *h, const char *kiosk, uint64_t now_mono) {
+int guard_source_fail(hub *h, const char *kiosk, uint64_t now_mono) {
   kiosk_ent *k = kiosk_find(h, kiosk, 1);
   uint32_t keep = 0;
   if (k == NULL) return -ENOMEM;
@@ -76,7 +77,7 @@ int guard_kiosk_fail(hub *h, const char *kiosk, uint64_t now_mono) {
   k->refuse_until = now_mono + GUARD_KIOSK_REFUSE_MS;
   k->n = 0; /* the refusal is the penalty; count afresh after it */
   h->m.login_kiosk_refusals++;
-  log_warn("kiosk %s: %d failed sign-ins within %d s; refusing sign-ins for "
+  log_warn("%s: %d failed sign-ins within %d s; refusing sign-ins for "
            "%d s", kiosk, GUARD_KIOSK_FAILS, GUARD_KIOSK_WINDOW_MS / 1000,
            GUARD_KIOSK_REFUSE_MS / 1000);
   return 1;

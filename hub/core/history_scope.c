@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "downtime.h"
 #include "model.h"
+#include "stops.h"
 
 static int is(fh_strv v, const char *word) {
   return v.n == strlen(word) && memcmp(v.p, word, v.n) == 0;
@@ -53,22 +55,19 @@ int history_scope_check(hub *h, const uint64_t *mask, const history_scope_args *
   static const fh_strv none = {"", 0};
   out->line = out->equipment = -1;
   out->mask = mask;
-  if (!is(a->scope, "line") && !is(a->scope, "plant") &&
-      !(a->equipment_ok && is(a->scope, "equipment")))
+  if (!is(a->scope, "line") && !is(a->scope, "plant") && !is(a->scope, "equipment"))
     return refuse(err, FH_E_BAD_REQUEST, "scope", "", none,
-                  a->equipment_ok ? "scope must be line, equipment or plant"
-                                  : "scope must be line or plant (equipment: not kept yet)");
+                  "scope must be line, equipment or plant");
   if (a->to <= a->from)
     return refuse(err, FH_E_BAD_REQUEST, "to", "", none, "to must be after from");
   if (is(a->scope, "plant")) return 0;
   return find_target(h, mask, a, out, err);
 }
 
-int history_scope_parse(hub *h, session *s, const fh_request *req, int equipment_ok,
-                        history_scope *out) {
+int history_scope_parse(hub *h, session *s, const fh_request *req, history_scope *out) {
   history_scope_args a = {req->u.history.scope, req->u.history.line,
                           req->u.history.equipment, req->u.history.from,
-                          req->u.history.to, equipment_ok};
+                          req->u.history.to};
   history_scope_err err;
   if (history_scope_check(h, s->line_mask, &a, out, &err) == 0) return 0;
   session_send_err(s, req->has_id, req->id, err.code, err.key, "%s", err.why);
@@ -77,4 +76,25 @@ int history_scope_parse(hub *h, session *s, const fh_request *req, int equipment
 
 int history_scope_has_line(const history_scope *sc, size_t li) {
   return sc->line >= 0 ? (size_t)sc->line == li : mask_has(sc->mask, li);
+}
+
+int history_scope_has(hub *h, const history_scope *sc, const char *line,
+                      const char *equipment, int64_t start, int64_t end, int64_t from,
+                      int64_t to) {
+  long li = model_line_index(h, line);
+  if (li < 0 || !history_scope_has_line(sc, (size_t)li)) return 0;
+  if (sc->equipment >= 0 && strcmp(equipment, h->plant->equipment[sc->equipment].id) != 0)
+    return 0;
+  return start < to && (end == 0 || end > from);
+}
+
+int history_scope_stop(hub *h, const history_scope *sc, const void *val, size_t vlen,
+                       int64_t from, int64_t to, int64_t now, dt_event *ev) {
+  dt_limits lim;
+  if (dt_decode(ev, val, vlen) != 0 ||
+      !history_scope_has(h, sc, ev->d.line, ev->d.equipment, ev->d.start, ev->d.end, from, to))
+    return 0;
+  lim = stops_limits(h, (size_t)model_line_index(h, ev->d.line));
+  dt_refresh(ev, now, &lim);
+  return 1;
 }

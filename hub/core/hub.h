@@ -63,6 +63,8 @@ typedef struct store_job {
   struct pending *list;            /* JOB_COMMIT: its pending writes */
   size_t n;                        /* their number */
   int64_t now_ms;                  /* JOB_TRIM: the time to trim at */
+  struct retention_plan *plan;     /* JOB_TRIM: what history may go, or
+                                      NULL (retention.h); owned */
   fh_buf outbox_ids;               /* JOB_COMMIT: ids of the outbox records
                                       the batch creates (outbox.h) */
   int rc;                          /* the store's answer */
@@ -74,6 +76,8 @@ typedef struct hub {
   const hub_config *cfg;           /* settings (config.h) */
   plant *plant;                    /* the plant layout */
   auth_config auth;                /* JWT verification settings */
+  auth_config session_auth;        /* the hub's own session tokens: its
+                                      HS256 key (tokens.c) */
   fh_store *store;                 /* the LMDB store */
   uint64_t epoch;                  /* the store's epoch for this run */
   struct model *model;             /* live state */
@@ -136,6 +140,10 @@ typedef struct hub {
 
   struct guard *guard;             /* sign-in failure counts (guard.c) */
   struct login_job *login_jobs;    /* sign-in checks on the pool (login.c) */
+  uint64_t tokens_checked_ms;       /* monotonic: last check of the
+                                      session tokens' users (tokens.c) */
+  size_t web_logins;               /* dashboard sign-ins being checked
+                                      (web_login.c) */
   char *login_dummy;               /* an Argon2id string checked when there
                                       is no user, so that every refusal
                                       costs the same time (login.c) */

@@ -21,6 +21,7 @@
 #include "notify_log.h"
 #include "outbox.h"
 #include "shiftclock.h"
+#include "tokens.h"
 #include "topic.h"
 
 int64_t hub_clock_real_ms(void *arg) {
@@ -84,6 +85,10 @@ int hub_state_open(hub *h, char *err, size_t errlen) {
     return 1;
   }
   if (commit_start(h) != 0 || model_load(h, err, errlen) != 0) return 1;
+  if (tokens_init(h) != 0) {
+    snprintf(err, errlen, "cannot load or make the session token key");
+    return 1;
+  }
   if (topic_create_all(h) != 0) {
     snprintf(err, errlen, "out of memory");
     return 1;
@@ -107,6 +112,7 @@ void hub_state_close_handles(hub *h) {
 
 void hub_state_free(hub *h) {
   login_free(h);
+  tokens_free(h);
   model_free(h);
   topic_destroy_all(h);
   fh_batch_free(h->batch);

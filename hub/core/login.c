@@ -22,6 +22,12 @@
  * durable before the kiosk hears of it, and the session acts as the
  * person only once the record of it is stored.
  *
+ * The queue is shared: the dashboard's password sign-in (web_login.c)
+ * hands its checks to login_queue too, with a finish callback of its own,
+ * and uses login_pick_hash, login_judge and login_count_failure, so both
+ * count failures the same way (the source is "kiosk <sub>" or "address
+ * <ip>") and share one cap on checks running at once.
+ *
  * Secrets are copied once, into the job, and wiped (sodium_memzero) when
  * the job ends; no log line or reply carries one.
  */
@@ -40,24 +46,6 @@
 
 /* Checks on the pool at once (libuv's pool has 4 threads by default). */
 #define LOGIN_CHECKS_MAX 2
-
-/* One sign-in check on the thread pool. */
-typedef struct login_job {
-  uv_work_t req;                 /* libuv's request */
-  struct login_job *next;        /* h->login_jobs, oldest first */
-  int running;                   /* handed to the pool */
-  hub *h;                        /* the hub */
-  session *s;                    /* who asked; NULL once it closed */
-  int has_id;                    /* echo the request id */
-  uint64_t id;
-  int by_badge;                  /* badge (else user + pin) */
-  char kiosk[FH_ID_MAX + 1];     /* the kiosk token's sub */
-  char user[FH_ID_MAX + 1];      /* the user found, "" none */
-  char hash[USER_HASH_MAX];      /* the Argon2id string to check */
-  char secret[FH_BADGE_MAX + 1]; /* the badge or PIN; wiped */
-  size_t n;                      /* its length */
-  int rc;                        /* the check: 0 match */
-} login_job;
 
 /* What the commit's callback needs. */
 typedef struct login_answer {
@@ -135,14 +123,16 @@ static void answer_done(hub *h, pending *p, int rc) {
              person_sign_in(h, s, &a->u) != 0) {
     session_send_err(s, p->has_id, p->id, FH_E_INTERNAL, "", "out of memory");
   } else {
+    fh_login_ok ok = {.id = p->id, .has_id = p->has_id, .user = s->user,
+                      .name = a->u.name[0] ? a->u.name : a->u.id,
+                      .role = fh_role_name(s->role), .lines = lines,
+                      .expires_at = idle_end < s->exp_ms ? idle_end : s->exp_ms};
     session_identity(s, who);
     for (size_t i = 0; i < who->nlines; i++) lines[i] = who->lines[i];
+    ok.nlines = who->nlines;
     s->last_req_ms = hub_mono_ms(h);
     fh_buf_reset(&h->enc);
-    if (fh_enc_ok_login(&h->enc, p->has_id, p->id, s->user,
-                        fh_role_name(s->role), lines, who->nlines,
-                        idle_end < s->exp_ms ? idle_end : s->exp_ms) == 0)
-      session_send(s, &h->enc, FH_MSG_OK);
+    if (fh_enc_ok_login(&h->enc, &ok) == 0) session_send(s, &h->enc, FH_MSG_OK);
   }
 out:
   free(who);
@@ -179,13 +169,13 @@ static void queue_answer(hub *h, login_job *j, login_answer *a) {
   p->arg = a;
 }
 
-/* A refusal: counts against the kiosk and the user. */
-static void count_failure(hub *h, login_job *j, const user_rec *u) {
+void login_count_failure(hub *h, login_job *j, const user_rec *u) {
   user_fails *f;
   h->m.login_failures++;
-  log_info("kiosk %s: sign-in refused (%s %s)", j->kiosk,
-           j->by_badge ? "badge of" : "pin of", u ? u->id : "no known user");
-  guard_kiosk_fail(h, j->kiosk, hub_mono_ms(h));
+  log_info("%s: sign-in refused (%s of %s)", j->source,
+           j->by_badge ? "badge" : j->kiosk[0] ? "pin" : "password",
+           u ? u->id : "no known user");
+  guard_source_fail(h, j->source, hub_mono_ms(h));
   if (u == NULL || (f = guard_user(h, u->id)) == NULL) return;
   if (user_fails_add(f, u, hub_now_ms(h))) {
     h->m.login_user_locks++;
@@ -196,42 +186,50 @@ static void count_failure(hub *h, login_job *j, const user_rec *u) {
     log_error("user %s: cannot queue the failure count", u->id);
 }
 
+int login_judge(hub *h, login_job *j, int status, user_rec *u) {
+  int found = j->user[0] && person_load(h, j->user, u) == 0;
+  user_fails *f = found ? guard_user(h, j->user) : NULL;
+  int ok = status == 0 && j->rc == 0 && found && !u->disabled && f != NULL &&
+           !user_locked(f, u);
+  if (!ok) {
+    login_count_failure(h, j, found ? u : NULL);
+    return 0;
+  }
+  h->m.logins++;
+  if (f->n > 0) {
+    f->n = 0;
+    guard_user_put(h, u->id, f);
+  }
+  return 1;
+}
+
 static void check_work(uv_work_t *req);
 static void start_checks(hub *h);
+
+/* The kiosk's check is done: sign in or refuse, answered after commit. */
+static void kiosk_finish(hub *h, login_job *j, int status) {
+  login_answer *a = calloc(1, sizeof *a);
+
+  if (a == NULL) {
+    if (j->s) session_send_err(j->s, j->has_id, j->id, FH_E_INTERNAL, "", "out of memory");
+    return;
+  }
+  a->by_badge = j->by_badge;
+  a->ok = login_judge(h, j, status, &a->u);
+  if (a->ok)
+    log_info("session %llu: %s signed in at kiosk %s",
+             j->s ? (unsigned long long)j->s->id : 0ull, a->u.id, j->kiosk);
+  queue_answer(h, j, a);
+}
 
 static void check_done(uv_work_t *req, int status) {
   login_job *j = req->data, **jp;
   hub *h = j->h;
-  login_answer *a = calloc(1, sizeof *a);
-  int found;
-
-  user_fails *f;
 
   for (jp = &h->login_jobs; *jp != j; jp = &(*jp)->next) {}
   *jp = j->next;
   if (j->s) j->s->login_busy = 0;
-  if (a == NULL) {
-    if (j->s) session_send_err(j->s, j->has_id, j->id, FH_E_INTERNAL, "", "out of memory");
-    goto out;
-  }
-  found = j->user[0] && person_load(h, j->user, &a->u) == 0;
-  f = found ? guard_user(h, j->user) : NULL;
-  a->by_badge = j->by_badge;
-  a->ok = status == 0 && j->rc == 0 && found && !a->u.disabled &&
-          f != NULL && !user_locked(f, &a->u);
-  if (!a->ok) {
-    count_failure(h, j, found ? &a->u : NULL);
-  } else {
-    h->m.logins++;
-    log_info("session %llu: %s signed in at kiosk %s", j->s ? (unsigned long long)j->s->id : 0ull,
-             a->u.id, j->kiosk);
-    if (f->n > 0) {
-      f->n = 0;
-      guard_user_put(h, a->u.id, f);
-    }
-  }
-  queue_answer(h, j, a);
-out:
+  j->finish(h, j, status);
   sodium_memzero(j, sizeof *j);
   free(j);
   start_checks(h);
@@ -255,12 +253,9 @@ static void start_checks(hub *h) {
       jp = &j->next;
       continue;
     }
-    *jp = j->next; /* the pool refused: answer and drop it */
-    if (j->s) {
-      j->s->login_busy = 0;
-      session_send_err(j->s, j->has_id, j->id, FH_E_INTERNAL, "",
-                       "cannot start the check");
-    }
+    *jp = j->next; /* the pool refused: answer it as a failed check */
+    if (j->s) j->s->login_busy = 0;
+    j->finish(h, j, UV_EINVAL);
     sodium_memzero(j, sizeof *j);
     free(j);
   }
@@ -286,6 +281,7 @@ static const char *token_sub(const session *s) {
 static int refused(hub *h, session *s, const fh_request *req) {
   const fh_strv *b = &req->u.login.badge, *u = &req->u.login.user,
                 *pin = &req->u.login.pin;
+  char source[FH_ID_MAX + 16];
   uint64_t wait_s;
   if (token_role(s) != FH_ROLE_KIOSK) {
     session_send_err(s, req->has_id, req->id, FH_E_FORBIDDEN, "t",
@@ -310,7 +306,8 @@ static int refused(hub *h, session *s, const fh_request *req) {
                      "missing key '%s'", key);
     return 1;
   }
-  wait_s = guard_kiosk_refused(h, token_sub(s), hub_mono_ms(h));
+  snprintf(source, sizeof source, "kiosk %s", token_sub(s));
+  wait_s = guard_source_refused(h, source, hub_mono_ms(h));
   if (wait_s > 0) {
     session_send_err(s, req->has_id, req->id, FH_E_RATE_LIMITED, "t",
                      "too many failed sign-ins at this kiosk: try again in "
@@ -325,37 +322,45 @@ static int refused(hub *h, session *s, const fh_request *req) {
   return 0;
 }
 
-/* Fills the job's user and hash; 1 when the user is locked (answered). */
-static int choose_hash(hub *h, session *s, const fh_request *req, login_job *j) {
+int login_pick_hash(hub *h, login_job *j, const char *id,
+                    const char *(*secret_of)(const user_rec *u)) {
   user_rec *u = malloc(sizeof *u);
   user_fails *f;
   const char *hash = "";
+  int locked = 0;
 
-  if (j->by_badge) find_badge(h, req->u.login.badge, j->user);
-  else snprintf(j->user, sizeof j->user, "%.*s", (int)req->u.login.user.n,
-                req->u.login.user.p);
-  if (u != NULL && person_load(h, j->user, u) == 0) {
-    if ((f = guard_user(h, u->id)) != NULL && user_locked(f, u)) {
-      session_send_err(s, req->has_id, req->id, FH_E_RATE_LIMITED,
-                       j->by_badge ? "badge" : "user", "this user is locked "
-                       "after too many failed sign-ins; an admin unlocks it");
-      sodium_memzero(u, sizeof *u);
-      free(u);
-      return 1;
-    }
-    if (!u->disabled) hash = j->by_badge ? u->badge_hash : u->pin_hash;
+  snprintf(j->user, sizeof j->user, "%s", id ? id : "");
+  if (u != NULL && j->user[0] && person_load(h, j->user, u) == 0) {
+    if ((f = guard_user(h, u->id)) != NULL && user_locked(f, u)) locked = 1;
+    else if (!u->disabled) hash = secret_of(u);
   } else {
     j->user[0] = '\0';
   }
   snprintf(j->hash, sizeof j->hash, "%s", hash[0] ? hash : h->login_dummy);
   if (u != NULL) sodium_memzero(u, sizeof *u);
   free(u);
-  return 0;
+  return locked;
+}
+
+static const char *badge_of(const user_rec *u) { return u->badge_hash; }
+static const char *pin_of(const user_rec *u) { return u->pin_hash; }
+
+/* Fills the job's user and hash; 1 when the user is locked (answered). */
+static int choose_hash(hub *h, session *s, const fh_request *req, login_job *j) {
+  char id[FH_ID_MAX + 1];
+  if (j->by_badge) find_badge(h, req->u.login.badge, id);
+  else snprintf(id, sizeof id, "%.*s", (int)req->u.login.user.n,
+                req->u.login.user.p);
+  if (!login_pick_hash(h, j, id, j->by_badge ? badge_of : pin_of)) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_RATE_LIMITED,
+                   j->by_badge ? "badge" : "user", "this user is locked "
+                   "after too many failed sign-ins; an admin unlocks it");
+  return 1;
 }
 
 void login_handle(hub *h, session *s, const fh_request *req) {
   const fh_strv *secret;
-  login_job *j, **jp;
+  login_job *j;
 
   if (refused(h, s, req)) return;
   if ((j = calloc(1, sizeof *j)) == NULL) {
@@ -370,12 +375,19 @@ void login_handle(hub *h, session *s, const fh_request *req) {
   secret = j->by_badge ? &req->u.login.badge : &req->u.login.pin;
   memcpy(j->secret, secret->p, secret->n); /* <= FH_BADGE_MAX: decoder */
   j->n = secret->n;
-  j->h = h;
   j->s = s;
   j->has_id = req->has_id;
   j->id = req->id;
   snprintf(j->kiosk, sizeof j->kiosk, "%s", token_sub(s));
+  snprintf(j->source, sizeof j->source, "kiosk %s", j->kiosk);
+  j->finish = kiosk_finish;
   s->login_busy = 1;
+  login_queue(h, j);
+}
+
+void login_queue(hub *h, login_job *j) {
+  login_job **jp;
+  j->h = h;
   for (jp = &h->login_jobs; *jp != NULL; jp = &(*jp)->next) {}
   *jp = j; /* at the tail: checks start in the order they came */
   start_checks(h);

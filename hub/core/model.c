@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "log.h"
+#include "reaccount.h"
+#include "runs.h"
 #include "stops.h"
 #include "topic.h"
 
@@ -328,6 +330,7 @@ int model_load(hub *h, char *err, size_t errlen) {
   }
   if (rc == 0) load_totals(h);
   if (rc == 0) rc = stops_load(h);
+  if (rc == 0) rc = runs_load(h);
   if (rc < 0) {
     snprintf(err, errlen, "loading stops: %s", fh_store_strerror(rc));
     return rc;
@@ -349,6 +352,7 @@ void model_free(hub *h) {
   model *m = h->model;
   if (m == NULL) return;
   stops_free(h);
+  reaccount_forget(h);
   for (size_t i = 0; i < m->nandons; i++) free(m->andons[i]);
   free(m->andons);
   free(m->closed);

@@ -16,9 +16,15 @@
  *   andons     u64 BE andon id  -> fh_enc_andon
  *   shifts     "acc/" eq id     -> oee_acc_encode (the open shift)
  *              "rec/" line id "/" u64 BE shift start -> fh_enc_oee (closed)
+ *              "acc/" eq id "/" u64 BE shift start -> oee_acc_encode (its
+ *                             closed shift, for re-accounting: reaccount.h)
  *              "tot/" eq id     -> [good_total, reject_total] (eq.total)
  *   meta       "next_andon_id"  -> u64 BE
  *   downtime   u64 BE stop id   -> dt_encode (downtime.h)
+ *   shifts     "runl/" line id  -> the line's run state (runs.h)
+ *              "runh/" line id "/" u64 BE run id -> an ended run
+ *   meta       "next_run_id"    -> u64 BE
+ *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
@@ -35,6 +41,7 @@
 #define MODEL_ANDON_SNAP_MAX 500                  /* andons in a snapshot */
 
 struct topic;
+struct reaccount_cache;
 
 typedef struct model_eq {
   fh_equipment e;          /* as published; counts are the shift's */
@@ -53,6 +60,17 @@ typedef struct model_stops {
   size_t cap;              /* slots allocated */
 } model_stops;
 
+/* A line's production run (runs.h). */
+typedef struct model_run {
+  fh_run r;                /* the active run; r.id == 0: none */
+  const plant_product *product; /* its product, NULL without a run */
+  int64_t last_end;        /* ms when the line's previous run ended, 0 never */
+  int64_t co_from;         /* its changeover is counted from here (the
+                              previous run's end, or its own start) ... */
+  int64_t co_to;           /* ... to the constraint's first running period
+                              in the run, 0 while it has not run */
+} model_run;
+
 typedef struct model_line {
   fh_line l;               /* the summary as last refreshed */
   fh_oee oee;              /* the line OEE as last computed */
@@ -60,6 +78,9 @@ typedef struct model_line {
   struct topic *t_oee;     /* "oee/<id>" */
   struct topic *t_downtime; /* "downtime/<id>" */
   model_stops stops;       /* its recent stops */
+  model_run run;           /* its production run */
+  fh_plan plan;            /* the current shift's plan (plans.h);
+                              shift_start 0: none */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */
@@ -78,12 +99,18 @@ typedef struct model {
   size_t nclosed;          /* slots used */
   uint64_t next_andon_id;  /* id for the next raise */
   uint64_t next_stop_id;   /* id for the next stop (or split part) */
+  uint64_t next_run_id;    /* id for the next production run */
   int64_t stops_retired_ms; /* when old stops last left memory */
   shift_window shift;      /* the current shift (valid if in_shift) */
+  int64_t hour_starts[TARGET_HOURS_MAX]; /* its hour buckets (target.h) */
+  size_t nhours;           /* entries used, 0 outside a shift */
   int in_shift;            /* now is inside a shift of the calendar */
   int64_t oee_refreshed_ms; /* last time every line's OEE was published */
+  int64_t sampled_ms;      /* when the last OEE samples were taken (oee_samples.h) */
   struct topic *t_plant;   /* "plant" */
   struct topic *t_andon;   /* "andon" */
+  struct reaccount_cache *reacc; /* closed shifts changed while writes are
+                                    in flight (reaccount.h), NULL none */
 } model;
 
 /* Builds the model from the plant and the store, queueing into h->batch

@@ -3,14 +3,15 @@
  *
  * A read, open to every role; a token with a `lines` claim sees only its
  * lines (scope line: forbidden outside them; scope plant: the plant of its
- * lines).  The store keeps a line's closed shifts under "rec/<line>/" + the
- * shift start as u64 big-endian, so one prefix scan per line visits them in
- * time order and the range is checked on the key before a record is
- * decoded.  Rows are summed by the rules (history.h), kept sorted by start
- * and sent FH_HISTORY_PAGE_ROWS at a time: the answer carries `cursor` (the
- * next row's start) when more remain, and the same request with that
- * cursor gets the next page.  The scan runs on the loop in one read
- * transaction per line, like dt.list.
+ * lines).  The store keeps a line's closed shifts under "rec/<line>/" and
+ * an equipment's under "eqr/<equipment>/", + the shift start as u64
+ * big-endian (history.h), so one prefix scan per line (or the equipment)
+ * visits them in time order and the range is checked on the key before a
+ * record is decoded.  Rows are summed by the rules (hist_rows, history.h),
+ * kept sorted by start, and sent FH_HISTORY_PAGE_ROWS at a time: the
+ * answer carries `cursor` (the next row's start) when more remain, and the
+ * same request with that cursor gets the next page.  The scan runs on the
+ * loop in one read transaction per line, like dt.list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,85 +20,34 @@
 
 #include "fh_history.h"
 #include "history.h"
+#include "history_by.h"
 #include "history_scope.h"
 #include "model.h"
 #include "oee_history.h"
 
-typedef struct hist_scan {
-  hist_group group;      /* the period asked for */
-  int64_t from, to;      /* shifts starting in [from, to) */
-  hist_acc *rows;        /* by start, ascending */
-  size_t n, cap;         /* entries used, allocated */
-  int rc;                /* -ENOMEM, -EINVAL: stop */
-} hist_scan;
-
-/* The row of the period starting at start (inserted, zeroed, if new). */
-static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
-  size_t lo = 0, hi = sc->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (sc->rows[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < sc->n && sc->rows[lo].start == start) return &sc->rows[lo];
-  if (sc->n == sc->cap) {
-    size_t cap = sc->cap ? 2 * sc->cap : 32;
-    hist_acc *rows = realloc(sc->rows, cap * sizeof *rows);
-    if (rows == NULL) return NULL;
-    sc->rows = rows;
-    sc->cap = cap;
-  }
-  memmove(&sc->rows[lo + 1], &sc->rows[lo], (sc->n - lo) * sizeof *sc->rows);
-  sc->n++;
-  memset(&sc->rows[lo], 0, sizeof *sc->rows);
-  sc->rows[lo].start = start;
-  sc->rows[lo].end = end;
-  return &sc->rows[lo];
-}
-
-static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
-  int64_t start, end;
-  hist_acc *row;
-  if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
-  if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
-    sc->rc = -EINVAL;
-    return;
-  }
-  if ((row = row_at(sc, start, end)) == NULL) sc->rc = -ENOMEM;
-  else hist_add(row, rec, open);
-}
-
-/* The shift start in a "rec/<line>/" key: its last 8 bytes, big-endian. */
-static int64_t key_start(const uint8_t *key, size_t klen) {
-  uint64_t v = 0;
-  for (size_t i = klen - 8; i < klen; i++) v = v << 8 | key[i];
-  return (int64_t)v;
-}
-
-static int record_cb(void *arg, const void *key, size_t klen, const void *val,
-                     size_t vlen) {
-  hist_scan *sc = arg;
-  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
-  fh_oee *rec;
-  int64_t start;
-  if (klen < 8) return 0;
-  start = key_start(key, klen);
-  if (start < sc->from || start >= sc->to) return 0;
-  if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
-  if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, 0);
-  free(rec);
-  return sc->rc;
-}
-
-/* Sums line li's closed shifts and, inside a shift, its running one. */
-static int scan_line(hub *h, hist_scan *sc, size_t li) {
-  char prefix[FH_ID_MAX + 8];
-  int n = snprintf(prefix, sizeof prefix, "rec/%s/", h->plant->lines[li].id);
-  int rc = fh_store_scan(h->store, FH_T_SHIFTS, prefix, (size_t)n, record_cb, sc);
+/* Sums the closed shifts of owner id (one prefix scan) and, inside a
+ * shift, the running one (open). */
+static int scan_owner(hub *h, hist_rows *sc, hist_owner owner, const char *id,
+                      const fh_oee *open) {
+  uint8_t prefix[HIST_KEY_MAX];
+  size_t n = hist_record_prefix(owner, id, prefix);
+  int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, hist_rows_record, sc)
+             : -EINVAL;
   if (rc < 0) return rc;
-  if (sc->rc == 0 && h->model->in_shift)
-    add_record(sc, &h->model->lines[li].oee, 1);
+  if (sc->rc == 0 && h->model->in_shift) hist_rows_add(sc, open, 1);
   return sc->rc;
+}
+
+/* The rows of one equipment: its records and its running shift. */
+static int scan_equipment(hub *h, hist_rows *sc, size_t ei) {
+  const char *id = h->plant->equipment[ei].id;
+  fh_oee *open = calloc(1, sizeof *open);
+  int rc;
+  if (open == NULL) return -ENOMEM;
+  oee_acc_compute(&h->model->eqs[ei].acc, hub_now_ms(h), id, open);
+  rc = scan_owner(h, sc, HIST_EQUIPMENT, id, open);
+  free(open);
+  return rc;
 }
 
 /* Validates the request; fills the scope and the group.  0, or -1 with
@@ -105,19 +55,27 @@ static int scan_line(hub *h, hist_scan *sc, size_t li) {
 static int history_args(hub *h, session *s, const fh_request *req,
                         history_scope *scope, hist_group *group) {
   int gi = hist_group_parse(req->u.history.group.p, req->u.history.group.n);
-  if (history_scope_parse(h, s, req, 0, scope) != 0) return -1;
+  if (history_scope_parse(h, s, req, scope) != 0) return -1;
   if (gi < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "group",
                      "group must be shift, day, week or month");
     return -1;
   }
-  if (req->u.history.by.n > 0) {
-    session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "by",
-                     "by is not supported yet");
-    return -1;
-  }
   *group = (hist_group)gi;
   return 0;
+}
+
+void oee_history_row(const hist_acc *a, fh_hist_row *r) {
+  memset(r, 0, sizeof *r);
+  r->start = a->start;
+  r->end = a->end;
+  r->planned_ms = a->planned_ms;
+  r->run_ms = a->run_ms;
+  r->not_monitored_ms = a->not_monitored_ms;
+  r->good = a->good;
+  r->reject = a->reject;
+  r->open = a->open;
+  hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
 }
 
 /* Sends the page of rows starting at the request's cursor. */
@@ -127,17 +85,7 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
   size_t first = 0, n = 0;
   while (first < nrows && rows[first].start < req->u.history.cursor) first++;
   for (; n < FH_HISTORY_PAGE_ROWS && first + n < nrows; n++) {
-    const hist_acc *a = &rows[first + n];
-    fh_hist_row *r = &page[n];
-    r->start = a->start;
-    r->end = a->end;
-    r->planned_ms = a->planned_ms;
-    r->run_ms = a->run_ms;
-    r->not_monitored_ms = a->not_monitored_ms;
-    r->good = a->good;
-    r->reject = a->reject;
-    r->open = a->open;
-    hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
+    oee_history_row(&rows[first + n], &page[n]);
   }
   fh_buf_reset(&h->enc);
   if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, n, first + n < nrows,
@@ -145,18 +93,33 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
     session_send(s, &h->enc, FH_MSG_OK);
 }
 
+/* Runs the scan of the records in scope into sc. */
+static int scan_scope(hub *h, const history_scope *scope, hist_rows *sc) {
+  int rc = 0;
+  if (scope->equipment >= 0) return scan_equipment(h, sc, (size_t)scope->equipment);
+  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
+    if (history_scope_has_line(scope, li))
+      rc = scan_owner(h, sc, HIST_LINE, h->plant->lines[li].id, &h->model->lines[li].oee);
+  return rc;
+}
+
+int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
+                      oee_history_visit_fn visit, void *arg) {
+  hist_rows sc;
+  hist_rows_init(&sc, HIST_SHIFT, from, to);
+  sc.visit = visit;
+  sc.arg = arg;
+  return scan_scope(h, scope, &sc);
+}
+
 int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
                      int64_t from, int64_t to, hist_acc **rows, size_t *n) {
-  hist_scan sc;
-  int rc = 0;
-  memset(&sc, 0, sizeof sc);
-  sc.group = group;
-  sc.from = from;
-  sc.to = to;
-  for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
-    if (history_scope_has_line(scope, li)) rc = scan_line(h, &sc, li);
+  hist_rows sc;
+  int rc;
+  hist_rows_init(&sc, group, from, to);
+  rc = scan_scope(h, scope, &sc);
   if (rc < 0) {
-    free(sc.rows);
+    hist_rows_free(&sc);
     return rc;
   }
   *rows = sc.rows;
@@ -172,6 +135,10 @@ void oee_history_handle(hub *h, session *s, const fh_request *req) {
   int rc;
 
   if (history_args(h, s, req, &scope, &group) != 0) return;
+  if (req->u.history.by.n > 0) {
+    history_by_handle(h, s, req, &scope, group);
+    return;
+  }
   rc = oee_history_rows(h, &scope, group, req->u.history.from, req->u.history.to,
                         &rows, &n);
   if (rc < 0)

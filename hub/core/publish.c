@@ -1,13 +1,16 @@
 /* publish.c -- topic data: snapshots and updates (see publish.h).
  *
  * Data values, as PROTOCOL.md lists them:
- *   plant      snap {plant, lines, kinds, reasons, reason_tree, escalation,
- *                   shift}
+ *   plant      snap {plant, timezone, lines, kinds, reasons, reason_tree,
+ *                   escalation, shift}
  *              upd  {line} | {shift}
- *   line/<id>  snap {line, equipment, andons, oee}
- *              upd  {line} | {equipment} | {andon} | {oee}
+ *   line/<id>  snap {line, equipment, andons, oee, run}
+ *              upd  {line} | {equipment} | {andon} | {oee} | {run}
+ *                   (run_state.c)
  *   andon      snap {andons}             upd {andon}
- *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee]}
+ *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee], target,
+ *                   target_source, expected_now, variance, hourly}
+ *                   (scoreboard.c)
  *   downtime/<id>  snap {events}    upd {event}          (stops.c)
  */
 #include "publish.h"
@@ -19,6 +22,8 @@
 
 #include "model.h"
 #include "oee.h"
+#include "plans.h"
+#include "runs.h"
 #include "stops.h"
 
 static int is_open(const fh_andon *a) {
@@ -61,7 +66,8 @@ static int enc_reason_tree(fh_buf *b, const plant *p) {
 
 static int enc_plant_data(hub *h, fh_buf *b) {
   const plant *p = h->plant;
-  int rc = fh_enc_map(b, 7) || enc_kv_str(b, "plant", p->name) ||
+  int rc = fh_enc_map(b, 8) || enc_kv_str(b, "plant", p->name) ||
+           enc_kv_str(b, "timezone", p->timezone) ||
            fh_enc_str(b, "lines") || fh_enc_array(b, (uint32_t)p->nlines);
   for (size_t i = 0; i < p->nlines && rc == 0; i++)
     rc = fh_enc_line(b, &h->model->lines[i].l);
@@ -92,9 +98,10 @@ static int enc_equipment_oee(hub *h, size_t li, fh_buf *b) {
 }
 
 static int enc_oee_data(hub *h, size_t li, fh_buf *b) {
-  return fh_enc_map(b, 2) || fh_enc_str(b, "oee") ||
+  return fh_enc_map(b, 2 + PLANS_SCOREBOARD_KEYS) || fh_enc_str(b, "oee") ||
          fh_enc_oee(b, &h->model->lines[li].oee) ||
-         fh_enc_str(b, "equipment") || enc_equipment_oee(h, li, b);
+         fh_enc_str(b, "equipment") || enc_equipment_oee(h, li, b) ||
+         plans_scoreboard(h, li, b);
 }
 
 static int enc_line_data(hub *h, size_t li, fh_buf *b) {
@@ -105,7 +112,7 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
 
   for (size_t i = 0; i < m->nandons; i++)
     nopen += is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id);
-  rc = fh_enc_map(b, 4) || fh_enc_str(b, "line") ||
+  rc = fh_enc_map(b, 5) || fh_enc_str(b, "line") ||
        fh_enc_line(b, &m->lines[li].l) || fh_enc_str(b, "equipment") ||
        fh_enc_array(b, (uint32_t)pl->nequipment);
   for (size_t e = pl->first_equipment;
@@ -115,7 +122,8 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
   for (size_t i = 0; i < m->nandons && rc == 0; i++)
     if (is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id))
       rc = fh_enc_andon(b, m->andons[i]);
-  return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee);
+  return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee) ||
+         fh_enc_str(b, "run") || runs_encode(h, li, b);
 }
 
 static int newest_first(const void *a, const void *b) {

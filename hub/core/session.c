@@ -411,6 +411,8 @@ void session_identity(const session *s, fh_identity *who) {
   snprintf(who->sub, sizeof who->sub, "%s", s->user);
   who->role = s->role;
   who->exp_ms = s->exp_ms - (int64_t)s->h->auth.leeway_s * 1000;
+  snprintf(who->jti, sizeof who->jti, "%s", s->jti);
+  who->hub_signed = s->hub_token;
   if (s->line_mask == NULL) return;
   for (size_t i = 0; i < p->nlines && who->nlines < FH_LINES_MAX; i++)
     if (session_line_allowed(s, i))
@@ -431,6 +433,8 @@ int session_authenticate(session *s, const fh_identity *who, int has_id,
   snprintf(s->user, sizeof s->user, "%s", who->sub);
   s->role = who->role;
   s->exp_ms = who->exp_ms + (int64_t)h->auth.leeway_s * 1000;
+  snprintf(s->jti, sizeof s->jti, "%s", who->jti);
+  s->hub_token = who->hub_signed;
   for (size_t i = 0; i < who->nlines; i++) lines[i] = who->lines[i];
   snprintf(sid, sizeof sid, "%08llx%08llx", (unsigned long long)h->epoch,
            (unsigned long long)s->id);

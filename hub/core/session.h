@@ -53,6 +53,10 @@ typedef struct session {
   fh_role role;                  /* token role */
   uint64_t *line_mask;          /* bit per plant line; NULL = all lines */
   int64_t exp_ms;               /* token expiry (leeway included) */
+  char jti[FH_JTI_MAX + 1];     /* the token's jti, "" none: a revoked
+                                   token closes the session (tokens.c) */
+  int hub_token;                /* a session token of the hub's: its user
+                                   is checked (tokens_check_session) */
 
   /* A person signed in at a kiosk session (login.c): user, role and
    * line_mask above are then the person's, and the token's are kept

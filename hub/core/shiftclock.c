@@ -7,7 +7,10 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report), the shift
+ * under "rec/<line>/<start>" (queryable with shift.report) and each
+ * equipment's under "eqr/<equipment>/<start>" (history.h), with the
+ * closed accumulators they came from (re-accounted when an operator
+ * explains a stop of that shift later: reaccount.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -17,25 +20,20 @@
 #include <string.h>
 
 #include "commit.h"
+#include "history.h"
 #include "hub.h"
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "plans.h"
 #include "publish.h"
+#include "oee_samples.h"
+#include "reaccount.h"
 #include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
 
 #define OEE_REFRESH_MS 10000 /* republish OEE this often without changes */
-
-/* "rec/<line>/" followed by the shift start, big-endian. */
-size_t shiftclock_record_key(const char *line, int64_t start, uint8_t *key,
-                             size_t cap) {
-  int n = snprintf((char *)key, cap, "rec/%s/", line);
-  if (n < 0 || (size_t)n + 8 > cap) return 0;
-  model_andon_key((uint64_t)start, key + n);
-  return (size_t)n + 8;
-}
 
 static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
   const plant_line *pl = &h->plant->lines[li];
@@ -47,21 +45,16 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Stores the closed shift of line li (accumulators as they are) and
- * returns its record in *out. */
+
+/* Stores the closed shift of line li and of each of its equipment
+ * (accumulators as they are: reaccount.h) and returns the line's record
+ * in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
-  uint8_t key[4 + FH_ID_MAX + 2 + 8];
   fh_oee rec;
-  size_t klen;
 
   line_compute(h, li, end_ms, &rec);
-  *out = rec;
-  klen = shiftclock_record_key(h->plant->lines[li].id, rec.shift_start, key,
-                               sizeof key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, &rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0 ||
+  if (reaccount_store_close(h, li, &rec) != 0 ||
+      (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
@@ -69,6 +62,7 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+  *out = rec;
 }
 
 /* Closes every line's shift at end_ms and queues the shift report's
@@ -109,7 +103,8 @@ static void begin_equipment(hub *h, size_t ei, int64_t now) {
   me->e.good = me->e.reject = 0;
   memset(&me->acc, 0, sizeof me->acc);
   if (h->model->in_shift) {
-    oee_acc_begin(&me->acc, &h->model->shift, me->e.ideal_cycle_ms,
+    oee_acc_begin(&me->acc, &h->model->shift,
+                  h->plant->equipment[ei].ideal_cycle_ms,
                   me->e.state, me->e.reason, now);
     stops_shift_begin(h, ei);
   }
@@ -132,6 +127,7 @@ static void on_boundary(uv_timer_t *t) {
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
   publish_shift(h);
@@ -200,6 +196,7 @@ void shiftclock_init(hub *h) {
       if (m->eqs[ei].acc.win.start_ms == 0 && m->in_shift)
         begin_equipment(h, ei, now);
   }
+  plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) {
     line_compute(h, li, now, &m->lines[li].oee);
     model_line_refresh(h, li);
@@ -207,10 +204,23 @@ void shiftclock_init(hub *h) {
   schedule(h, now);
 }
 
+void shiftclock_due(hub *h) {
+  model *m = h->model;
+  int64_t now = hub_now_ms(h);
+  shift_window w;
+  if (m->in_shift ? now < m->shift.end_ms
+                  : shift_window_at(h->plant->shifts, h->plant->nshifts, now, &w) != 0)
+    return;
+  uv_timer_stop(&h->shift_timer);
+  on_boundary(&h->shift_timer);
+}
+
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
-  int refresh_all = now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
+  int sample = samples_due(h, now);
+  int refresh_all = sample || now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
+  shiftclock_due(h);
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
     model_line *ml = &m->lines[li];
@@ -220,6 +230,7 @@ void shiftclock_tick(hub *h, int64_t now) {
     publish_oee(h, li);
     model_line_refresh(h, li);
   }
+  if (sample) samples_take(h, now);
   publish_dirty_lines(h);
   stops_tick(h, now);
 }

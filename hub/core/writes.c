@@ -25,7 +25,10 @@
 #include "stop_writes.h"
 #include "stops.h"
 #include "person.h"
+#include "plans.h"
+#include "runs.h"
 #include "outbox.h"
+#include "tokens.h"
 #include "writes.h"
 #include "session.h"
 
@@ -77,7 +80,8 @@ static int replay_stops(hub *h, const fh_request *req, fh_mp_cursor *c,
 }
 
 /* Stored results are one tag byte ('A' andon, 'E' equipment, 'D' a stop,
- * 'S' the two parts of a split) and the entities' msgpack maps. */
+ * 'S' the two parts of a split, 'R' a run, 'P' a plan) and the entities'
+ * msgpack maps. */
 static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   stored_result *r = arg;
@@ -97,6 +101,14 @@ static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
       rc = fh_enc_ok_andon(&h->enc, r->req->has_id, r->req->id, &a, 1);
   } else if (v[0] == 'D' || v[0] == 'S') {
     rc = replay_stops(h, r->req, &c, v[0] == 'S');
+  } else if (v[0] == 'R') {
+    fh_run run;
+    if (fh_dec_run(&c, &run) == 0)
+      rc = fh_enc_ok_run(&h->enc, r->req->has_id, r->req->id, &run, 1);
+  } else if (v[0] == 'P') {
+    fh_plan plan;
+    if (fh_dec_plan(&c, &plan) == 0)
+      rc = fh_enc_ok_plan(&h->enc, r->req->has_id, r->req->id, &plan, 1);
   } else if (v[0] == 'E') {
     fh_equipment e;
     memset(&e, 0, sizeof e);
@@ -161,6 +173,8 @@ static int encode_result(hub *h, const pending *p, char tag) {
       return fh_enc_downtime(&h->enc, &p->stop->cut.d) ||
              fh_enc_downtime(&h->enc, &p->stop->after.d) ? -ENOMEM : 0;
     case 'D': return fh_enc_downtime(&h->enc, &p->stop->after.d);
+    case 'R': return fh_enc_run(&h->enc, &p->run->reply);
+    case 'P': return fh_enc_plan(&h->enc, &p->plan_new);
     default: return -EINVAL;
   }
 }
@@ -352,6 +366,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     return;
   }
   if (person_check(h, s, req)) return; /* a person disabled meanwhile */
+  if (tokens_check_session(h, s, req)) return; /* the same, signed in on
+                                                   the dashboard */
   if (replayed(h, s, req, key)) return;
   switch (req->type) {
     case FH_MSG_ANDON_RAISE: andon_raise(h, s, req, key); break;
@@ -363,6 +379,9 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     case FH_MSG_EQ_TOTAL: eq_writes_handle(h, s, req, key); break;
     case FH_MSG_DT_CLASSIFY:
     case FH_MSG_DT_SPLIT: stop_writes_handle(h, s, req, key); break;
+    case FH_MSG_RUN_START:
+    case FH_MSG_RUN_END: runs_handle(h, s, req, key); break;
+    case FH_MSG_PLAN_SET: plans_handle(h, s, req, key); break;
     default: break;
   }
 }

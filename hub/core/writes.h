@@ -27,7 +27,8 @@ int writes_forbidden(session *s, const fh_request *req, const fh_andon *a,
 pending *writes_pending(hub *h, session *s, const fh_request *req,
                         const char *key);
 /* Queues the idempotency record of p: a tag byte ('A' andon, 'E'
- * equipment, 'D' a stop, 'S' a split's two parts) and its entities. */
+ * equipment, 'D' a stop, 'S' a split's two parts, 'R' a run, 'P' a plan)
+ * and its entities. */
 int writes_record_idem(hub *h, pending *p, char tag);
 /* The records could not be queued: answers `internal`. */
 void writes_queue_failed(hub *h, session *s, const fh_request *req);

@@ -297,7 +297,9 @@ static int start(gw *g, const char *client_id) {
                      .on_message = mq_on_message, .on_log = mod_log, .arg = g};
   fh_client_opts co = {.url = o->hub_url, .token = o->token, .name = name,
                        .ca_file = o->hub_ca,
-                       .cb = {hub_on_state, NULL, hub_on_reply, hub_on_log}, .arg = g};
+                       .cb = {.on_state = hub_on_state, .on_reply = hub_on_reply,
+                              .on_log = hub_on_log},
+                       .arg = g};
   int rc;
 
   snprintf(name, sizeof name, "floorgw-%s", o->host_id);

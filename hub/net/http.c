@@ -1,7 +1,11 @@
-/* http.c -- /healthz, /metrics and 404 on the hub's port.
+/* http.c -- /healthz, /metrics, 404 (405 for a GET of the POST API) on the
+ * hub's port, and the writing of every answer of fh-http.
  *
- * The body is built when the request arrives (LWS_CALLBACK_HTTP), the
- * headers are written then, and the body in HTTP_WRITEABLE, as lws wants.
+ * The body is built when the request arrives (LWS_CALLBACK_HTTP), or later
+ * for an answer that waits for work (http_api.c calls http_answer when it
+ * is made); the headers are written at the first HTTP_WRITEABLE after
+ * that, and the body in the following ones, one lws_write each, as lws
+ * wants.
  * /healthz is 200 while the store takes writes (the last commit succeeded
  * and the map is below its cap) and 503 otherwise.  /metrics is Prometheus
  * text: counters from metrics.h plus gauges read off the live state.
@@ -125,10 +129,10 @@ static void metrics_text(hub *h, http_pss *p) {
   counter(p, "floorhub_committed_writes_total", "writes committed", m->commit_writes);
   counter(p, "floorhub_idempotent_replays_total", "writes answered from a stored key", m->idem_replays);
   counter(p, "floorhub_reconnects_total", "hellos with resume", m->reconnects);
-  counter(p, "floorhub_logins_total", "people signed in at kiosks", m->logins);
+  counter(p, "floorhub_logins_total", "people signed in (kiosks, dashboard)", m->logins);
   counter(p, "floorhub_login_failures_total", "sign-ins refused (wrong, unknown, disabled)",
           m->login_failures);
-  counter(p, "floorhub_login_kiosk_refusals_total", "kiosks that began refusing sign-ins",
+  counter(p, "floorhub_login_kiosk_refusals_total", "kiosks and client addresses that began refusing sign-ins",
           m->login_kiosk_refusals);
   counter(p, "floorhub_login_user_locks_total", "users locked after failed sign-ins",
           m->login_user_locks);
@@ -160,25 +164,51 @@ static void metrics_text(hub *h, http_pss *p) {
 
 int http_serve(hub *h, struct lws *wsi, const char *path) {
   http_pss *p = lws_wsi_user(wsi);
-  uint8_t hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *pos = start,
-                              *end = hdr + sizeof hdr - 1;
 
-  memset(p, 0, sizeof *p);
+  http_pss_reset(p); /* a request before on this connection (keep-alive) */
   if (!strcmp(path, "/healthz")) {
     healthz(h, p);
   } else if (!strcmp(path, "/metrics")) {
     metrics_text(h, p);
+  } else if (!strcmp(path, "/api/v1/login") || !strcmp(path, "/api/v1/logout")) {
+    p->status = 405;
+    p->ctype = "application/json";
+    body_printf(p, "{\"code\":\"bad_request\",\"key\":\"\",\"msg\":"
+                   "\"use POST\"}");
   } else {
     p->status = 404;
     p->ctype = "text/plain";
     body_printf(p, "not found\n");
   }
   if (p->failed) return -1;
+  p->ready = 1;
+  lws_callback_on_writable(wsi);
+  return 0;
+}
+
+void http_answer(struct lws *wsi, unsigned status, const char *ctype,
+                 const char *body, size_t len) {
+  http_pss *p = lws_wsi_user(wsi);
+  p->status = status;
+  p->ctype = ctype;
+  p->len = 0;
+  body_printf(p, "%.*s", (int)len, body);
+  p->ready = 1;
+  lws_callback_on_writable(wsi);
+}
+
+static int write_headers(struct lws *wsi, http_pss *p) {
+  uint8_t hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *pos = start,
+                              *end = hdr + sizeof hdr - 1;
   if (lws_add_http_common_headers(wsi, p->status, p->ctype, p->len, &pos, end) ||
       lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
                                    (const unsigned char *)"no-store", 8, &pos, end) ||
+      (p->close_after &&
+       lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                    (const unsigned char *)"close", 5, &pos, end)) ||
       lws_finalize_write_http_header(wsi, start, &pos, end))
     return -1;
+  p->hdr_sent = 1;
   lws_callback_on_writable(wsi);
   return 0;
 }
@@ -188,7 +218,11 @@ int http_writable(struct lws *wsi) {
   size_t chunk;
   int final;
 
-  if (p == NULL || p->body == NULL) return -1;
+  if (p == NULL || p->failed) return -1;
+  if (!p->ready) return 0; /* parked: the answer is being made */
+  if (!p->hdr_sent) return write_headers(wsi, p);
+  if (p->len == 0 || p->body == NULL) /* headers only */
+    return p->close_after || lws_http_transaction_completed(wsi) ? -1 : 0;
   chunk = p->len - p->sent;
   if (chunk > 16384) chunk = 16384;
   final = p->sent + chunk == p->len;
@@ -201,12 +235,18 @@ int http_writable(struct lws *wsi) {
     lws_callback_on_writable(wsi);
     return 0;
   }
+  if (p->close_after) return -1;
   return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
+void http_pss_reset(http_pss *p) {
+  http_api_done(p);
+  if (p->body != NULL) explicit_bzero(p->body, LWS_PRE + p->cap); /* a token */
+  free(p->body);
+  memset(p, 0, sizeof *p);
 }
 
 void http_done(struct lws *wsi) {
   http_pss *p = lws_wsi_user(wsi);
-  if (p == NULL) return;
-  free(p->body);
-  p->body = NULL;
+  if (p != NULL) http_pss_reset(p);
 }

@@ -6,8 +6,9 @@
  * protocols and mounts (for loopback: Prometheus on the host, tests).  Protocol 0 is floorhub.v1 (so a client that names
  * no subprotocol still speaks it); upgrades are accepted only on /ws, only
  * from the allowed Origin when one is configured, and only while the
- * session count is below --max-connections.  Plain HTTP goes to two
- * mounts: /healthz and /metrics are answered by http.c, everything else is
+ * session count is below --max-connections.  Plain HTTP goes to three
+ * mounts: /healthz and /metrics are answered by http.c, POST /api/v1/login
+ * and /api/v1/logout by http_api.c (the dashboard's sign-in), everything else is
  * served from --web-root (the dashboard) when one is given, else 404.
  * Idle connections are pinged after --idle-ping-s and dropped after
  * --idle-hangup-s without any traffic from the peer.  session_tick() does
@@ -32,6 +33,7 @@
 #include "server.h"
 #include "session.h"
 #include "tls.h"
+#include "tokens.h"
 
 #define HEADER_MAX 12288 /* header bytes: an 8 KiB token in Authorization */
 
@@ -73,7 +75,7 @@ static void header_auth(hub *h, session *s) {
     f = AUTH_E_MALFORMED;
   } else {
     const char *tok = hdr + sizeof bearer - 1;
-    f = auth_verify(&h->auth, tok, strlen(tok), hub_now_ms(h), who);
+    f = tokens_verify(h, tok, strlen(tok), who);
   }
   if (f == AUTH_OK) {
     session_authenticate(s, who, 0, 0);
@@ -164,8 +166,14 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
   switch (reason) {
     case LWS_CALLBACK_HTTP:
+      if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0)
+        return http_api_post(hub_of(wsi), wsi);
       if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) <= 0) path[0] = 0;
       return http_serve(hub_of(wsi), wsi, path);
+    case LWS_CALLBACK_HTTP_BODY:
+      return http_api_body(wsi, in, len);
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+      return http_api_complete(hub_of(wsi), wsi);
     case LWS_CALLBACK_HTTP_WRITEABLE:
       return http_writable(wsi);
     case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
@@ -202,8 +210,11 @@ static const struct lws_http_mount mount_export = {
 static const struct lws_http_mount mount_metrics = {
     .mount_next = &mount_export, .mountpoint = "/metrics", .mountpoint_len = 8,
     .origin = "fh-http", .origin_protocol = LWSMPRO_CALLBACK};
+static const struct lws_http_mount mount_api = {
+    .mount_next = &mount_metrics, .mountpoint = "/api", .mountpoint_len = 4,
+    .origin = "fh-http", .origin_protocol = LWSMPRO_CALLBACK};
 static const struct lws_http_mount mount_healthz = {
-    .mount_next = &mount_metrics, .mountpoint = "/healthz",
+    .mount_next = &mount_api, .mountpoint = "/healthz",
     .mountpoint_len = 8, .origin = "fh-http",
     .origin_protocol = LWSMPRO_CALLBACK};
 static struct lws_http_mount mount_web = {

@@ -15,9 +15,12 @@
 typedef void (*deliver_done)(void *arg, int ok, const char *why);
 
 /* Runs easy (with *own, not NULL) on cl and reports through done; http: a status
- * outside 2xx is a failure.  0 or -EIO (own freed either way). */
+ * outside 2xx is a failure.  TLS always verifies the peer and its host
+ * name, against the PEM bundle ca_file ("" or NULL: the system's CAs); a
+ * failed verification reads "certificate verify failed (<curl's detail>)".
+ * 0 or -EIO (own freed either way). */
 int deliver_curl(curlloop *cl, CURL *easy, const curlloop_owned *own,
-                 int http, deliver_done done, void *arg);
+                 int http, const char *ca_file, deliver_done done, void *arg);
 
 /* POSTs the body of e (the channel's format) to url, signed with the
  * channel's secret: X-Floorhub-Event-Id, X-Floorhub-Signature. */

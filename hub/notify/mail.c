@@ -4,8 +4,10 @@
  * part (curl_mime), the subject the record's one line (RFC 2047 encoded
  * words, since it holds UTF-8), Message-ID <delivery id@floorhub> so a
  * mail client shows a resent message once.  smtp:// upgrades with STARTTLS
- * when the server offers it (CURLUSESSL_TRY); smtps:// is TLS from the
- * start.  The password comes from the channel's password_file.
+ * when the server offers it (CURLUSESSL_TRY), and insists on it when the
+ * channel has a ca_file (CURLUSESSL_ALL: a server that does not offer it,
+ * or a man in the middle who strips it, fails the attempt); smtps:// is
+ * TLS from the start.  The certificate and host name are always verified.  The password comes from the channel's password_file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -134,7 +136,8 @@ int mail_start(curlloop *cl, const notify_channel *ch, const notify_entry *e,
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT, (long)ch->timeout_s);
-  curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+  curl_easy_setopt(easy, CURLOPT_USE_SSL,
+                   (long)(ch->ca_file[0] ? CURLUSESSL_ALL : CURLUSESSL_TRY));
   curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
   curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, own.rcpt);
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, own.headers);
@@ -143,5 +146,5 @@ int mail_start(curlloop *cl, const notify_channel *ch, const notify_entry *e,
     curl_easy_setopt(easy, CURLOPT_USERNAME, ch->user);
     curl_easy_setopt(easy, CURLOPT_PASSWORD, ch->password);
   }
-  return deliver_curl(cl, easy, &own, 0, done, arg);
+  return deliver_curl(cl, easy, &own, 0, ch->ca_file, done, arg);
 }

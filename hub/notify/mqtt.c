@@ -26,7 +26,8 @@ typedef struct pub {
   deliver_done done;       /* the sender's callback */
   void *arg;               /* its argument */
   const char *failed;      /* failed inside mqtt_start: reported by the
-                              timer with this (static) reason */
+                              timer with this reason (static, or the
+                              connection's why) */
 } pub;
 
 typedef struct conn {
@@ -34,11 +35,16 @@ typedef struct conn {
   struct mqtt_pool *p;     /* owner */
   char id[FH_ID_MAX + 1];  /* channel id */
   char url[NOTIFY_URL_MAX + 1]; /* its url when made */
+  char ca_file[NOTIFY_PATH_MAX + 1]; /* its ca_file when made */
+  char tls_err[160];       /* libmosquitto's last TLS error line */
+  char why[200];           /* the reason of the last drop (why_of's) */
   struct mosquitto *m;     /* the client */
   uv_poll_t *poll;         /* watches fd, NULL when none */
   int fd;                  /* the socket watched, -1 none */
   int connected;           /* CONNACK seen */
   int connecting;          /* a connect is under way */
+  int tls_ready;           /* set_tls done (once: libmosquitto 2.0.11's
+                              mosquitto_tls_opts_set leaks when repeated) */
   uint64_t connect_deadline; /* give it up after */
   uint32_t timeout_s;      /* the channel's */
   pub *pubs;               /* publishes of this connection */
@@ -131,6 +137,17 @@ static void dropped(conn *c, const char *why) {
   fail_all(c, why);
 }
 
+/* Why rc ended the connection: a TLS error with OpenSSL's line
+ * ("certificate verify failed (... certificate verify failed)"). */
+static const char *why_of(conn *c, int rc) {
+  if (rc != MOSQ_ERR_TLS || c->tls_err[0] == '\0') return mosquitto_strerror(rc);
+  snprintf(c->why, sizeof c->why, "%s (%s)",
+           strstr(c->tls_err, "certificate verify failed") ? "certificate verify failed"
+                                                            : mosquitto_strerror(rc),
+           c->tls_err);
+  return c->why;
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   conn *c = conn_of_poll(h->data, h);
   int rc = MOSQ_ERR_SUCCESS;
@@ -138,8 +155,18 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   if (status < 0 || (events & UV_READABLE)) rc = mosquitto_loop_read(c->m, 1);
   if (rc == MOSQ_ERR_SUCCESS && (events & UV_WRITABLE))
     rc = mosquitto_loop_write(c->m, 1);
-  if (rc != MOSQ_ERR_SUCCESS) dropped(c, mosquitto_strerror(rc));
+  if (rc != MOSQ_ERR_SUCCESS) dropped(c, why_of(c, rc));
   watch(c);
+}
+
+/* Keeps libmosquitto's first TLS error line of a connection attempt: the
+ * only place it says why a handshake failed (OpenSSL's "certificate
+ * verify failed"); later ones ("shutdown while in init") are its echo. */
+static void on_log(struct mosquitto *m, void *obj, int level, const char *str) {
+  conn *c = obj;
+  (void)m;
+  if ((level & MOSQ_LOG_ERR) && c->tls_err[0] == '\0' && strstr(str, "SSL") != NULL)
+    snprintf(c->tls_err, sizeof c->tls_err, "%s", str);
 }
 
 static void on_connect(struct mosquitto *m, void *obj, int rc) {
@@ -166,9 +193,10 @@ static void on_publish(struct mosquitto *m, void *obj, int mid) {
 }
 
 static void on_disconnect(struct mosquitto *m, void *obj, int rc) {
+  conn *c = obj;
   (void)m;
   (void)rc;
-  dropped(obj, "disconnected from the broker");
+  dropped(c, c->tls_err[0] ? why_of(c, MOSQ_ERR_TLS) : "disconnected from the broker");
 }
 
 /* host and port of "mqtt[s]://host[:port][/...]"; -EINVAL when bad. */
@@ -188,6 +216,20 @@ static int parse_url(const char *url, char *host, size_t cap, int *port, int *tl
   return *port > 0 && *port < 65536 ? 0 : -EINVAL;
 }
 
+/* TLS that verifies the broker's chain (ca_file, else the system's CAs)
+ * and its host name. */
+static int set_tls(conn *c) {
+  int rc;
+  if (c->tls_ready) return MOSQ_ERR_SUCCESS;
+  rc = c->ca_file[0]
+               ? mosquitto_tls_set(c->m, c->ca_file, NULL, NULL, NULL, NULL)
+               : mosquitto_tls_set(c->m, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_opts_set(c->m, 1, NULL, NULL);
+  if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(c->m, false);
+  c->tls_ready = rc == MOSQ_ERR_SUCCESS;
+  return rc;
+}
+
 static void try_connect(conn *c) {
   char host[256];
   int port, tls, rc;
@@ -195,12 +237,16 @@ static void try_connect(conn *c) {
     fail_all(c, "bad broker URL");
     return;
   }
-  if (tls) mosquitto_tls_set(c->m, NULL, "/etc/ssl/certs", NULL, NULL, NULL);
+  if (tls && (rc = set_tls(c)) != MOSQ_ERR_SUCCESS) {
+    fail_all(c, mosquitto_strerror(rc));
+    return;
+  }
+  c->tls_err[0] = '\0';
   c->connecting = 1;
   c->connect_deadline = uv_now(c->p->loop) + (uint64_t)c->timeout_s * 1000;
-  rc = mosquitto_connect_async(c->m, host, port, 30);
+  rc = mosquitto_connect_async(c->m, host, port, 30); /* may run a handshake */
   if (rc != MOSQ_ERR_SUCCESS) {
-    dropped(c, mosquitto_strerror(rc));
+    dropped(c, why_of(c, rc));
     return;
   }
   watch(c);
@@ -239,10 +285,12 @@ static conn *conn_for(mqtt_pool *p, const notify_channel *ch) {
   c->fd = -1;
   snprintf(c->id, sizeof c->id, "%s", ch->id);
   snprintf(c->url, sizeof c->url, "%s", ch->url);
+  snprintf(c->ca_file, sizeof c->ca_file, "%s", ch->ca_file);
   c->timeout_s = ch->timeout_s;
   mosquitto_connect_callback_set(c->m, on_connect);
   mosquitto_publish_callback_set(c->m, on_publish);
   mosquitto_disconnect_callback_set(c->m, on_disconnect);
+  mosquitto_log_callback_set(c->m, on_log);
   c->next = p->conns;
   p->conns = c;
   return c;
@@ -313,7 +361,8 @@ void mqtt_pool_set_cfg(mqtt_pool *p, const notify_cfg *cfg) {
     int i = 0;
     while ((size_t)i < cfg->nchannels && strcmp(cfg->channels[i].id, c->id)) i++;
     if ((size_t)i < cfg->nchannels && cfg->channels[i].type == NOTIFY_MQTT &&
-        !strcmp(cfg->channels[i].url, c->url)) {
+        !strcmp(cfg->channels[i].url, c->url) &&
+        !strcmp(cfg->channels[i].ca_file, c->ca_file)) {
       c->timeout_s = cfg->channels[i].timeout_s;
       cp = &c->next;
       continue;

@@ -9,7 +9,9 @@
  * is published with QoS 1 to "<topic_prefix>/<event>/<line>" (line "plant"
  * for the shift report) and counts as delivered at the broker's PUBACK;
  * a drop before it fails the attempt (the sender retries with the same
- * event id: at least once).
+ * event id: at least once).  mqtts:// verifies the broker's chain (the
+ * channel's ca_file, else /etc/ssl/certs) and its host name, always; a
+ * failed handshake reads "certificate verify failed (<OpenSSL's line>)".
  */
 #ifndef FH_HUB_NOTIFY_MQTT_H
 #define FH_HUB_NOTIFY_MQTT_H

@@ -132,18 +132,12 @@ static const notify_channel *channel_of(const sender *s, const notify_entry *e) 
   return c >= 0 ? &s->cfg->channels[c] : NULL;
 }
 
-/* "" when the andon is as the record says, else its state now; -1 when
- * the record is to be dropped for it. */
+/* notify_late_note against the andon as the store has it now. */
 static int current_note(sender *s, const notify_entry *e, char *note, size_t cap) {
   fh_andon now;
-  note[0] = '\0';
-  if (!e->has_andon || (e->on != NOTIFY_ON_RAISED && e->on != NOTIFY_ON_ESCALATED) ||
-      s->ops.andon_now == NULL || s->ops.andon_now(s->ops.arg, e->andon.id, &now) != 0 ||
-      now.state == FH_ANDON_RAISED)
-    return 0;
-  if (e->drop_if_ack) return -1;
-  notify_state_note(&now, note, cap);
-  return 0;
+  int known = e->has_andon && s->ops.andon_now != NULL &&
+              s->ops.andon_now(s->ops.arg, e->andon.id, &now) == 0;
+  return notify_late_note(e, known ? &now : NULL, note, cap);
 }
 
 static void start(sender *s, item *it, const notify_channel *ch) {

@@ -5,6 +5,8 @@
  * HMAC); the receiver recomputes it over the exact bytes it got.  No
  * redirects are followed and only http/https are allowed, so a URL cannot
  * be turned into another protocol; the transfer is bounded by timeout_s.
+ * https verifies the server's chain (against the channel's ca_file, else
+ * the system's CAs) and its host name, always.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,27 +23,47 @@ typedef struct attempt {
   deliver_done done;  /* the sender's callback */
   void *arg;          /* its argument */
   int http;           /* judge by the HTTP status */
+  char err[CURL_ERROR_SIZE]; /* curl's detail (CURLOPT_ERRORBUFFER) */
 } attempt;
+
+/* A TLS failure: curl's detail says which check failed ("SSL certificate
+ * problem: unable to get local issuer certificate"); it holds no URL. */
+static int tls_code(CURLcode res) {
+  return res == CURLE_PEER_FAILED_VERIFICATION || res == CURLE_SSL_CONNECT_ERROR ||
+         res == CURLE_SSL_CACERT_BADFILE || res == CURLE_USE_SSL_FAILED;
+}
 
 static void curl_done(void *arg, CURLcode res, long status) {
   attempt *a = arg;
-  char why[128] = "";
+  char why[CURL_ERROR_SIZE + 64] = "";
   int ok = res == CURLE_OK && (!a->http || (status >= 200 && status < 300));
-  if (res != CURLE_OK) snprintf(why, sizeof why, "%s", curl_easy_strerror(res));
-  else if (!ok) snprintf(why, sizeof why, "HTTP %ld", status);
+  if (res == CURLE_PEER_FAILED_VERIFICATION)
+    snprintf(why, sizeof why, "certificate verify failed (%s)", a->err);
+  else if (tls_code(res) && a->err[0])
+    snprintf(why, sizeof why, "%s (%s)", curl_easy_strerror(res), a->err);
+  else if (res != CURLE_OK)
+    snprintf(why, sizeof why, "%s", curl_easy_strerror(res));
+  else if (!ok)
+    snprintf(why, sizeof why, "HTTP %ld", status);
   a->done(a->arg, ok, why); /* a itself is freed with the transfer */
 }
 
 int deliver_curl(curlloop *cl, CURL *easy, const curlloop_owned *own,
-                 int http, deliver_done done, void *arg) {
-  attempt *a = malloc(sizeof *a);
+                 int http, const char *ca_file, deliver_done done, void *arg) {
+  attempt *a = calloc(1, sizeof *a);
   curlloop_owned mine = *own;
   if (a == NULL) {
     curl_easy_cleanup(easy);
     curlloop_owned_free(own);
     return -EIO;
   }
-  *a = (attempt){done, arg, http};
+  a->done = done;
+  a->arg = arg;
+  a->http = http;
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, a->err);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (ca_file != NULL && ca_file[0]) curl_easy_setopt(easy, CURLOPT_CAINFO, ca_file);
   mine.mem = a; /* freed with the transfer, also when it is aborted */
   return curlloop_add(cl, easy, &mine, curl_done, a);
 }
@@ -96,5 +118,5 @@ int webhook_start(curlloop *cl, const notify_channel *ch, const char *url,
     curl_easy_cleanup(easy);
     return -ENOMEM;
   }
-  return deliver_curl(cl, easy, &own, 1, done, arg);
+  return deliver_curl(cl, easy, &own, 1, ch->ca_file, done, arg);
 }

@@ -35,6 +35,8 @@ static const char *const fail_names[AUTH_FAIL__COUNT] = {
     [AUTH_E_ROLE] = "role",
     [AUTH_E_INTERNAL] = "internal",
     [AUTH_E_UNKNOWN_KID] = "unknown_kid",
+    [AUTH_E_REVOKED] = "revoked",
+    [AUTH_E_DISABLED] = "disabled",
 };
 
 /* A token split at its two dots: [0] header, [1] payload, [2] signature. */
@@ -301,6 +303,7 @@ static auth_fail check_claims(const auth_config *cfg, json_t *claims,
   json_t *sub = claim_at(claims, cfg->user_claim);
   json_t *role = claim_at(claims, cfg->role_claim);
   json_t *lines = claim_at(claims, cfg->lines_claim);
+  json_t *jti = json_object_get(claims, "jti");
   int has_nbf, has_iat, r;
 
   has_nbf = int_claim(claims, "nbf", &nbf_ms);
@@ -325,6 +328,9 @@ static auth_fail check_claims(const auth_config *cfg, json_t *claims,
   if ((r = read_role(cfg, role, strcmp(cfg->role_claim, "role") != 0)) < 0)
     return AUTH_E_ROLE;
   memcpy(id->sub, json_string_value(sub), json_string_length(sub) + 1);
+  if (plant_text_valid(json_string_value(jti), json_string_length(jti),
+                       FH_JTI_MAX))
+    memcpy(id->jti, json_string_value(jti), json_string_length(jti) + 1);
   id->role = (fh_role)r;
   id->exp_ms = exp_ms;
   return AUTH_OK;

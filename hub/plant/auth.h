@@ -21,7 +21,8 @@
  * whose first entry that is a floorhub role wins -- Keycloak's
  * realm_access.roles, Entra ID's roles), the lines (claim `lines` or
  * --jwt-lines-claim: optional non-empty array of line ids, at most
- * FH_LINES_MAX), iss (must
+ * FH_LINES_MAX), jti (optional; when it is 1..FH_JTI_MAX bytes of text it
+ * is kept, so that a signed-out token can be refused; else ignored), iss (must
  * equal the configured issuer, when one is configured), aud (a string or an
  * array of strings that must contain the configured audience, when one is
  * configured).  Times allow leeway_s of clock skew.
@@ -102,6 +103,9 @@ typedef enum auth_fail {
   AUTH_E_ROLE,          /* role missing or unknown */
   AUTH_E_INTERNAL,      /* out of memory */
   AUTH_E_UNKNOWN_KID,   /* JWK Set: no kid, or a kid not in the set */
+  AUTH_E_REVOKED,       /* its jti is in the revocation list (tokens.c) */
+  AUTH_E_DISABLED,      /* a hub session token of a user now disabled or
+                           removed (tokens.c) */
   AUTH_FAIL__COUNT
 } auth_fail;
 
@@ -119,6 +123,13 @@ int auth_config_load(auth_config *cfg, const char *alg_name,
  * least 2048 are required". */
 int auth_jwks_load(auth_config *cfg, const char *jwks_file, const char *issuer,
                    const char *audience, char *err, size_t errlen);
+/* A configuration of one HS256 key of keylen (>= AUTH_HMAC_MIN) bytes,
+ * chosen by the header's kid (a token without that kid: AUTH_E_UNKNOWN_KID)
+ * and requiring iss issuer: the hub's own session tokens (tokens.c).  0,
+ * -EINVAL or -ENOMEM (cfg then holds nothing). */
+int auth_config_hmac(auth_config *cfg, const char *kid,
+                     const unsigned char *key, size_t keylen,
+                     const char *issuer);
 /* Reads the JWK Set at path (auth_jwks.c): *keys (malloc'ed, free with
  * auth_keys_free) and *nkeys >= 1, or a negative code with err naming the
  * file, the key and the problem. */
@@ -168,6 +179,10 @@ int auth_config_role_map(auth_config *cfg, const char *path, char *err,
  * 0, or -1 on a character outside the alphabet or an impossible length. */
 int auth_b64url_decode(const char *s, size_t n, unsigned char *out,
                        size_t *outlen);
+/* The claims signed with key as alg (a kid header when kid is not NULL):
+ * a malloc'ed token, or NULL (out of memory, a key libjwt refuses). */
+char *auth_sign(jwt_alg_t alg, const unsigned char *key, size_t keylen,
+                const char *kid, json_t *claims);
 /* Wipes and frees n keys and the array. */
 void auth_keys_free(auth_key *keys, size_t n);
 /* Wipes the keys and frees what cfg owns; cfg may be zeroed or loaded. */

@@ -150,6 +150,34 @@ fail:
   return rc;
 }
 
+int auth_config_hmac(auth_config *cfg, const char *kid,
+                     const unsigned char *key, size_t keylen,
+                     const char *issuer) {
+  char err[128];
+  auth_key *k;
+  int rc;
+
+  memset(cfg, 0, sizeof *cfg);
+  if (kid == NULL || kid[0] == '\0' || strlen(kid) > AUTH_KID_MAX ||
+      keylen < AUTH_HMAC_MIN)
+    return -EINVAL;
+  if ((rc = config_common(cfg, issuer, NULL, err, sizeof err)) != 0) goto fail;
+  rc = -ENOMEM;
+  if ((cfg->keys = k = calloc(1, sizeof *k)) == NULL ||
+      (k->key = malloc(keylen)) == NULL)
+    goto fail;
+  cfg->nkeys = 1;
+  cfg->by_kid = 1;
+  snprintf(k->kid, sizeof k->kid, "%s", kid);
+  k->alg = JWT_ALG_HS256;
+  memcpy(k->key, key, keylen);
+  k->keylen = keylen;
+  return 0;
+fail:
+  auth_config_free(cfg);
+  return rc;
+}
+
 int auth_jwks_load(auth_config *cfg, const char *jwks_file, const char *issuer,
                    const char *audience, char *err, size_t errlen) {
   char why[400];
@@ -264,6 +292,20 @@ fail:
   free(map);
   json_decref(root);
   return rc;
+}
+
+char *auth_sign(jwt_alg_t alg, const unsigned char *key, size_t keylen,
+                const char *kid, json_t *claims) {
+  char *text = json_dumps(claims, JSON_COMPACT), *token = NULL;
+  jwt_t *jwt = NULL;
+
+  if (text != NULL && jwt_new(&jwt) == 0 && jwt_add_grants_json(jwt, text) == 0 &&
+      (kid == NULL || jwt_add_header(jwt, "kid", kid) == 0) &&
+      jwt_set_alg(jwt, alg, key, (int)keylen) == 0)
+    token = jwt_encode_str(jwt);
+  jwt_free(jwt);
+  free(text);
+  return token;
 }
 
 void auth_keys_free(auth_key *keys, size_t n) {

@@ -16,6 +16,7 @@
 
 #include "file.h"
 #include "notify_parse.h"
+#include "pem_bundle.h"
 
 static const char *const http_schemes[] = {"http://", "https://", NULL};
 static const char *const smtp_schemes[] = {"smtp://", "smtps://", NULL};
@@ -89,6 +90,22 @@ static int get_secret(plant_ctx *c, json_t *obj, const char *path,
   return 0;
 }
 
+/* obj["ca_file"]: a PEM bundle (pem_bundle_check) for a URL that uses TLS
+ * (https, smtps, smtp with STARTTLS, mqtts). */
+static int get_ca_file(plant_ctx *c, json_t *o, const char *path,
+                       notify_channel *ch) {
+  char why[96];
+  int rc = notify_get_str(c, o, path, "ca_file", 0, NULL, ch->ca_file,
+                          sizeof ch->ca_file);
+  if (rc != 0 || ch->ca_file[0] == '\0') return rc;
+  if (!strncmp(ch->url, "http://", 7) || !strncmp(ch->url, "mqtt://", 7))
+    return plant_fail(c, path, "ca_file", "only for a TLS URL (%s)",
+                      ch->type == NOTIFY_MQTT ? "mqtts://" : "https://");
+  if (pem_bundle_check(ch->ca_file, why, sizeof why) != 0)
+    return plant_fail(c, path, "ca_file", "%s: %s", ch->ca_file, why);
+  return 0;
+}
+
 static int parse_type(plant_ctx *c, json_t *o, const char *path,
                       notify_channel *ch) {
   static const char *const types[] = {"webhook", "email", "mqtt"};
@@ -113,7 +130,8 @@ static int parse_channel(plant_ctx *c, json_t *o, const char *path,
                          notify_channel *ch) {
   static const char *const keys[] = {
       "id", "type", "url", "format", "secret_file", "timeout_s", "max_in_flight",
-      "smtp_url", "from", "user", "password_file", "topic_prefix", NULL};
+      "smtp_url", "from", "user", "password_file", "topic_prefix", "ca_file",
+      NULL};
   size_t plen;
   int rc = plant_check_object(c, o, path, keys);
 
@@ -147,6 +165,7 @@ static int parse_channel(plant_ctx *c, json_t *o, const char *path,
     if (rc == 0 && ch->topic_prefix[0] == '\0')
       strcpy(ch->topic_prefix, "floorhub/notify");
   }
+  if (rc == 0) rc = get_ca_file(c, o, path, ch);
   if (rc != 0) return rc;
   /* Keys of another channel type are mistakes, not options. */
   for (size_t k = 0; k < 5; k++) {

@@ -6,7 +6,9 @@
  * or a value out of range fails the whole load with one message naming the
  * file and the JSON path ("rules[2].to[1]: no person 'bob'").  Secrets
  * (secret_file, password_file) are read at load time; a trailing newline is
- * not part of them; they are never written to a message.  The hub reloads
+ * not part of them; they are never written to a message.  A channel's
+ * ca_file (https, smtp/smtps, mqtts only) must be a readable PEM bundle of
+ * certificates (pem_bundle.h); without it TLS trusts the system's CAs.  The hub reloads
  * the file on SIGHUP and keeps the old settings when the new file fails.
  *
  * {
@@ -15,7 +17,7 @@
  *   "channels": [
  *     {"id": "chat", "type": "webhook", "url": "https://...",
  *      "format": "json" | "slack" | "teams", "secret_file": "/etc/...",
- *      "timeout_s": 10, "max_in_flight": 4},
+ *      "timeout_s": 10, "max_in_flight": 4, "ca_file": "/etc/.../ca.pem"},
  *     {"id": "mail", "type": "email", "smtp_url": "smtp://host:587",
  *      "from": "floorhub@plant.example", "user": "u",
  *      "password_file": "/etc/...", "timeout_s": 30},

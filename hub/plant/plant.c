@@ -145,12 +145,6 @@ static int parse_lines(plant_ctx *c, json_t *lines, plant *p) {
   return 0;
 }
 
-/* The ids of an array of structs that begin with their id. */
-typedef struct id_table {
-  const char *base; /* the first struct */
-  size_t stride;    /* sizeof one struct */
-} id_table;
-
 static const char *id_at(const id_table *t, size_t i) {
   return t->base + i * t->stride;
 }
@@ -161,7 +155,7 @@ static int cmp_order(const void *a, const void *b, void *arg) {
 
 /* order[] = 0..count-1 sorted by id.  Returns the position of the first of
  * two equal ids in order[], or count when the ids are unique. */
-static size_t sort_ids(const id_table *t, size_t *order, size_t count) {
+size_t plant_sort_ids(const id_table *t, size_t *order, size_t count) {
   for (size_t i = 0; i < count; i++) order[i] = i;
   qsort_r(order, count, sizeof *order, cmp_order, (void *)t);
   for (size_t i = 1; i < count; i++)
@@ -186,7 +180,7 @@ static int build_indexes(plant_ctx *c, plant *p) {
   p->equipment_order = calloc(p->nequipment, sizeof *p->equipment_order);
   if (p->line_order == NULL || p->equipment_order == NULL)
     return out_of_memory(c);
-  dup = sort_ids(&lines, p->line_order, p->nlines);
+  dup = plant_sort_ids(&lines, p->line_order, p->nlines);
   if (dup < p->nlines) {
     a = p->line_order[dup];
     b = p->line_order[dup + 1];
@@ -194,7 +188,7 @@ static int build_indexes(plant_ctx *c, plant *p) {
     return plant_fail(c, second, "id", "duplicate line id '%s' (also "
                       "lines[%zu])", p->lines[a].id, a < b ? a : b);
   }
-  dup = sort_ids(&eqs, p->equipment_order, p->nequipment);
+  dup = plant_sort_ids(&eqs, p->equipment_order, p->nequipment);
   if (dup < p->nequipment) {
     a = p->equipment_order[dup];
     b = p->equipment_order[dup + 1];
@@ -210,7 +204,9 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
   static const char *const keys[] = {"plant", "timezone", "shifts",
                                      "escalation", "andon_kinds", "reasons",
                                      "short_stop_s", "reason_required_after_s",
-                                     "signal_timeout_s", "lines", NULL};
+                                     "signal_timeout_s", "history_days",
+                                     "samples_days", "lines", "products",
+                                     NULL};
   int rc;
 
   if ((rc = plant_check_object(c, root, "", keys)) != 0 ||
@@ -225,9 +221,14 @@ static int parse_plant(plant_ctx *c, json_t *root, plant *p) {
       (rc = plant_parse_stop_times(c, root, "", &p->stops, NULL)) ||
       (rc = plant_get_seconds(c, root, "", "signal_timeout_s", &p->signal_timeout_s)) ||
       (c->signal_timeout_s = p->signal_timeout_s, 0) ||
-      (rc = parse_lines(c, json_object_get(root, "lines"), p)))
+      (rc = plant_get_uint(c, root, "", "history_days", 1, PLANT_HISTORY_DAYS_MAX,
+                           &p->history_days)) ||
+      (rc = plant_get_uint(c, root, "", "samples_days", 1, PLANT_HISTORY_DAYS_MAX,
+                           &p->samples_days)) ||
+      (rc = parse_lines(c, json_object_get(root, "lines"), p)) ||
+      (rc = build_indexes(c, p)))
     return rc;
-  return build_indexes(c, p);
+  return plant_parse_products(c, json_object_get(root, "products"), p);
 }
 
 int plant_load(const char *path, plant **out, char *err, size_t errlen) {
@@ -245,6 +246,8 @@ int plant_load(const char *path, plant **out, char *err, size_t errlen) {
     goto fail;
   }
   p->signal_timeout_s = PLANT_SIGNAL_TIMEOUT_S_DEFAULT;
+  p->history_days = PLANT_HISTORY_DAYS_DEFAULT;
+  p->samples_days = PLANT_SAMPLES_DAYS_DEFAULT;
   if ((rc = parse_plant(&c, root, p)) != 0) goto fail;
   json_decref(root);
   *out = p;
@@ -257,6 +260,9 @@ fail:
 
 void plant_free(plant *p) {
   if (p == NULL) return;
+  free(p->products);
+  free(p->cycles);
+  free(p->product_order);
   free(p->line_order);
   free(p->equipment_order);
   free(p->lines);
@@ -274,8 +280,8 @@ static int id_cmp(const char *id, const char *s, size_t n) {
 
 /* Binary search of n bytes at s in an id table sorted by order[]; returns
  * the index of the match or count. */
-static size_t find_id(const id_table *t, const size_t *order, size_t count,
-                      const char *s, size_t n) {
+size_t plant_find_id(const id_table *t, const size_t *order, size_t count,
+                     const char *s, size_t n) {
   size_t lo = 0, hi = count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -289,15 +295,35 @@ static size_t find_id(const id_table *t, const size_t *order, size_t count,
 
 const plant_line *plant_line_find(const plant *p, const char *id, size_t n) {
   id_table t = {(const char *)p->lines, sizeof *p->lines};
-  size_t i = find_id(&t, p->line_order, p->nlines, id, n);
+  size_t i = plant_find_id(&t, p->line_order, p->nlines, id, n);
   return i < p->nlines ? &p->lines[i] : NULL;
+}
+
+dt_limits plant_stop_limits(const plant_line *l) {
+  return (dt_limits){(uint64_t)l->stops.short_stop_s * 1000,
+                     (uint64_t)l->stops.reason_required_after_s * 1000};
 }
 
 const plant_equipment *plant_equipment_find(const plant *p, const char *id,
                                             size_t n) {
   id_table t = {(const char *)p->equipment, sizeof *p->equipment};
-  size_t i = find_id(&t, p->equipment_order, p->nequipment, id, n);
+  size_t i = plant_find_id(&t, p->equipment_order, p->nequipment, id, n);
   return i < p->nequipment ? &p->equipment[i] : NULL;
+}
+
+const plant_product *plant_product_find(const plant *p, const char *id,
+                                        size_t n) {
+  id_table t = {(const char *)p->products, sizeof *p->products};
+  size_t i = plant_find_id(&t, p->product_order, p->nproducts, id, n);
+  return i < p->nproducts ? &p->products[i] : NULL;
+}
+
+uint32_t plant_ideal_cycle(const plant *p, const plant_product *pr,
+                           size_t ei) {
+  if (pr != NULL && pr->ideal_cycle_ms != 0) return pr->ideal_cycle_ms;
+  for (size_t i = 0; pr != NULL && i < pr->ncycles; i++)
+    if (pr->cycles[i].equipment == ei) return pr->cycles[i].ms;
+  return p->equipment[ei].ideal_cycle_ms;
 }
 
 static int code_in(const char (*codes)[FH_KIND_MAX + 1], size_t count,

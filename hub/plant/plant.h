@@ -1,4 +1,5 @@
-/* plant.h -- the plant layout: lines, equipment, shifts, andon vocabulary.
+/* plant.h -- the plant layout: lines, equipment, shifts, andon vocabulary,
+ * products.
  *
  * Design: the layout is read once at start from a JSON file (jansson) into
  * one immutable `plant`; the hub never changes it.  Loading is strict: an
@@ -26,10 +27,18 @@
  *   "andon_kinds": ["maintenance", "quality", "material", "safety", "help"],
  *   "reasons": ["mechanical", "electrical", "tooling", "material_shortage",
  *               "quality_defect", "operator", "changeover_overrun", "other"],
+ *   "history_days": 730,                   shift records, stops: days kept
+ *   "samples_days": 31,                    per-minute OEE samples: days kept
  *   "lines": [                             required, at least one line
  *     {"id": "L1", "name": "Press line 1", "area": "Stamping",
  *      "equipment": [{"id": "L1-PRESS1", "name": "Press 1",
  *                     "ideal_cycle_ms": 6000}]}
+ *   ],
+ *   "products": [                          optional, 0..PLANT_PRODUCTS_MAX
+ *     {"id": "P-100", "name": "Bracket", "ideal_cycle_ms": 2000,
+ *      "changeover_target_s": 900},
+ *     {"id": "P-200", "name": "Panel",
+ *      "ideal_cycle_ms": {"L1-PRESS1": 3000, "L2-WELD1": 50000}}
  *   ]
  * }
  *
@@ -50,6 +59,13 @@
  *    roles.h.  An empty array disables escalation.
  *  - andon_kinds (1..16) and reasons (1..64): unique codes of 1..32 bytes
  *    of [A-Za-z0-9._-].  When absent, the defaults shown above are used.
+ *  - products (plant_products.c): unique ids (as line ids), a name, and
+ *    ideal_cycle_ms either one integer 1..86400000 (for every equipment
+ *    the product runs on) or a map of 1..PLANT_CYCLES_PER_PRODUCT_MAX
+ *    equipment ids (of any lines) to such integers; an equipment the map
+ *    does not name keeps its own ideal_cycle_ms for that product.
+ *    changeover_target_s, when given, is an integer 1..86400.
+ *  - history_days and samples_days: integers 1..PLANT_HISTORY_DAYS_MAX.
  *  - the timezone must exist in the system's zoneinfo (TZDIR or
  *    /usr/share/zoneinfo); "UTC" is always accepted.
  */
@@ -60,9 +76,13 @@
 #include <stdint.h>
 
 #include "fh_protocol.h"
+#include "downtime.h"
 #include "fh_roles.h"
 #include "shift.h"
 
+#define PLANT_HISTORY_DAYS_DEFAULT 730 /* two years of shifts and stops */
+#define PLANT_SAMPLES_DAYS_DEFAULT 31  /* a month of per-minute samples */
+#define PLANT_HISTORY_DAYS_MAX 36500   /* a century: "keep everything" */
 #define PLANT_TZ_MAX 64                  /* bytes of an IANA zone name */
 #define PLANT_LINES_MAX 1024             /* lines in one plant */
 #define PLANT_EQUIPMENT_PER_LINE_MAX 256 /* equipment on one line */
@@ -74,6 +94,8 @@
 #define PLANT_SHORT_STOP_S_DEFAULT 120   /* short_stop_s when absent */
 #define PLANT_SIGNAL_TIMEOUT_S_DEFAULT 300 /* signal_timeout_s when absent */
 #define PLANT_FILE_MAX (4 * 1024 * 1024) /* bytes of the JSON file */
+#define PLANT_PRODUCTS_MAX 4096          /* products in one plant */
+#define PLANT_CYCLES_PER_PRODUCT_MAX 1024 /* equipment in one cycle map */
 
 /* One node of the reason tree.  Only leaves are valid reasons. */
 typedef struct plant_reason {
@@ -112,6 +134,23 @@ typedef struct plant_equipment {
   size_t line;                /* index of its line in plant.lines */
 } plant_equipment;
 
+/* One entry of a product's ideal cycle map. */
+typedef struct plant_cycle {
+  size_t equipment;           /* plant.equipment index */
+  uint32_t ms;                /* the product's ideal cycle there, ms */
+} plant_cycle;
+
+/* A product (part, material) with its own ideal cycle times. */
+typedef struct plant_product {
+  char id[FH_ID_MAX + 1];     /* unique product id */
+  char name[FH_NAME_MAX + 1]; /* display name */
+  uint32_t ideal_cycle_ms;    /* on every equipment; 0: the map below */
+  const plant_cycle *cycles;  /* the map, sorted by equipment index (into
+                                 plant.cycles) */
+  size_t ncycles;             /* entries of the map, 0 with a number */
+  uint32_t changeover_target_s; /* 1..86400, 0 when not given */
+} plant_product;
+
 typedef struct plant_escalation {
   uint32_t after_s;           /* seconds after raise at which this step fires */
   fh_role role;               /* role to call at this step */
@@ -138,6 +177,12 @@ typedef struct plant {
   size_t nreason_nodes;                   /* nodes used */
   plant_stop_times stops;                 /* plant-wide stop times */
   uint32_t signal_timeout_s;              /* plant-wide default, 300 */
+  plant_product *products;                /* nproducts, in file order */
+  size_t nproducts;                       /* 0..PLANT_PRODUCTS_MAX */
+  plant_cycle *cycles;                    /* every product's map entries */
+  size_t *product_order;                  /* product indexes sorted by id */
+  uint32_t history_days;                  /* shift records and stops kept */
+  uint32_t samples_days;                  /* per-minute samples kept */
   size_t *line_order;                     /* line indexes sorted by id */
   size_t *equipment_order;                /* equipment indexes sorted by id */
 } plant;
@@ -157,6 +202,16 @@ void plant_free(plant *p);
 const plant_line *plant_line_find(const plant *p, const char *id, size_t n);
 const plant_equipment *plant_equipment_find(const plant *p, const char *id,
                                             size_t n);
+/* The stop times of a line as the downtime rules take them (ms). */
+dt_limits plant_stop_limits(const plant_line *l);
+/* The product with the id given by n bytes at id, or NULL. */
+const plant_product *plant_product_find(const plant *p, const char *id,
+                                        size_t n);
+/* The ideal cycle (ms) of equipment index ei while making product pr: the
+ * product's number, its map entry for ei, or else (pr NULL, or a map that
+ * does not name ei) the equipment's own ideal_cycle_ms. */
+uint32_t plant_ideal_cycle(const plant *p, const plant_product *pr, size_t ei);
+
 /* 1 if the n bytes at s are one of the plant's andon kinds / reasons. */
 int plant_kind_valid(const plant *p, const char *s, size_t n);
 int plant_reason_valid(const plant *p, const char *s, size_t n);

@@ -329,3 +329,14 @@ int plant_parse_timezone(plant_ctx *c, json_t *v, plant *p) {
                       p->timezone, file);
   return 0;
 }
+
+int plant_get_uint(plant_ctx *c, json_t *obj, const char *path, const char *key,
+                   uint32_t lo, uint32_t hi, uint32_t *dst) {
+  json_t *v = json_object_get(obj, key);
+  if (v == NULL) return 0;
+  if (!json_is_integer(v) || json_integer_value(v) < (json_int_t)lo ||
+      json_integer_value(v) > (json_int_t)hi)
+    return plant_fail(c, path, key, "must be an integer %u..%u", lo, hi);
+  *dst = (uint32_t)json_integer_value(v);
+  return 0;
+}

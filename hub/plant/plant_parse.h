@@ -24,6 +24,20 @@ typedef struct plant_ctx {
   uint32_t signal_timeout_s; /* the plant's, the default of its equipment */
 } plant_ctx;
 
+/* The ids of an array of structs that begin with their id. */
+typedef struct id_table {
+  const char *base; /* the first struct */
+  size_t stride;    /* sizeof one struct */
+} id_table;
+
+/* order[] = 0..count-1 sorted by id.  Returns the position of the first of
+ * two equal ids in order[], or count when the ids are unique. */
+size_t plant_sort_ids(const id_table *t, size_t *order, size_t count);
+/* Binary search of the n bytes at s in a table sorted by order[]: the
+ * index of the match, or count. */
+size_t plant_find_id(const id_table *t, const size_t *order, size_t count,
+                     const char *s, size_t n);
+
 /* Reads the JSON file at path (at most max bytes, duplicate keys refused)
  * into *root (the caller decrefs it).  Returns 0, or the code of
  * file_read_all / -EINVAL with err "<file>: <why>" or "<file>:L:C: <why>"
@@ -72,5 +86,10 @@ int plant_get_seconds(plant_ctx *c, json_t *obj, const char *path,
 int plant_parse_stop_times(plant_ctx *c, json_t *obj, const char *path,
                            plant_stop_times *dst, const plant_stop_times *def);
 int plant_parse_timezone(plant_ctx *c, json_t *v, plant *p);
+/* plant_products.c: the products (after the lines and their indexes). */
+int plant_parse_products(plant_ctx *c, json_t *arr, plant *p);
+/* obj[key] as an integer lo..hi into *dst; an absent key keeps *dst. */
+int plant_get_uint(plant_ctx *c, json_t *obj, const char *path, const char *key,
+                   uint32_t lo, uint32_t hi, uint32_t *dst);
 
 #endif

@@ -69,6 +69,33 @@ void dt_close(dt_event *ev, int64_t ts) {
   ev->d.end = ts;
 }
 
+/* Length of [a, b) inside [from, to). */
+static uint64_t overlap(int64_t a, int64_t b, int64_t from, int64_t to) {
+  if (a < from) a = from;
+  if (b > to) b = to;
+  return b > a ? (uint64_t)(b - a) : 0;
+}
+
+uint64_t dt_changeover_ms(const dt_event *ev, int64_t from, int64_t to) {
+  int64_t end = ev->d.end != 0 && ev->d.end < to ? ev->d.end : to;
+  uint64_t whole = overlap(ev->d.start, end, from, to), ms = 0;
+
+  if (strcmp(ev->d.category, fh_loss_name(FH_LOSS_CHANGEOVER)) == 0)
+    return whole;
+  if (ev->seg_overflow) {
+    ms = ev->done_ms[FH_EQ_CHANGEOVER];
+    if (ev->cur == FH_EQ_CHANGEOVER && end > ev->cur_since)
+      ms += (uint64_t)(end - ev->cur_since);
+    return ms < whole ? ms : whole;
+  }
+  for (uint32_t i = 0; i < ev->nseg; i++) {
+    int64_t b = i + 1 < ev->nseg ? ev->seg[i + 1].at : end;
+    if (ev->seg[i].state == FH_EQ_CHANGEOVER)
+      ms += overlap(ev->seg[i].at, b, from, to);
+  }
+  return ms;
+}
+
 void dt_refresh(dt_event *ev, int64_t now_ms, const dt_limits *lim) {
   int64_t end = ev->d.end != 0 ? ev->d.end : now_ms;
   memcpy(ev->d.states, ev->done_ms, sizeof ev->d.states);

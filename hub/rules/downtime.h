@@ -66,6 +66,13 @@ void dt_close(dt_event *ev, int64_t ts);
 /* Recomputes duration_ms, states, short and needs_reason at now_ms. */
 void dt_refresh(dt_event *ev, int64_t now_ms, const dt_limits *lim);
 
+/* The stop's changeover time inside [from, to): all of its time there when
+ * it is classified in category `changeover`, else its time in machine
+ * state `changeover` (an open stop counts up to `to`).  A stop whose
+ * segments overflowed counts its whole changeover state time, bounded by
+ * the overlap. */
+uint64_t dt_changeover_ms(const dt_event *ev, int64_t from, int64_t to);
+
 /* The loss category of the stop's time (see the design note). */
 fh_loss dt_loss(const dt_event *ev, const dt_limits *lim);
 

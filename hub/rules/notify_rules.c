@@ -206,6 +206,17 @@ void notify_state_note(const fh_andon *a, char *buf, size_t cap) {
   }
 }
 
+int notify_late_note(const notify_entry *e, const fh_andon *now, char *note,
+                     size_t cap) {
+  note[0] = '\0';
+  if (!e->has_andon || (e->on != NOTIFY_ON_RAISED && e->on != NOTIFY_ON_ESCALATED) ||
+      now == NULL || now->state == FH_ANDON_RAISED)
+    return 0;
+  if (e->drop_if_ack) return -1;
+  notify_state_note(now, note, cap);
+  return 0;
+}
+
 void notify_andon_text(const notify_event *ev, const char *line_name,
                        int64_t now_ms, char *buf, size_t cap) {
   static const char *const head[NOTIFY_ON__COUNT] = {

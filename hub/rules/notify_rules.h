@@ -33,6 +33,7 @@
 #define NOTIFY_URL_MAX 512          /* bytes of a URL */
 #define NOTIFY_ADDR_MAX 254         /* bytes of an e-mail address */
 #define NOTIFY_SECRET_MAX 256       /* bytes of a secret or password */
+#define NOTIFY_PATH_MAX 511         /* bytes of a file name (ca_file) */
 #define NOTIFY_TEXT_MAX 400         /* bytes of the one-line message */
 #define NOTIFY_EID_MAX 200          /* bytes of an event id */
 #define NOTIFY_TARGETS_MAX 256      /* deliveries of one event */
@@ -69,6 +70,8 @@ typedef struct notify_channel {
   char user[FH_NAME_MAX + 1];        /* email: SMTP user, "" none */
   char password[NOTIFY_SECRET_MAX + 1]; /* email: from password_file */
   char topic_prefix[FH_NAME_MAX + 1]; /* mqtt: "floorhub/notify" */
+  char ca_file[NOTIFY_PATH_MAX + 1]; /* PEM CAs that verify the server;
+                                        "" = the system's */
   uint32_t timeout_s;                /* one attempt at most this long */
   uint32_t max_in_flight;            /* deliveries in flight at most */
 } notify_channel;
@@ -215,6 +218,14 @@ void notify_andon_text(const notify_event *ev, const char *line_name,
 /* "acknowledged by mt2 at 10:44" / "resolved by mt2 at 10:52" /
  * "cancelled by op1 at 10:50"; "" for a raised andon. */
 void notify_state_note(const fh_andon *a, char *buf, size_t cap);
+
+/* What a record says when its turn comes, given its andon now (NULL: no
+ * longer known): an andon.raised / andon.escalated record (a reminder
+ * too) whose andon is no longer raised returns -1 when the record has
+ * drop_if_ack (not sent), else 0 with note its state now ("acknowledged
+ * by mt2 at 10:44"); any other record, or one still true, 0 and "". */
+int notify_late_note(const notify_entry *e, const fh_andon *now, char *note,
+                     size_t cap);
 
 /* The names of the `on` values ("andon.raised"...); -1 when unknown. */
 const char *notify_on_name(notify_on on);

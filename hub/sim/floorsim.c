@@ -3,6 +3,7 @@
  *   floorsim --plant FILE --token-file FILE [--url ws://127.0.0.1:7600/ws]
  *            [--ca-file FILE | --insecure] [--cert FILE --key FILE]
  *            [--speed 1] [--seed N] [--rate 50] [--duration S] [--verbose]
+ *            [--operator-token-file FILE]
  *   floorsim --plant FILE --sparkplug mqtt://HOST[:PORT] [--group G] [--node N]
  *            [--speed 1] [--seed N] [--duration S] [--verbose]
  *   floorsim --plant FILE --print-map [--group G] [--node N]
@@ -11,7 +12,8 @@
  * so a layout floorhub accepts is one floorsim accepts) and the token, sets
  * TZ to the plant's time zone as the hub does (the shift calendar is local
  * time), and hands over to drive_run() (sim_drive.c).  The token is read
- * from a file so that it shows up in no process listing and no log.
+ * from a file so that it shows up in no process listing and no log; so is
+ * the operator's token that classifies stops (sim_explain.h).
  * Without --seed the seed comes from the clock and is printed, so a run can
  * be repeated.  --sparkplug publishes the plant as a Sparkplug B edge node
  * instead (sim_spb.c), for floorgw to read through the mapping that
@@ -46,6 +48,9 @@ static void usage(FILE *fp) {
           "  --rate N           requests per second at most (50)\n"
           "  --duration S       stop after S seconds (0: at SIGINT/SIGTERM)\n"
           "  --verbose          log every state change\n"
+          "  --operator-token-file FILE  an operator's (or shift manager's)\n"
+          "                     token: explain some stops as the line's operator\n"
+          "                     would (dt.classify)\n"
           "  --sparkplug URL    publish to an MQTT broker (mqtt://HOST[:PORT]) as a\n"
           "                     Sparkplug B edge node instead of writing to the hub\n"
           "  --group G          its Sparkplug group id (floorsim)\n"
@@ -92,7 +97,8 @@ typedef struct spb_cli {
 /* Fills o and sc from argv; 0, 1 for --help/--version (printed), -1 on
  * misuse. */
 static int parse_args(int argc, char **argv, drive_opts *o, spb_cli *sc,
-                      const char **plant_file, const char **token_file) {
+                      const char **plant_file, const char **token_file,
+                      const char **op_token_file) {
   static const struct option opts[] = {
       {"url", required_argument, NULL, 'u'},   {"token-file", required_argument, NULL, 't'},
       {"plant", required_argument, NULL, 'p'}, {"speed", required_argument, NULL, 's'},
@@ -102,6 +108,7 @@ static int parse_args(int argc, char **argv, drive_opts *o, spb_cli *sc,
       {"cert", required_argument, NULL, 'c'},  {"key", required_argument, NULL, 'k'},
       {"sparkplug", required_argument, NULL, 'M'}, {"group", required_argument, NULL, 'G'},
       {"node", required_argument, NULL, 'N'},  {"print-map", no_argument, NULL, 'P'},
+      {"operator-token-file", required_argument, NULL, 'O'},
       {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   double seed = -1;
@@ -111,6 +118,7 @@ static int parse_args(int argc, char **argv, drive_opts *o, spb_cli *sc,
     switch (ch) {
       case 'u': o->url = optarg; break;
       case 't': *token_file = optarg; break;
+      case 'O': *op_token_file = optarg; break;
       case 'p': *plant_file = optarg; break;
       case 's': bad |= parse_num(optarg, 1e-3, &o->speed); break;
       case 'S': bad |= parse_num(optarg, 0, &seed) || seed > 9007199254740992.0; break;
@@ -167,12 +175,12 @@ static int run_sparkplug(const spb_cli *sc, const drive_opts *d, const plant *p)
 
 int main(int argc, char **argv) {
   drive_opts o = {.url = "ws://127.0.0.1:7600/ws", .speed = 1.0, .rate = 50.0};
-  const char *plant_file = NULL, *token_file = NULL;
-  static char token[FH_TOKEN_MAX + 2];
+  const char *plant_file = NULL, *token_file = NULL, *op_file = NULL;
+  static char token[FH_TOKEN_MAX + 2], op_token[FH_TOKEN_MAX + 2];
   char err[512];
   plant *p = NULL;
   spb_cli sc = {.group = "floorsim", .node = "edge1"};
-  int rc = parse_args(argc, argv, &o, &sc, &plant_file, &token_file);
+  int rc = parse_args(argc, argv, &o, &sc, &plant_file, &token_file, &op_file);
 
   if (rc != 0) {
     if (rc < 0) usage(stderr);
@@ -194,6 +202,13 @@ int main(int argc, char **argv) {
             rc == -ENODATA ? "no token in it" : strerror(-rc));
     goto fail;
   }
+  rc = op_file ? read_token(op_file, op_token, sizeof op_token) : 0;
+  if (rc != 0) {
+    fprintf(stderr, "floorsim: --operator-token-file %s: %s\n", op_file,
+            rc == -ENODATA ? "no token in it" : strerror(-rc));
+    goto fail;
+  }
+  o.operator_token = op_file ? op_token : NULL;
   if (o.insecure)
     fprintf(stderr, "floorsim: WARNING: --insecure: the hub's certificate and "
             "name are NOT checked; anyone on the network can pose as the hub "
@@ -207,6 +222,7 @@ int main(int argc, char **argv) {
 
 fail:
   memset(token, 0, sizeof token);
+  memset(op_token, 0, sizeof op_token);
   plant_free(p);
   return rc == 0 ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 // build.mjs -- bundles the dashboard: src/main.js and its imports (with
-// @msgpack/msgpack) into one minified app.js, next to index.html and
-// style.css, in the directory given as the first argument (default
-// build/web at the top of the tree, which git ignores).
+// @msgpack/msgpack and uPlot) into one minified app.js, the stylesheets
+// they import (uPlot's) into app.css, next to index.html and style.css,
+// in the directory given as the first argument (default build/web at the
+// top of the tree, which git ignores).
 // CMake (hub/web.cmake) runs it at build time; the result needs no
 // internet and no node at run time.
 import { copyFile, mkdir } from "node:fs/promises";

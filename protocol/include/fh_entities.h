@@ -1,6 +1,6 @@
 /* fh_entities.h -- the entities of the floorhub wire protocol v1 (PROTOCOL.md
- * section 6): andon, equipment, line, oee, with their states and the loss
- * categories, as C structs.  Included by fh_protocol.h, which declares
+ * section 6): andon, equipment, line, oee, run, plan, with their states and
+ * the loss categories, as C structs.  Included by fh_protocol.h, which declares
  * their encoders and decoders. */
 #ifndef FH_ENTITIES_H
 #define FH_ENTITIES_H
@@ -89,6 +89,34 @@ typedef struct fh_line {
   double oee;                          /* line OEE of the current shift, 0..1+ */
 } fh_line;
 
+/* A production run (PROTOCOL.md, "Production runs"): one product made on
+ * one line from run.start to run.end (or the next run.start). */
+typedef struct fh_run {
+  uint64_t id;                         /* assigned by the hub, from 1 */
+  char line[FH_ID_MAX + 1];            /* line id */
+  char product[FH_ID_MAX + 1];         /* product id of the plant file */
+  char order[FH_ID_MAX + 1];           /* work order, "" (nil) none */
+  uint64_t target_qty;                 /* pieces ordered, 0 (nil) none */
+  int64_t started_at;                  /* ms */
+  char started_by[FH_ID_MAX + 1];      /* token sub, or the person signed in */
+  int64_t ended_at;                    /* ms, 0 (nil) while active */
+  char ended_by[FH_ID_MAX + 1];        /* who ended it, "" (nil) active */
+  uint64_t good;                       /* the line's good pieces in the run */
+  uint64_t reject;                     /* the line's rejects in the run */
+  uint64_t changeover_ms;              /* changeover before its first
+                                          running period */
+  uint32_t changeover_target_s;        /* the product's, 0 (nil) none */
+} fh_run;
+
+/* A line's production target for one shift (plan.set). */
+typedef struct fh_plan {
+  char line[FH_ID_MAX + 1];            /* line id */
+  int64_t shift_start;                 /* ms, the shift's start */
+  uint64_t target_qty;                 /* pieces for the whole shift */
+  char set_by[FH_ID_MAX + 1];          /* who set it */
+  int64_t set_at;                      /* ms */
+} fh_plan;
+
 /* Loss categories of stop time (PROTOCOL.md, "Downtime"): where a stop's
  * time goes once classified (unclassified until then).  `quality` is for
  * rejects and has no time. */
@@ -134,6 +162,16 @@ typedef struct fh_oee {
                                           state: neither planned nor run */
   uint64_t small_stop_ms;              /* short stops: counted in run time */
   uint64_t losses[FH_LOSS__TIME];      /* stop time by loss category */
+  uint32_t revision;                   /* closed shift record: 1 at the
+                                          close, +1 per re-accounting; 0 in
+                                          the running shift's */
+  int64_t changed_at;                  /* ms of the last re-accounting, 0
+                                          (nil) when never re-accounted */
+  size_t nrejects;                     /* entries used in rejects[] */
+  struct {
+    char reason[FH_KIND_MAX + 1];      /* an eq.count's reject_reason */
+    uint64_t count;                    /* rejects counted with it */
+  } rejects[FH_OEE_REASONS_MAX];       /* rejects_by_reason, largest first */
 } fh_oee;
 
 #ifdef __cplusplus

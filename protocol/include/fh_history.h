@@ -1,5 +1,7 @@
 /* fh_history.h -- the history queries' rows on the wire (PROTOCOL.md,
- * "History"): oee.history answers with rows of summed times and counts.
+ * "History"): oee.history answers with rows of summed times and counts,
+ * dt.pareto with the rows of a loss Pareto; the hub encodes them, clients
+ * decode them.
  */
 #ifndef FH_HISTORY_H
 #define FH_HISTORY_H
@@ -28,8 +30,26 @@ typedef struct fh_hist_row {
   double performance;         /* ideal time / run (uncapped) */
   double quality;             /* good / (good + reject) */
   double oee;                 /* A x min(P, 1) x Q */
-  int open;                   /* holds the running shift (`open: true`) */
+  uint8_t open;               /* 1: holds the running shift (`open: true`) */
+  char equipment[FH_ID_MAX + 1]; /* by equipment: whose row; "" otherwise */
 } fh_hist_row;
+
+/* One row of oee.history with `by: "category"` or `by: "reason"`: the
+ * stop time of one category or reason in one period. */
+typedef struct fh_hist_part {
+  int64_t start;              /* period start, ms */
+  int64_t end;                /* period end (exclusive), ms */
+  int has_reason;             /* by reason: `reason` and `count` are sent */
+  char reason[FH_KIND_MAX + 1];   /* "" encodes as nil (unclassified, short) */
+  char category[FH_KIND_MAX + 1]; /* the loss category */
+  uint64_t ms;                /* time in the period */
+  uint64_t count;             /* by reason: stops */
+} fh_hist_part;
+
+/* {t:"ok", id?, rows:[{start, end, reason?, category, ms, count?}], cursor?} */
+int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
+                            const fh_hist_part *rows, size_t n, int has_cursor,
+                            int64_t cursor);
 
 /* {t:"ok", id?, rows:[...], cursor?} -- cursor (the start of the next row)
  * only when has_cursor. */
@@ -49,9 +69,39 @@ typedef struct fh_pareto_row {
   double cum_share;               /* share of this row and those before */
 } fh_pareto_row;
 
+/* One per-minute sample of a line's running shift figures (oee.samples):
+ * what oee/<line> showed at t.  Stored as this map too. */
+typedef struct fh_sample {
+  int64_t t;                  /* the minute, ms */
+  double availability;        /* the shift so far */
+  double performance;
+  double quality;
+  double oee;
+  uint64_t good;              /* the shift's counts so far */
+  uint64_t reject;
+  fh_eq_state state;          /* the line's state (its worst equipment's) */
+} fh_sample;
+
+#define FH_SAMPLES_PAGE 500   /* samples per oee.samples answer (< 64 KiB) */
+
+/* One sample as a whole message (the store's record); 0 or -ENOMEM. */
+int fh_enc_sample(fh_buf *out, const fh_sample *s);
+/* Reads one sample map at the cursor (unknown keys skipped). */
+int fh_dec_sample(fh_mp_cursor *c, fh_sample *s);
+/* {t:"ok", id?, samples:[...], cursor?} -- cursor (the next sample's t)
+ * only when has_cursor. */
+int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
+                      size_t n, int has_cursor, int64_t cursor);
+
 /* {t:"ok", id?, rows:[{reason, category, ms, count, share, cum_share}]} */
 int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
                      const fh_pareto_row *rows, size_t n);
+
+/* Clients: one row of an oee.history / dt.pareto answer at the cursor
+ * (the rules of fh_dec_andon: zeroed first, unknown keys skipped, nil
+ * reason or category is ""). */
+int fh_dec_hist_row(fh_mp_cursor *c, fh_hist_row *r);
+int fh_dec_pareto_row(fh_mp_cursor *c, fh_pareto_row *r);
 
 #ifdef __cplusplus
 }

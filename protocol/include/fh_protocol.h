@@ -97,6 +97,10 @@ typedef enum fh_msg_type {
   FH_MSG_LOGOUT,
   FH_MSG_OEE_HISTORY,
   FH_MSG_DT_PARETO,
+  FH_MSG_OEE_SAMPLES,
+  FH_MSG_RUN_START,
+  FH_MSG_RUN_END,
+  FH_MSG_PLAN_SET,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -111,8 +115,8 @@ typedef enum fh_msg_type {
 const char *fh_msg_type_name(fh_msg_type t);
 /* FH_MSG_UNKNOWN when the name is not a v1 type. */
 fh_msg_type fh_msg_type_from(const char *name, size_t len);
-/* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split), which
- * carry a `key`. */
+/* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split, run.*,
+ * plan.set), which carry a `key`. */
 int fh_msg_is_write(fh_msg_type t);
 
 /* The entities (andon, equipment, line, oee): fh_entities.h (included
@@ -176,6 +180,7 @@ typedef struct fh_request {
       fh_strv equipment;  /* required */
       uint64_t good;      /* increment, required */
       uint64_t reject;    /* increment, required */
+      fh_strv reject_reason; /* optional: a quality leaf of the reason tree */
     } eq_count;
     struct {
       fh_strv equipment;      /* required */
@@ -217,7 +222,20 @@ typedef struct fh_request {
       fh_strv by;         /* optional breakdown */
       int64_t cursor;     /* optional: the page starting there, 0 = first */
       int64_t top;        /* dt.pareto: optional, rows kept before "other" */
-    } history; /* oee.history and dt.pareto */
+    } history; /* oee.history, dt.pareto and oee.samples */
+    struct {
+      fh_strv line;       /* required */
+      fh_strv product;    /* run.start: required */
+      fh_strv order;      /* run.start: optional work order */
+      int64_t target_qty; /* run.start: optional, 0 when absent (an
+                             integer, so that a negative value is refused
+                             by the hub naming it) */
+    } run; /* run.start, run.end */
+    struct {
+      fh_strv line;        /* required */
+      int64_t shift_start; /* optional: a later shift; 0 = the current one */
+      uint64_t target_qty; /* required: pieces */
+    } plan; /* plan.set */
   } u;
 } fh_request;
 
@@ -276,6 +294,20 @@ typedef struct fh_welcome {
   uint64_t epoch;                       /* current epoch */
 } fh_welcome;
 
+/* The answer to a kiosk's login (PROTOCOL.md 2.3). */
+typedef struct fh_login_ok {
+  uint64_t id;                          /* echoed request id, if has_id */
+  int has_id;
+  const char *user;                     /* the person's user id */
+  const char *name;                     /* their display name (the id when
+                                           the record has none) */
+  const char *role;                     /* their role */
+  size_t nlines;                        /* 0 = all lines */
+  const char *const *lines;             /* theirs intersected with the kiosk's */
+  int64_t expires_at;                   /* ms: the idle sign-out, if no
+                                           request follows */
+} fh_login_ok;
+
 /* Each encoder appends one map to `out` and returns 0 or -ENOMEM; if it
  * returns an error, nothing was appended. */
 int fh_enc_welcome(fh_buf *out, const fh_welcome *w);
@@ -291,16 +323,20 @@ int fh_enc_ok_andon(fh_buf *out, int has_id, uint64_t id, const fh_andon *a,
 /* {t:"ok", id?, equipment:{...}, replay?:true} */
 int fh_enc_ok_equipment(fh_buf *out, int has_id, uint64_t id,
                         const fh_equipment *e, int replay);
+/* {t:"ok", id?, run:{...}, replay?:true} -- run.start, run.end. */
+int fh_enc_ok_run(fh_buf *out, int has_id, uint64_t id, const fh_run *r,
+                  int replay);
+/* {t:"ok", id?, plan:{...}, replay?:true} -- plan.set. */
+int fh_enc_ok_plan(fh_buf *out, int has_id, uint64_t id, const fh_plan *p,
+                   int replay);
 /* {t:"ok", id?, topics:[...]} -- the topics accepted by a sub. */
 int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
-/* {t:"ok", id?, user, role, lines (nil when nlines is 0), expires_at} --
- * the answer to login. */
-int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
-                    const char *role, const char *const *lines, size_t nlines,
-                    int64_t expires_at);
+/* {t:"ok", id?, user, name, role, lines (nil when nlines is 0),
+ * expires_at} -- the answer to login. */
+int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l);
 
 /* Snapshots and updates are built in two steps so that the hub can write the
  * data map itself with the entity encoders below:
@@ -329,6 +365,8 @@ int fh_enc_andon(fh_buf *out, const fh_andon *a);
 int fh_enc_equipment(fh_buf *out, const fh_equipment *e);
 int fh_enc_line(fh_buf *out, const fh_line *l);
 int fh_enc_oee(fh_buf *out, const fh_oee *o);
+int fh_enc_run(fh_buf *out, const fh_run *r);
+int fh_enc_plan(fh_buf *out, const fh_plan *p);
 
 /* --------------------------------------------------- client-side decoding */
 
@@ -379,10 +417,15 @@ typedef struct fh_event {
   fh_strv msg;               /* err */
   fh_strv err_key;           /* err: offending key, may be empty */
   fh_strv body_key;          /* ok: "andon" | "equipment" | "report" |
-                                "topics" | "event" | "events" | "" */
+                                "topics" | "event" | "events" | "run" |
+                                "plan" | "rows" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   int more;                  /* ok of dt.list: the answer was cut */
-  fh_strv user, role, session; /* welcome */
+  int64_t cursor;            /* ok of oee.history: the next page's cursor,
+                                0 when this is the last page */
+  fh_strv user, role, session; /* welcome; user, role also ok of login */
+  fh_strv name;              /* ok of login: the person's display name */
+  int64_t expires_at;        /* ok of login: the idle sign-out, ms */
   fh_strv hub;               /* welcome: "floorhub/VERSION" (added) */
   fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str
                                 or nil (= all lines) (added) */
@@ -405,6 +448,8 @@ int fh_dec_andon(fh_mp_cursor *c, fh_andon *a);
 int fh_dec_equipment(fh_mp_cursor *c, fh_equipment *e);
 int fh_dec_line(fh_mp_cursor *c, fh_line *l);
 int fh_dec_oee(fh_mp_cursor *c, fh_oee *o);
+int fh_dec_run(fh_mp_cursor *c, fh_run *r);
+int fh_dec_plan(fh_mp_cursor *c, fh_plan *p);
 
 /* 1 if the n bytes are valid UTF-8 (no overlongs, no surrogates). */
 int fh_utf8_valid(const char *s, size_t n);

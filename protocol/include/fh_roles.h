@@ -24,6 +24,9 @@
  *                   shift (the hub checks the time: fh_role_dt_anytime);
  *                   shift_manager, production_manager, admin at any time
  *   dt.list         every role (a read)
+ *   run.start,      operator on their lines, shift_manager,
+ *   run.end         production_manager, admin, gateway (an ERP/MES bridge)
+ *   plan.set        shift_manager, production_manager, admin, gateway
  *   login/logout    kiosk (the session then acts as the person signed in)
  *
  * kiosk, like viewer, may write nothing itself.
@@ -50,6 +53,8 @@ typedef enum fh_role {
   FH_ROLE__COUNT
 } fh_role;
 
+#define FH_JTI_MAX 64 /* bytes of a token id (jti) the hub keeps */
+
 /* Who a verified token speaks for. */
 struct fh_identity {
   char sub[FH_ID_MAX + 1];                  /* the token's sub */
@@ -57,6 +62,9 @@ struct fh_identity {
   size_t nlines;                            /* 0: all lines (no lines claim) */
   char lines[FH_LINES_MAX][FH_ID_MAX + 1];  /* the lines claim */
   int64_t exp_ms;                           /* exp in ms since the epoch */
+  char jti[FH_JTI_MAX + 1];                 /* the jti claim, "" none */
+  int hub_signed;                           /* 1: a session token the hub
+                                               signed itself (hub tokens.c) */
 };
 typedef struct fh_identity fh_identity;
 

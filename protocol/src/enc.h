@@ -12,6 +12,7 @@
 #include <msgpack.h>
 
 #include "fh_downtime.h"
+#include "fh_history.h"
 #include "fh_protocol.h"
 
 typedef struct enc {
@@ -46,5 +47,8 @@ void fh__enc_equipment(enc *e, const fh_equipment *eq);
 void fh__enc_line(enc *e, const fh_line *l);
 void fh__enc_oee(enc *e, const fh_oee *o);
 void fh__enc_downtime(enc *e, const fh_downtime *d);
+void fh__enc_sample(enc *e, const fh_sample *s);
+void fh__enc_run(enc *e, const fh_run *r);
+void fh__enc_plan(enc *e, const fh_plan *p);
 
 #endif /* FH_ENC_H */

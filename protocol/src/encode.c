@@ -27,15 +27,15 @@ static void put_who(enc *e, const char *user, const char *role,
   }
 }
 
-int fh_enc_ok_login(fh_buf *out, int has_id, uint64_t id, const char *user,
-                    const char *role, const char *const *lines, size_t nlines,
-                    int64_t expires_at) {
+int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l) {
   enc e;
   fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 4, has_id, id);
-  put_who(&e, user, role, lines, nlines);
+  fh__enc_msg_head(&e, FH_MSG_OK, 5, l->has_id, l->id);
+  put_who(&e, l->user, l->role, l->lines, l->nlines);
+  fh__enc_str(&e, "name");
+  fh__enc_str(&e, l->name);
   fh__enc_str(&e, "expires_at");
-  fh__enc_int(&e, expires_at);
+  fh__enc_int(&e, l->expires_at);
   return fh__enc_end(&e);
 }
 
@@ -146,6 +146,20 @@ int fh_enc_ok_downtimes(fh_buf *out, int has_id, uint64_t id,
     fh__enc_bool(&e, 1);
   }
   return fh__enc_end(&e);
+}
+
+static void put_run(enc *e, const void *obj) { fh__enc_run(e, obj); }
+
+int fh_enc_ok_run(fh_buf *out, int has_id, uint64_t id, const fh_run *r,
+                  int replay) {
+  return ok_entity(out, has_id, id, "run", put_run, r, replay);
+}
+
+static void put_plan(enc *e, const void *obj) { fh__enc_plan(e, obj); }
+
+int fh_enc_ok_plan(fh_buf *out, int has_id, uint64_t id, const fh_plan *p,
+                   int replay) {
+  return ok_entity(out, has_id, id, "plan", put_plan, p, replay);
 }
 
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {

@@ -43,6 +43,10 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_LOGOUT] = "logout",
     [FH_MSG_OEE_HISTORY] = "oee.history",
     [FH_MSG_DT_PARETO] = "dt.pareto",
+    [FH_MSG_OEE_SAMPLES] = "oee.samples",
+    [FH_MSG_RUN_START] = "run.start",
+    [FH_MSG_RUN_END] = "run.end",
+    [FH_MSG_PLAN_SET] = "plan.set",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
     [FH_MSG_OK] = "ok",
@@ -66,6 +70,7 @@ static const unsigned char is_write[FH_MSG__COUNT] = {
     [FH_MSG_ANDON_RESOLVE] = 1, [FH_MSG_ANDON_CANCEL] = 1,
     [FH_MSG_EQ_STATE] = 1, [FH_MSG_EQ_COUNT] = 1, [FH_MSG_EQ_TOTAL] = 1,
     [FH_MSG_DT_CLASSIFY] = 1, [FH_MSG_DT_SPLIT] = 1,
+    [FH_MSG_RUN_START] = 1, [FH_MSG_RUN_END] = 1, [FH_MSG_PLAN_SET] = 1,
 };
 
 static const char *const andon_state_names[] = {

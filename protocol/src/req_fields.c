@@ -58,6 +58,7 @@ static const req_field eq_count[] = {
     {"equipment", RK_STR, 1, FH_ID_MAX, OFF(u.eq_count.equipment)},
     {"good", RK_UINT, 1, 0, OFF(u.eq_count.good)},
     {"reject", RK_UINT, 1, 0, OFF(u.eq_count.reject)},
+    {"reject_reason", RK_STR, 0, FH_KIND_MAX, OFF(u.eq_count.reject_reason)},
 };
 
 static const req_field eq_total[] = {
@@ -113,6 +114,26 @@ static const req_field oee_history[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+static const req_field run_start[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+    {"product", RK_STR, 1, FH_ID_MAX, OFF(u.run.product)},
+    {"order", RK_STR, 0, FH_ID_MAX, OFF(u.run.order)},
+    {"target_qty", RK_INT, 0, 0, OFF(u.run.target_qty)},
+};
+
+static const req_field run_end[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.run.line)},
+};
+
+static const req_field plan_set[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.plan.line)},
+    {"shift_start", RK_INT, 0, 0, OFF(u.plan.shift_start)},
+    {"target_qty", RK_UINT, 1, 0, OFF(u.plan.target_qty)},
+};
+
 /* dt.pareto shares the history struct: the same scope and range. */
 static const req_field dt_pareto[] = {
     {"scope", RK_STR, 1, FH_KIND_MAX, OFF(u.history.scope)},
@@ -121,6 +142,13 @@ static const req_field dt_pareto[] = {
     {"from", RK_INT, 1, 0, OFF(u.history.from)},
     {"to", RK_INT, 1, 0, OFF(u.history.to)},
     {"top", RK_INT, 0, 0, OFF(u.history.top)},
+};
+
+static const req_field oee_samples[] = {
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.history.line)},
+    {"from", RK_INT, 1, 0, OFF(u.history.from)},
+    {"to", RK_INT, 1, 0, OFF(u.history.to)},
+    {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
 #define SPEC(a) {a, COUNT_OF(a)}
@@ -146,6 +174,10 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_DT_LIST] = SPEC(dt_list),
     [FH_MSG_OEE_HISTORY] = SPEC(oee_history),
     [FH_MSG_DT_PARETO] = SPEC(dt_pareto),
+    [FH_MSG_OEE_SAMPLES] = SPEC(oee_samples),
+    [FH_MSG_RUN_START] = SPEC(run_start),
+    [FH_MSG_RUN_END] = SPEC(run_end),
+    [FH_MSG_PLAN_SET] = SPEC(plan_set),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {

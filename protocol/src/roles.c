@@ -50,6 +50,7 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_DT_LIST:
   case FH_MSG_OEE_HISTORY:
   case FH_MSG_DT_PARETO:
+  case FH_MSG_OEE_SAMPLES:
     return ALL_ROLES;
   case FH_MSG_DT_CLASSIFY:
   case FH_MSG_DT_SPLIT:
@@ -65,6 +66,11 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_EQ_COUNT:
   case FH_MSG_EQ_TOTAL:
     return BIT(FH_ROLE_GATEWAY) | BIT(FH_ROLE_ADMIN);
+  case FH_MSG_RUN_START:
+  case FH_MSG_RUN_END:
+    return BIT(FH_ROLE_OPERATOR) | MANAGERS | BIT(FH_ROLE_GATEWAY);
+  case FH_MSG_PLAN_SET:
+    return MANAGERS | BIT(FH_ROLE_GATEWAY);
   case FH_MSG_LOGIN:
   case FH_MSG_LOGOUT:
     return BIT(FH_ROLE_KIOSK);
@@ -84,6 +90,9 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_EQ_TOTAL: return "count production";
   case FH_MSG_DT_CLASSIFY: return "classify a stop";
   case FH_MSG_DT_SPLIT: return "split a stop";
+  case FH_MSG_RUN_START: return "start a production run";
+  case FH_MSG_RUN_END: return "end a production run";
+  case FH_MSG_PLAN_SET: return "set a line's target";
   case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";
   case FH_MSG_LOGOUT: return "sign people out (only a kiosk may)";
   default: return "do this";

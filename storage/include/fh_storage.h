@@ -2,8 +2,8 @@
  *
  * Design: one LMDB environment in a private directory (created 0700) with
  * named databases: "lines", "equipment", "andons", "shifts", "meta",
- * "downtime", "users", "badges", "logins" and "outbox" (notifications not
- * yet delivered) hold current state as opaque values (the hub stores
+ * "downtime", "users", "badges", "logins", "outbox" (notifications not
+ * yet delivered) and "revoked" (signed-out tokens until they expire) hold current state as opaque values (the hub stores
  * msgpack entities there);
  * "events" is the append-only audit log keyed by a 64-bit big-endian LSN;
  * "idem" maps (scope, idempotency key) to the stored result of a write.
@@ -70,6 +70,7 @@ typedef enum fh_table {
   FH_T_BADGES,     /* keyed hash of a badge -> user id (the badge index) */
   FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
   FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
+  FH_T_REVOKED,    /* token jti -> its exp, u64 BE ms (signed-out tokens) */
   FH_T__COUNT
 } fh_table;
 
@@ -192,6 +193,23 @@ int fh_store_events(fh_store *s, uint64_t since, size_t max, fh_event_cb cb,
  * keys and events older than the retention, in one transaction.  Returns the
  * number deleted (>= 0) or a negative code. */
 int fh_store_trim(fh_store *s, int64_t now_ms, size_t max_deletes);
+
+/* The keys k of table with from <= k < to (from empty: from the first). */
+typedef struct fh_key_range {
+  fh_table table;       /* a state table */
+  const void *from;     /* first key deleted (or the next after it) */
+  size_t flen;          /* bytes of from; 0: the table's first key */
+  const void *to;       /* first key kept */
+  size_t tlen;          /* bytes of to, 1..511 */
+} fh_key_range;
+
+/* Retention, bounded: deletes at most max_deletes records of the ranges,
+ * in their order, in one write transaction (the caller's rules decide
+ * what is old: e.g. "smp/L1/" up to "smp/L1/" + the cutoff's key).
+ * Returns the number deleted (>= 0), -EINVAL for a bad range, -EROFS, or
+ * another negative code (then nothing was deleted). */
+int fh_store_delete_ranges(fh_store *s, const fh_key_range *ranges, size_t n,
+                           size_t max_deletes);
 
 /* A hot, compacted copy of the store into the directory `path` (which must
  * exist and be empty), as mdb_env_copy2 with MDB_CP_COMPACT. */

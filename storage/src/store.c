@@ -8,7 +8,9 @@
  *
  *   "_fh.schema"    u64 BE  schema version; newer than ours -> -EPROTO
  *                           (2 added the downtime, users, badges, logins
- *                           and outbox tables; an older store gets them at
+ *                           and outbox tables, later the revoked table
+ *                           (no version of its own: an older hub ignores
+ *                           it); an older store gets them at
  *                           its next writable open)
  *   "_fh.epoch"     u64 BE  +1 at each open that is neither read_only nor
  *                           attach
@@ -30,7 +32,7 @@
 static const char *const db_names[DB__COUNT] = {
     "lines", "equipment", "andons", "shifts", "meta",
     "downtime", "users", "badges", "logins", "outbox",
-    "events", "idem",     "idem_ttl",
+    "revoked",  "events", "idem",     "idem_ttl",
 };
 
 /* What the open transaction learnt (filled on each run of it). */
@@ -90,11 +92,13 @@ static int check_dir(const char *dir) {
 }
 
 /* Opens every database, creating it when `flags` has MDB_CREATE.  Without
- * it a table added by a later schema (the outbox) may be missing. */
+ * it a table added by a later schema (the outbox, the revocation list) may
+ * be missing. */
 static int open_dbs(fh_store *s, MDB_txn *txn, unsigned flags) {
   for (int i = 0; i < DB__COUNT; i++) {
     int rc = mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]);
-    if (rc == MDB_NOTFOUND && i == DB_OUTBOX && !(flags & MDB_CREATE)) {
+    if (rc == MDB_NOTFOUND && (i == DB_OUTBOX || i == DB_REVOKED) &&
+        !(flags & MDB_CREATE)) {
       s->missing |= 1u << i;
       continue;
     }

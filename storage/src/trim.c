@@ -1,4 +1,5 @@
-/* trim.c -- bounded housekeeping: expired idempotency keys, old events.
+/* trim.c -- bounded housekeeping: expired idempotency keys, old events,
+ * and key ranges the caller's retention rules name (fh_store_delete_ranges).
  *
  * One call is one write transaction that deletes at most max_deletes
  * records: first expired idempotency keys (older than now - idem_ttl_ms,
@@ -56,4 +57,54 @@ int fh_store_trim(fh_store *s, int64_t now_ms, size_t max_deletes) {
   int rc = fh__store_write(s, trim_txn, &t);
   if (rc != 0) return rc;
   return t.deleted > INT32_MAX ? INT32_MAX : (int)t.deleted;
+}
+
+/* The arguments and result of one range deletion transaction. */
+struct ranges_ctx {
+  const fh_key_range *r; /* the ranges */
+  size_t n;              /* how many */
+  size_t max;            /* deletion budget */
+  size_t deleted;        /* records deleted by the last run of the body */
+};
+
+/* Deletes the keys of one range, oldest first, within the budget left. */
+static int delete_range(fh_store *s, MDB_txn *txn, const fh_key_range *r, size_t max,
+                        size_t *deleted) {
+  MDB_cursor *cur;
+  MDB_val k, v, to = {r->tlen, (void *)r->to};
+  int rc = mdb_cursor_open(txn, s->dbi[r->table], &cur);
+  if (rc != 0) return rc;
+  for (;;) { /* each delete seeks from `from` again, as trim_events does */
+    k = (MDB_val){r->flen, (void *)r->from};
+    rc = mdb_cursor_get(cur, &k, &v, r->flen ? MDB_SET_RANGE : MDB_FIRST);
+    if (rc != 0 || *deleted >= max || mdb_cmp(txn, s->dbi[r->table], &k, &to) >= 0) break;
+    if ((rc = mdb_cursor_del(cur, 0)) != 0) break;
+    (*deleted)++;
+  }
+  mdb_cursor_close(cur);
+  return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+static int ranges_txn(fh_store *s, MDB_txn *txn, void *arg) {
+  struct ranges_ctx *c = arg;
+  int rc = 0;
+  c->deleted = 0;
+  for (size_t i = 0; rc == 0 && i < c->n && c->deleted < c->max; i++)
+    rc = delete_range(s, txn, &c->r[i], c->max, &c->deleted);
+  return rc;
+}
+
+int fh_store_delete_ranges(fh_store *s, const fh_key_range *ranges, size_t n,
+                           size_t max_deletes) {
+  struct ranges_ctx c = {ranges, n, max_deletes, 0};
+  if (s->read_only) return -EROFS;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned)ranges[i].table >= FH_T__COUNT || ranges[i].tlen == 0 ||
+        ranges[i].tlen > 511 || ranges[i].flen > 511 || ranges[i].to == NULL ||
+        (ranges[i].from == NULL && ranges[i].flen > 0))
+      return -EINVAL;
+  if (max_deletes == 0 || n == 0) return 0;
+  int rc = fh__store_write(s, ranges_txn, &c);
+  if (rc != 0) return rc;
+  return c.deleted > INT32_MAX ? INT32_MAX : (int)c.deleted;
 }

@@ -33,8 +33,9 @@ static void lws_log_emit(int level, const char *line) {
   if (log_sink != NULL) fh__client_log(log_sink, "lws: %.*s", (int)n, line);
 }
 
-/* Appends every unsent entry of l (hello only before the welcome) to tx. */
-static void batch_list(fh_client *c, out_list *l) {
+/* Appends every unsent entry of l (hello only before the welcome) to tx;
+ * sets *secret when one of them is a login. */
+static void batch_list(fh_client *c, out_list *l, int *secret) {
   for (out_req *r = l->head; r != NULL; r = r->next) {
     if (r->sent) continue;
     if (c->phase != PHASE_ONLINE && r->pub.type != FH_MSG_HELLO) continue;
@@ -44,19 +45,23 @@ static void batch_list(fh_client *c, out_list *l) {
     if (fh_buf_append(&c->tx, r->bytes, r->len) != 0) return;
     r->sent = 1;
     r->pub.sends++;
+    if (r->pub.type == FH_MSG_LOGIN) *secret = 1;
   }
 }
 
 static int on_writable(fh_client *c, struct lws *wsi) {
   size_t len;
+  int secret = 0, rc;
 
   if (c->closing || c->phase < PHASE_HELLO) return 0;
   fh_buf_reset(&c->tx);
-  batch_list(c, &c->ctl);
-  batch_list(c, &c->outbox);
+  batch_list(c, &c->ctl, &secret);
+  batch_list(c, &c->outbox, &secret);
   len = fh_buf_payload_len(&c->tx);
   if (len == 0) return 0;
-  if (lws_write(wsi, fh_buf_payload(&c->tx), len, LWS_WRITE_BINARY) < (int)len) {
+  rc = lws_write(wsi, fh_buf_payload(&c->tx), len, LWS_WRITE_BINARY);
+  if (secret) explicit_bzero(fh_buf_payload(&c->tx), len);
+  if (rc < (int)len) {
     fh__client_log(c, "write failed: closing");
     return -1;
   }

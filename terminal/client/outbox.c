@@ -2,9 +2,10 @@
  *
  * The client keeps two: the application's outbox, which survives
  * reconnects (everything in it is written again on the next connection),
- * and the control list of the current connection (hello, sub, unsub),
- * which is dropped with the connection.  Lists are short (a handful of
- * entries), so lookups by id walk the list.
+ * and the control list of the current connection (hello, sub, unsub,
+ * login, logout), which is dropped with the connection.  Lists are short
+ * (a handful of entries), so lookups by id walk the list.  The bytes of a
+ * login (a badge or a PIN) are wiped before they are freed.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,6 +32,12 @@ out_req *fh__outq_push(out_list *l, const fh_client_req *pub, const uint8_t *byt
   return r;
 }
 
+static void free_req(out_req *r) {
+  if (r->pub.type == FH_MSG_LOGIN) explicit_bzero(r->bytes, r->len);
+  free(r->bytes);
+  free(r);
+}
+
 out_req *fh__outq_find(const out_list *l, uint64_t id) {
   for (out_req *r = l->head; r != NULL; r = r->next)
     if (r->pub.id == id) return r;
@@ -48,8 +55,7 @@ void fh__outq_remove(out_list *l, out_req *r) {
   *pp = r->next;
   if (l->tail == r) l->tail = prev;
   l->n--;
-  free(r->bytes);
-  free(r);
+  free_req(r);
 }
 
 void fh__outq_clear(out_list *l) {
@@ -57,8 +63,7 @@ void fh__outq_clear(out_list *l) {
 
   for (; r != NULL; r = next) {
     next = r->next;
-    free(r->bytes);
-    free(r);
+    free_req(r);
   }
   l->head = l->tail = NULL;
   l->n = 0;

@@ -1,7 +1,9 @@
 /* route.c -- what the hub sends, map by map.
  *
  * welcome: the connection is usable; the subscription set is sent again
- * (with since/epoch where seqs are held) and the outbox follows.  ok/err/
+ * (with since/epoch where seqs are held) and the outbox follows.  A welcome
+ * without id on a connection already online is the hub changing who the
+ * session acts as (a kiosk's person signed out): on_identity.  ok/err/
  * pong with an id: the reply to a request of the control list (hello, sub,
  * unsub) or of the outbox, which is removed before the application hears
  * of it.  snap/upd: checked by subs.c for continuity; a gap or an epoch
@@ -40,6 +42,10 @@ int fh__client_queue_sub(fh_client *c, size_t from, size_t to,
 static void on_welcome(fh_client *c, const fh_event *ev) {
   out_req *hello = fh__outq_find(&c->ctl, c->hello_id);
 
+  if (c->phase == PHASE_ONLINE && !ev->has_id) { /* a kiosk's person left */
+    if (c->cb.on_identity && !c->closing) c->cb.on_identity(c, ev, c->arg);
+    return;
+  }
   if (c->phase != PHASE_HELLO || !ev->has_id || ev->id != c->hello_id) {
     fh__client_log(c, "ignored a welcome that answers no hello");
     return;

@@ -3,8 +3,9 @@
 Starts a real floorhub with the sample plant moved into a one-minute shift
 (so that a shift closes while we watch), feeds it equipment states, counts
 and andons as a gateway and an operator would, drives floorterm in tmux and
-prints each screen (tmux capture-pane) as a Markdown code block.  Takes
-about two minutes.
+prints each screen (tmux capture-pane) as a Markdown code block; last,
+the report's history on a second hub whose store `floorctl backfill`
+filled.  Takes about two minutes.
 
   FLOORHUB_BIN=... FLOORCTL_BIN=... FLOORTERM_BIN=... \\
       /usr/bin/python3 terminal/tools/capture_screens.py > /tmp/screens.md
@@ -13,6 +14,7 @@ import asyncio
 import datetime
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -109,11 +111,55 @@ def block(title, screen):
     print("### %s\n\n```\n%s\n```\n" % (title, "\n".join(l.rstrip() for l in lines)))
 
 
-def term(hub, role, sub, args=(), width=100, height=30, env=None):
-    tok = token_file(hub.tmp, make_token(sub=sub, role=role))
+def term(hub, role, sub, args=(), width=100, height=30, env=None, lines=None):
+    tok = token_file(hub.tmp, make_token(sub=sub, role=role, lines=lines))
     argv = [FLOORTERM, "--url", hub.url, "--token-file", tok] + list(args)
     return Term(argv, width, height, env=dict({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
                                                **(env or {}))).start()
+
+
+def history_screen():
+    """The report two shifts back with the 7-day table, on a hub of the
+    sample plant (in its own zone) whose store holds 8 backfilled days."""
+    hub = fhtest.Hub()
+    try:
+        hub.start()
+        hub.backfill(8, seed=3)
+        t = term(hub, "shift_manager", "sm1", ["--line", "L1"], width=80, height=24,
+                 env={"TZ": "Europe/Berlin"})
+        try:
+            t.wait_for("Connected as")
+            t.keys("4")
+            t.wait_for(lambda s: "the last closed shift" in s and "..." not in s, timeout=10)
+            t.keys("Left", "Left")
+            block("Shift report two shifts back, the last 7 days (L1, 8 days of "
+                  "`floorctl backfill`, 80x24)", t.wait_for("2 shifts before the last closed"))
+        finally:
+            t.close()
+    finally:
+        hub.cleanup()
+
+
+def sign_in_screens(hub, terms):
+    """A kiosk token's floorterm: the sign-in screen with a PIN being
+    typed, then the person signed in (floorctl makes the user)."""
+    ctl = [os.environ.get("FLOORCTL_BIN", "floorctl"), "user"]
+    for verb, args, secret in (("add", ["--name", "Mira Tesla", "--role", "maintenance"], None),
+                               ("set", ["--pin-stdin"], "604417")):
+        subprocess.run(ctl + [verb, "--data", hub.data_dir, "--id", "mira"] + args,
+                       input=(secret + "\n") if secret else "", text=True, check=True)
+    k = term(hub, "kiosk", "kiosk-L1", ["--line", "L1", "--kiosk"], width=80, height=24,
+             lines=["L1"])
+    terms.append(k)
+    k.wait_for("SIGN IN at")
+    k.text("mira")
+    k.keys("Tab")
+    k.text("6044")
+    block("Sign-in at a kiosk token (kiosk-L1, 80x24), the PIN being typed",
+          k.wait_for("****"))
+    k.text("17")
+    k.keys("Enter")
+    block("Signed in at the kiosk", k.wait_for("Mira Tesla (maintenance) at kiosk-L1"))
 
 
 def main():
@@ -148,6 +194,7 @@ def main():
         terms.append(kiosk)
         block("Kiosk on L1, operator, vt100 without colours, ASCII, 80x24",
               kiosk.wait_for("Connected as"))
+        sign_in_screens(hub, terms)
         while datetime.datetime.utcnow().second > 5:  # the early shift closes
             time.sleep(0.5)
         time.sleep(3)
@@ -163,6 +210,7 @@ def main():
         for t in terms:
             t.close()
         hub.cleanup()
+    history_screen()
 
 
 if __name__ == "__main__":

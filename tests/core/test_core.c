@@ -10,7 +10,14 @@
  * no-signal timeout and the time window of dt.classify, both on the
  * harness's clock, and the outbox: a notification is stored in the commit
  * of its andon event and reported after it, never for a write whose commit
- * failed.
+ * failed; the per-minute OEE samples (one per line and minute, what the
+ * line's OEE was then, paged by oee.samples); the hub's session tokens:
+ * minted with --session-ttl, verified, revoked (an open session holding
+ * one closed 4001), refused afterwards, and the revocation list trimmed
+ * once the token expired; one of a user disabled since refused, its
+ * sessions closed.  And the re-accounting of a closed shift whose stops
+ * are explained after its close (hand-computed times, the shift ended by
+ * the harness's clock).
  */
 #include <errno.h>
 #include <string.h>
@@ -23,6 +30,11 @@
 #include "stops.h"
 #include "notify_rules.h"
 #include "outbox.h"
+#include "tokens.h"
+#include "fh_history.h"
+#include "oee_samples.h"
+#include "shiftclock.h"
+#include "commit.h"
 
 #ifndef FH_SAMPLE_PLANT
 #error "FH_SAMPLE_PLANT must name the sample plant file"
@@ -588,7 +600,379 @@ FH_TEST(split_open_stop_keeps_its_time) {
   core_harness_fini(&t);
 }
 
+/* The harness's day in Berlin (Mon 2025-01-06, the clock starts at 07:00);
+ * the sample plant's early shift is 06:00-14:00 with breaks 09:00-09:15
+ * and 11:30-12:00. */
+#define MINUTE 60000LL
+#define AT(hh, mm) (CORE_HARNESS_CLOCK_START_MS + ((hh) - 7) * 60 * MINUTE + (mm) * MINUTE)
+
+/* L1-PRESS1 (L1's constraint) enters st at `at` on the harness's clock. */
+static void state_at(peer *gw, const char *key, fh_eq_state st, int64_t at,
+                     uint64_t id) {
+  fh_request r = state_req(key, EQ_L1, st);
+  t.clock_ms = at;
+  send_req(gw, &r, id);
+  ASSERT_EQ(reply_to(gw, id, NULL).type, FH_MSG_OK);
+}
+
+/* The stored record of L1's early shift, as shift.report answers it. */
+static void early_report(peer *p, uint64_t id, fh_oee *o) {
+  fh_request r = {.type = FH_MSG_SHIFT_REPORT};
+  fh_event ev;
+  r.u.shift_report.line = sv("L1");
+  r.u.shift_report.shift_start = AT(6, 0);
+  send_req(p, &r, id);
+  ev = reply_to(p, id, NULL);
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  ASSERT(ev.body_key.n == 6 && memcmp(ev.body_key.p, "report", 6) == 0);
+  ASSERT_EQ(fh_dec_oee(&ev.body, o), 0);
+}
+
+/* A dt.classify of stop `event` queued without committing. */
+static void classify_queued(peer *p, const char *key, uint64_t event,
+                            const char *reason, uint64_t id) {
+  fh_request r = {.type = FH_MSG_DT_CLASSIFY, .key = sv(key)};
+  fh_buf b;
+  r.u.dt.event = event;
+  r.u.dt.reason = sv(reason);
+  r.has_id = 1;
+  r.id = id;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(fh_request_encode(&b, &r), 0);
+  session_handle_message(&p->s, fh_buf_payload(&b), fh_buf_payload_len(&b));
+  fh_buf_free(&b);
+}
+
+/* Stops of a closed shift explained after its close: stop 1 08:55-09:25
+ * spans the 09:00 break (15 min counted), stop 2 13:50-14:10 spans the
+ * shift end (10 min in each shift).  At the close: not monitored 06:00-07:00
+ * = 60 min, planned 480 - 45 (breaks) - 60 = 375 min, run 115 + 265 - 30
+ * (break) = 350 min, 25 min unclassified.  Both classified in one batch
+ * (the second re-accounting reads the first's record before it is
+ * committed): revision 3, 25 min unplanned, planned and run unchanged (a
+ * flat reason list: every reason is `unplanned`). */
+FH_TEST(reaccount_closed_shift) {
+  peer gw, sm;
+  fh_oee o;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  state_at(&gw, "s1", FH_EQ_RUNNING, AT(7, 0), 1);
+  state_at(&gw, "s2", FH_EQ_DOWN, AT(8, 55), 2);
+  state_at(&gw, "s3", FH_EQ_RUNNING, AT(9, 25), 3);
+  state_at(&gw, "s4", FH_EQ_DOWN, AT(13, 50), 4);
+  t.clock_ms = AT(14, 0);
+  shiftclock_due(&t.h);
+  core_harness_settle(&t);
+  state_at(&gw, "s5", FH_EQ_RUNNING, AT(14, 10), 5);
+  early_report(&sm, 6, &o);
+  ASSERT_EQ(o.revision, 1);
+  ASSERT_EQ(o.changed_at, 0);
+  ASSERT_UINT_EQ(o.not_monitored_ms, 60 * MINUTE);
+  ASSERT_UINT_EQ(o.planned_ms, 375 * MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, 350 * MINUTE);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 25 * MINUTE);
+  t.clock_ms = AT(14, 20);
+  classify_queued(&sm, "c1", 1, "mechanical", 7);
+  classify_queued(&sm, "c2", 2, "tooling", 8);
+  core_harness_settle(&t);
+  ASSERT_EQ(reply_to(&sm, 7, NULL).type, FH_MSG_OK);
+  ASSERT_EQ(reply_to(&sm, 8, NULL).type, FH_MSG_OK);
+  early_report(&sm, 9, &o);
+  ASSERT_EQ(o.revision, 3);
+  ASSERT_EQ(o.changed_at, AT(14, 20));
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 25 * MINUTE);
+  ASSERT_UINT_EQ(o.planned_ms, 375 * MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, 350 * MINUTE);
+  /* the late shift's part of stop 2 moved in the live accounting */
+  oee_acc_compute(&t.h.model->eqs[1].acc, t.clock_ms, EQ_L1, &o);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 10 * MINUTE);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
+/* A stop from 13:59 that ends 14:00:30 is short (90 s < 120 s): its minute
+ * in the closed early shift leaves `unclassified` for `small_stop` (run
+ * time), and the closed record says so: revision 2, run + 1 min. */
+FH_TEST(short_stop_across_the_close) {
+  peer gw, sm;
+  fh_oee o;
+  uint64_t run;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  state_at(&gw, "s1", FH_EQ_RUNNING, AT(7, 0), 1);
+  state_at(&gw, "s2", FH_EQ_IDLE, AT(13, 59), 2);
+  t.clock_ms = AT(14, 0);
+  shiftclock_due(&t.h);
+  core_harness_settle(&t);
+  early_report(&sm, 3, &o);
+  ASSERT_EQ(o.revision, 1);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], MINUTE);
+  run = o.run_ms;
+  state_at(&gw, "s3", FH_EQ_RUNNING, AT(14, 0) + 30000, 4);
+  early_report(&sm, 5, &o);
+  ASSERT_EQ(o.revision, 2);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_SMALL_STOP], MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, run + MINUTE);
+  ASSERT_UINT_EQ(run, (420 - 45 - 1) * MINUTE); /* 07:00-13:59 less the breaks */
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
+/* Revoked entries in the store. */
+static uint64_t revoked_entries(void) {
+  fh_store_stats st;
+  ASSERT_EQ(fh_store_stats_get(t.h.store, &st), 0);
+  return st.entries[FH_T_REVOKED];
+}
+
+/* Stores u in the users table, as floorctl user does. */
+static void put_user(const user_rec *u) {
+  fh_buf b;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(user_encode(&b, u), 0);
+  ASSERT_EQ(fh_batch_put(t.h.batch, FH_T_USERS, u->id, strlen(u->id),
+                         fh_buf_payload(&b), fh_buf_payload_len(&b)), 0);
+  fh_buf_free(&b);
+  core_harness_settle(&t);
+}
+
+FH_TEST(session_token_revoke_and_trim) {
+  user_rec u = {.id = "ana", .role = FH_ROLE_SHIFT_MANAGER, .nlines = 1,
+                .lines = {"L1"}};
+  fh_identity who, again;
+  int64_t exp_ms;
+  char *tok;
+  peer p;
+
+  setup(0);
+  put_user(&u);
+  t.cfg.session_ttl_s = 1800;
+  ASSERT_EQ(tokens_mint(&t.h, &u, &tok, &exp_ms), 0);
+  ASSERT_EQ(exp_ms, CORE_HARNESS_CLOCK_START_MS + 1800 * 1000);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_OK);
+  ASSERT_STR_EQ(who.sub, "ana");
+  ASSERT_EQ(who.role, FH_ROLE_SHIFT_MANAGER);
+  ASSERT_UINT_EQ(who.nlines, 1);
+  ASSERT_STR_EQ(who.lines[0], "L1");
+  ASSERT_UINT_EQ(strlen(who.jti), 32);
+  ASSERT_EQ(who.exp_ms, exp_ms);
+  memset(&p, 0, sizeof p);
+  core_harness_session(&t, &p.s, &who);
+  ASSERT_STR_EQ(p.s.jti, who.jti);
+
+  ASSERT_EQ(tokens_revoke(&t.h, &who), 0);
+  ASSERT_EQ(p.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  ASSERT_STR_EQ(p.s.close_why, "token revoked");
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &again), AUTH_E_REVOKED);
+  ASSERT_EQ(again.sub[0], '\0');
+  ASSERT_EQ(tokens_verify_signed(&t.h, tok, strlen(tok), &again), AUTH_OK);
+
+  /* Kept while the token (plus the leeway) is valid, dropped after. */
+  t.clock_ms = exp_ms + 60 * 1000;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 1);
+  t.clock_ms = exp_ms + 60 * 1000 + 1;
+  tokens_trim(&t.h, hub_now_ms(&t.h));
+  core_harness_settle(&t);
+  ASSERT_UINT_EQ(revoked_entries(), 0);
+  free(tok);
+  session_closed(&p.s);
+  core_harness_fini(&t);
+}
+
+/* A session token of a user disabled (or removed) since: refused, and the
+ * session holding it closed at its next write and by the tick. */
+FH_TEST(session_token_user_disabled) {
+  user_rec u = {.id = "bo", .role = FH_ROLE_ADMIN};
+  fh_identity who;
+  fh_request r = raise_req("k-bo-1", "");
+  fh_event ev;
+  int64_t exp_ms;
+  char *tok;
+  peer a, b;
+
+  setup(0);
+  put_user(&u);
+  ASSERT_EQ(tokens_mint(&t.h, &u, &tok, &exp_ms), 0);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_OK);
+  ASSERT_EQ(who.hub_signed, 1);
+  memset(&a, 0, sizeof a);
+  memset(&b, 0, sizeof b);
+  core_harness_session(&t, &a.s, &who);
+  core_harness_session(&t, &b.s, &who);
+  ASSERT_EQ(a.s.hub_token, 1);
+  u.disabled = 1;
+  put_user(&u);
+  ASSERT_EQ(tokens_verify(&t.h, tok, strlen(tok), &who), AUTH_E_DISABLED);
+  send_req(&a, &r, 7); /* the write is refused, the session closed */
+  do next_event(&a, &ev);
+  while (!(ev.has_id && ev.id == 7));
+  ASSERT_EQ(ev.type, FH_MSG_ERR);
+  ASSERT_EQ(a.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  ASSERT_STR_EQ(a.s.close_why, "user disabled");
+  ASSERT_UINT_EQ(t.h.model->nandons, 0);
+  ASSERT_EQ(b.s.close_code, 0); /* the other: at the tick */
+  tokens_tick(&t.h, hub_mono_ms(&t.h) + TOKENS_USER_CHECK_MS);
+  ASSERT_EQ(b.s.close_code, FH_CLOSE_UNAUTHENTICATED);
+  free(tok);
+  session_closed(&a.s);
+  session_closed(&b.s);
+  core_harness_fini(&t);
+}
+
+/* ------------------------------------------------------------ samples */
+
+/* The samples and cursor of the reply to request id (read off the raw map:
+ * {t, id, samples: [...], cursor?}); returns how many. */
+static size_t samples_reply(peer *p, uint64_t id, fh_sample *out, size_t cap,
+                            int64_t *cursor) {
+  const uint8_t *map;
+  size_t off = 0, map_len, n = 0;
+  fh_decode_err err;
+  uint32_t keys, len;
+  fh_event ev;
+  fh_mp_cursor c;
+  msg *m;
+  do {
+    ASSERT_LT(p->seen, p->s.qcount);
+    m = p->s.q[(p->s.qhead + p->seen++) % p->s.qcap].m;
+    ASSERT_EQ(fh_frame_next(msg_payload(m), m->len, &off, &map, &map_len, &err), 1);
+    off = 0;
+    ASSERT_EQ(fh_event_decode(map, map_len, &ev), 0);
+  } while (!(ev.has_id && ev.id == id));
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  *cursor = 0;
+  c = (fh_mp_cursor){map, map + map_len};
+  ASSERT_EQ(fh_mp_read_map(&c, &keys), 0);
+  for (uint32_t k = 0; k < keys; k++) {
+    fh_strv key;
+    ASSERT_EQ(fh_mp_read_str(&c, &key), 0);
+    if (key.n == 7 && memcmp(key.p, "samples", 7) == 0) {
+      ASSERT_EQ(fh_mp_read_array(&c, &len), 0);
+      for (; n < len; n++) {
+        ASSERT_LT(n, cap);
+        ASSERT_EQ(fh_dec_sample(&c, &out[n]), 0);
+      }
+    } else if (key.n == 6 && memcmp(key.p, "cursor", 6) == 0) {
+      ASSERT_EQ(fh_mp_read_int(&c, cursor), 0);
+    } else {
+      ASSERT_EQ(fh_mp_skip(&c), 0);
+    }
+  }
+  return n;
+}
+
+static fh_request samples_req(int64_t from, int64_t to, int64_t cursor) {
+  fh_request r = {.type = FH_MSG_OEE_SAMPLES};
+  r.u.history.line = sv("L1");
+  r.u.history.from = from;
+  r.u.history.to = to;
+  r.u.history.cursor = cursor;
+  return r;
+}
+
+/* Each minute of the shift leaves one sample per line with the figures the
+ * line had then; 501 minutes page as 500 + 1; other lines' samples and the
+ * range bounds stay out. */
+FH_TEST(samples_per_minute_paged) {
+  static fh_sample got[FH_SAMPLES_PAGE];
+  peer gw, v;
+  fh_request r;
+  int64_t start, cursor;
+  uint64_t good[3];
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&v, FH_ROLE_VIEWER, "v1");
+  r = state_req("s1", "L1-EOL", FH_EQ_RUNNING);
+  send_req(&gw, &r, 1);
+  start = t.clock_ms / SAMPLE_EVERY_MS * SAMPLE_EVERY_MS;
+  for (int i = 0; i <= 500; i++) {
+    fh_request cnt = {.type = FH_MSG_EQ_COUNT, .key = sv(NULL)};
+    char key[16];
+    snprintf(key, sizeof key, "c%d", i);
+    cnt.key = sv(key);
+    cnt.u.eq_count.equipment = sv("L1-EOL");
+    cnt.u.eq_count.good = 2;
+    t.clock_ms = start + (int64_t)i * SAMPLE_EVERY_MS + 500;
+    send_req(&gw, &cnt, 100 + (uint64_t)i);
+    shiftclock_tick(&t.h, t.clock_ms);
+    if (i < 3) good[i] = t.h.model->lines[0].oee.good;
+    core_harness_settle(&t);
+  }
+  r = samples_req(start, start + 600 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 2);
+  ASSERT_EQ(samples_reply(&v, 2, got, FH_SAMPLES_PAGE, &cursor), FH_SAMPLES_PAGE);
+  ASSERT_EQ(cursor, start + 500 * SAMPLE_EVERY_MS);
+  for (int i = 0; i < 3; i++) {
+    ASSERT_EQ(got[i].t, start + i * SAMPLE_EVERY_MS);
+    ASSERT_UINT_EQ(got[i].good, good[i]);
+  }
+  ASSERT(good[1] > good[0]);
+  ASSERT_EQ(got[499].t, start + 499 * SAMPLE_EVERY_MS);
+  r = samples_req(start, start + 600 * SAMPLE_EVERY_MS, cursor);
+  send_req(&v, &r, 3);
+  ASSERT_EQ(samples_reply(&v, 3, got, FH_SAMPLES_PAGE, &cursor), 1);
+  ASSERT_EQ(cursor, 0);
+  ASSERT_EQ(got[0].t, start + 500 * SAMPLE_EVERY_MS);
+  r = samples_req(start + SAMPLE_EVERY_MS, start + 3 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 4); /* [from, to): the minutes 1 and 2 */
+  ASSERT_EQ(samples_reply(&v, 4, got, FH_SAMPLES_PAGE, &cursor), 2);
+  ASSERT_EQ(got[1].t, start + 2 * SAMPLE_EVERY_MS);
+  session_closed(&gw.s);
+  session_closed(&v.s);
+  core_harness_fini(&t);
+}
+
+/* Samples older than the plant's samples_days (31 in the sample plant: the
+ * default) go at the housekeeping; younger ones stay. */
+FH_TEST(samples_kept_samples_days) {
+  static fh_sample got[8];
+  peer v;
+  fh_request r;
+  int64_t start, cursor;
+
+  log_set_level(LOG_LVL_WARN);
+  core_harness_init(&t, FH_SAMPLE_PLANT);
+  t.cfg.commit_per_op = 1; /* the trim runs inline, not on the thread pool */
+  core_harness_up(&t);
+  ASSERT_EQ(t.h.plant->samples_days, 31);
+  open_peer(&v, FH_ROLE_VIEWER, "v1");
+  start = t.clock_ms / SAMPLE_EVERY_MS * SAMPLE_EVERY_MS;
+  for (int i = 0; i < 3; i++) {
+    t.clock_ms = start + i * SAMPLE_EVERY_MS + 500;
+    shiftclock_tick(&t.h, t.clock_ms);
+    core_harness_settle(&t);
+  }
+  t.clock_ms = start + 31 * 86400000LL + 90000; /* minutes 0 and 1 are older */
+  commit_trim(&t.h);
+  r = samples_req(start, start + 10 * SAMPLE_EVERY_MS, 0);
+  send_req(&v, &r, 1);
+  ASSERT_EQ(samples_reply(&v, 1, got, 8, &cursor), 1);
+  ASSERT_EQ(got[0].t, start + 2 * SAMPLE_EVERY_MS);
+  session_closed(&v.s);
+  core_harness_fini(&t);
+}
+
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(reaccount_closed_shift),
+    FH_TEST_ENTRY(short_stop_across_the_close),
+    FH_TEST_ENTRY(session_token_user_disabled),
+    FH_TEST_ENTRY(session_token_revoke_and_trim),
+    FH_TEST_ENTRY(samples_per_minute_paged),
+    FH_TEST_ENTRY(samples_kept_samples_days),
     FH_TEST_ENTRY(split_open_stop_keeps_its_time),
     FH_TEST_ENTRY(no_signal_after_timeout),
     FH_TEST_ENTRY(classify_window_by_role),

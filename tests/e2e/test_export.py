@@ -12,6 +12,7 @@ streams (the hub's memory does not grow by the body's size).
 import csv
 import http.client
 import io
+import os
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,6 +33,11 @@ def local_midnight(day):
 
 
 class Export(HubTest):
+    # ASan keeps freed memory in quarantine (RSS then grows with every slice
+    # sent and freed); without it the sanitized hub's RSS means what it
+    # means in the plain build.  The plain build ignores the variable.
+    hub_env = {"ASAN_OPTIONS": ":".join(filter(None, (
+        os.environ.get("ASAN_OPTIONS"), "quarantine_size_mb=0")))}
     def get(self, path, token=None, method="GET"):
         """(status, headers, body bytes) of one request on a new connection."""
         conn = http.client.HTTPConnection("127.0.0.1", self.hub.port, timeout=20)
@@ -65,21 +71,25 @@ class Export(HubTest):
             self.assertOk(await op.write("andon.raise", line="L1", kind="material",
                                          note='bin "A", row 3'))
             self.assertOk(await op.write("andon.raise", line="L2", kind="quality"))
-            for group in ("day", "shift"):
+            for group, scope in (("day", "line=L1"), ("shift", "line=L1"),
+                                 ("week", "equipment=L1-PRESS1")):
+                key, value = scope.split("=")
                 rows = self.assertOk(await c.request({
-                    "t": "oee.history", "scope": "line", "line": "L1", "from": frm, "to": to,
+                    "t": "oee.history", "scope": key, key: value, "from": frm, "to": to,
                     "group": group}))["rows"]
-                got = self.csv_rows("/api/v1/export/oee.csv?scope=line&line=L1&%s&group=%s"
-                                    % (q, group), token)
+                got = self.csv_rows("/api/v1/export/oee.csv?scope=%s&%s&%s&group=%s"
+                                    % (key, scope, q, group), token)
                 self.assertEqual(len(got), len(rows))
-                self.assertGreater(len(rows), 9)
+                self.assertGreater(len(rows), 1)
                 for r, g in zip(rows, got):
                     self.assertEqual((ms(g["start"]), ms(g["end"])), (r["start"], r["end"]))
+                    self.assertEqual(g["open"], "true" if r.get("open") else "false")
+                    if r.get("open") and key == "equipment":
+                        continue  # an equipment's running shift is computed at each ask
                     for k in ("planned_ms", "run_ms", "not_monitored_ms", "good", "reject"):
                         self.assertEqual(int(g[k]), r[k], k)
                     for k in ("availability", "performance", "quality", "oee"):
                         self.assertEqual(float(g[k]), r[k], k)  # the same doubles
-                    self.assertEqual(g["open"], "true" if r.get("open") else "false")
             # a day's start is local midnight, written with its offset
             for day in self.csv_rows("/api/v1/export/oee.csv?line=L1&%s" % q, token):
                 start = datetime.fromisoformat(day["start"])
@@ -160,8 +170,8 @@ class Export(HubTest):
                 (ok.replace("&to=2026-12-01", ""), token, 400, "to"),
                 (ok + "&group=year", token, 400, "group"),
                 (ok.replace("line=L1", "line=L9"), token, 400, "line"),
-                (ok.replace("line=L1", "scope=equipment&equipment=L1-PRESS1"), token, 400,
-                 "scope"),
+                (ok.replace("line=L1", "scope=site"), token, 400, "scope"),
+                (ok.replace("line=L1", "equipment=NOPE"), token, 400, "equipment"),
                 (ok.replace("oee.csv", "downtime.csv") + "&group=day", token, 400, "group"),
                 ("/api/v1/export/users.csv?from=2026-11-01&to=2026-12-01", token, 404, "")):
             with self.subTest(path=path, status=status):

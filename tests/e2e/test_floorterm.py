@@ -73,8 +73,8 @@ class FloortermTest(fhtest.HubTest):
         return text
 
     def term(self, role="maintenance", sub=None, args=(), width=100, height=30,
-             env=None, tail=None):
-        token = make_token(sub=sub or role + "1", role=role)
+             env=None, tail=None, lines=None):
+        token = make_token(sub=sub or role + "1", role=role, lines=lines)
         argv = [FLOORTERM, "--url", self.hub.url, "--token-file",
                 token_file(self.hub.tmp, token), "--log", self.log_path] + list(args)
         san = os.path.join(self.hub.tmp, SAN_PREFIX)

@@ -100,6 +100,33 @@ class History(HubTest):
             self.assertEqual([r["start"] for r in only], [self.start * 1000])
             whole = self.assertOk(await c.request(history()))
             self.assertNotIn("cursor", whole)  # two rows: one page
+
+            # an equipment's own records: its counts, its running shift
+            eq = self.assertOk(await c.request(history(scope="equipment",
+                                                       equipment="L1-PRESS1")))["rows"]
+            self.assertEqual([(r["start"], r["good"], r["reject"], r.get("open")) for r in eq],
+                             [(self.start * 1000, 40, 4, None),
+                              ((self.start + 300) * 1000, 0, 0, True)])
+            self.assertEqual(eq[0]["planned_ms"], closed["planned_ms"])
+            eol = self.assertOk(await c.request(history(scope="equipment", equipment="L1-EOL")))
+            self.assertEqual([(r["good"], r["reject"]) for r in eol["rows"]], [(38, 0), (3, 1)])
+
+            # by equipment: each equipment's own rows, period by period
+            only_closed = history(to=(self.start + 300) * 1000)
+            by_eq = self.assertOk(await c.request(dict(only_closed, by="equipment")))["rows"]
+            plant = fhtest.load_plant()
+            l1 = [e["id"] for l in plant["lines"] if l["id"] == "L1" for e in l["equipment"]]
+            self.assertEqual([r["equipment"] for r in by_eq], l1)
+            self.assertEqual({r["equipment"]: (r["good"], r["reject"]) for r in by_eq
+                              if r["equipment"] in ("L1-PRESS1", "L1-EOL")},
+                             {"L1-PRESS1": (40, 4), "L1-EOL": (38, 0)})
+            # by category: a single shift's rows are its report's losses
+            by_cat = self.assertOk(await c.request(dict(only_closed, by="category")))["rows"]
+            self.assertEqual({r["category"]: r["ms"] for r in by_cat}, report["losses"])
+            self.assertEqual({(r["start"], r["end"]) for r in by_cat},
+                             {(closed["start"], closed["end"])})
+            for by, scope in (("product", "line"), ("equipment", "plant"), ("color", "line")):
+                self.assertErr(await c.request(history(by=by, scope=scope)), "bad_request", "by")
         self.run_async(run())
 
     def test_plant_and_lines_claim(self):
@@ -129,8 +156,10 @@ class History(HubTest):
     def test_bad_parameters(self):
         async def run():
             c = await self.client("viewer")
-            for q, key in ((history(scope="equipment"), "scope"), (history(scope="site"), "scope"),
+            for q, key in ((history(scope="equipment"), "equipment"),
+                           (history(scope="site"), "scope"),
                            (history(group="year"), "group"), (history(by="product"), "by"),
+                           (history(by="weather"), "by"),
                            (history(to=0, **{"from": 10}), "to"), (history(line=""), "line")):
                 with self.subTest(q=q):
                     self.assertErr(await c.request(q), "bad_request", key)
@@ -273,6 +302,47 @@ class Backfill(HubTest):
                        "forbidden", "equipment")
         narrowed = self.assertOk(await mine.request(pareto(scope="plant")))["rows"]
         self.assertEqual(narrowed, self.assertOk(await c.request(pareto(line="L2")))["rows"])
+
+        # oee.history by reason: the Pareto of each period; over the periods
+        # the time per reason adds up to the Pareto of the whole range
+        for group in ("day", "shift"):
+            parts, _ = await self.all_rows(c, group=group, by="reason", **{"from": start,
+                                                                           "to": end})
+            per_key = {}
+            for r in parts:
+                self.assertTrue(r["start"] < end and r["end"] > start, r)
+                k = (r["reason"], r["category"])
+                per_key[k] = per_key.get(k, 0) + r["ms"]
+            self.assertEqual(per_key, {k: ms for k, ms, _ in want}, group)
+
+
+class Retention(HubTest):
+    """history_days: shift records and stops older than that go at the
+    housekeeping (the first one two seconds after start), in one bounded
+    step; younger ones stay."""
+    plant_data = dict(fhtest.load_plant(), history_days=20)
+
+    def test_old_history_is_trimmed(self):
+        self.hub.backfill(30)
+        self.hub.wait_log("store trim:", timeout=15)
+        cutoff = int(time.time() * 1000) - 20 * 86400000
+
+        async def run():
+            c = await self.client("viewer")
+            rows = self.assertOk(await c.request(history(group="shift")))["rows"]
+            self.assertGreaterEqual(min(r["start"] for r in rows), cutoff - 60000)
+            self.assertGreaterEqual(len(rows), 3 * 19)  # 20 days of 3 shifts stay
+            eq = self.assertOk(await c.request(history(scope="equipment",
+                                                       equipment="L1-PRESS1")))["rows"]
+            self.assertEqual([r["start"] for r in eq], [r["start"] for r in rows])
+            old = self.assertOk(await c.request({"t": "dt.list", "line": "L1", "from": 0,
+                                                 "to": cutoff - 3600000}))["events"]
+            self.assertEqual(old, [])
+            young = self.assertOk(await c.request({"t": "dt.list", "line": "L1",
+                                                   "from": cutoff + 3600000,
+                                                   "to": cutoff + 86400000}))["events"]
+            self.assertGreater(len(young), 10)
+        self.run_async(run())
 
 
 if __name__ == "__main__":

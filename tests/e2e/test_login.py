@@ -68,7 +68,8 @@ class Login(HubTest):
                            "forbidden")
             t0 = int(time.time() * 1000)
             ok = self.assertOk(await k.request({"t": "login", "badge": ANA_BADGE}))
-            self.assertEqual((ok["user"], ok["role"], ok["lines"]), ("ana", "operator", ["L1"]))
+            self.assertEqual((ok["user"], ok["name"], ok["role"], ok["lines"]),
+                             ("ana", "Ana Kovac", "operator", ["L1"]))
             self.assertTrue(t0 + 2000 <= ok["expires_at"] <= int(time.time() * 1000) + 3100, ok)
             a = self.assertOk(await k.write("andon.raise", line="L1", kind="material"))["andon"]
             self.assertEqual((a["raised_by"], a["raised_via"], a["acked_via"]),
@@ -78,7 +79,9 @@ class Login(HubTest):
             # an operator may not acknowledge; a maintenance person at the kiosk may
             self.assertErr(await k.write("andon.ack", andon=a["id"]), "forbidden")
             ok = self.assertOk(await k.request({"t": "login", "user": "mt", "pin": MT_PIN}))
-            self.assertEqual((ok["user"], ok["role"], ok["lines"]), ("mt", "maintenance", ["L1"]))
+            # mt has no name: the id stands for it
+            self.assertEqual((ok["user"], ok["name"], ok["role"], ok["lines"]),
+                             ("mt", "mt", "maintenance", ["L1"]))
             b = self.assertOk(await k.write("andon.ack", andon=a["id"]))["andon"]
             self.assertEqual((b["acked_by"], b["acked_via"], b["raised_via"]),
                              ("mt", "kiosk-L1", "kiosk-L1"))

@@ -8,8 +8,7 @@ on 127.0.0.1 (tests/e2e/notifytest.py).
 - kill -9 with 100 notifications queued and the receiver down: after the
   restart (receiver up) each arrives, at least once, duplicates only with
   the same event id.
-- A receiver that hangs for 60 s: commits stay fast and the other channel
-  gets everything at once.
+- (A receiver that hangs for 60 s: test_notify_hang.py.)
 - drop_if_acknowledged: an andon acknowledged before the retry is dropped
   (counted), or, with the rule's drop_if_acknowledged false, sent with its
   state now.
@@ -23,7 +22,7 @@ on 127.0.0.1 (tests/e2e/notifytest.py).
   when the receiver fails, 2 for an unknown person.
 """
 import json
-import os
+import re
 import signal
 import subprocess
 import time
@@ -95,9 +94,15 @@ class Notify(HubTest):
             self.assertEqual(b["link"], "https://hub.example:7600/#/andons")
             self.assertTrue(b["text"].startswith("RAISED L1 "), b["text"])
         self.assertEqual([body(q)["attempt"] for q in reqs], [1, 2, 3])
-        # the first retry within 5 s, the second about 8 s after it
-        self.assertLess(reqs[1]["t"] - reqs[0]["t"], 5.2)
-        self.assertGreater(reqs[2]["t"] - reqs[1]["t"], 6.0)
+        # the schedule the hub computed (not a clock measured here): the
+        # first retry within 5 s (3.2..4.8 s), the second 6.4..9.6 s later
+        # (the log truncates to whole seconds; notify_backoff_ms is unit-tested)
+        waits = [int(w) for w in re.findall(
+            r"andon-1-raised\.chat on chat failed \(attempt \d\): HTTP 500; next try in "
+            r"(\d+) s", self.hub.stderr())]
+        self.assertEqual(len(waits), 2, self.hub.stderr())
+        self.assertIn(waits[0], (3, 4))
+        self.assertIn(waits[1], (6, 7, 8, 9))
         deadline = time.monotonic() + 5
         while self.metric("floorhub_notify_sent_total", "chat") < 1:
             self.assertLess(time.monotonic(), deadline)
@@ -137,22 +142,6 @@ class Notify(HubTest):
         while self.hub.metrics().get("floorhub_notify_queue_depth") != 0:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.1)
-
-    def test_hanging_receiver_delays_nothing(self):
-        slow = self.receiver(hang_s=60)
-        fast = self.receiver()
-        self.start({"channels": [channel("slow", slow.url, timeout_s=60, max_in_flight=2),
-                                 channel("fast", fast.url)],
-                    "rules": [{"on": "andon.raised", "to": ["channel:slow", "channel:fast"]}]})
-        took = self.raise_andons(20)
-        self.assertLess(max(t for _, t in took), 0.5, took)
-        reqs = fast.wait(20, timeout=10)
-        self.assertLess(reqs[-1]["t"] - reqs[0]["t"], 5)
-        self.assertEqual(len(slow.requests), 2)  # its two slots, hanging
-        m = self.hub.metrics()
-        self.assertEqual(m['floorhub_notify_sent_total{channel="fast"}'], 20)
-        self.assertEqual(m['floorhub_notify_sent_total{channel="slow"}'], 0)
-        self.assertEqual(m["floorhub_notify_queue_depth"], 20)
 
     def ack_before_retry(self, drop):
         r = self.receiver(statuses=[500])

@@ -5,65 +5,18 @@
 The broker is down when the first andon is raised: the attempt fails and
 is retried; once the broker runs, the message arrives on
 floorhub/notify/andon.raised/L1 with its event id, and a second andon goes
-out on the open connection at once.  A rule's kinds filter keeps a
-non-matching andon off the bus.
+out on the open connection at once.  Both are QoS 1 all the way: the
+broker's log (mosquitto -v) shows the hub's PUBLISH with q1 and its
+PUBACK, and mosquitto_sub -q 1 receives them as q1.  A rule's kinds
+filter keeps a non-matching andon off the bus.
 """
 import json
-import os
-import subprocess
-import threading
+import re
 import time
 
 import fhtest
 from fhtest import Hub, HubTest
-
-
-class Broker:
-    def __init__(self, tmp, port):
-        conf = os.path.join(tmp, "mosquitto.conf")
-        with open(conf, "w") as f:
-            f.write("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n" % port)
-        self.proc = subprocess.Popen(["mosquitto", "-c", conf], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        self.port = port
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(5)
-
-
-class Sub:
-    """mosquitto_sub -v -q 1 on the topic for `count` messages; its output
-    is read line by line on a thread; ready once its SUBACK came."""
-
-    def __init__(self, port, topic, count):
-        self.lines = []
-        self.suback = threading.Event()
-        self.proc = subprocess.Popen(
-            ["mosquitto_sub", "-h", "127.0.0.1", "-p", str(port), "-q", "1", "-v", "-d",
-             "-t", topic, "-C", str(count), "-W", "40"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-        if not self.suback.wait(10):
-            raise AssertionError("mosquitto_sub did not subscribe")
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-            if "SUBACK" in line:
-                self.suback.set()
-
-    def messages(self, timeout):
-        """The (topic, payload) pairs once mosquitto_sub has its count."""
-        self.proc.wait(timeout)
-        self.thread.join(5)
-        msgs = []
-        for line in self.lines:
-            if line.startswith("floorhub/"):
-                topic, payload = line.split(" ", 1)
-                msgs.append((topic, json.loads(payload)))
-        return msgs
+from notifytest import Broker, Sub
 
 
 class NotifyMqtt(HubTest):
@@ -99,7 +52,7 @@ class NotifyMqtt(HubTest):
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.1)
         self.broker = Broker(self.hub.tmp, self.port)
-        time.sleep(0.3)
+        self.broker.wait_listening()
         sub = Sub(self.port, "floorhub/notify/#", 2)
         skipped = self.raise_one("help")  # no rule for it
         deadline = time.monotonic() + 30  # the retry, within about 5 s
@@ -112,6 +65,17 @@ class NotifyMqtt(HubTest):
         self.assertEqual([p["event_id"] for _, p in got],
                          ["andon-%d-raised.bus" % first, "andon-%d-raised.bus" % second])
         self.assertEqual(got[0][1]["andon"]["kind"], "safety")
+        # QoS 1 end to end: the broker got both publishes with q1 from the hub
+        # and acknowledged them, and delivered them to the QoS 1 subscriber
+        # as q1 (a QoS 0 publish would arrive as q0)
+        with open(self.broker.log) as f:
+            log = f.read()
+        pubs = re.findall(r"Received PUBLISH from (\S+) \(d\d, q(\d), r0, m\d+, "
+                          r"'floorhub/notify/andon.raised/L1'", log)
+        self.assertEqual([q for _, q in pubs], ["1", "1"], log)
+        hub_client = pubs[0][0]
+        self.assertEqual(log.count("Sending PUBACK to %s" % hub_client), 2, log)
+        self.assertEqual(sub.publish_qos(), [1, 1])
         self.assertNotEqual(skipped, second)
         self.assertEqual(self.metric("floorhub_notify_sent_total"), 2)
         self.assertGreaterEqual(self.metric("floorhub_notify_retried_total"), 1)

@@ -10,12 +10,15 @@ ciphers.  A key file readable by others, or a key of another certificate,
 stops the start (exit 2, naming the file).  SIGHUP swaps the certificate
 with 100 connections open (all stay, new ones see the new certificate); a
 bad new file is refused, logged, and the old certificate stays.  Garbage,
-a stalled handshake and a stalled upgrade after the handshake (slowloris)
-on the TLS port disturb no other client and are hung up on.  Gateways
+a silent connection (slowloris before the handshake), a stalled handshake,
+junk after a real ClientHello (garbage during it) and a stalled upgrade
+after the handshake (slowloris) on the TLS port disturb no other client and
+are hung up on.  Gateways
 with client certificates (optional and required) are authenticated by
 their certificate's CN through --tls-client-map.
 """
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -43,6 +46,15 @@ def served_cert(port):
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
         with ctx.wrap_socket(raw, server_hostname="localhost") as s:
             return s.getpeercert(binary_form=True)
+
+
+def client_hello(ctx):
+    """The bytes of a real ClientHello that ctx would send to localhost."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    obj = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with contextlib.suppress(ssl.SSLWantReadError):
+        obj.do_handshake()
+    return outgoing.read()
 
 
 def pem_der(path):
@@ -106,6 +118,14 @@ class TlsHub(HubTest):
             garbage.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + os.urandom(512))
             stalled = socket.create_connection(("127.0.0.1", self.hub.port), timeout=10)
             stalled.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # half a hello
+            # Slowloris before the handshake: connected, not one byte sent.
+            silent = socket.create_connection(("127.0.0.1", self.hub.port), timeout=10)
+            # Garbage during the handshake: a real ClientHello, then junk
+            # where the client's next flight belongs.
+            midway = socket.create_connection(("127.0.0.1", self.hub.port), timeout=10)
+            midway.sendall(client_hello(self.hub.ssl_context()))
+            midway.recv(1)  # the hub's first flight is on its way
+            midway.sendall(b"\x17\x03\x03\x01\x00" + os.urandom(256))
             # Slowloris after the handshake: half an upgrade, then silence.
             slow = self.hub.ssl_context().wrap_socket(
                 socket.create_connection(("127.0.0.1", self.hub.port), timeout=10),
@@ -132,11 +152,23 @@ class TlsHub(HubTest):
                     return True
                 except socket.timeout:
                     return False
+
+            def drained(sock):  # reads what the hub sent until it hangs up
+                try:
+                    while sock.recv(4096):
+                        pass
+                    return True
+                except ConnectionResetError:
+                    return True
+                except socket.timeout:
+                    return False
             got = await asyncio.gather(loop.run_in_executor(None, hung_up, stalled),
-                                       loop.run_in_executor(None, hung_up, slow))
-            self.assertEqual(got, [True, True])  # the hub hung up on both
+                                       loop.run_in_executor(None, hung_up, slow),
+                                       loop.run_in_executor(None, hung_up, silent),
+                                       loop.run_in_executor(None, drained, midway))
+            self.assertEqual(got, [True] * 4)  # the hub hung up on all of them
             self.assertLess(time.monotonic() - t0, 9)
-            for sock in (garbage, stalled, slow):
+            for sock in (garbage, stalled, slow, silent, midway):
                 sock.close()
             self.assertEqual((await c.request({"t": "ping"}))["t"], "pong")
         self.run_async(run())

@@ -10,7 +10,9 @@ the hub's name and OpenSSL's reason, and so does a client that trusts only
 the system's CAs or another CA.  --insecure connects anyway and warns on
 every start; floorterm refuses it in kiosk mode.  floorsim with a client
 certificate (--cert/--key) and no token is the gateway the hub's
---tls-client-map names; an unmapped certificate gets no identity.
+--tls-client-map names; an unmapped certificate gets no identity.  floorterm
+shows the refusal of a wrong host name, an expired and a self-signed
+certificate on screen and in its log.
 
 Needs FLOORHUB_BIN, FLOORSIM_BIN, FLOORTERM_BIN, FH_SOURCE_DIR.
 """
@@ -146,6 +148,13 @@ class Clients(unittest.TestCase):
                       % self.hubs["other_name"].port, self.read(log))
         t, log = self.term(self.hubs["expired"], "--ca-file", CA.cert)
         t.wait_for("certificate has expired")
+        self.assertIn("offline: hub 127.0.0.1:%d: TLS certificate refused: certificate has "
+                      "expired" % self.hubs["expired"].port, self.read(log))
+        t, log = self.term(self.hubs["self_signed"], "--ca-file", CA.cert)
+        t.wait_for("self-signed certificate")
+        self.assertIn("offline: hub 127.0.0.1:%d: TLS certificate refused: self-signed "
+                      "certificate" % self.hubs["self_signed"].port, self.read(log))
+        self.assertNotIn("Connected as", t.screen())
         t, log = self.term(self.hubs["self_signed"], "--insecure")
         t.wait_for("INSECURE: hub certificate not checked")
         self.assertIn("WARNING: --insecure", self.read(log))

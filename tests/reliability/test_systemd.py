@@ -2,7 +2,8 @@
 
 `cmake --install` into a temporary prefix must give the binaries, the
 dashboard (when the build bundles it), the sample plant, the units and the
-sample configuration; `systemd-analyze verify` must be clean for the units
+sample configuration (also with its TLS lines uncommented, the installed
+hub serving https); `systemd-analyze verify` must be clean for the units
 (with ExecStart pointing into that prefix, as verify needs the binary) and
 `systemd-analyze security --offline=yes` must score floorhub.service at
 2.0 or lower, also with its TLS lines (LoadCredential=) in force.  The watchdog test runs floorhub with NOTIFY_SOCKET on a
@@ -24,6 +25,7 @@ import time
 import unittest
 
 from relcommon import Hub, RelTest, SOURCE_DIR, sanitizer_reports
+from tlstest import TestCA
 
 BUILD_DIR = os.environ.get("FH_BUILD_DIR", "")
 UNITS = os.path.join(SOURCE_DIR, "systemd")
@@ -100,22 +102,51 @@ class Installed(unittest.TestCase):
                     open(self.path("lib/systemd/system", unit)) as b:
                 self.assertEqual(a.read(), b.read(), unit + " installed unchanged")
 
-    def test_sample_config_starts_the_installed_hub(self):
-        """Every setting of the sample configuration is valid: the installed
-        hub starts with it (paths of this machine given on the command line,
-        which wins over the file)."""
+    def installed_hub(self, config, tls=None):
+        """A Hub running the installed floorhub with --config config."""
         installed = self.path("bin", "floorhub")
 
         class InstalledHub(Hub):
             def command(self):
                 return [installed] + Hub.command(self)[1:]
 
-        hub = InstalledHub(args=["--config", self.path("etc/floorhub/floorhub.conf.sample"),
-                                 "--web-root", self.path("share/floorhub/web")])
+        return InstalledHub(args=["--config", config, "--web-root",
+                                  self.path("share/floorhub/web")], tls=tls)
+
+    def test_sample_config_starts_the_installed_hub(self):
+        """Every setting of the sample configuration is valid: the installed
+        hub starts with it (paths of this machine given on the command line,
+        which wins over the file)."""
+        hub = self.installed_hub(self.path("etc/floorhub/floorhub.conf.sample"))
         try:
             hub.start()
             status, _, _ = hub.http_get("/healthz")
             self.assertEqual(status, 200)
+            self.assertEqual(hub.stop(), 0)
+        finally:
+            hub.cleanup()
+
+    def test_sample_config_with_tls(self):
+        """The sample's commented TLS lines are valid settings: uncommented,
+        the installed hub starts with them and serves https with HSTS and
+        plain HTTP beside it (this machine's certificate, port and paths on
+        the command line, which wins over the credential paths)."""
+        with open(self.path("etc/floorhub/floorhub.conf.sample")) as f:
+            text = f.read()
+        for key in ("tls-cert", "tls-key", "listen-plain", "hsts-max-age"):
+            self.assertIn("\n# %s = " % key, text)
+            text = text.replace("\n# %s = " % key, "\n%s = " % key)
+        conf = self.path("etc/floorhub/floorhub-tls.conf")
+        with open(conf, "w") as f:
+            f.write(text)
+        ca = TestCA()
+        hub = self.installed_hub(conf, tls=ca.issue() + (ca.cert,))
+        try:
+            hub.start()
+            status, _, _, headers = hub.http_get("/healthz", want_headers=True)
+            self.assertEqual(status, 200)
+            self.assertEqual(headers.get("strict-transport-security"), "max-age=31536000")
+            self.assertEqual(hub.http_get("/healthz", plain=True)[0], 200)
             self.assertEqual(hub.stop(), 0)
         finally:
             hub.cleanup()

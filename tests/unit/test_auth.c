@@ -772,11 +772,80 @@ FH_TEST(fail_names) {
   static const char *const names[] = {
       "ok", "too_large", "malformed", "alg", "signature", "expired",
       "not_yet_valid", "claims", "issuer", "audience", "role", "internal",
-      "unknown_kid"};
+      "unknown_kid", "revoked", "disabled"};
   ASSERT_EQ(sizeof names / sizeof names[0], AUTH_FAIL__COUNT);
   for (int f = 0; f < AUTH_FAIL__COUNT; f++)
     ASSERT_STR_EQ(auth_fail_name((auth_fail)f), names[f]);
   ASSERT_STR_EQ(auth_fail_name(AUTH_FAIL__COUNT), "unknown");
+}
+
+/* jti: kept when it is 1..FH_JTI_MAX bytes of text, else ignored. */
+FH_TEST(jti_kept_or_ignored) {
+  char long_jti[FH_JTI_MAX + 2];
+  keys k;
+  auth_config cfg;
+  fh_identity id;
+  json_t *c;
+  char *tok;
+
+  keys_make(&k, 0, 0);
+  config(&cfg, "HS256", k.secret, NULL, NULL);
+  c = claims_ok();
+  json_object_set_new(c, "jti", json_string("0123abcd"));
+  tok = mint_hs(c);
+  ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
+  ASSERT_STR_EQ(id.jti, "0123abcd");
+  free(tok);
+  memset(long_jti, 'j', sizeof long_jti - 1);
+  long_jti[sizeof long_jti - 1] = '\0';
+  c = claims_ok();
+  json_object_set_new(c, "jti", json_string(long_jti));
+  tok = mint_hs(c);
+  ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
+  ASSERT_STR_EQ(id.jti, "");
+  free(tok);
+  c = claims_ok();
+  json_object_set_new(c, "jti", json_integer(7));
+  tok = mint_hs(c);
+  ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
+  ASSERT_STR_EQ(id.jti, "");
+  free(tok);
+  auth_config_free(&cfg);
+  keys_free(&k);
+}
+
+/* auth_config_hmac: the hub's session key, chosen by kid, iss required. */
+FH_TEST(hmac_by_kid) {
+  auth_config cfg;
+  fh_identity id;
+  json_t *c;
+  char *tok;
+
+  ASSERT_EQ(auth_config_hmac(&cfg, "k", (const unsigned char *)"short", 5, "hub"),
+            -EINVAL);
+  ASSERT_EQ(auth_config_hmac(&cfg, "floorhub-session",
+                             (const unsigned char *)SECRET, strlen(SECRET), "hub"), 0);
+  c = claims_ok();
+  json_object_set_new(c, "iss", json_string("hub"));
+  tok = jwt_mint(JWT_ALG_HS256, SECRET, strlen(SECRET), "floorhub-session", c);
+  ASSERT_EQ(verify(&cfg, tok, &id), AUTH_OK);
+  ASSERT_STR_EQ(id.sub, "anna");
+  free(tok);
+  c = claims_ok(); /* no iss */
+  EXPECT_FAIL(&cfg, jwt_mint(JWT_ALG_HS256, SECRET, strlen(SECRET),
+                             "floorhub-session", c), AUTH_E_ISSUER);
+  c = claims_ok(); /* no kid: not one of the hub's */
+  json_object_set_new(c, "iss", json_string("hub"));
+  EXPECT_FAIL(&cfg, mint_hs(c), AUTH_E_UNKNOWN_KID);
+  c = claims_ok(); /* the kid, another key */
+  json_object_set_new(c, "iss", json_string("hub"));
+  EXPECT_FAIL(&cfg, jwt_mint(JWT_ALG_HS256, "another-secret-0123456789-0123456789", 36,
+                             "floorhub-session", c), AUTH_E_SIGNATURE);
+  c = claims_ok(); /* the kid and key, another alg */
+  json_object_set_new(c, "iss", json_string("hub"));
+  EXPECT_FAIL(&cfg, jwt_mint(JWT_ALG_HS384, SECRET, strlen(SECRET),
+                             "floorhub-session", c), AUTH_E_ALG);
+  auth_config_free(&cfg);
 }
 
 FH_TEST_MAIN(FH_TEST_ENTRY(hs256_valid), FH_TEST_ENTRY(rs256_valid),
@@ -791,4 +860,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(hs256_valid), FH_TEST_ENTRY(rs256_valid),
              FH_TEST_ENTRY(tampered_payload),
              FH_TEST_ENTRY(truncated_and_extra_segments),
              FH_TEST_ENTRY(too_large), FH_TEST_ENTRY(config_errors),
-             FH_TEST_ENTRY(fail_names))
+             FH_TEST_ENTRY(fail_names), FH_TEST_ENTRY(jti_kept_or_ignored),
+             FH_TEST_ENTRY(hmac_by_kid))

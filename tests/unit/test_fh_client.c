@@ -24,6 +24,8 @@ typedef struct rec {
   int reply_replay[8];         /* replay flag */
   int nstates;                 /* on_state calls */
   int online;                  /* the last state */
+  int nidentities;             /* on_identity calls */
+  char identity[FH_ID_MAX + 1];/* the user of the last one */
 } rec;
 
 static void on_state(fh_client *c, const fh_client_state *st, void *arg) {
@@ -55,6 +57,13 @@ static void on_reply(fh_client *c, const fh_client_req *req, const fh_event *ev,
   r->nreplies++;
 }
 
+static void on_identity(fh_client *c, const fh_event *w, void *arg) {
+  rec *r = arg;
+  (void)c;
+  r->nidentities++;
+  snprintf(r->identity, sizeof r->identity, "%.*s", (int)w->user.n, w->user.p);
+}
+
 static uv_loop_t loop;
 
 static fh_client *new_client(rec *r, size_t msg_max) {
@@ -70,6 +79,7 @@ static fh_client *new_client(rec *r, size_t msg_max) {
   o.cb.on_state = on_state;
   o.cb.on_event = on_event;
   o.cb.on_reply = on_reply;
+  o.cb.on_identity = on_identity;
   o.arg = r;
   ASSERT_EQ(uv_loop_init(&loop), 0);
   ASSERT_EQ(fh_client_new(&c, &loop, &o), 0);
@@ -347,9 +357,23 @@ FH_TEST(dt_requests_are_sent_with_a_key_and_login_is_not) {
   ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
   ASSERT_STR_EQ(fh_client_find(c, id)->key, "");
   memset(&req, 0, sizeof req);
+  req.type = FH_MSG_OEE_HISTORY; /* the history reads: no key either */
+  req.u.history.scope = (fh_strv){"line", 4};
+  req.u.history.line = (fh_strv){"L1", 2};
+  req.u.history.group = (fh_strv){"day", 3};
+  req.u.history.to = 1;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_STR_EQ(fh_client_find(c, id)->key, "");
+  req.type = FH_MSG_DT_PARETO;
+  req.u.history.top = 1;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_EQ(fh_client_find(c, id)->type, FH_MSG_DT_PARETO);
+  memset(&req, 0, sizeof req);
   req.type = FH_MSG_LOGIN;
   ASSERT_EQ(fh_client_send(c, &req, NULL, NULL), -EINVAL);
-  ASSERT_EQ(fh_client_pending(c), 2);
+  req.type = FH_MSG_LOGOUT;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, NULL), -EINVAL);
+  ASSERT_EQ(fh_client_pending(c), 4);
   free_client(c);
 }
 
@@ -418,6 +442,54 @@ FH_TEST(a_reconnect_resumes_with_since_and_resends_the_outbox) {
   free_client(c);
 }
 
+/* A kiosk's login and logout: only online, on the control list (never in
+ * the outbox, never resent), answered through on_reply; a welcome without
+ * id on the open connection is the hub changing who we are. */
+FH_TEST(login_belongs_to_the_connection_and_the_hub_may_sign_out) {
+  rec r;
+  fh_client *c = new_client(&r, 0);
+  fh_request req, got;
+  fh_login_ok ok = {.has_id = 1, .user = "ana", .name = "Ana", .role = "operator"};
+  fh_welcome w = {.user = "kiosk-L1", .role = "kiosk", .hub = "floorhub/0.1.0",
+                  .session = "01", .epoch = 7};
+  fh_buf b;
+  uint64_t id;
+
+  memset(&req, 0, sizeof req);
+  req.type = FH_MSG_LOGIN;
+  req.u.login.badge = (fh_strv){"0004711", 7};
+  ASSERT_EQ(fh_client_login(c, &req, &id), -ENOTCONN);
+  reconnect(c, 7);
+  fh__outq_clear(&c->ctl);
+  ASSERT_EQ(fh_client_login(c, &req, &id), 0);
+  ASSERT_EQ(only_ctl(c, &got)->pub.type, FH_MSG_LOGIN);
+  ASSERT(strv_is(got.u.login.badge, "0004711"));
+  ASSERT_EQ(fh_client_pending(c), 0); /* not the outbox */
+  ok.id = id;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(fh_enc_ok_login(&b, &ok), 0);
+  feed(c, &b);
+  ASSERT_EQ(r.nreplies, 1);
+  ASSERT_EQ(r.replies[0].type, FH_MSG_LOGIN);
+  ASSERT_EQ(c->ctl.n, 0);
+
+  ASSERT_EQ(fh_client_login(c, &req, &id), 0);
+  reconnect(c, 7); /* lost before the answer: gone, not resent */
+  ASSERT_EQ(c->ctl.n, 0); /* no topics, so no sub: nothing at all */
+  ASSERT(fh_client_find(c, id) == NULL);
+  ASSERT_EQ(fh_enc_welcome(&b, &w), 0); /* no id: the hub signed ana out */
+  feed(c, &b);
+  ASSERT_EQ(r.nidentities, 1);
+  ASSERT_STR_EQ(r.identity, "kiosk-L1");
+  ASSERT_EQ(r.nstates, 3); /* online, offline, online: no change of state */
+  req.type = FH_MSG_ANDON_ACK;
+  ASSERT_EQ(fh_client_login(c, &req, NULL), -EINVAL);
+  req.type = FH_MSG_LOGOUT;
+  ASSERT_EQ(fh_client_login(c, &req, NULL), 0);
+  fh_buf_free(&b);
+  free_client(c);
+}
+
 FH_TEST(bad_options_are_refused) {
   fh_client_opts o;
   fh_client *c = NULL;
@@ -443,4 +515,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(subs_deliver_in_order_and_resync_after_a_gap),
              FH_TEST_ENTRY(requests_get_ids_and_unique_keys_and_replies_reach_their_request),
              FH_TEST_ENTRY(dt_requests_are_sent_with_a_key_and_login_is_not),
              FH_TEST_ENTRY(a_reconnect_resumes_with_since_and_resends_the_outbox),
+             FH_TEST_ENTRY(login_belongs_to_the_connection_and_the_hub_may_sign_out),
              FH_TEST_ENTRY(bad_options_are_refused))

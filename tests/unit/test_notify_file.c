@@ -3,7 +3,8 @@
  * A complete file (the issue's example plus a secret file) loads with every
  * reference resolved and the secret without its trailing newline; then each
  * rule of the format is broken once and the load must fail naming the
- * file, the JSON path and the problem, against the sample plant.
+ * file, the JSON path and the problem, against the sample plant.  A
+ * channel's ca_file is checked as a PEM bundle (hub/plant/pem_bundle.c).
  */
 #include <errno.h>
 #include <unistd.h>
@@ -222,6 +223,89 @@ FH_TEST(secret_without_newline_only) {
   teardown();
 }
 
+/* A self-signed CA certificate (EC P-256, valid until 2126): only parsed. */
+static const char ca_pem[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBlzCCAT2gAwIBAgIUUlb5eRLap8/0tIIQhQ0n5XGn468wCgYIKoZIzj0EAwIw\n"
+    "IDEeMBwGA1UEAwwVZmxvb3JodWItdW5pdC10ZXN0LWNhMCAXDTI2MTIwNDIwMTAw\n"
+    "OVoYDzIxMjYxMTEwMjAxMDA5WjAgMR4wHAYDVQQDDBVmbG9vcmh1Yi11bml0LXRl\n"
+    "c3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARb+OCyqQVj1gCP0yWV50Q0\n"
+    "+sc9bch1LyXggQTaZZLd41IbSTRpU2Z47ui25s7aq6W5gOStyGpdHGvivSU6lBgr\n"
+    "o1MwUTAdBgNVHQ4EFgQUv8knHmbujm748bMHpkYbmFX2eTEwHwYDVR0jBBgwFoAU\n"
+    "v8knHmbujm748bMHpkYbmFX2eTEwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD\n"
+    "AgNIADBFAiEAqo8IKMY3661LBMRtol3NTsZSX55SOiYlRcfzuR/jmeYCIA5QW+vy\n"
+    "6FCX0Dsneisi6Aitt+HAQI+qHu12mR5ahr+A\n"
+    "-----END CERTIFICATE-----\n";
+
+/* A channels array with ca_file %s third, its URL the given one. */
+static void write_ca_case(const char *url, const char *type, const char *ca) {
+  char text[2048];
+  snprintf(text, sizeof text,
+           "{\"channels\": [{\"id\": \"a\", \"type\": \"mqtt\", \"url\": \"mqtt://x\"},"
+           " {\"id\": \"b\", \"type\": \"mqtt\", \"url\": \"mqtts://x\"},"
+           " {\"id\": \"c\", \"type\": \"%s\", \"%s\": \"%s\", %s"
+           "\"ca_file\": \"%s\"}]}",
+           type, strcmp(type, "email") ? "url" : "smtp_url", url,
+           strcmp(type, "email") ? "" : "\"from\": \"f@x\", ", ca);
+  write_text(file, text);
+}
+
+/* ca_file: kept for a TLS URL when it is a readable PEM bundle; every other
+ * case names channels[2].ca_file and says what is wrong. */
+FH_TEST(ca_file_checked) {
+  static const struct {
+    const char *url, *type, *content; /* content NULL: ca is the path */
+    const char *ca, *msg;
+  } cases[] = {
+      {"https://h/x", "webhook", NULL, "/nonexistent/ca.pem",
+       "/nonexistent/ca.pem: No such file or directory"},
+      {"https://h/x", "webhook", NULL, "/tmp", "/tmp: not a regular file"},
+      {"smtps://h", "email", "not a certificate\n", "ca.pem",
+       "ca.pem: no PEM certificate in it"},
+      {"mqtts://h", "mqtt", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+       "ca.pem", "ca.pem: certificate 1 does not parse"},
+      {"https://h/x", "webhook", "-----BEGIN PRIVATE KEY-----\n", "ca.pem",
+       "ca.pem: holds a private key"},
+      {"http://h/x", "webhook", "", "ca.pem", "only for a TLS URL (https://)"},
+      {"mqtt://h", "mqtt", "", "ca.pem", "only for a TLS URL (mqtts://)"},
+  };
+  char ca[160], path[192], err[512], want[512], two[2 * sizeof ca_pem + 64];
+  notify_cfg *n = NULL;
+  setup();
+  snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int named = cases[i].content != NULL, in_dir;
+    if (named) write_text(ca, cases[i].content);
+    write_ca_case(cases[i].url, cases[i].type, named ? ca : cases[i].ca);
+    in_dir = !strncmp(cases[i].msg, "ca.pem", 6); /* the message names it */
+    snprintf(want, sizeof want, "%s: channels[2].ca_file: %s%s%s", file,
+             in_dir ? dir : "", in_dir ? "/" : "", cases[i].msg);
+    ASSERT_EQ(notify_file_load(file, NULL, &n, err, sizeof err), -EINVAL);
+    if (strcmp(err, want) != 0)
+      FH_FAIL_("case %zu:\n    got  %s\n    want %s", i, err, want);
+  }
+  /* two certificates (a bundle), the second cut short: the second is bad */
+  snprintf(two, sizeof two, "# a comment\n%s%.200s", ca_pem, ca_pem);
+  write_text(ca, two);
+  write_ca_case("https://h/x", "webhook", ca);
+  ASSERT_EQ(notify_file_load(file, NULL, &n, err, sizeof err), -EINVAL);
+  ASSERT(strstr(err, "certificate 2 does not parse") != NULL);
+  snprintf(two, sizeof two, "# a comment\n%s\n%s", ca_pem, ca_pem);
+  write_text(ca, two);
+  for (int k = 0; k < 3; k++) {
+    static const char *const urls[][2] = {
+        {"https://h/x", "webhook"}, {"smtp://h:587", "email"}, {"mqtts://h", "mqtt"}};
+    write_ca_case(urls[k][0], urls[k][1], ca);
+    ASSERT_EQ(notify_file_load(file, NULL, &n, err, sizeof err), 0);
+    ASSERT_STR_EQ(n->channels[2].ca_file, ca);
+    ASSERT_STR_EQ(n->channels[1].ca_file, "");
+    notify_cfg_free(n);
+  }
+  snprintf(path, sizeof path, "%s", ca);
+  unlink(path);
+  teardown();
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(loads_the_example), FH_TEST_ENTRY(errors_name_the_path),
              FH_TEST_ENTRY(syntax_and_duplicates),
-             FH_TEST_ENTRY(secret_without_newline_only))
+             FH_TEST_ENTRY(secret_without_newline_only), FH_TEST_ENTRY(ca_file_checked))

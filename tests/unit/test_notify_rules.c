@@ -1,5 +1,6 @@
 /* test_notify_rules.c -- the notify rule matrix, rosters, the default
- * escalation, retry schedule, event keys and the one-line messages.
+ * escalation, retry schedule, event keys, the one-line messages and what
+ * a record whose andon moved on says (drop_if_acknowledged).
  *
  * The configuration, built by hand: channels chat (webhook), mail (email),
  * bus (mqtt); people anna (email), ben (email + webhook), carl (no
@@ -9,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fh_test.h"
 #include "notify_rules.h"
@@ -320,9 +322,56 @@ FH_TEST(on_names) {
   ASSERT_EQ(notify_on_from("andon.exploded"), -1);
 }
 
+/* drop_if_acknowledged: a raise or escalation (a reminder too) whose
+ * andon moved on before its turn is dropped with the flag, else sent with
+ * the state now; other events, and andons still raised or unknown, go as
+ * they are.  Times in UTC: 1700000640000 is 22:24. */
+FH_TEST(late_note_matrix) {
+  static const struct {
+    notify_on on;
+    fh_andon_state now;  /* FH_ANDON_RAISED .. ; -1: andon unknown */
+    int drop, want_rc;
+    const char *want;
+  } rows[] = {
+      {NOTIFY_ON_RAISED, FH_ANDON_RAISED, 1, 0, ""},
+      {NOTIFY_ON_RAISED, FH_ANDON_ACKNOWLEDGED, 1, -1, ""},
+      {NOTIFY_ON_RAISED, FH_ANDON_ACKNOWLEDGED, 0, 0, "acknowledged by mt2 at 22:24"},
+      {NOTIFY_ON_ESCALATED, FH_ANDON_ACKNOWLEDGED, 1, -1, ""},
+      {NOTIFY_ON_ESCALATED, FH_ANDON_ACKNOWLEDGED, 0, 0, "acknowledged by mt2 at 22:24"},
+      {NOTIFY_ON_ESCALATED, FH_ANDON_RESOLVED, 1, -1, ""},
+      {NOTIFY_ON_ESCALATED, FH_ANDON_RESOLVED, 0, 0, "resolved by mt2 at 22:25"},
+      {NOTIFY_ON_RAISED, FH_ANDON_CANCELLED, 0, 0, "cancelled by mt2 at 22:25"},
+      {NOTIFY_ON_ESCALATED, (fh_andon_state)-1, 1, 0, ""},
+      {NOTIFY_ON_ACKNOWLEDGED, FH_ANDON_RESOLVED, 1, 0, ""},
+      {NOTIFY_ON_RESOLVED, FH_ANDON_RESOLVED, 1, 0, ""},
+  };
+  setenv("TZ", "UTC", 1);
+  tzset();
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    notify_entry e;
+    fh_andon now = andon("L1", "safety", 3, 1);
+    char note[160] = "x";
+    int rc;
+    memset(&e, 0, sizeof e);
+    e.on = rows[i].on;
+    e.has_andon = 1;
+    e.andon = now;
+    e.drop_if_ack = rows[i].drop;
+    now.state = rows[i].now;
+    strcpy(now.acked_by, "mt2");
+    strcpy(now.resolved_by, "mt2");
+    now.acked_at = 1700000640000LL;
+    now.resolved_at = now.acked_at + 60000;
+    rc = notify_late_note(&e, (int)rows[i].now < 0 ? NULL : &now, note, sizeof note);
+    if (rc != rows[i].want_rc || strcmp(note, rows[i].want) != 0)
+      FH_FAIL_("row %zu: got %d '%s'", i, rc, note);
+  }
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(rule_matrix), FH_TEST_ENTRY(non_andon_events_by_line),
              FH_TEST_ENTRY(empty_filters_match_everything_of_the_event),
              FH_TEST_ENTRY(targets_by_addressee), FH_TEST_ENTRY(default_escalation),
              FH_TEST_ENTRY(targets_capped), FH_TEST_ENTRY(repeat_count),
              FH_TEST_ENTRY(backoff), FH_TEST_ENTRY(event_keys),
-             FH_TEST_ENTRY(messages), FH_TEST_ENTRY(on_names))
+             FH_TEST_ENTRY(messages), FH_TEST_ENTRY(on_names),
+             FH_TEST_ENTRY(late_note_matrix))

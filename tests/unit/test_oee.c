@@ -497,6 +497,72 @@ FH_TEST(dst_night_planned_time) {
   ASSERT_UINT_EQ(o.run_ms, 390 * MIN);
 }
 
+/* Production runs: Performance weighs each count with the ideal cycle of the
+ * product made when it arrived.  A line of S (the constraint, own ideal
+ * 2.5 s) and O (the output, own ideal 1 s), both running the whole early
+ * shift except S in changeover 09:00-09:30:
+ *   06:00-09:00 product A: 2.0 s at S, 0.8 s at O; O 5000 good, S 100 reject
+ *   09:30-14:00 product B: 3.0 s at S, does not name O (O's own 1 s);
+ *               O 4000 good and 50 reject
+ * S run time: 180 + 270 - 30 (break) = 420 min = 25200 s.
+ * Line: (5000 + 100) * 2 s + (4000 + 50) * 3 s = 10200 + 12150 = 22350 s,
+ *   P = 22350 / 25200 = 0.886904...; with the machine's own 2.5 s for every
+ *   piece it would have been 9150 * 2.5 / 25200 = 0.9077.
+ * O: 5000 * 0.8 s + 4050 * 1 s = 8050 s over 450 min: P = 8050 / 27000.
+ * S: 100 * 2 s = 200 s over 25200 s. */
+FH_TEST(run_products_weigh_performance) {
+  shift_window w = early();
+  oee_acc sa, oa, back;
+  const oee_acc *accs[2] = {&sa, &oa};
+  fh_oee line, o, s;
+  fh_buf b;
+
+  oee_acc_begin(&sa, &w, 2500, FH_EQ_RUNNING, NULL, T(6, 0));
+  oee_acc_begin(&oa, &w, 1000, FH_EQ_RUNNING, NULL, T(6, 0));
+  oee_acc_count_run(&oa, 5000, 0, 800, 2000);
+  oee_acc_count_run(&sa, 0, 100, 2000, 2000);
+  oee_acc_state(&sa, FH_EQ_CHANGEOVER, NULL, T(9, 0));
+  oee_acc_state(&sa, FH_EQ_RUNNING, NULL, T(9, 30));
+  oee_acc_count_run(&oa, 4000, 50, 1000, 3000);
+  oee_line_constraint(accs, 2, 0, 1, T(14, 0), "L1", &line);
+  ASSERT_UINT_EQ(line.run_ms, 420 * MIN);
+  ASSERT_UINT_EQ(line.planned_ms, 450 * MIN);
+  ASSERT_UINT_EQ(line.good, 9000);
+  ASSERT_UINT_EQ(line.reject, 150);
+  ASSERT_DBL_NEAR(line.performance, 22350.0 / 25200, EPS);
+  ASSERT_DBL_NEAR(line.availability, 420.0 / 450, EPS);
+  oee_acc_compute(&oa, T(14, 0), "O", &o);
+  ASSERT_DBL_NEAR(o.performance, 8050.0 / 27000, EPS);
+  oee_acc_compute(&sa, T(14, 0), "S", &s);
+  ASSERT_DBL_NEAR(s.performance, 200.0 / 25200, EPS);
+  /* counts outside a run keep the machine's own cycle: 100 more good at O
+   * weigh S's own 2.5 s in the line figure (+250 s) */
+  oee_acc_count(&oa, 100, 0);
+  oee_line_constraint(accs, 2, 0, 1, T(14, 0), "L1", &line);
+  ASSERT_DBL_NEAR(line.performance, 22600.0 / 25200, EPS);
+  /* so do the counts by hour bucket (the scoreboard), and a bucket out of
+   * range is ignored */
+  oee_acc_hour_count(&oa, 0, 5000, 0);
+  oee_acc_hour_count(&oa, 3, 4000, 50);
+  oee_acc_hour_count(&oa, TARGET_HOURS_MAX, 1, 1);
+  /* the run sums survive the store */
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(oee_acc_encode(&oa, &b), 0);
+  memset(&back, 0, sizeof back);
+  ASSERT_EQ(oee_acc_decode(&back, fh_buf_payload(&b), fh_buf_payload_len(&b)),
+            0);
+  ASSERT_UINT_EQ(back.run_good, 9000);
+  ASSERT_UINT_EQ(back.run_ideal_ms, 8050000);
+  ASSERT_UINT_EQ(back.run_line_good_ms, 22000000);
+  ASSERT_UINT_EQ(back.run_line_reject_ms, 150000);
+  ASSERT_UINT_EQ(back.hour_good[0], 5000);
+  ASSERT_UINT_EQ(back.hour_good[3], 4000);
+  ASSERT_UINT_EQ(back.hour_reject[3], 50);
+  ASSERT_UINT_EQ(back.hour_good[1] + back.hour_reject[1], 0);
+  ASSERT_UINT_EQ(back.hour_good[TARGET_HOURS_MAX - 1], 0);
+  fh_buf_free(&b);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(full_shift_known_values),
              FH_TEST_ENTRY(mid_shift_includes_open_interval),
              FH_TEST_ENTRY(planned_stop_not_planned_time),
@@ -514,4 +580,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(full_shift_known_values),
              FH_TEST_ENTRY(reasons_ranked_largest_first),
              FH_TEST_ENTRY(reasons_overflow_into_other),
              FH_TEST_ENTRY(mttr_mtbf_two_down_periods),
-             FH_TEST_ENTRY(dst_night_planned_time))
+             FH_TEST_ENTRY(dst_night_planned_time),
+             FH_TEST_ENTRY(run_products_weigh_performance))

@@ -630,6 +630,97 @@ FH_TEST(bad_timezone) {
   ASSERT_EQ(load_doc(doc, err, sizeof err), 0);
 }
 
+/* The sample's products, their ids indexed, and the ideal cycle in force:
+ * a number on every equipment, a map on the equipment it names only. */
+FH_TEST(products) {
+  char err[256] = "";
+  plant *p = NULL;
+  const plant_product *brk, *pnl;
+
+  ASSERT_EQ(plant_load(FH_SAMPLE_PLANT, &p, err, sizeof err), 0);
+  ASSERT_EQ(p->nproducts, 2);
+  brk = plant_product_find(p, "BRK-100", 7);
+  pnl = plant_product_find(p, "PNL-200", 7);
+  ASSERT(brk == &p->products[0] && pnl == &p->products[1]);
+  ASSERT(plant_product_find(p, "BRK-10", 6) == NULL);
+  ASSERT_STR_EQ(brk->name, "Bracket");
+  ASSERT_EQ(brk->ideal_cycle_ms, 0);
+  ASSERT_EQ(brk->ncycles, 4);
+  ASSERT_EQ(brk->changeover_target_s, 600);
+  ASSERT_EQ(pnl->ideal_cycle_ms, 8000);
+  ASSERT_EQ(pnl->changeover_target_s, 900);
+  ASSERT_EQ(plant_ideal_cycle(p, brk, 1), 4000);  /* L1-PRESS1: named */
+  ASSERT_EQ(plant_ideal_cycle(p, brk, 4), 4000);  /* L1-EOL: named */
+  ASSERT_EQ(plant_ideal_cycle(p, brk, 0), 5000);  /* L1-DEST: its own */
+  ASSERT_EQ(plant_ideal_cycle(p, brk, 6), 52000); /* L2-WELD1: its own */
+  ASSERT_EQ(plant_ideal_cycle(p, pnl, 6), 8000);  /* a number: everywhere */
+  ASSERT_EQ(plant_ideal_cycle(p, NULL, 1), 6000); /* no run: its own */
+  plant_free(p);
+}
+
+static json_t *product_at(json_t *doc, size_t i) {
+  return json_array_get(json_object_get(doc, "products"), i);
+}
+
+FH_TEST(bad_products) {
+  json_t *doc;
+
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "id", json_string("BRK-100"));
+  EXPECT_INVALID(doc, "plant.json: products[1].id: duplicate product id "
+                      "'BRK-100' (also products[0])");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "ideal_cycle_ms", json_integer(0));
+  EXPECT_INVALID(doc, "plant.json: products[1].ideal_cycle_ms: must be an "
+                      "integer 1..86400000 or a map of equipment ids to such "
+                      "integers");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "ideal_cycle_ms", json_real(1.5));
+  EXPECT_INVALID(doc, "plant.json: products[1].ideal_cycle_ms: must be an "
+                      "integer 1..86400000 or a map of equipment ids to such "
+                      "integers");
+  doc = sample();
+  json_object_set_new(json_object_get(product_at(doc, 0), "ideal_cycle_ms"),
+                      "L9-NOPE", json_integer(1000));
+  EXPECT_INVALID(doc, "plant.json: products[0].ideal_cycle_ms.L9-NOPE: no "
+                      "such equipment");
+  doc = sample();
+  json_object_set_new(json_object_get(product_at(doc, 0), "ideal_cycle_ms"),
+                      "L1-EOL", json_integer(-3));
+  EXPECT_INVALID(doc, "plant.json: products[0].ideal_cycle_ms.L1-EOL: must "
+                      "be an integer 1..86400000");
+  doc = sample();
+  json_object_set_new(product_at(doc, 0), "ideal_cycle_ms", json_object());
+  EXPECT_INVALID(doc, "plant.json: products[0].ideal_cycle_ms: must name "
+                      "1..1024 equipment");
+  doc = sample();
+  json_object_del(product_at(doc, 0), "ideal_cycle_ms");
+  EXPECT_INVALID(doc, "plant.json: products[0].ideal_cycle_ms: required");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "changeover_target_s",
+                      json_integer(0));
+  EXPECT_INVALID(doc, "plant.json: products[1].changeover_target_s: must be "
+                      "an integer 1..86400 (seconds)");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "changeover_target_s",
+                      json_string("900"));
+  EXPECT_INVALID(doc, "plant.json: products[1].changeover_target_s: must be "
+                      "an integer 1..86400 (seconds)");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "colour", json_string("red"));
+  EXPECT_INVALID(doc, "plant.json: products[1].colour: unknown key");
+  doc = sample();
+  json_object_set_new(product_at(doc, 1), "id", json_string("bad id"));
+  ASSERT_EQ(load_doc(doc, (char[256]){0}, 256), -EINVAL);
+  doc = sample();
+  json_object_set_new(doc, "products", json_object());
+  EXPECT_INVALID(doc, "plant.json: products: must be an array of 0..4096 "
+                      "products");
+  doc = sample(); /* the section is optional */
+  json_object_del(doc, "products");
+  ASSERT_EQ(load_doc(doc, (char[256]){0}, 256), 0);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(sample_loads), FH_TEST_ENTRY(lookups),
              FH_TEST_ENTRY(defaults_when_sections_absent),
              FH_TEST_ENTRY(empty_escalation_disables_it),
@@ -644,4 +735,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(sample_loads), FH_TEST_ENTRY(lookups),
              FH_TEST_ENTRY(bad_codes), FH_TEST_ENTRY(bad_lines),
              FH_TEST_ENTRY(bad_timezone), FH_TEST_ENTRY(reason_tree),
              FH_TEST_ENTRY(bad_reason_tree),
-             FH_TEST_ENTRY(line_constraint_and_stop_times))
+             FH_TEST_ENTRY(line_constraint_and_stop_times),
+             FH_TEST_ENTRY(products), FH_TEST_ENTRY(bad_products))

@@ -278,7 +278,45 @@ FH_TEST(notify_topic_admin_only) {
   }
 }
 
-FH_TEST_MAIN(FH_TEST_ENTRY(whole_table), FH_TEST_ENTRY(reads_open_to_every_role),
+/* run.start/run.end: operators on their lines, the managers, gateways;
+ * plan.set: the managers and gateways (written out from the issue). */
+FH_TEST(runs_and_plans) {
+  static const struct {
+    fh_role role;
+    int run, plan;
+  } want[] = {
+      {FH_ROLE_VIEWER, 0, 0},        {FH_ROLE_OPERATOR, 1, 0},
+      {FH_ROLE_MAINTENANCE, 0, 0},   {FH_ROLE_QUALITY, 0, 0},
+      {FH_ROLE_ENGINEER, 0, 0},      {FH_ROLE_SHIFT_MANAGER, 1, 1},
+      {FH_ROLE_PRODUCTION_MANAGER, 1, 1}, {FH_ROLE_ADMIN, 1, 1},
+      {FH_ROLE_GATEWAY, 1, 1},       {FH_ROLE_KIOSK, 0, 0},
+  };
+  char why[160];
+  fh_identity op = who(FH_ROLE_OPERATOR, "op1");
+
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    fh_identity id = who(want[i].role, "me");
+    ASSERT_EQ(fh_role_may(&id, FH_MSG_RUN_START, NULL, "L1", NULL, 0) == 0,
+              want[i].run);
+    ASSERT_EQ(fh_role_may(&id, FH_MSG_RUN_END, NULL, "L1", NULL, 0) == 0,
+              want[i].run);
+    ASSERT_EQ(fh_role_may(&id, FH_MSG_PLAN_SET, NULL, "L1", NULL, 0) == 0,
+              want[i].plan);
+  }
+  snprintf(op.lines[0], sizeof op.lines[0], "L2");
+  op.nlines = 1;
+  ASSERT_EQ(fh_role_may(&op, FH_MSG_RUN_START, NULL, "L2", why, sizeof why), 0);
+  ASSERT_EQ(fh_role_may(&op, FH_MSG_RUN_START, NULL, "L1", why, sizeof why),
+            -EPERM);
+  ASSERT_STR_EQ(why, "line L1 is not in this token's lines");
+  op.nlines = 0;
+  ASSERT_EQ(fh_role_may(&op, FH_MSG_PLAN_SET, NULL, "L1", why, sizeof why),
+            -EPERM);
+  ASSERT_STR_EQ(why, "role operator may not set a line's target");
+}
+
+FH_TEST_MAIN(FH_TEST_ENTRY(whole_table),
+             FH_TEST_ENTRY(runs_and_plans), FH_TEST_ENTRY(reads_open_to_every_role),
              FH_TEST_ENTRY(refusals_say_why),
              FH_TEST_ENTRY(cancel_by_raiser_not_by_other_operator),
              FH_TEST_ENTRY(escalated_ack_needs_a_manager),

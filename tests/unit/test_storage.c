@@ -433,6 +433,25 @@ FH_TEST(put_get_del_scan_prefix) {
   ASSERT_EQ(fh_store_scan(s, FH_T_LINES, "L", 1, stop_with_7, &calls), 7);
   ASSERT_EQ(calls, 1);
   ASSERT_EQ(fh_store_get(s, FH_T_LINES, "M1", 2, stop_with_7, &calls), 7);
+  /* delete_ranges: [from, to) of each range, within the budget, in order */
+  {
+    fh_key_range r[2] = {{FH_T_LINES, "L1", 2, "L2", 2}, {FH_T_LINES, NULL, 0, "M", 1}};
+    ASSERT_EQ(fh_store_delete_ranges(s, r, 1, 1), 1); /* budget 1: L1 only */
+    memset(&g, 0, sizeof g);
+    ASSERT_EQ(fh_store_scan(s, FH_T_LINES, NULL, 0, collect, &g), 0);
+    ASSERT_STR_EQ(g.keys, "L10,L2,M1,");
+    ASSERT_EQ(fh_store_delete_ranges(s, r, 2, 100), 2); /* L10, then L2 (< "M") */
+    memset(&g, 0, sizeof g);
+    ASSERT_EQ(fh_store_scan(s, FH_T_LINES, NULL, 0, collect, &g), 0);
+    ASSERT_STR_EQ(g.keys, "M1,");
+    ASSERT_EQ(fh_store_delete_ranges(s, r, 2, 100), 0); /* nothing left below */
+    r[0].tlen = 0;
+    ASSERT_EQ(fh_store_delete_ranges(s, r, 1, 100), -EINVAL);
+    fh_batch_clear(b);
+    for (int i = 0; i < 4; i++)
+      ASSERT_EQ(fh_batch_put(b, FH_T_LINES, keys[i], strlen(keys[i]), "v", 1), 0);
+    ASSERT_EQ(fh_store_commit(s, b, NULL), 0);
+  }
   /* scan_from: from the first key >= from to the end, whatever its prefix */
   memset(&g, 0, sizeof g);
   ASSERT_EQ(fh_store_scan_from(s, FH_T_LINES, "L10", 3, collect, &g), 0);

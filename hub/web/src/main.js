@@ -6,23 +6,26 @@
 // updates costs one redraw, and an update is on screen well within 1 s),
 // and a 1 s timer refreshes the ages.  The views are chosen by the
 // address's hash (#/board, #/andons, #/line/<id>, #/downtime/<id>,
-// #/report/<id>) and get a small context object: the state, the
+// #/report/<id>, #/trends[/<id>]) and get a small context object: the state, the
 // connection, the signed-in user (`me`, from welcome), the hub's clock
 // and a toast for results.  The
 // dashboard subscribes to plant and andon, and to line/<id> for every
 // line once the plant snapshot names them; the downtime view adds its
 // line's downtime/<id> and oee/<id>.  When the hub refuses the
-// token the token is forgotten and the sign-in form comes back.
+// token the token is forgotten and the sign-in form comes back.  The
+// form signs in with a user and password (the hub hands out a session
+// token) or takes a pasted token; "Sign out" revokes the token at the hub.
 import { HubConn, hubUrl } from "./conn.js";
 import { PlantState } from "./state.js";
 import { h, tickAges } from "./dom.js";
-import { takeUrlToken, savedToken, saveToken, forgetToken } from "./token.js";
+import { takeUrlToken, savedToken, saveToken, forgetToken, passwordLogin, revokeToken } from "./token.js";
 import { chimeOn, setChime, beep } from "./chime.js";
 import { boardView } from "./views/board.js";
 import { andonsView } from "./views/andons.js";
 import { lineView } from "./views/line.js";
 import { reportView } from "./views/report.js";
 import { downtimeView } from "./views/downtime.js";
+import { trendsView } from "./views/trends.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,7 +79,7 @@ function tick() {
 
 function route() {
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView };
+  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView, trends: trendsView };
   const make = views[name] || boardView;
   app.view = make(ctx, arg);
   $("main").replaceChildren(app.view.root);
@@ -96,7 +99,7 @@ function onStatus(status, detail) {
     banner.textContent = `Connection to the hub lost – reconnecting in ${Math.ceil(detail / 1000)} s…`;
   } else if (status === "unauthorized") {
     forgetToken();
-    signIn(`The hub refused the token (${detail}). Paste a new one.`);
+    signIn(`The hub refused the token (${detail}). Sign in again.`);
   }
 }
 
@@ -140,21 +143,52 @@ function start(token) {
   route();
 }
 
-function signIn(message) {
-  if (app.conn) app.conn.stop();
-  app.conn = null;
-  app.view = null;
-  document.body.classList.add("signed-out");
-  $("banner").hidden = true;
+// The user + password half of the sign-in form.
+function passwordForm(message) {
+  const user = h("input", { id: "user", name: "user", autocomplete: "username", required: true });
+  const password = h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+  const error = h("p", { class: "error", id: "sign-in-error", text: message || "" });
+  error.hidden = !message;
+  const button = h("button", { type: "submit", class: "btn primary", text: "Sign in" });
+  const form = h(
+    "form",
+    { class: "sign-in", id: "password-form" },
+    h("h1", { text: "Sign in to floorhub" }),
+    error,
+    h("label", { for: "user", text: "User" }),
+    user,
+    h("label", { for: "password", text: "Password" }),
+    password,
+    button,
+  );
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    button.disabled = true;
+    try {
+      saveToken(await passwordLogin(user.value.trim(), password.value));
+      password.value = "";
+      start(savedToken());
+    } catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+      password.value = "";
+      password.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { form, focus: () => user.focus() };
+}
+
+// The pasted-token half.
+function tokenForm() {
   const input = h("textarea", { id: "token", rows: 5, placeholder: "eyJhbGciOi…", autocomplete: "off", spellcheck: "false", required: true });
   const form = h(
     "form",
-    { class: "sign-in" },
-    h("h1", { text: "Sign in to floorhub" }),
-    message ? h("p", { class: "error", text: message }) : null,
-    h("label", { for: "token", text: "Token (from floorctl token …)" }),
+    { class: "sign-in", id: "token-form" },
+    h("label", { for: "token", text: "Or paste a token (from floorctl token …)" }),
     input,
-    h("button", { type: "submit", class: "btn primary", text: "Sign in" }),
+    h("button", { type: "submit", class: "btn", text: "Use token" }),
     h("p", { class: "hint", text: "The token stays in this tab only. A link with ?token=… signs in directly." }),
   );
   form.addEventListener("submit", (ev) => {
@@ -162,8 +196,25 @@ function signIn(message) {
     saveToken(input.value);
     start(savedToken());
   });
-  $("main").replaceChildren(form);
-  input.focus();
+  return form;
+}
+
+function signIn(message) {
+  if (app.conn) app.conn.stop();
+  app.conn = null;
+  app.view = null;
+  document.body.classList.add("signed-out");
+  $("banner").hidden = true;
+  const pw = passwordForm(message);
+  $("main").replaceChildren(h("div", { class: "sign-in-page" }, pw.form, tokenForm()));
+  pw.focus();
+}
+
+async function signOut() {
+  const token = savedToken();
+  forgetToken();
+  signIn();
+  if (token) await revokeToken(token);
 }
 
 function boot() {
@@ -171,10 +222,7 @@ function boot() {
   const chime = $("chime");
   chime.checked = chimeOn();
   chime.addEventListener("change", () => setChime(chime.checked));
-  $("sign-out").addEventListener("click", () => {
-    forgetToken();
-    signIn();
-  });
+  $("sign-out").addEventListener("click", signOut);
   window.addEventListener("hashchange", () => app.conn && route());
   setInterval(tick, 1000);
   tick();

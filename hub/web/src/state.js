@@ -32,7 +32,7 @@ export class PlantState {
 
   // Drops everything (a new epoch: the hub's history changed).
   reset() {
-    this.plant = null; // {name, kinds, reasons, reasonTree, escalation, shift} of the plant snap
+    this.plant = null; // {name, timezone, kinds, reasons, reasonTree, escalation, shift} of the plant snap
     this.prevShiftStart = null; // start (ms) of the shift before the current one, when seen
     this.lineOrder = []; // line ids in plant order
     this.lines = new Map(); // line id -> line entity
@@ -63,6 +63,7 @@ export class PlantState {
     if (t === "snap") {
       this.plant = {
         name: d.plant,
+        timezone: d.timezone || "UTC",
         kinds: d.kinds || [],
         reasons: d.reasons || [],
         reasonTree: d.reason_tree || [],

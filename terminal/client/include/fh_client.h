@@ -20,7 +20,8 @@
  * outbox is sent again with the same id and key, so a write takes effect
  * exactly once (an ok with replay:true is the stored result of the first
  * execution and counts as done).  Requests made while offline wait there
- * and count as pending.
+ * and count as pending.  A kiosk's login and logout are the exception:
+ * they belong to the connection (fh_client_login) and are never resent.
  *
  * On wss:// the hub's certificate chain is verified against the system's
  * CAs (or ca_file) and its name against the URL's host (an IP address
@@ -88,6 +89,10 @@ typedef struct fh_client_callbacks {
                    void *arg);
   /* A diagnostic line (no token in it); may be NULL. */
   void (*on_log)(fh_client *c, const char *line, void *arg);
+  /* The hub changed who this connection acts as, unprompted (a kiosk
+   * whose person was signed out for idleness or because they were
+   * disabled: PROTOCOL.md 2.3); the event is that welcome.  May be NULL. */
+  void (*on_identity)(fh_client *c, const fh_event *welcome, void *arg);
 } fh_client_callbacks;
 
 typedef struct fh_client_opts {
@@ -132,13 +137,26 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n);
 
 /* Queues a request of the application: any client -> hub type except hello,
  * sub, unsub, login and logout (so the andon and eq writes, dt.classify,
- * dt.split, dt.list and shift.report).  The client sets its id and, for a
- * write without a key, a key of its own that is unique across restarts.  `data` is handed back in
+ * dt.split, and the reads dt.list, shift.report, oee.history and
+ * dt.pareto).  The client sets its id and, for a write without a key, a
+ * key of its own that is unique across restarts.  `data` is handed back in
  * on_reply.  Returns 0 and, if id is not NULL, the request's id; or -EINVAL
  * (type not allowed, encoding refused) or -ENOMEM.  On error nothing was
  * queued and on_reply will not fire for it. */
 int fh_client_send(fh_client *c, const fh_request *req, void *data,
                    uint64_t *id);
+
+/* Signs a person in or out at a kiosk session (PROTOCOL.md 2.3): req is a
+ * login (badge, or user and pin) or a logout.  Unlike fh_client_send it
+ * belongs to the current connection: it is refused while offline, never
+ * sent again after a reconnect (a sign-in does not outlive its session),
+ * and the client's copies of its bytes are wiped once written and
+ * answered.  The reply comes through on_reply (type FH_MSG_LOGIN or
+ * FH_MSG_LOGOUT, data NULL); when the connection is lost first, none does
+ * (on_state reports offline).  Returns 0 and, if id is not NULL, the
+ * request's id; or -ENOTCONN (offline), -EINVAL (another type, encoding
+ * refused) or -ENOMEM. */
+int fh_client_login(fh_client *c, const fh_request *req, uint64_t *id);
 
 /* The request with that id while it waits for its reply, or NULL. */
 const fh_client_req *fh_client_find(const fh_client *c, uint64_t id);

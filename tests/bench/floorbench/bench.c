@@ -36,6 +36,7 @@ int bench_init(bench *b, const opts *o, const target_ops *ops, size_t capacity) 
   b->dst.sin_addr.s_addr = htonl(0x7f000001);
   snprintf(b->nonce, sizeof b->nonce, "%08llx", (unsigned long long)(r % 0xffffffffu));
   hist_reset(&b->lat);
+  hist_reset(&b->setup);
   fh_buf_init(&b->scratch, 0);
   b->epfd = epoll_create1(EPOLL_CLOEXEC);
   b->conns = calloc(capacity ? capacity : 1, sizeof *b->conns);
@@ -135,7 +136,7 @@ int bench_run(bench *b, uint64_t deadline, int (*done)(bench *, void *),
     uint64_t now = now_ns();
     int timeout, n;
     if (done != NULL && done(b, arg)) return 1;
-    if (now >= deadline) return 0;
+    if (now >= deadline || b->fatal) return 0;
     start_connects(b);
     timeout = b->npacers > 0 ? 1 : (int)((deadline - now) / 1000000 + 1);
     if (timeout > 10) timeout = 10;
@@ -172,6 +173,7 @@ void bench_conn_ready(bench *b, conn *c) {
   if (c->ready) return;
   c->ready = 1;
   b->nready++;
+  hist_record(&b->setup, now_ns() - c->started_ns);
 }
 
 void bench_window(bench *b, double s) {

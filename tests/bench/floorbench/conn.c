@@ -7,8 +7,11 @@
  * has something queued once per loop iteration, so a burst of publishes
  * costs one write(2).  A connection that fails or is closed by the server
  * keeps its buffers (they may be in use higher up the stack) until
- * conn_reset().
+ * conn_reset().  With --tls a TLS handshake (tls.c) runs between the TCP
+ * connect and the upgrade, and io_read/io_write go through the connection's
+ * SSL: the rest of the file does not know which kind of socket it has.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,11 +33,33 @@ static void watch(bench *b, conn *c, int op, uint32_t events) {
   epoll_ctl(b->epfd, op, c->fd, &ev);
 }
 
+/* Arms EPOLLOUT (with EPOLLIN) when out, else EPOLLIN only. */
+static void want_out(bench *b, conn *c, int out) {
+  if (out == c->out_armed) return;
+  watch(b, c, EPOLL_CTL_MOD, out ? EPOLLIN | EPOLLOUT : EPOLLIN);
+  c->out_armed = out;
+}
+
+/* read(2) / send(2), or their TLS counterparts; *ww: TLS wants the
+ * socket writable before it can go on. */
+static ssize_t io_read(conn *c, void *p, size_t n, int *ww) {
+  *ww = 0;
+  return c->ssl ? fb_tls_read(c->ssl, p, n, ww) : read(c->fd, p, n);
+}
+
+static ssize_t io_write(conn *c, const void *p, size_t n, int *ww) {
+  *ww = 0;
+  return c->ssl ? fb_tls_write(c->ssl, p, n, ww) : send(c->fd, p, n, MSG_NOSIGNAL);
+}
+
 /* The connection is gone (failed, or closed by either side). */
 static void conn_lost(bench *b, conn *c) {
+  if (c->ssl) fb_tls_close(c->ssl);
+  c->ssl = NULL;
   if (c->fd >= 0) close(c->fd); /* also leaves the epoll set */
   c->fd = -1;
-  if (c->state == CS_CONNECTING || c->state == CS_UPGRADING) b->handshakes--;
+  if (c->state == CS_CONNECTING || c->state == CS_TLS || c->state == CS_UPGRADING)
+    b->handshakes--;
   if (c->ready) b->nready--;
   if (!c->closing) b->closes_by_server++;
   c->ready = 0;
@@ -54,6 +79,7 @@ void conn_start(bench *b, conn *c) {
     return;
   }
   c->fd = fd;
+  c->started_ns = now_ns();
   c->state = CS_CONNECTING;
   c->out_armed = 1;
   b->handshakes++;
@@ -76,13 +102,13 @@ void conn_reset(bench *b, conn *c) {
 }
 
 void conn_flush(bench *b, conn *c) {
+  int ww;
   while (c->fd >= 0 && c->tx.len > c->tx_off) {
-    ssize_t w = send(c->fd, c->tx.data + c->tx_off, c->tx.len - c->tx_off,
-                     MSG_NOSIGNAL);
+    ssize_t w = io_write(c, c->tx.data + c->tx_off, c->tx.len - c->tx_off, &ww);
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!c->out_armed) watch(b, c, EPOLL_CTL_MOD, EPOLLIN | EPOLLOUT);
-      c->out_armed = 1;
+      /* TLS may want to read first: then EPOLLIN brings it back here */
+      want_out(b, c, c->ssl == NULL || ww);
       if (c->tx_off >= COMPACT_MIN) {
         memmove(c->tx.data, c->tx.data + c->tx_off, c->tx.len - c->tx_off);
         c->tx.len -= c->tx_off;
@@ -98,10 +124,8 @@ void conn_flush(bench *b, conn *c) {
   }
   fh_buf_reset(&c->tx);
   c->tx_off = 0;
-  if (c->fd >= 0 && c->out_armed && c->state != CS_CONNECTING) {
-    watch(b, c, EPOLL_CTL_MOD, EPOLLIN);
-    c->out_armed = 0;
-  }
+  if (c->fd >= 0 && c->state != CS_CONNECTING && c->state != CS_TLS)
+    want_out(b, c, 0);
   if (c->closing && c->fd >= 0) conn_lost(b, c);
 }
 
@@ -175,27 +199,27 @@ static int feed(bench *b, conn *c, const uint8_t *p, size_t n) {
   return fh_buf_append(&c->rx, p + used, n - (size_t)used) ? -1 : 0;
 }
 
+/* A short read ends the turn on a plain socket; SSL_read returns one
+ * record (16 KiB at most) at a time, so a TLS socket reads on. */
 static void on_readable(bench *b, conn *c) {
+  int ww;
   for (int reads = 0; reads < READS_MAX; reads++) {
-    ssize_t n = read(c->fd, scratch, sizeof scratch);
+    ssize_t n = io_read(c, scratch, sizeof scratch, &ww);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (ww) want_out(b, c, 1);
+      return;
+    }
     if (n <= 0 || feed(b, c, scratch, (size_t)n) != 0) {
       conn_lost(b, c);
       return;
     }
-    if (c->fd < 0 || c->closing || (size_t)n < sizeof scratch) return;
+    if (c->fd < 0 || c->closing || (c->ssl == NULL && (size_t)n < sizeof scratch))
+      return;
   }
 }
 
-static void on_connected(bench *b, conn *c) {
-  int err = 0;
-  socklen_t len = sizeof err;
-  getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
-  if (err != 0) {
-    conn_lost(b, c);
-    return;
-  }
+static void start_upgrade(bench *b, conn *c) {
   c->state = CS_UPGRADING;
   if (wsc_upgrade_request(&c->tx, &b->dst, b->ops->path, b->ops->subprotocol,
                           b->ops->bearer ? b->ops->bearer(b, c) : NULL) != 0) {
@@ -205,12 +229,52 @@ static void on_connected(bench *b, conn *c) {
   conn_flush(b, c);
 }
 
+/* One step of the TLS handshake; the upgrade follows once it is done. */
+static void on_tls(bench *b, conn *c) {
+  int ww, rc = fb_tls_handshake(c->ssl, &ww);
+  if (rc < 0) {
+    if (rc == -2) b->fatal = 1;
+    conn_lost(b, c);
+    return;
+  }
+  want_out(b, c, rc == 0 && ww);
+  if (rc == 1) start_upgrade(b, c);
+}
+
+static void on_connected(bench *b, conn *c) {
+  char ip[INET_ADDRSTRLEN];
+  int err = 0;
+  socklen_t len = sizeof err;
+  getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+  if (err != 0) {
+    conn_lost(b, c);
+    return;
+  }
+  if (!b->o->tls) {
+    start_upgrade(b, c);
+    return;
+  }
+  inet_ntop(AF_INET, &b->dst.sin_addr, ip, sizeof ip);
+  if ((c->ssl = fb_tls_new(c->fd, ip)) == NULL) {
+    conn_lost(b, c);
+    return;
+  }
+  c->state = CS_TLS;
+  on_tls(b, c);
+}
+
 void conn_event(bench *b, conn *c, uint32_t events) {
   if (c->state == CS_CONNECTING) {
     if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) on_connected(b, c);
     return;
   }
+  if (c->state == CS_TLS) {
+    on_tls(b, c);
+    return;
+  }
   if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(b, c);
-  if (c->fd >= 0 && (events & EPOLLOUT)) conn_flush(b, c);
+  /* TLS: a write that waited for a read goes on after it */
+  if (c->fd >= 0 && ((events & EPOLLOUT) || (c->ssl && c->tx.len > c->tx_off)))
+    conn_flush(b, c);
   if (c->fd >= 0 && c->closing) conn_flush(b, c);
 }

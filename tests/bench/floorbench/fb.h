@@ -23,6 +23,7 @@
 
 #include "fh_protocol.h"
 #include "hist.h"
+#include "tls.h"
 
 #define FB_TX_MAX (8u << 20)  /* bytes a connection may have unsent */
 #define FB_PAYLOAD 128        /* bytes of a peer's published payload */
@@ -31,6 +32,7 @@
 typedef enum conn_state {
   CS_IDLE = 0,   /* not connected (never, or closed and reset) */
   CS_CONNECTING, /* TCP connect in progress */
+  CS_TLS,        /* --tls: TLS handshake in progress */
   CS_UPGRADING,  /* HTTP upgrade sent, waiting for 101 */
   CS_OPEN,       /* WebSocket open */
   CS_CLOSED      /* the peer closed or the connection failed */
@@ -47,6 +49,7 @@ struct writer;
 /* One client connection. */
 typedef struct conn {
   int fd;                         /* socket, -1 when none */
+  SSL *ssl;                       /* --tls: its TLS session, else NULL */
   conn_state state;               /* see conn_state */
   conn_role role;                 /* what it does */
   uint32_t idx;                   /* index in bench.conns */
@@ -61,6 +64,7 @@ typedef struct conn {
   uint32_t line;                  /* publisher: the line it publishes for */
   uint64_t pub_seq;               /* publisher: messages published */
   uint64_t next_id;               /* next request id */
+  uint64_t started_ns;            /* when its TCP connect was started */
   uint64_t upgraded_ns;           /* when the 101 arrived */
   fh_buf rx;                      /* received bytes not yet parsed */
   fh_buf tx;                      /* bytes to write, from tx_off on */
@@ -117,6 +121,8 @@ typedef struct opts {
   int port;                   /* server port on 127.0.0.1 */
   int src_addrs;              /* source addresses 127.0.0.1..N */
   int run;                    /* run number, copied into results */
+  int tls;                    /* --tls: connect with TLS (wss://) */
+  const char *ca_file;        /* --ca-file: the CA that --tls trusts */
   const char *jwt_key_file;   /* floorhub: HS256 secret */
   char **server_argv;         /* the server command (after --) */
   const char *server_log;     /* file for the server's stdout+stderr */
@@ -126,6 +132,8 @@ typedef struct opts {
   double start_rate;          /* fanout: first step, deliveries/s */
   double p99_bound_ms;        /* fanout: a step fails above this p99 */
   int max_steps;              /* fanout: steps at most */
+  const char *rates;          /* fanout: fixed steps "50000,200000"
+                                 (deliveries/s) instead of the search */
   double rate;                /* floor: messages/s */
   int lines, equipment;       /* plant: lines, equipment per line */
   double hz;                  /* plant: updates per equipment per s */
@@ -159,11 +167,15 @@ typedef struct bench {
   uint64_t acks, errors;      /* oks / errs the server sent */
   uint64_t closes_by_server;  /* close frames or EOFs not asked for */
   hist lat;                   /* delivery (or time-to-ok) latency, ns */
+  hist setup;                 /* connect start -> ready (TCP, TLS,
+                                 upgrade, auth, snapshot), ns */
   char nonce[12];             /* makes idempotency keys unique per run */
   char *token_sub;            /* floorhub: viewer token */
   char *token_pub;            /* floorhub: gateway token */
   char **token_writer;        /* floorhub: one admin token per writer */
   pid_t server_pid;           /* the server under test, 0 when stopped */
+  int fatal;                  /* the run cannot measure (--tls: the
+                                 certificate was refused): loops end */
   /* floorhub: every ok / err reply is passed here too when set (sc_durable) */
   void (*on_reply)(struct bench *b, conn *c, const fh_event *ev);
   fh_buf scratch;             /* encoding scratch */
@@ -186,6 +198,9 @@ uint64_t stamp_from_counts(uint64_t good, uint64_t reject, uint64_t now_us);
 int parse_equipment(const char *p, size_t n, uint32_t *line, uint32_t *item);
 /* Parses "t<digits>" at p (n bytes); 0 with *ts, or -1. */
 int parse_stamp(const char *p, size_t n, uint64_t *ts);
+/* Parses an ascending list of positive counts, "1000,2500,10000", into
+ * out (at most max); returns how many, 0 when the list is not one. */
+size_t parse_counts(const char *s, size_t *out, size_t max);
 /* Fills out with "t<ts> " and 'x' up to FB_PAYLOAD bytes (no NUL); returns
  * FB_PAYLOAD.  The payload of mosquitto and node-ws publishes. */
 size_t stamp_payload(char out[FB_PAYLOAD], uint64_t ts);
@@ -201,7 +216,7 @@ size_t bench_add(bench *b, size_t n, conn_role role);
  * in progress at once. */
 void bench_connect(bench *b, size_t first, size_t n);
 /* Runs the loop until done(b, arg) says 1 or the deadline passes; returns
- * 1 when done, 0 on the deadline. */
+ * 1 when done, 0 on the deadline (or at once when b->fatal is set). */
 int bench_run(bench *b, uint64_t deadline, int (*done)(bench *, void *),
               void *arg);
 /* Waits (running the loop) until `want` connections are ready. */

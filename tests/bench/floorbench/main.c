@@ -1,7 +1,7 @@
 /* main.c -- floorbench's command line.
  *
  *   floorbench SCENARIO --target floorhub|mqtt|node --port PORT [options]
- *              -- SERVER COMMAND...
+ *              [--tls --ca-file CA] -- SERVER COMMAND...
  *   floorbench plant-file --lines N --equipment M   (a plant file on stdout)
  *   floorbench floor --subs N --rate R  (raw loopback fan-out, no server)
  *   floorbench selftest                 (checks of the meter; exit 1 if bad)
@@ -38,7 +38,10 @@ static void usage(void) {
           "  --server-log F      server stdout/stderr (default /dev/null)\n"
           "  --label S --run N   copied into every result\n"
           "  --src-addrs N       spread connections over 127.0.0.1..N (4)\n"
+          "  --tls --ca-file F   wss://: TLS, chain checked against F, and\n"
+          "                      127.0.0.1 against the certificate's IP names\n"
           "  --subs N --start-rate D --p99-bound-ms MS --max-steps N   fanout\n"
+          "  --rates D,D...      fanout: these deliveries/s only (no search)\n"
           "  --window-s S        measuring window (fanout 2, plant 10, durable 5)\n"
           "  --lines N --equipment N --hz F --terminals N --dashboards N   plant\n"
           "  --mem-steps LIST    memory: connection counts (1000,10000)\n"
@@ -74,7 +77,8 @@ static void parse(int argc, char **argv, opts *o) {
       {"window-s", 1, 0, 'w'}, {"lines", 1, 0, 'n'}, {"equipment", 1, 0, 'e'},
       {"hz", 1, 0, 'h'}, {"terminals", 1, 0, 'T'}, {"dashboards", 1, 0, 'D'},
       {"mem-steps", 1, 0, 'm'}, {"clients", 1, 0, 'c'}, {"inflight", 1, 0, 'i'},
-      {"rate", 1, 0, 'F'},
+      {"rate", 1, 0, 'F'}, {"tls", 0, 0, 'S'}, {"ca-file", 1, 0, 'C'},
+      {"rates", 1, 0, 'P'},
       {0, 0, 0, 0}};
   int ch;
   while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -100,6 +104,9 @@ static void parse(int argc, char **argv, opts *o) {
       case 'c': o->clients = atoi(optarg); break;
       case 'i': o->inflight = atoi(optarg); break;
       case 'F': o->rate = atof(optarg); break;
+      case 'S': o->tls = 1; break;
+      case 'C': o->ca_file = optarg; break;
+      case 'P': o->rates = optarg; break;
       default: usage();
     }
   }
@@ -197,6 +204,7 @@ int main(int argc, char **argv) {
     usage();
   signal(SIGPIPE, SIG_IGN);
   raise_fd_limit();
+  if (o.tls && fb_tls_init(o.ca_file) != 0) return 1;
   for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++) {
     if (strcmp(o.scenario, scenarios[i].name) != 0) continue;
     if (bench_init(&b, &o, ops, plan(&o)) != 0) {
@@ -206,6 +214,7 @@ int main(int argc, char **argv) {
     rc = scenarios[i].run(&b);
     server_stop(&b, 10);
     bench_free(&b);
+    fb_tls_free();
     return rc;
   }
   usage();

@@ -35,6 +35,8 @@ void jout_begin(jout *j, const bench *b, const char *phase) {
   jout_int(j, "run", (uint64_t)b->o->run);
   jout_str(j, "label", b->o->label ? b->o->label : "");
   jout_str(j, "phase", phase);
+  jout_int(j, "tls", (uint64_t)b->o->tls);
+  if (b->o->tls && fb_tls_session()[0]) jout_str(j, "tls_session", fb_tls_session());
 }
 
 void jout_num(jout *j, const char *key, double v) { put(j, ",\"%s\":%.6g", key, v); }

@@ -13,7 +13,9 @@ typedef struct jout {
   size_t n;       /* bytes used */
 } jout;
 
-/* Starts {"scenario":...,"target":...,"run":...,"label":...,"phase":...}. */
+/* Starts {"scenario":...,"target":...,"run":...,"label":...,"phase":...,
+ * "tls":0|1} (with --tls and a handshake done, "tls_session": version and
+ * cipher). */
 void jout_begin(jout *j, const bench *b, const char *phase);
 void jout_num(jout *j, const char *key, double v);
 void jout_int(jout *j, const char *key, uint64_t v);

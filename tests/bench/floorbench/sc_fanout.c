@@ -18,6 +18,9 @@
  * The highest passing step gives the sustained deliveries/s; one more
  * window at half that rate gives the latency percentiles to report.
  * Every step is printed (phase "step"), then "half" and "summary".
+ * With --rates the search is skipped: one step at each of the given
+ * deliveries/s (phase "fixed"), the same load for every server or
+ * transport (scripts/bench's tls scenario: plain against TLS).
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +32,7 @@
 #define SENT_MIN 0.97       /* share of the offered messages actually sent */
 #define BISECTIONS 2
 #define SETTLE_S 0.3        /* quiet time before a step */
+#define FIXED_MAX 16        /* --rates: steps at most */
 
 /* The p99 bound of a step with nsubs subscribers, in ns. */
 static double p99_bound_ns(const opts *o, size_t nsubs) {
@@ -137,6 +141,24 @@ static step_result search(bench *b, conn *pub, size_t nsubs) {
   return best;
 }
 
+/* --rates: one step at each of these deliveries/s, no search (phase
+ * "fixed"): plain and TLS runs compare at the same offered load. */
+static int fixed_rates(bench *b, conn *pub, size_t nsubs) {
+  size_t rates[FIXED_MAX], n = parse_counts(b->o->rates, rates, FIXED_MAX);
+  step_result r;
+
+  if (n == 0) {
+    fprintf(stderr, "floorbench: --rates wants ascending deliveries/s: 50000,200000\n");
+    return 1;
+  }
+  for (size_t i = 0; i < n; i++) {
+    run_step(b, pub, (double)rates[i] / (double)nsubs, nsubs, &r);
+    print_step(b, "fixed", &r, nsubs);
+    if (recover(b, nsubs + 1) != 0) return 1;
+  }
+  return 0;
+}
+
 int sc_fanout(bench *b) {
   size_t nsubs = (size_t)b->o->subs, first;
   conn *pub;
@@ -152,6 +174,7 @@ int sc_fanout(bench *b) {
   pub = &b->conns[bench_add(b, 1, ROLE_PUB)];
   pub->line = 0;
   if (scenario_connect(b, 0, b->nconns) != 0) return 1;
+  if (b->o->rates != NULL) return fixed_rates(b, pub, nsubs);
   best = search(b, pub, nsubs);
   hist_reset(&b->lat);
   if (best.rate > 0) {

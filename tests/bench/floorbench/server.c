@@ -89,7 +89,8 @@ int server_stop(bench *b, double timeout_s) {
       waitpid(b->server_pid, NULL, 0);
       break;
     }
-    bench_sleep(b, 0.005);
+    if (b->fatal) usleep(5000); /* the loop would return at once */
+    else bench_sleep(b, 0.005);
   }
   b->server_pid = 0;
   return 0;

@@ -5,6 +5,7 @@
  * server, so each one is measured on the same topics.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -71,4 +72,16 @@ size_t stamp_payload(char out[FB_PAYLOAD], uint64_t ts) {
   int n = snprintf(out, FB_PAYLOAD, "t%llu ", (unsigned long long)ts);
   memset(out + n, 'x', FB_PAYLOAD - (size_t)n);
   return FB_PAYLOAD;
+}
+
+size_t parse_counts(const char *s, size_t *out, size_t max) {
+  size_t n = 0;
+  char *end;
+  while (s != NULL && *s && n < max) {
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || v == 0 || (n > 0 && v <= out[n - 1])) return 0;
+    out[n++] = v;
+    s = *end == ',' ? end + 1 : end;
+  }
+  return n;
 }

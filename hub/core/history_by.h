@@ -1,0 +1,15 @@
+/* history_by.h -- oee.history with `by` (history_by.c). */
+#ifndef FH_HUB_HISTORY_BY_H
+#define FH_HUB_HISTORY_BY_H
+
+#include "history.h"
+#include "history_scope.h"
+#include "hub.h"
+#include "session.h"
+
+/* Answers oee.history with `by` ("equipment", "category" or "reason") for
+ * the checked scope and group: ok {rows, cursor?} or an err naming `by`. */
+void history_by_handle(hub *h, session *s, const fh_request *req,
+                       const history_scope *scope, hist_group group);
+
+#endif
