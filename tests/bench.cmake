@@ -26,6 +26,7 @@ add_executable(floorbench
   bench/floorbench/token.c
   bench/floorbench/hist.c
   bench/floorbench/out.c
+  bench/floorbench/split.c
   bench/floorbench/selftest.c
   bench/floorbench/util.c)
 target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT PkgConfig::OPENSSL m)
