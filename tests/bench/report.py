@@ -9,6 +9,10 @@ than 90 % of a core is marked "saturated": there the meter, not the server,
 may have set the number.  `other` is the CPU the rest of the machine used
 during the window; on a shared machine that is noise in the numbers.
 
+The equal scenario (label "equal-rate") has its own section, the
+equal-rate comparison (report_equal.py), and floorhub's split of each
+update's time is shown beside the fan-out latency.
+
 The tls scenario (label "plain-vs-tls") ran floorhub's fan-out at fixed
 offered rates and the memory steps twice, over ws:// and wss://; its rows
 appear only in the section "TLS: what it costs", plain and TLS side by side.
@@ -24,6 +28,8 @@ import os
 import statistics
 import subprocess
 import tempfile
+
+from report_equal import EQUAL_LABEL, equal_plot, equal_section, half_split_table
 
 TARGETS = ["floorhub", "mosquitto", "node-ws"]
 TLS_LABEL = "plain-vs-tls"  # scripts/bench's tls scenario: its own section
@@ -149,6 +155,7 @@ def fanout_section(rows, out, checks, stem):
                            "(1,000 subscribers)", ms(fh["p99"]) + " ms" + floor_note,
                            None if fh["p99"] is None else fh["p99"] <= 5000))
     out += ["", "![latency against rate](%s-fanout.png)" % stem, ""]
+    half_split_table(rows, out)
     floor_table(rows, out)
 
 
@@ -483,7 +490,8 @@ def main():
     env = next((r for r in rows if r.get("scenario") == "env"), {})
     rows = [r for r in rows if r.get("scenario") != "env"]
     tls_rows = [r for r in rows if r.get("label") == TLS_LABEL]
-    rows = [r for r in rows if r.get("label") != TLS_LABEL]
+    equal_rows = [r for r in rows if r.get("label") == EQUAL_LABEL]
+    rows = [r for r in rows if r.get("label") not in (TLS_LABEL, EQUAL_LABEL)]
     base = os.path.splitext(a.out)[0]
     stem = os.path.basename(base)
     checks = []
@@ -503,6 +511,7 @@ def main():
                    "core.  \"other CPU\" is what the rest of the machine used meanwhile.",
                    "", "TARGETS", ""]
     fanout_section(rows, out, checks, stem)
+    equal_pts = equal_section(equal_rows, out, stem)
     plant_section(rows, out)
     memory_section(rows, out, checks, stem)
     durable_section(rows, out, checks)
@@ -522,6 +531,8 @@ def main():
             fanout_plot(rows, base + "-fanout.png", tmp)
         if any(r["scenario"] == "memory" for r in rows):
             memory_plot(rows, base + "-memory.png", tmp)
+        if equal_pts:
+            equal_plot(equal_pts, base + "-equal.png", tmp)
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
 
