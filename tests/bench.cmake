@@ -21,6 +21,7 @@ add_executable(floorbench
   bench/floorbench/target_fh.c
   bench/floorbench/target_mqtt.c
   bench/floorbench/target_node.c
+  bench/floorbench/target_nats.c
   bench/floorbench/server.c
   bench/floorbench/tls.c
   bench/floorbench/token.c

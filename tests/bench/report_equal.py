@@ -16,7 +16,7 @@ import os
 import statistics
 import subprocess
 
-SERVERS = ["floorhub", "mosquitto", "node-ws", "floor"]
+SERVERS = ["floorhub", "mosquitto", "nats-server", "node-ws", "floor"]
 EQUAL_LABEL = "equal-rate"
 PARTS = ("queue", "commit", "fanout")
 
