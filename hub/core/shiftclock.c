@@ -8,7 +8,9 @@
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
  * under "rec/<line>/<start>" (queryable with shift.report) and each
- * equipment's under "eqr/<equipment>/<start>" (history.h), the shift
+ * equipment's under "eqr/<equipment>/<start>" (history.h), with the
+ * closed accumulators they came from (re-accounted when an operator
+ * explains a stop of that shift later: reaccount.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -26,6 +28,7 @@
 #include "plans.h"
 #include "publish.h"
 #include "oee_samples.h"
+#include "reaccount.h"
 #include "shift_report.h"
 #include "shiftclock.h"
 #include "stops.h"
@@ -42,34 +45,16 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Puts the closed shift record of owner id into the batch (h->enc holds
- * its encoding afterwards).  0, or -ENOMEM. */
-static int put_record(hub *h, hist_owner owner, const char *id, const fh_oee *rec) {
-  uint8_t key[HIST_KEY_MAX];
-  size_t klen = hist_record_key(owner, id, rec->shift_start, key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0)
-    return -ENOMEM;
-  return 0;
-}
 
 /* Stores the closed shift of line li and of each of its equipment
- * (accumulators as they are) and returns the line's record in *out. */
+ * (accumulators as they are: reaccount.h) and returns the line's record
+ * in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
-  const plant_line *pl = &h->plant->lines[li];
   fh_oee rec;
-  int rc = 0;
 
-  for (size_t e = 0; rc == 0 && e < pl->nequipment; e++) {
-    const plant_equipment *pe = &h->plant->equipment[pl->first_equipment + e];
-    oee_acc_compute(&h->model->eqs[pl->first_equipment + e].acc, end_ms, pe->id, &rec);
-    rc = put_record(h, HIST_EQUIPMENT, pe->id, &rec);
-  }
   line_compute(h, li, end_ms, &rec);
-  *out = rec;
-  if (rc != 0 || put_record(h, HIST_LINE, pl->id, &rec) != 0 ||
+  if (reaccount_store_close(h, li, &rec) != 0 ||
+      (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
@@ -77,6 +62,7 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+  *out = rec;
 }
 
 /* Closes every line's shift at end_ms and queues the shift report's
@@ -218,11 +204,23 @@ void shiftclock_init(hub *h) {
   schedule(h, now);
 }
 
+void shiftclock_due(hub *h) {
+  model *m = h->model;
+  int64_t now = hub_now_ms(h);
+  shift_window w;
+  if (m->in_shift ? now < m->shift.end_ms
+                  : shift_window_at(h->plant->shifts, h->plant->nshifts, now, &w) != 0)
+    return;
+  uv_timer_stop(&h->shift_timer);
+  on_boundary(&h->shift_timer);
+}
+
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
   int sample = samples_due(h, now);
   int refresh_all = sample || now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
+  shiftclock_due(h);
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
     model_line *ml = &m->lines[li];

@@ -99,9 +99,7 @@ void stops_free(hub *h) {
 }
 
 dt_limits stops_limits(const hub *h, size_t line) {
-  const plant_stop_times *st = &h->plant->lines[line].stops;
-  return (dt_limits){(uint64_t)st->short_stop_s * 1000,
-                     (uint64_t)st->reason_required_after_s * 1000};
+  return plant_stop_limits(&h->plant->lines[line]);
 }
 
 /* Stops that ended before this are not kept in memory (nor in the
@@ -224,6 +222,9 @@ int stops_on_state(hub *h, pending *p, size_t ei, fh_eq_state from,
   }
   dt_refresh(ev, ts, &lim);
   ps->after = *ev;
+  if (tr < 0 && !ps->created && /* a short stop across a shift end */
+      reaccount_stop(h, ei, &ps->before, &ps->after, NULL, &ps->reacc) != 0)
+    return -ENOMEM;
   return stops_put(h, ev);
 }
 
@@ -268,6 +269,7 @@ void stops_publish(hub *h, const pending *p) {
   if (ps == NULL) return;
   if (ps->has_cut) publish_one(h, &ps->cut);
   publish_one(h, &ps->after);
+  reaccount_publish(h, &ps->reacc);
 }
 
 void stops_publish_current(hub *h, const pending *p) {

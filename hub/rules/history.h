@@ -51,6 +51,8 @@ typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
   HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
+  HIST_ACCOUNTING, /* "acc/<equipment>/": its closed shift's accumulator
+                      (re-accounting, hub/core/reaccount.c) */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */
@@ -72,11 +74,51 @@ int hist_group_parse(const char *s, size_t n);
 int hist_period(hist_group g, int64_t shift_start, int64_t shift_end,
                 int64_t *start, int64_t *end);
 
+/* The element of an array (rowsp: the address of the caller's pointer to
+ * it, of any element type; n used, cap allocated, each `size` bytes,
+ * sorted by their first member, an int64_t start) that starts at start:
+ * found, or inserted zeroed at its place with start set.  NULL on ENOMEM
+ * (the array unchanged). */
+void *hist_slot(void *rowsp, size_t *n, size_t *cap, size_t size, int64_t start);
+
 /* Adds one shift record to a row (open: it is the running shift). */
 void hist_add(hist_acc *a, const fh_oee *rec, int open);
 
 /* The row's figures from its sums (each 0 when its denominator is 0). */
 void hist_figures(const hist_acc *a, double *availability, double *performance,
                   double *quality, double *oee);
+
+/* The rows of a query being summed (history_rows.c): the records of the
+ * shifts that started in [from, to), each added to the row of its period,
+ * rows sorted by start.  Shared by oee.history, the CSV export and
+ * `floorctl history`, which differ only in where the records come from. */
+/* Instead of summing: called with each record in range (open: the
+ * running shift); a non-zero return stops the walk. */
+typedef int (*hist_visit_fn)(void *arg, const fh_oee *rec, int open);
+
+typedef struct hist_rows {
+  hist_group group;      /* the period asked for */
+  int64_t from, to;      /* shifts starting in [from, to) */
+  hist_acc *rows;        /* by start, ascending; owned */
+  size_t n, cap;         /* entries used, allocated */
+  hist_visit_fn visit;   /* set: records go to it, no rows are summed */
+  void *arg;             /* visit's */
+  int rc;                /* 0, the first failure (-ENOMEM, -EINVAL) or
+                            visit's non-zero */
+} hist_rows;
+
+/* An empty set of rows for group over [from, to). */
+void hist_rows_init(hist_rows *r, hist_group group, int64_t from, int64_t to);
+/* Adds one record (open: the running shift) when its shift started in
+ * the range; a failure is kept in r->rc. */
+void hist_rows_add(hist_rows *r, const fh_oee *rec, int open);
+/* A stored record (key as hist_record_key makes it, value the encoded
+ * fh_oee) into the rows of arg (a hist_rows); the range is checked on the
+ * key before the record is decoded.  Has the signature of the store's
+ * scan callback; returns r->rc (non-zero stops the scan). */
+int hist_rows_record(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen);
+/* Frees the rows. */
+void hist_rows_free(hist_rows *r);
 
 #endif
