@@ -73,24 +73,29 @@ static void parse_line(const char *line, const char *name, split_hist *h) {
   }
 }
 
-void split_read(int port, split_snap *s) {
-  char *body = scrape(port), *line, *save = NULL;
+void split_parse(char *body, split_snap *s) {
+  char *line, *save = NULL;
   char names[SPLIT_PARTS][48];
 
   memset(s, 0, sizeof *s);
-  if (body == NULL) return;
   for (int p = 0; p < SPLIT_PARTS; p++)
     snprintf(names[p], sizeof names[p], "floorhub_update_%s_seconds", part_name[p]);
   for (line = strtok_r(body, "\r\n", &save); line != NULL;
        line = strtok_r(NULL, "\r\n", &save))
     if (!strncmp(line, "floorhub_update_", 16))
       for (int p = 0; p < SPLIT_PARTS; p++) parse_line(line, names[p], &s->part[p]);
-  free(body);
   s->ok = s->part[0].nb > 1 && s->part[0].nb == s->part[2].nb;
 }
 
-/* The q quantile (s) of the difference b - a, linear inside a bucket. */
-static double quantile(const split_hist *a, const split_hist *b, double q) {
+void split_read(int port, split_snap *s) {
+  char *body = scrape(port);
+  memset(s, 0, sizeof *s);
+  if (body == NULL) return;
+  split_parse(body, s);
+  free(body);
+}
+
+double split_quantile(const split_hist *a, const split_hist *b, double q) {
   double total = b->count - a->count, rank = q * total, lo = 0, below = 0;
   if (total <= 0) return 0;
   for (int i = 0; i < b->nb; i++) {
@@ -116,8 +121,8 @@ void jout_split(jout *j, const split_snap *a, const split_snap *b) {
     snprintf(key, sizeof key, "split_%s_mean_us", part_name[p]);
     jout_num(j, key, n > 0 ? (y->sum - x->sum) / n * 1e6 : 0);
     snprintf(key, sizeof key, "split_%s_p50_us", part_name[p]);
-    jout_num(j, key, quantile(x, y, 0.50) * 1e6);
+    jout_num(j, key, split_quantile(x, y, 0.50) * 1e6);
     snprintf(key, sizeof key, "split_%s_p99_us", part_name[p]);
-    jout_num(j, key, quantile(x, y, 0.99) * 1e6);
+    jout_num(j, key, split_quantile(x, y, 0.99) * 1e6);
   }
 }

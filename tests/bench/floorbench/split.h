@@ -28,6 +28,12 @@ typedef struct split_snap {
 /* Scrapes http://127.0.0.1:port/metrics (blocking, 2 s timeout) into s;
  * s->ok 0 when it could not (another server, TLS). */
 void split_read(int port, split_snap *s);
+/* Parses /metrics text (modified in place) into s. */
+void split_parse(char *body, split_snap *s);
+/* The q quantile (s) of the observations between a and b (b - a), linear
+ * inside a bucket; the highest finite bound for the +Inf bucket, 0 when
+ * nothing was observed. */
+double split_quantile(const split_hist *a, const split_hist *b, double q);
 /* Appends, for each part, "split_<part>_{n,mean_us,p50_us,p99_us}" of the
  * updates observed between a and b (nothing unless both were read). */
 void jout_split(jout *j, const split_snap *a, const split_snap *b);
