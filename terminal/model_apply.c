@@ -44,6 +44,8 @@ typedef struct line_stage {
   size_t nandons;              /* entries in andons */
   fh_oee oee;                  /* OEE of the shift */
   int has_oee;                 /* oee was present */
+  model_handover ho;           /* the pending handover */
+  int has_ho;                  /* handover was present */
 } line_stage;
 
 static int key_is(const fh_strv *k, const char *name) {
@@ -293,6 +295,10 @@ static int line_key(fh_mp_cursor *c, const fh_strv *k, line_stage *s) {
     s->has_oee = 1;
     return fh_dec_oee(c, &s->oee) ? -EINVAL : 0;
   }
+  if (key_is(k, "handover")) {
+    s->has_ho = 1;
+    return ft_model_handover_read(c, &s->ho) ? -EINVAL : 0;
+  }
   if (key_is(k, "equipment") && s->eq == NULL) return read_equipment(c, s);
   if (key_is(k, "andons") && s->andons == NULL) return read_andons(c, &s->andons, &s->nandons);
   return fh_mp_skip(c) ? -EINVAL : 0;
@@ -320,6 +326,7 @@ static int commit_line(model *m, model_line *ml, line_stage *s, int snap,
   int rc = 0;
 
   if (s->has_line) ml->line = s->line;
+  if (s->has_ho) ml->ho = s->ho;
   if (s->has_oee) {
     ml->oee = s->oee;
     ml->has_oee = 1;

@@ -12,6 +12,7 @@
 
 #include "dispatch.h"
 #include "dt_pareto.h"
+#include "handover.h"
 #include "hub.h"
 #include "log.h"
 #include "login.h"
@@ -176,7 +177,8 @@ static void on_shift_report(hub *h, session *s, const fh_request *req) {
                      rf->want ? "shift_start" : "line",
                      "no closed shift of line '%s'%s", line,
                      rf->want ? " starts then" : " yet");
-  else if (fh_enc_ok_report(&h->enc, req->has_id, req->id, &rf->rec) == 0)
+  else if (fh_enc_ok_report_begin(&h->enc, req->has_id, req->id, &rf->rec) == 0 &&
+           handover_enc_stored(h, line, rf->rec.shift_start, &h->enc) == 0)
     session_send(s, &h->enc, FH_MSG_OK);
 out:
   free(rf);

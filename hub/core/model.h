@@ -25,6 +25,9 @@
  *              "runh/" line id "/" u64 BE run id -> an ended run
  *   meta       "next_run_id"    -> u64 BE
  *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
+ *   shifts     "hon/" line id   -> the notes for the next handover
+ *              "hov/" line id "/" u64 BE shift start -> a closed shift's
+ *              handover (handover.h)
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
@@ -32,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handover.h"
 #include "hub.h"
 #include "oee.h"
 #include "shift.h"
@@ -81,6 +85,7 @@ typedef struct model_line {
   model_run run;           /* its production run */
   fh_plan plan;            /* the current shift's plan (plans.h);
                               shift_start 0: none */
+  handover_line ho;        /* its shift handover (handover.h) */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */

@@ -10,7 +10,8 @@
 // carry the same entity, so the last one received wins.  The OEE history
 // for the sparkline is sampled from successive oee records of the current
 // shift, one point per SAMPLE_MS, and starts over when the shift does.
-// Stops (downtime/<line>) are kept per line by id; a split publishes both
+// The pending shift handover of each line (line/<id>'s `handover`) is kept
+// until an upd says nil.  Stops (downtime/<line>) are kept per line by id; a split publishes both
 // parts, so the new id simply appears.  The start of the shift before the
 // current one is remembered when the page sees the shift change (the
 // plant snapshot names only the current shift): it bounds which stops
@@ -44,6 +45,7 @@ export class PlantState {
     this.lineSnaps = new Set(); // lines whose line/<id> snap arrived
     this.stops = new Map(); // line id -> Map stop id -> downtime event
     this.eqOee = new Map(); // line id -> Map equipment id -> oee record (oee/<line>)
+    this.handovers = new Map(); // line id -> the pending handover (line/<id>), or null
   }
 
   // Applies one snap or upd; returns {newAndons: [andon...]}.
@@ -104,9 +106,11 @@ export class PlantState {
       this.equipment.set(id, d.equipment || []);
       for (const a of d.andons || []) this.andons.set(a.id, a);
       this.lineSnaps.add(id);
+      this.handovers.set(id, d.handover || null);
       if (d.oee) this.putOee(id, d.oee, now);
       return;
     }
+    if ("handover" in d) this.handovers.set(id, d.handover || null);
     if (d.line) this.lines.set(id, d.line);
     if (d.andon) this.putAndon(d.andon, out);
     if (d.oee) this.putOee(id, d.oee, now);

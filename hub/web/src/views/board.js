@@ -5,9 +5,11 @@
 // state), the OEE gauge, and the open andons with the age of the oldest.
 // Tiles are reconciled by line id and rebuilt only when the line, its
 // equipment states or its escalation change; ages tick in place.  A tile
-// is a link to the line's detail view.
+// is a link to the line's detail view.  While the line's last shift
+// handover is not acknowledged the tile says so (handover.js).
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, oeeBand } from "../dom.js";
 import { stateIcon, gauge } from "../graphics.js";
+import { handoverFlag } from "./handover.js";
 
 // When the line entered its current state: the earliest `since` among the
 // equipment that is in the line's state.
@@ -27,7 +29,7 @@ function andonSummary(line, now) {
   );
 }
 
-function tile(line, equipment, now) {
+function tile(line, equipment, handover, now) {
   const s = stateOf(line.state);
   return h(
     "a",
@@ -47,6 +49,7 @@ function tile(line, equipment, now) {
       h("div", { class: `oee-number band-${oeeBand(line.oee)}` }, h("small", {}, "OEE "), fmtPct(Math.min(line.oee, 1))),
     ),
     andonSummary(line, now),
+    handoverFlag(handover),
   );
 }
 
@@ -62,8 +65,8 @@ export function boardView(ctx) {
         grid,
         lines,
         (l) => l.id,
-        (l) => JSON.stringify([l, (state.equipment.get(l.id) || []).map((e) => [e.state, e.since])]),
-        (l) => tile(l, state.equipment.get(l.id) || [], now),
+        (l) => JSON.stringify([l, (state.equipment.get(l.id) || []).map((e) => [e.state, e.since]), !!state.handovers.get(l.id)]),
+        (l) => tile(l, state.equipment.get(l.id) || [], state.handovers.get(l.id), now),
       );
     },
   };

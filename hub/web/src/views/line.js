@@ -1,7 +1,8 @@
 // line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
 // of the current shift), every equipment with its state and time in
 // state, and the line's open andons; links to its downtime view and its
-// shift report.
+// shift report.  While the last shift's handover is not acknowledged it
+// opens with the handover panel (handover.js).
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
@@ -12,6 +13,7 @@
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } from "../dom.js";
 import { stateIcon, gauge, sparkline } from "../graphics.js";
 import { andonTable } from "./andons.js";
+import { handoverPanel } from "./handover.js";
 
 function metric(label, value, title) {
   return h("div", { class: "metric", title }, h("span", { class: "metric-label", text: label }), h("span", { class: "metric-value", text: value }));
@@ -71,6 +73,7 @@ export function lineView(ctx, lineId) {
   const spark = h("div", { class: "spark-box" });
   const eqBody = h("tbody");
   const andons = andonTable(ctx);
+  const handover = handoverPanel(ctx);
   const eqTable = h(
     "table",
     { class: "equipment" },
@@ -78,7 +81,7 @@ export function lineView(ctx, lineId) {
     eqBody,
   );
   return {
-    root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
+    root: h("section", { class: "view view-line" }, head, handover.root, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
       const line = lineOrNotice(state, lineId, head);
@@ -86,6 +89,7 @@ export function lineView(ctx, lineId) {
       const now = ctx.now();
       head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"));
       const oee = state.oee.get(lineId);
+      handover.update(state.handovers.get(lineId));
       top.replaceChildren(summary(line, oee));
       const hist = state.history.get(lineId);
       spark.replaceChildren(oee && hist ? sparkline(hist.points, oee.shift_start, oee.shift_end) : h("p", { class: "empty", text: "No OEE data yet." }));
