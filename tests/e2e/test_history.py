@@ -235,7 +235,7 @@ class Backfill(HubTest):
             self.assertEqual(len(hours - {24}), 1, hours)
             self.assertEqual(sum(d["good"] for d in days), sum(r["good"] for r in rows))
             await self.check_pareto(c, closed[-3]["start"], closed[-1]["end"])
-        self.run_async(run())
+        self.run_async(run(), timeout=240)  # 220 days: slow under the sanitizers
 
     @staticmethod
     def expected_pareto(events, start, end):
