@@ -7,7 +7,10 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report) and each
+ * under "rec/<line>/<start>" (queryable with shift.report), each with the
+ * shift's scoreboard (plans_score_closed: target, target_source,
+ * expected_now, variance, hourly) and its runs and by_product
+ * (shift_runs.h), and each
  * equipment's under "eqr/<equipment>/<start>" (history.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
@@ -24,9 +27,11 @@
 #include "model.h"
 #include "outbox.h"
 #include "plans.h"
+#include "runs.h"
 #include "publish.h"
 #include "oee_samples.h"
 #include "shift_report.h"
+#include "shift_runs.h"
 #include "shiftclock.h"
 #include "stops.h"
 
@@ -55,6 +60,22 @@ static int put_record(hub *h, hist_owner owner, const char *id, const fh_oee *re
   return 0;
 }
 
+/* Puts the closed shift record of line li (h->enc holds its encoding
+ * afterwards): its OEE, scoreboard, runs and by_product.  0, or -ENOMEM. */
+static int put_line_record(hub *h, size_t li, int64_t end_ms, const fh_oee *rec) {
+  uint8_t key[HIST_KEY_MAX];
+  size_t klen = hist_record_key(HIST_LINE, rec->line, rec->shift_start, key);
+  fh_buf_reset(&h->enc);
+  if (klen == 0 ||
+      fh_enc_oee_map(&h->enc, rec, PLANS_SCOREBOARD_KEYS + SHIFT_RUNS_REPORT_KEYS) != 0 ||
+      plans_score_closed(h, li, end_ms, &h->enc) != 0 ||
+      shift_runs_report(h, li, end_ms, &h->enc) != 0 ||
+      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
+                   fh_buf_payload_len(&h->enc)) != 0)
+    return -ENOMEM;
+  return 0;
+}
+
 /* Stores the closed shift of line li and of each of its equipment
  * (accumulators as they are) and returns the line's record in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
@@ -69,7 +90,7 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
   }
   line_compute(h, li, end_ms, &rec);
   *out = rec;
-  if (rc != 0 || put_record(h, HIST_LINE, pl->id, &rec) != 0 ||
+  if (rc != 0 || put_line_record(h, li, end_ms, &rec) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
@@ -77,6 +98,15 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+}
+
+/* A shift begins at now: every line's list of the shift's runs restarts
+ * with its active run (stored with the run record). */
+static void begin_runs(hub *h, int64_t now) {
+  for (size_t li = 0; li < h->model->nlines; li++) {
+    shift_runs_begin(h, li, now);
+    if (run_put_line(h, li) != 0) log_error("shift start: out of memory");
+  }
 }
 
 /* Closes every line's shift at end_ms and queues the shift report's
@@ -141,6 +171,7 @@ static void on_boundary(uv_timer_t *t) {
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+  begin_runs(h, now);
   plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
@@ -205,6 +236,7 @@ void shiftclock_init(hub *h) {
   if (stale) {
     close_all(h, stale_end);
     for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+    begin_runs(h, now);
   } else {
     for (size_t ei = 0; ei < m->neqs; ei++)
       if (m->eqs[ei].acc.win.start_ms == 0 && m->in_shift)

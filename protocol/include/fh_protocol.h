@@ -333,6 +333,10 @@ int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
+/* {t:"ok", id?, report: the n bytes at raw} -- shift.report of a stored
+ * record (one msgpack map, as the hub stored it). */
+int fh_enc_ok_report_raw(fh_buf *out, int has_id, uint64_t id,
+                         const uint8_t *raw, size_t n);
 /* {t:"ok", id?, user, name, role, lines (nil when nlines is 0),
  * expires_at} -- the answer to login. */
 int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l);
@@ -366,6 +370,10 @@ int fh_enc_line(fh_buf *out, const fh_line *l);
 int fh_enc_oee(fh_buf *out, const fh_oee *o);
 int fh_enc_run(fh_buf *out, const fh_run *r);
 int fh_enc_plan(fh_buf *out, const fh_plan *p);
+/* The oee / run map with `extra` more keys counted in its header: the
+ * caller appends exactly that many key/value pairs. */
+int fh_enc_oee_map(fh_buf *out, const fh_oee *o, uint32_t extra);
+int fh_enc_run_map(fh_buf *out, const fh_run *r, uint32_t extra);
 
 /* --------------------------------------------------- client-side decoding */
 
