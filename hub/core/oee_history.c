@@ -59,12 +59,13 @@ static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
   return &sc->rows[lo];
 }
 
-static void add_record(hist_scan *sc, const fh_oee *rec, int open) {
+static void add_record(hist_scan *sc, const fh_oee *rec, const uint8_t *raw,
+                       size_t rawlen, int open) {
   int64_t start, end;
   hist_acc *row;
   if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
   if (sc->visit != NULL) {
-    sc->rc = sc->visit(sc->arg, rec, open);
+    sc->rc = sc->visit(sc->arg, rec, raw, rawlen, open);
     return;
   }
   if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
@@ -83,7 +84,7 @@ static int record_cb(void *arg, const void *key, size_t klen, const void *val,
   fh_oee *rec;
   if (klen < 8 || start < sc->from || start >= sc->to) return 0;
   if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
-  if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, 0);
+  if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, val, vlen, 0);
   free(rec);
   return sc->rc;
 }
@@ -96,7 +97,7 @@ static int scan_owner(hub *h, hist_scan *sc, hist_owner owner, const char *id,
   size_t n = hist_record_prefix(owner, id, prefix);
   int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, record_cb, sc) : -EINVAL;
   if (rc < 0) return rc;
-  if (sc->rc == 0 && h->model->in_shift) add_record(sc, open, 1);
+  if (sc->rc == 0 && h->model->in_shift) add_record(sc, open, NULL, 0, 1);
   return sc->rc;
 }
 

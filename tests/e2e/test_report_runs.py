@@ -117,12 +117,38 @@ class ReportRuns(HubTest):
                               rep2["runs"], rep2["by_product"]),
                              (3600000 // 52000, "ideal", -(3600000 // 52000), [], []))
 
-            # the run goes on in the next shift; the new shift's report will
-            # count only its own pieces
+            # oee.history by product: one shift's rows are its report's by_product
+            def hist(**q):
+                return dict({"t": "oee.history", "from": 0, "to": (START + 300) * 1000,
+                             "group": "shift", "scope": "line", "line": "L1",
+                             "by": "product"}, **q)
+            rows = self.assertOk(await c.request(hist()))["rows"]
+            self.assertEqual(rows, [dict(b, start=START * 1000, end=END * 1000) for b in by])
+            plant = self.assertOk(await c.request(hist(scope="plant")))["rows"]
+            self.assertEqual([(r["product"], r["good"], r["reject"], r["ideal_ms"])
+                              for r in plant],
+                             [("BRK-100", 10, 3, 4000 * 13),
+                              ("PNL-200", 5 + 3, 0, 8000 * 5 + 8000 * 3),
+                              (None, 2, 1, 6000 * 3)])
+            pnl = plant[1]
+            self.assertEqual(pnl["run_ms"], by[1]["run_ms"] + rep3["run_ms"])
+            self.assertAlmostEqual(pnl["performance"], pnl["ideal_ms"] / pnl["run_ms"],
+                                   places=12)
+            # the running shift's rows come from its runs so far
             gw = await self.client("gateway")
             self.assertOk(await gw.write("eq.count", equipment="L3-PALLET", good=2, reject=0))
+            now = self.assertOk(await c.request(hist(line="L3", **{"from": (START + 300) * 1000,
+                                                                    "to": END * 1000})))["rows"]
+            self.assertEqual([(r["start"], r["product"], r["good"]) for r in now],
+                             [((START + 300) * 1000, "PNL-200", 2)])
+
+            # the run goes on in the next shift; the new shift's report will
+            # count only its own pieces
             line = (await c.snapshot("line/L3"))["data"]
             self.assertEqual((line["run"]["id"], line["run"]["good"]), (r3["id"], 5))
+            # a line's history by product, per day: sums of its shifts
+            days = self.assertOk(await c.request(hist(group="day", to=END * 1000)))["rows"]
+            self.assertEqual({r["product"] for r in days} >= {"BRK-100", "PNL-200"}, True)
         self.run_async(run(), timeout=120)
 
 
