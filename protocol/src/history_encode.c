@@ -4,7 +4,26 @@
 #include "enc.h"
 #include "fh_history.h"
 
-static void put_row(enc *e, const fh_hist_row *r) {
+/* {t:"ok", id?, rows:[put(row)...], cursor?}: n rows of size bytes each. */
+static int ok_rows(fh_buf *out, int has_id, uint64_t id, const void *rows,
+                   size_t size, size_t n, void (*put)(enc *, const void *),
+                   int has_cursor, int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, "rows");
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put(&e, (const uint8_t *)rows + i * size);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}
+
+static void put_row(enc *e, const void *obj) {
+  const fh_hist_row *r = obj;
   fh__enc_map(e, 11 + (r->open != 0) + (r->equipment[0] != '\0'));
   if (r->equipment[0] != '\0') {
     fh__enc_str(e, "equipment");
@@ -41,18 +60,8 @@ static void put_row(enc *e, const fh_hist_row *r) {
 int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
                       const fh_hist_row *rows, size_t n, int has_cursor,
                       int64_t cursor) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
-  fh__enc_str(&e, "rows");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) put_row(&e, &rows[i]);
-  if (has_cursor) {
-    fh__enc_str(&e, "cursor");
-    fh__enc_int(&e, cursor);
-  }
-  return fh__enc_end(&e);
+  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_row), n, put_row, has_cursor,
+                 cursor);
 }
 
 static void put_pareto_row(enc *e, const fh_pareto_row *r) {
@@ -99,7 +108,8 @@ int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
   return fh__enc_end(&e);
 }
 
-static void put_part(enc *e, const fh_hist_part *r) {
+static void put_part(enc *e, const void *obj) {
+  const fh_hist_part *r = obj;
   fh__enc_map(e, 4 + 2 * (r->has_reason != 0));
   fh__enc_str(e, "start");
   fh__enc_int(e, r->start);
@@ -122,21 +132,12 @@ static void put_part(enc *e, const fh_hist_part *r) {
 int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
                             const fh_hist_part *rows, size_t n, int has_cursor,
                             int64_t cursor) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
-  fh__enc_str(&e, "rows");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) put_part(&e, &rows[i]);
-  if (has_cursor) {
-    fh__enc_str(&e, "cursor");
-    fh__enc_int(&e, cursor);
-  }
-  return fh__enc_end(&e);
+  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_part), n, put_part, has_cursor,
+                 cursor);
 }
 
-static void put_product(enc *e, const fh_hist_product *r) {
+static void put_product(enc *e, const void *obj) {
+  const fh_hist_product *r = obj;
   fh__enc_map(e, 8);
   fh__enc_str(e, "start");
   fh__enc_int(e, r->start);
@@ -159,16 +160,6 @@ static void put_product(enc *e, const fh_hist_product *r) {
 int fh_enc_ok_history_products(fh_buf *out, int has_id, uint64_t id,
                                const fh_hist_product *rows, size_t n,
                                int has_cursor, int64_t cursor) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
-  fh__enc_str(&e, "rows");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) put_product(&e, &rows[i]);
-  if (has_cursor) {
-    fh__enc_str(&e, "cursor");
-    fh__enc_int(&e, cursor);
-  }
-  return fh__enc_end(&e);
+  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_product), n, put_product, has_cursor,
+                 cursor);
 }
