@@ -29,3 +29,12 @@ add_executable(floorbench
   bench/floorbench/selftest.c
   bench/floorbench/util.c)
 target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT PkgConfig::OPENSSL m)
+
+# bench_reaccount: what explaining a stop of a closed shift costs, in the
+# hub's core in one process (tests/core/harness.h).
+add_executable(bench_reaccount bench/bench_reaccount.c core/harness.c)
+target_include_directories(bench_reaccount PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+  ${CMAKE_CURRENT_SOURCE_DIR}/core)
+target_compile_definitions(bench_reaccount PRIVATE
+  FH_SAMPLE_PLANT="${PROJECT_SOURCE_DIR}/hub/plants/sample.json")
+target_link_libraries(bench_reaccount PRIVATE fh_core)

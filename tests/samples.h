@@ -86,6 +86,13 @@ static inline fh_oee sample_oee(void) {
   o.down_events = 3;
   o.mttr_s = 133.25;
   o.mtbf_s = 1000.5;
+  o.revision = 3;
+  o.changed_at = 1700030000000;
+  o.nrejects = 2;
+  strcpy(o.rejects[0].reason, "scratch");
+  o.rejects[0].count = 60;
+  strcpy(o.rejects[1].reason, "dent");
+  o.rejects[1].count = 25;
   return o;
 }
 

@@ -175,8 +175,10 @@ static void sink(void *arg, const sim_event *ev) {
   roll(b, ev->t_ms);
   if (ev->type == SIM_EV_STATE)
     on_state(b, ev->eq, ev->state, ev->reason, ev->t_ms);
-  else if (ev->type == SIM_EV_COUNT && b->in_shift)
+  else if (ev->type == SIM_EV_COUNT && b->in_shift) {
     oee_acc_count(&b->eqs[ev->eq].acc, ev->good, ev->reject);
+    oee_acc_reject_reason(&b->eqs[ev->eq].acc, ev->reject_reason, ev->reject);
+  }
 }
 
 typedef struct bf_args {

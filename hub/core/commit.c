@@ -30,6 +30,7 @@
 #include "outbox.h"
 #include "plans.h"
 #include "publish.h"
+#include "reaccount.h"
 #include "runs.h"
 #include "stops.h"
 
@@ -40,6 +41,10 @@ pending *commit_pending_new(hub *h) {
   h->pending_tail = &p->next;
   h->npending++;
   return p;
+}
+
+static int has_work(hub *h) {
+  return h->npending > 0 || fh_batch_count(h->batch) > 0;
 }
 
 static pending *find_in(pending *list, const char *scope, const char *key) {
@@ -228,6 +233,7 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
     h->store_full = 0;
     finish_ok(h, list);
     free_list(list);
+    if (!has_work(h)) reaccount_trim(h); /* the store caught up */
     return;
   }
   size_t nlater;
@@ -243,11 +249,9 @@ static void finish(hub *h, pending *list, size_t n, int rc, double ms,
   finish_fail(h, list, n, later, nlater, rc);
   free_list(list);
   free_list(later);
+  reaccount_forget(h); /* every queued re-accounting was undone */
 }
 
-static int has_work(hub *h) {
-  return h->npending > 0 || fh_batch_count(h->batch) > 0;
-}
 
 /* Synchronous commit of the current batch (no job may be running). */
 static void commit_now(hub *h) {

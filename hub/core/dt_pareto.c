@@ -31,20 +31,10 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
                    size_t vlen) {
   pareto_scan *sc = arg;
   dt_event ev;
-  dt_limits lim;
-  long li;
   (void)key;
   (void)klen;
-  if (dt_decode(&ev, val, vlen) != 0) return 0;
-  if (ev.d.start >= sc->to || (ev.d.end != 0 && ev.d.end <= sc->from)) return 0;
-  if ((li = model_line_index(sc->h, ev.d.line)) < 0 ||
-      !history_scope_has_line(&sc->scope, (size_t)li))
+  if (!history_scope_stop(sc->h, &sc->scope, val, vlen, sc->from, sc->to, sc->now, &ev))
     return 0;
-  if (sc->scope.equipment >= 0 &&
-      strcmp(ev.d.equipment, sc->h->plant->equipment[sc->scope.equipment].id) != 0)
-    return 0;
-  lim = stops_limits(sc->h, (size_t)li);
-  dt_refresh(&ev, sc->now, &lim);
   return sc->rc = pareto_add(&sc->pa, &ev.d, sc->from, sc->to, sc->now);
 }
 

@@ -54,6 +54,21 @@ static long equipment_target(hub *h, session *s, const fh_request *req) {
 }
 
 /* The values of the request.  0, or -1 with the err sent. */
+/* eq.count's reject_reason, when given, is a leaf of category `quality`.
+ * 0, or -1 with the err sent. */
+static int reject_reason_valid(hub *h, session *s, const fh_request *req) {
+  fh_strv r = req->u.eq_count.reject_reason;
+  const plant_reason *leaf;
+  if (r.n == 0) return 0;
+  leaf = plant_reason_leaf(h->plant, r.p, r.n);
+  if (leaf != NULL && leaf->category == FH_LOSS_QUALITY) return 0;
+  session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "reject_reason",
+                   leaf == NULL ? "'%.*s' is not a reason of the plant's tree (a leaf)"
+                                : "'%.*s' is not a quality reason: rejects take those",
+                   (int)r.n, r.p);
+  return -1;
+}
+
 static int values_valid(hub *h, session *s, const fh_request *req) {
   if (req->type == FH_MSG_EQ_COUNT &&
       (req->u.eq_count.good > COUNT_INCREMENT_MAX ||
@@ -63,6 +78,8 @@ static int values_valid(hub *h, session *s, const fh_request *req) {
                      "an increment may be at most %u", COUNT_INCREMENT_MAX);
     return -1;
   }
+  if (req->type == FH_MSG_EQ_COUNT && reject_reason_valid(h, s, req) != 0)
+    return -1;
   if (req->type == FH_MSG_EQ_TOTAL && req->u.eq_total.rollover < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "rollover",
                      "rollover must be a positive counter value");
@@ -116,6 +133,15 @@ static int add_counts(hub *h, pending *pw, size_t ei, uint64_t good,
   return runs_count(h, pw, ei, good, reject);
 }
 
+/* eq.count: its counts, the rejects also under their reject_reason. */
+static int apply_count(hub *h, pending *pw, size_t ei, const fh_request *req) {
+  char why[FH_KIND_MAX + 1];
+  writes_copy_view(why, sizeof why, req->u.eq_count.reject_reason);
+  if (h->model->in_shift)
+    oee_acc_reject_reason(&h->model->eqs[ei].acc, why, req->u.eq_count.reject);
+  return add_counts(h, pw, ei, req->u.eq_count.good, req->u.eq_count.reject);
+}
+
 /* One counter of eq.total: its increment, with a reset logged. */
 static uint64_t total_step(const model_eq *me, const char *which, uint64_t last,
                            uint64_t now, uint64_t rollover) {
@@ -158,8 +184,7 @@ void eq_writes_handle(hub *h, session *s, const fh_request *req, const char *key
   me->e.last_data_at = hub_now_ms(h);
   if (req->type == FH_MSG_EQ_STATE) rc = apply_state(h, pw, (size_t)ei, req);
   else if (req->type == FH_MSG_EQ_COUNT)
-    rc = add_counts(h, pw, (size_t)ei, req->u.eq_count.good,
-                    req->u.eq_count.reject);
+    rc = apply_count(h, pw, (size_t)ei, req);
   else rc = apply_total(h, pw, (size_t)ei, req);
   pw->eq_new = me->e;
   h->model->lines[h->plant->equipment[ei].line].oee_dirty = 1;

@@ -127,26 +127,11 @@ static int andon_row(fh_buf *out, const fh_andon *a) {
 
 /* ---------------------------------------------------- the store's records */
 
-/* 1 when a record of line, equipment and [start, end) (end 0: open) is in
- * the job's scope and range. */
-static int in_scope(const export_job *j, const char *line, const char *equipment,
-                    int64_t start, int64_t end) {
-  long li = model_line_index(j->h, line);
-  if (li < 0 || !history_scope_has_line(&j->q.scope, (size_t)li)) return 0;
-  if (j->q.scope.equipment >= 0 &&
-      strcmp(equipment, j->h->plant->equipment[j->q.scope.equipment].id) != 0)
-    return 0;
-  return start < j->q.to && (end == 0 || end > j->q.from);
-}
-
 static int stop_cb(export_job *j, const void *val, size_t vlen) {
   dt_event ev;
-  dt_limits lim;
-  if (dt_decode(&ev, val, vlen) != 0 ||
-      !in_scope(j, ev.d.line, ev.d.equipment, ev.d.start, ev.d.end))
+  if (!history_scope_stop(j->h, &j->q.scope, val, vlen, j->q.from, j->q.to,
+                          hub_now_ms(j->h), &ev))
     return 0;
-  lim = stops_limits(j->h, (size_t)model_line_index(j->h, ev.d.line));
-  dt_refresh(&ev, hub_now_ms(j->h), &lim);
   return downtime_row(j->out, &ev.d);
 }
 
@@ -154,7 +139,9 @@ static int andon_cb(export_job *j, const void *val, size_t vlen) {
   fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
   fh_andon a;
   memset(&a, 0, sizeof a);
-  if (fh_dec_andon(&c, &a) != 0 || !in_scope(j, a.line, a.equipment, a.raised_at, a.resolved_at))
+  if (fh_dec_andon(&c, &a) != 0 ||
+      !history_scope_has(j->h, &j->q.scope, a.line, a.equipment, a.raised_at, a.resolved_at,
+                         j->q.from, j->q.to))
     return 0;
   return andon_row(j->out, &a);
 }

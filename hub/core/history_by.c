@@ -47,29 +47,11 @@ typedef struct by_scan {
   size_t n, cap;          /* entries used, allocated */
 } by_scan;
 
-/* The period starting at start (inserted, zeroed, if new); NULL on ENOMEM. */
+/* The period [start, end) (inserted, zeroed, if new); NULL on ENOMEM. */
 static by_period *period_at(by_scan *sc, int64_t start, int64_t end) {
-  size_t lo = 0, hi = sc->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (sc->p[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < sc->n && sc->p[lo].start == start) return &sc->p[lo];
-  if (sc->n == sc->cap) {
-    size_t cap = sc->cap ? 2 * sc->cap : 32;
-    by_period *p = realloc(sc->p, cap * sizeof *p);
-    if (p == NULL) return NULL;
-    sc->p = p;
-    sc->cap = cap;
-  }
-  memmove(&sc->p[lo + 1], &sc->p[lo], (sc->n - lo) * sizeof *sc->p);
-  sc->n++;
-  memset(&sc->p[lo], 0, sizeof *sc->p);
-  sc->p[lo].start = start;
-  sc->p[lo].end = end;
-  pareto_init(&sc->p[lo].pa);
-  return &sc->p[lo];
+  by_period *p = hist_slot(&sc->p, &sc->n, &sc->cap, sizeof *sc->p, start);
+  if (p != NULL) p->end = end; /* a zeroed pareto is an empty one */
+  return p;
 }
 
 /* ------------------------------------------------------------ category */
@@ -126,20 +108,10 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
                    size_t vlen) {
   by_scan *sc = arg;
   dt_event ev;
-  dt_limits lim;
-  long li;
   (void)key;
   (void)klen;
-  if (dt_decode(&ev, val, vlen) != 0) return 0;
-  if (ev.d.start >= sc->to || (ev.d.end != 0 && ev.d.end <= sc->from)) return 0;
-  if ((li = model_line_index(sc->h, ev.d.line)) < 0 ||
-      !history_scope_has_line(&sc->scope, (size_t)li))
+  if (!history_scope_stop(sc->h, &sc->scope, val, vlen, sc->from, sc->to, sc->now, &ev))
     return 0;
-  if (sc->scope.equipment >= 0 &&
-      strcmp(ev.d.equipment, sc->h->plant->equipment[sc->scope.equipment].id) != 0)
-    return 0;
-  lim = stops_limits(sc->h, (size_t)li);
-  dt_refresh(&ev, sc->now, &lim);
   return add_stop(sc, &ev.d);
 }
 

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "downtime.h"
 #include "model.h"
+#include "stops.h"
 
 static int is(fh_strv v, const char *word) {
   return v.n == strlen(word) && memcmp(v.p, word, v.n) == 0;
@@ -74,4 +76,25 @@ int history_scope_parse(hub *h, session *s, const fh_request *req, history_scope
 
 int history_scope_has_line(const history_scope *sc, size_t li) {
   return sc->line >= 0 ? (size_t)sc->line == li : mask_has(sc->mask, li);
+}
+
+int history_scope_has(hub *h, const history_scope *sc, const char *line,
+                      const char *equipment, int64_t start, int64_t end, int64_t from,
+                      int64_t to) {
+  long li = model_line_index(h, line);
+  if (li < 0 || !history_scope_has_line(sc, (size_t)li)) return 0;
+  if (sc->equipment >= 0 && strcmp(equipment, h->plant->equipment[sc->equipment].id) != 0)
+    return 0;
+  return start < to && (end == 0 || end > from);
+}
+
+int history_scope_stop(hub *h, const history_scope *sc, const void *val, size_t vlen,
+                       int64_t from, int64_t to, int64_t now, dt_event *ev) {
+  dt_limits lim;
+  if (dt_decode(ev, val, vlen) != 0 ||
+      !history_scope_has(h, sc, ev->d.line, ev->d.equipment, ev->d.start, ev->d.end, from, to))
+    return 0;
+  lim = stops_limits(h, (size_t)model_line_index(h, ev->d.line));
+  dt_refresh(ev, now, &lim);
+  return 1;
 }

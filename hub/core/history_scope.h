@@ -46,4 +46,17 @@ int history_scope_parse(hub *h, session *s, const fh_request *req, history_scope
 /* 1 when line li is summed: the one line, or any line the caller may see. */
 int history_scope_has_line(const history_scope *sc, size_t li);
 
+/* 1 when a record of line and equipment ("" for the line) that lasts
+ * [start, end) (end 0: still open) is in scope and overlaps [from, to). */
+int history_scope_has(hub *h, const history_scope *sc, const char *line,
+                      const char *equipment, int64_t start, int64_t end, int64_t from,
+                      int64_t to);
+
+struct dt_event;
+/* Decodes the stored stop at val into ev; 1 when it is in scope and
+ * overlaps [from, to) (its short and needs_reason flags then refreshed at
+ * now), 0 when not (or unreadable). */
+int history_scope_stop(hub *h, const history_scope *sc, const void *val, size_t vlen,
+                       int64_t from, int64_t to, int64_t now, struct dt_event *ev);
+
 #endif

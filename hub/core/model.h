@@ -16,6 +16,8 @@
  *   andons     u64 BE andon id  -> fh_enc_andon
  *   shifts     "acc/" eq id     -> oee_acc_encode (the open shift)
  *              "rec/" line id "/" u64 BE shift start -> fh_enc_oee (closed)
+ *              "acc/" eq id "/" u64 BE shift start -> oee_acc_encode (its
+ *                             closed shift, for re-accounting: reaccount.h)
  *              "tot/" eq id     -> [good_total, reject_total] (eq.total)
  *   meta       "next_andon_id"  -> u64 BE
  *   downtime   u64 BE stop id   -> dt_encode (downtime.h)
@@ -41,6 +43,7 @@
 #define MODEL_ANDON_SNAP_MAX 500                  /* andons in a snapshot */
 
 struct topic;
+struct reaccount_cache;
 
 typedef struct model_eq {
   fh_equipment e;          /* as published; counts are the shift's */
@@ -130,6 +133,8 @@ typedef struct model {
   int64_t sampled_ms;      /* when the last OEE samples were taken (oee_samples.h) */
   struct topic *t_plant;   /* "plant" */
   struct topic *t_andon;   /* "andon" */
+  struct reaccount_cache *reacc; /* closed shifts changed while writes are
+                                    in flight (reaccount.h), NULL none */
 } model;
 
 /* Builds the model from the plant and the store, queueing into h->batch

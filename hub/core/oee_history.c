@@ -35,28 +35,11 @@ typedef struct hist_scan {
   int rc;                /* -ENOMEM, -EINVAL: stop */
 } hist_scan;
 
-/* The row of the period starting at start (inserted, zeroed, if new). */
+/* The row of the period [start, end) (inserted, zeroed, if new). */
 static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
-  size_t lo = 0, hi = sc->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (sc->rows[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < sc->n && sc->rows[lo].start == start) return &sc->rows[lo];
-  if (sc->n == sc->cap) {
-    size_t cap = sc->cap ? 2 * sc->cap : 32;
-    hist_acc *rows = realloc(sc->rows, cap * sizeof *rows);
-    if (rows == NULL) return NULL;
-    sc->rows = rows;
-    sc->cap = cap;
-  }
-  memmove(&sc->rows[lo + 1], &sc->rows[lo], (sc->n - lo) * sizeof *sc->rows);
-  sc->n++;
-  memset(&sc->rows[lo], 0, sizeof *sc->rows);
-  sc->rows[lo].start = start;
-  sc->rows[lo].end = end;
-  return &sc->rows[lo];
+  hist_acc *row = hist_slot(&sc->rows, &sc->n, &sc->cap, sizeof *sc->rows, start);
+  if (row != NULL) row->end = end;
+  return row;
 }
 
 static void add_record(hist_scan *sc, const fh_oee *rec, const uint8_t *raw,

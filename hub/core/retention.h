@@ -1,5 +1,6 @@
 /* retention.h -- how long history is kept: the plant file's history_days
- * (shift records of lines and equipment, stops) and samples_days (the
+ * (shift records of lines and equipment, the closed accumulators kept for
+ * re-accounting, stops) and samples_days (the
  * per-minute OEE samples), enforced by the store housekeeping job
  * (retention.c).
  *

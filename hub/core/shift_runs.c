@@ -188,3 +188,41 @@ static int enc_by_product(hub *h, size_t li, int64_t end, fh_buf *b) {
 int shift_runs_report(hub *h, size_t li, int64_t end_ms, fh_buf *b) {
   return enc_runs(h, li, end_ms, b) || enc_by_product(h, li, end_ms, b) ? -ENOMEM : 0;
 }
+
+/* 1 if the n bytes at k are a key of the report beyond the oee record. */
+static int report_key(const fh_strv k) {
+  static const char *const keys[] = {"target", "target_source", "expected_now",
+                                     "variance", "hourly", "runs", "by_product"};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (k.n == strlen(keys[i]) && memcmp(k.p, keys[i], k.n) == 0) return 1;
+  return 0;
+}
+
+int shift_runs_record_keys(const uint8_t *raw, size_t len, uint8_t **keys,
+                           size_t *klen, uint32_t *nkeys) {
+  fh_mp_cursor c = {raw, raw + len};
+  fh_buf b;
+  uint32_t n;
+  int rc = 0;
+
+  *keys = NULL;
+  *klen = 0;
+  *nkeys = 0;
+  if (fh_mp_read_map(&c, &n) < 0) return -EINVAL;
+  fh_buf_init(&b, 0);
+  for (uint32_t i = 0; rc == 0 && i < n; i++) {
+    const uint8_t *at = c.p;
+    fh_strv k;
+    if (fh_mp_read_str(&c, &k) < 0 || fh_mp_skip(&c) < 0) rc = -EINVAL;
+    else if (report_key(k) && fh_buf_append(&b, at, (size_t)(c.p - at)) != 0) rc = -ENOMEM;
+    else if (report_key(k)) (*nkeys)++;
+  }
+  if (rc == 0 && b.len > 0) {
+    *keys = b.data; /* head 0: the bytes start at data */
+    *klen = b.len;
+    return 0;
+  }
+  fh_buf_free(&b);
+  if (rc != 0) *nkeys = 0;
+  return rc;
+}

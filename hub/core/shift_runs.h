@@ -48,4 +48,11 @@ int shift_runs_decode(fh_mp_cursor *c, model_shift_runs *sr);
  * (keys and values).  0 or -ENOMEM. */
 int shift_runs_report(hub *h, size_t li, int64_t end_ms, fh_buf *b);
 
+/* The report keys (scoreboard, runs, by_product) of the stored line record
+ * map at raw (len bytes), copied as they are into a malloc'ed *keys
+ * (*klen bytes, *nkeys pairs; NULL, 0, 0 for a record without them), so a
+ * rewrite of the record (reaccount.h) keeps them.  0, -EINVAL, -ENOMEM. */
+int shift_runs_record_keys(const uint8_t *raw, size_t len, uint8_t **keys,
+                           size_t *klen, uint32_t *nkeys);
+
 #endif

@@ -11,7 +11,9 @@
  * shift's scoreboard (plans_score_closed: target, target_source,
  * expected_now, variance, hourly) and its runs and by_product
  * (shift_runs.h), and each
- * equipment's under "eqr/<equipment>/<start>" (history.h), the shift
+ * equipment's under "eqr/<equipment>/<start>" (history.h), with the
+ * closed accumulators they came from (re-accounted when an operator
+ * explains a stop of that shift later: reaccount.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -30,6 +32,7 @@
 #include "runs.h"
 #include "publish.h"
 #include "oee_samples.h"
+#include "reaccount.h"
 #include "shift_report.h"
 #include "shift_runs.h"
 #include "shiftclock.h"
@@ -47,50 +50,24 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
                       pl->output - pl->first_equipment, at, pl->id, out);
 }
 
-/* Puts the closed shift record of owner id into the batch (h->enc holds
- * its encoding afterwards).  0, or -ENOMEM. */
-static int put_record(hub *h, hist_owner owner, const char *id, const fh_oee *rec) {
-  uint8_t key[HIST_KEY_MAX];
-  size_t klen = hist_record_key(owner, id, rec->shift_start, key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 || fh_enc_oee(&h->enc, rec) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0)
-    return -ENOMEM;
-  return 0;
-}
-
-/* Puts the closed shift record of line li (h->enc holds its encoding
- * afterwards): its OEE, scoreboard, runs and by_product.  0, or -ENOMEM. */
-static int put_line_record(hub *h, size_t li, int64_t end_ms, const fh_oee *rec) {
-  uint8_t key[HIST_KEY_MAX];
-  size_t klen = hist_record_key(HIST_LINE, rec->line, rec->shift_start, key);
-  fh_buf_reset(&h->enc);
-  if (klen == 0 ||
-      fh_enc_oee_map(&h->enc, rec, PLANS_SCOREBOARD_KEYS + SHIFT_RUNS_REPORT_KEYS) != 0 ||
-      plans_score_closed(h, li, end_ms, &h->enc) != 0 ||
-      shift_runs_report(h, li, end_ms, &h->enc) != 0 ||
-      fh_batch_put(h->batch, FH_T_SHIFTS, key, klen, fh_buf_payload(&h->enc),
-                   fh_buf_payload_len(&h->enc)) != 0)
-    return -ENOMEM;
-  return 0;
-}
 
 /* Stores the closed shift of line li and of each of its equipment
- * (accumulators as they are) and returns the line's record in *out. */
+ * (accumulators as they are: reaccount.h) and returns the line's record
+ * in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
-  const plant_line *pl = &h->plant->lines[li];
   fh_oee rec;
-  int rc = 0;
+  fh_buf keys; /* the report's keys beyond the oee record */
+  int rc;
 
-  for (size_t e = 0; rc == 0 && e < pl->nequipment; e++) {
-    const plant_equipment *pe = &h->plant->equipment[pl->first_equipment + e];
-    oee_acc_compute(&h->model->eqs[pl->first_equipment + e].acc, end_ms, pe->id, &rec);
-    rc = put_record(h, HIST_EQUIPMENT, pe->id, &rec);
-  }
   line_compute(h, li, end_ms, &rec);
-  *out = rec;
-  if (rc != 0 || put_line_record(h, li, end_ms, &rec) != 0 ||
+  fh_buf_init(&keys, 0);
+  rc = plans_score_closed(h, li, end_ms, &keys) != 0 ||
+       shift_runs_report(h, li, end_ms, &keys) != 0 ||
+       reaccount_store_close(h, li, &rec, keys.data, keys.len,
+                             PLANS_SCOREBOARD_KEYS + SHIFT_RUNS_REPORT_KEYS) != 0;
+  fh_buf_free(&keys);
+  if (rc ||
+      (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
@@ -98,6 +75,7 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
+  *out = rec;
 }
 
 /* A shift begins at now: every line's list of the shift's runs restarts
@@ -250,11 +228,23 @@ void shiftclock_init(hub *h) {
   schedule(h, now);
 }
 
+void shiftclock_due(hub *h) {
+  model *m = h->model;
+  int64_t now = hub_now_ms(h);
+  shift_window w;
+  if (m->in_shift ? now < m->shift.end_ms
+                  : shift_window_at(h->plant->shifts, h->plant->nshifts, now, &w) != 0)
+    return;
+  uv_timer_stop(&h->shift_timer);
+  on_boundary(&h->shift_timer);
+}
+
 void shiftclock_tick(hub *h, int64_t now) {
   model *m = h->model;
   int sample = samples_due(h, now);
   int refresh_all = sample || now - m->oee_refreshed_ms >= OEE_REFRESH_MS;
 
+  shiftclock_due(h);
   if (refresh_all) m->oee_refreshed_ms = now;
   for (size_t li = 0; li < m->nlines; li++) {
     model_line *ml = &m->lines[li];

@@ -12,7 +12,12 @@
 /* Makes the shift timer and catches up with shifts that ended while the
  * hub was down. */
 void shiftclock_init(hub *h);
-/* 1 s tick: republishes the OEE of lines that changed. */
+/* A shift boundary that is due on the hub's clock but not handled yet (the
+ * wall clock jumped ahead of the loop's timer, or a test moves its own
+ * clock) is handled now: the shift closes or begins. */
+void shiftclock_due(hub *h);
+/* 1 s tick: handles a due boundary (shiftclock_due) and republishes the
+ * OEE of lines that changed. */
 void shiftclock_tick(hub *h, int64_t now);
 
 #endif

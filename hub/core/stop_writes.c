@@ -11,7 +11,8 @@
  * equipment's accumulator moves the stop's time to its new category (for
  * the part inside the current shift), and the stop records, the
  * accumulator, the audit record and the idempotency record go into the
- * batch: one transaction.
+ * batch: one transaction.  So do the closed shifts the stop overlaps: their
+ * stored records are re-accounted (reaccount.h) in the same batch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "commit.h"
 #include "log.h"
 #include "model.h"
+#include "reaccount.h"
 #include "stop_writes.h"
 #include "stops.h"
 #include "writes.h"
@@ -230,6 +232,10 @@ void stop_writes_handle(hub *h, session *s, const fh_request *req, const char *k
   ps = NULL; /* the pending write owns it */
   h->model->lines[pe->line].oee_dirty = 1;
   if (record(h, s, pw, ev != &tmp->ev) != 0) goto nomem;
+  if (reaccount_stop(h, pw->eq, &pw->stop->before, &pw->stop->after,
+                     pw->stop->has_cut ? &pw->stop->cut : NULL,
+                     &pw->stop->reacc) != 0)
+    goto nomem;
   writes_after_queue(h);
   goto out;
 nomem:

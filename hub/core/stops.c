@@ -224,6 +224,9 @@ int stops_on_state(hub *h, pending *p, size_t ei, fh_eq_state from,
   }
   dt_refresh(ev, ts, &lim);
   ps->after = *ev;
+  if (tr < 0 && !ps->created && /* a short stop across a shift end */
+      reaccount_stop(h, ei, &ps->before, &ps->after, NULL, &ps->reacc) != 0)
+    return -ENOMEM;
   return stops_put(h, ev);
 }
 
@@ -268,6 +271,7 @@ void stops_publish(hub *h, const pending *p) {
   if (ps == NULL) return;
   if (ps->has_cut) publish_one(h, &ps->cut);
   publish_one(h, &ps->after);
+  reaccount_publish(h, &ps->reacc);
 }
 
 void stops_publish_current(hub *h, const pending *p) {

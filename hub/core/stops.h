@@ -19,6 +19,7 @@
 #include "commit.h"
 #include "downtime.h"
 #include "hub.h"
+#include "reaccount.h"
 
 /* What one write did to a stop. */
 typedef struct pending_stop {
@@ -29,6 +30,7 @@ typedef struct pending_stop {
   int has_cut;           /* `cut` is set */
   size_t eq;             /* plant equipment index of the stop */
   uint64_t open_before;  /* the equipment's open_stop before the write */
+  reaccount_set reacc;   /* closed shifts it re-accounted (reaccount.h) */
 } pending_stop;
 
 /* Loads the stops of the recent shifts and the next id (model_load).

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -68,6 +69,39 @@ int hist_period(hist_group g, int64_t shift_start, int64_t shift_end,
   }
 }
 
+static int64_t start_of(const void *rows, size_t size, size_t i) {
+  int64_t v;
+  memcpy(&v, (const uint8_t *)rows + i * size, sizeof v);
+  return v;
+}
+
+void *hist_slot(void *rowsp, size_t *n, size_t *cap, size_t size, int64_t start) {
+  size_t lo = 0, hi = *n;
+  uint8_t *at;
+  void *rows;
+  memcpy(&rows, rowsp, sizeof rows); /* the caller's typed pointer */
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (start_of(rows, size, mid) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < *n && start_of(rows, size, lo) == start) return (uint8_t *)rows + lo * size;
+  if (*n == *cap) {
+    size_t ncap = *cap ? 2 * *cap : 32;
+    void *grown = realloc(rows, ncap * size);
+    if (grown == NULL) return NULL;
+    rows = grown;
+    memcpy(rowsp, &rows, sizeof rows);
+    *cap = ncap;
+  }
+  at = (uint8_t *)rows + lo * size;
+  memmove(at + size, at, (*n - lo) * size);
+  (*n)++;
+  memset(at, 0, size);
+  memcpy(at, &start, sizeof start);
+  return at;
+}
+
 void hist_add(hist_acc *a, const fh_oee *rec, int open) {
   a->planned_ms += rec->planned_ms;
   a->run_ms += rec->run_ms;
@@ -93,7 +127,7 @@ void hist_figures(const hist_acc *a, double *availability, double *performance,
 /* ------------------------------------------------------- record keys */
 
 size_t hist_record_prefix(hist_owner owner, const char *id, uint8_t *prefix) {
-  static const char *const kinds[] = {"rec", "eqr", "smp"};
+  static const char *const kinds[] = {"rec", "eqr", "smp", "acc"};
   int n = snprintf((char *)prefix, HIST_KEY_MAX, "%s/%s/", kinds[owner], id);
   return n < 0 || (size_t)n + 8 > HIST_KEY_MAX ? 0 : (size_t)n;
 }

@@ -51,6 +51,8 @@ typedef enum hist_owner {
   HIST_LINE = 0,   /* "rec/" */
   HIST_EQUIPMENT,  /* "eqr/" */
   HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
+  HIST_ACCOUNTING, /* "acc/<equipment>/": its closed shift's accumulator
+                      (re-accounting, hub/core/reaccount.c) */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */
@@ -71,6 +73,13 @@ int hist_group_parse(const char *s, size_t n);
  * the local calendar cannot represent the time. */
 int hist_period(hist_group g, int64_t shift_start, int64_t shift_end,
                 int64_t *start, int64_t *end);
+
+/* The element of an array (rowsp: the address of the caller's pointer to
+ * it, of any element type; n used, cap allocated, each `size` bytes,
+ * sorted by their first member, an int64_t start) that starts at start:
+ * found, or inserted zeroed at its place with start set.  NULL on ENOMEM
+ * (the array unchanged). */
+void *hist_slot(void *rowsp, size_t *n, size_t *cap, size_t size, int64_t start);
 
 /* Adds one shift record to a row (open: it is the running shift). */
 void hist_add(hist_acc *a, const fh_oee *rec, int open);

@@ -32,6 +32,8 @@ typedef struct totals {
   uint64_t loss_ms[FH_LOSS__TIME];     /* summed stop time per category */
   size_t nreasons;                     /* entries used in reasons[] */
   oee_reason reasons[LINE_REASONS_MAX]; /* merged time per reason */
+  size_t nrejects;                     /* entries used in rejects[] */
+  oee_reason rejects[LINE_REASONS_MAX]; /* merged rejects per reason */
 } totals;
 
 /* ----------------------------------------------------------- accounting */
@@ -129,6 +131,12 @@ void oee_acc_count(oee_acc *a, uint64_t good, uint64_t reject) {
   a->reject += reject;
 }
 
+void oee_acc_reject_reason(oee_acc *a, const char *reject_reason,
+                           uint64_t reject) {
+  if (reject_reason != NULL)
+    reason_add(a->rejects, &a->nrejects, OEE_ACC_REASONS_MAX, reject_reason, reject);
+}
+
 void oee_acc_count_run(oee_acc *a, uint64_t good, uint64_t reject,
                        uint32_t ideal_ms, uint32_t line_ideal_ms) {
   oee_acc_count(a, good, reject);
@@ -157,6 +165,13 @@ static double acc_ideal_ms(const oee_acc *a) {
 
 static double ratio(double num, double den) { return den > 0 ? num / den : 0; }
 
+/* Adds the accumulator's rejects by reason. */
+static void totals_add_rejects(totals *t, const oee_acc *a) {
+  for (size_t i = 0; i < a->nrejects; i++)
+    reason_add(t->rejects, &t->nrejects, LINE_REASONS_MAX, a->rejects[i].reason,
+               a->rejects[i].ms);
+}
+
 /* Adds one accumulator, its open interval counted up to now_ms. */
 static void totals_add(totals *t, const oee_acc *a, int64_t now_ms) {
   uint64_t open = counted_ms(&a->win, a->since, now_ms);
@@ -181,6 +196,7 @@ static void totals_add(totals *t, const oee_acc *a, int64_t now_ms) {
                a->reasons[i].reason, a->reasons[i].ms);
   if (a->monitored)
     reason_add(t->reasons, &t->nreasons, LINE_REASONS_MAX, a->reason, open);
+  totals_add_rejects(t, a);
   t->good += a->good;
   t->reject += a->reject;
   t->ideal_ms += acc_ideal_ms(a);
@@ -192,6 +208,12 @@ static int reason_cmp(const void *x, const void *y) {
   const oee_reason *a = x, *b = y;
   if (a->ms != b->ms) return a->ms > b->ms ? -1 : 1;
   return strcmp(a->reason, b->reason);
+}
+
+/* Sorts a table largest first; how many of it a record keeps. */
+static size_t ranked(oee_reason *tab, size_t n) {
+  qsort(tab, n, sizeof tab[0], reason_cmp);
+  return n < FH_OEE_REASONS_MAX ? n : FH_OEE_REASONS_MAX;
 }
 
 /* Fills the time, count and ratio fields of out from the sums. */
@@ -208,12 +230,15 @@ static void totals_finish(totals *t, fh_oee *out) {
   out->quality = ratio((double)t->good, (double)t->good + (double)t->reject);
   out->oee = out->availability * (perf < 1 ? perf : 1) * out->quality;
   memcpy(out->state_ms, t->state_ms, sizeof out->state_ms);
-  qsort(t->reasons, t->nreasons, sizeof t->reasons[0], reason_cmp);
-  for (size_t i = 0; i < t->nreasons && i < FH_OEE_REASONS_MAX; i++) {
-    memcpy(out->reasons[i].reason, t->reasons[i].reason,
-           sizeof out->reasons[i].reason);
+  out->nreasons = ranked(t->reasons, t->nreasons);
+  for (size_t i = 0; i < out->nreasons; i++) {
+    memcpy(out->reasons[i].reason, t->reasons[i].reason, sizeof t->reasons[i].reason);
     out->reasons[i].ms = t->reasons[i].ms;
-    out->nreasons = i + 1;
+  }
+  out->nrejects = ranked(t->rejects, t->nrejects);
+  for (size_t i = 0; i < out->nrejects; i++) {
+    memcpy(out->rejects[i].reason, t->rejects[i].reason, sizeof t->rejects[i].reason);
+    out->rejects[i].count = t->rejects[i].ms;
   }
   out->down_events = t->down_events;
   out->mttr_s = ratio((double)t->state_ms[FH_EQ_DOWN], t->down_events) / 1000;
@@ -271,6 +296,8 @@ void oee_line_constraint(const oee_acc *const *accs, size_t n,
   out->shift_start = c->win.start_ms;
   out->shift_end = c->win.end_ms;
   totals_add(&t, c, now_ms);
+  for (size_t i = 0; i < n; i++) /* the constraint's came with totals_add */
+    if (i != constraint) totals_add_rejects(&t, accs[i]);
   t.good = accs[output]->good;
   t.reject = reject;
   t.ideal_ms = (double)c->ideal_cycle_ms * (double)other + run_ideal;

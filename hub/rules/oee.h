@@ -23,6 +23,9 @@
  * operator gives a reason), a closed one adds its counted time in this
  * shift to its category (oee_acc_stop_close), and a later classification or
  * split moves that time between categories (oee_acc_stop_move).
+ * Rejects by reason: the rejects counted with a reject_reason, per reason
+ * (rejects_by_reason, largest first); a line's are those of every
+ * equipment, like its reject count.
  * A ratio whose denominator is 0 is 0.  MTTR is the mean duration of the
  * shift's down periods (completed and ongoing, break time excluded), MTBF the
  * run time per down period, both in seconds and 0 without down periods.  A
@@ -55,7 +58,8 @@
 
 typedef struct oee_reason {
   char reason[FH_KIND_MAX + 1];        /* reason code given with a state */
-  uint64_t ms;                         /* closed time with that reason */
+  uint64_t ms;                         /* closed time with that reason (in
+                                          oee_acc.rejects: a count) */
 } oee_reason;
 
 typedef struct oee_acc {
@@ -88,6 +92,10 @@ typedef struct oee_acc {
   int64_t stop_start;                  /* the open stop's start, 0 none */
   fh_loss stop_loss;                   /* its category while open */
   uint64_t loss_ms[FH_LOSS__TIME];     /* closed stops' time in this shift */
+  size_t nrejects;                     /* entries used in rejects[] */
+  oee_reason rejects[OEE_ACC_REASONS_MAX]; /* rejects per reject_reason:
+                                          .ms holds the count ("other" as
+                                          for reasons) */
 } oee_acc;
 
 /* Starts accounting shift `w` for equipment that is in `state` (with
@@ -127,6 +135,10 @@ void oee_acc_hour_count(oee_acc *a, size_t hour, uint64_t good,
  * product's, plant_ideal_cycle). */
 void oee_acc_count_run(oee_acc *a, uint64_t good, uint64_t reject,
                        uint32_t ideal_ms, uint32_t line_ideal_ms);
+/* Counts `reject` of the counted rejects under `reject_reason` (NULL or
+ * "": none, they count in `reject` only) in rejects_by_reason. */
+void oee_acc_reject_reason(oee_acc *a, const char *reject_reason,
+                           uint64_t reject);
 
 /* The OEE record of one equipment at now_ms, the open interval included up
  * to now_ms (or the shift end).  `id` goes to out->line.  Every field of *out

@@ -8,12 +8,14 @@
  *    runs: [run_good, run_reject, run_ideal_ms, run_line_good_ms,
  *           run_line_reject_ms],
  *    hours: [good, reject of hour bucket 0, of bucket 1, ...] (up to the
- *           last bucket with counts)}
+ *           last bucket with counts),
+ *    rejects: {code: count}}
  * Times are ms since the epoch, written as unsigned integers.  `stops` came
  * with the downtime rules: a map without it (an older store) decodes as a
  * monitored equipment without stops; `runs` came with production runs: a
  * map without it counted nothing during a run; `hours` came with the
- * scoreboard (absent: no counts by hour).
+ * scoreboard (absent: no counts by hour); `rejects` (rejects by
+ * reject_reason) came with scrap reasons: without it there are none.
  *
  * Decoding first validates the bytes as one well-formed map
  * (record_map.h), then reads it with the fh_mp_cursor readers into a local
@@ -27,7 +29,7 @@
 #include <string.h>
 
 #define OEE_FORMAT_VERSION 1
-#define OEE_MAP_KEYS 17
+#define OEE_MAP_KEYS 18
 #define STOPS_FIXED 4 /* monitored, not_monitored_ms, stop_start, stop_loss */
 #define RUNS_FIELDS 5 /* the run_* fields of oee_acc */
 
@@ -37,8 +39,9 @@ enum {
   K_BREAKS = 1 << 4, K_IDEAL = 1 << 5, K_STATE = 1 << 6, K_REASON = 1 << 7,
   K_SINCE = 1 << 8, K_STATE_MS = 1 << 9, K_REASONS = 1 << 10,
   K_GOOD = 1 << 11, K_REJECT = 1 << 12, K_DOWN = 1 << 13,
-  K_STOPS = 1 << 14, K_RUNS = 1 << 15, K_HOURS = 1 << 16,
-  K_ALL = K_STOPS - 1 /* every key but the optional stops and runs */
+  K_STOPS = 1 << 14, K_RUNS = 1 << 15, K_HOURS = 1 << 16, K_REJECTS = 1 << 17,
+  K_ALL = K_STOPS - 1 /* every key but the optional stops, runs, hours
+                         and rejects */
 };
 
 /* ------------------------------------------------------------- encoding */
@@ -64,16 +67,24 @@ static int enc_breaks(fh_buf *out, const shift_window *w) {
   return rc;
 }
 
+/* key: {code: value} of n table entries. */
+static int enc_tally(fh_buf *out, const char *key, const oee_reason *tab,
+                     size_t n) {
+  int rc = fh_enc_str(out, key);
+  if (rc == 0) rc = fh_enc_map(out, (uint32_t)n);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    rc = enc_key_uint(out, tab[i].reason, tab[i].ms);
+  return rc;
+}
+
 static int enc_tables(fh_buf *out, const oee_acc *a) {
   int rc = fh_enc_str(out, "state_ms");
 
   if (rc == 0) rc = fh_enc_array(out, FH_EQ__COUNT);
   for (int s = 0; rc == 0 && s < FH_EQ__COUNT; s++)
     rc = fh_enc_uint(out, a->state_ms[s]);
-  if (rc == 0 && (rc = fh_enc_str(out, "reasons")) == 0)
-    rc = fh_enc_map(out, (uint32_t)a->nreasons);
-  for (size_t i = 0; rc == 0 && i < a->nreasons; i++)
-    rc = enc_key_uint(out, a->reasons[i].reason, a->reasons[i].ms);
+  if (rc == 0) rc = enc_tally(out, "reasons", a->reasons, a->nreasons);
+  if (rc == 0) rc = enc_tally(out, "rejects", a->rejects, a->nrejects);
   return rc;
 }
 
@@ -126,7 +137,9 @@ static int times_valid(const oee_acc *a) {
 int oee_acc_encode(const oee_acc *a, fh_buf *out) {
   int rc;
 
-  if (!times_valid(a) || a->nreasons > OEE_ACC_REASONS_MAX) return -ERANGE;
+  if (!times_valid(a) || a->nreasons > OEE_ACC_REASONS_MAX ||
+      a->nrejects > OEE_ACC_REASONS_MAX)
+    return -ERANGE;
   if ((rc = fh_enc_map(out, OEE_MAP_KEYS)) < 0 ||
       (rc = enc_key_uint(out, "v", OEE_FORMAT_VERSION)) < 0 ||
       (rc = enc_key_str(out, "shift", a->shift)) < 0 ||
@@ -206,12 +219,13 @@ static int read_state_ms(fh_mp_cursor *c, uint64_t *ms) {
   return 0;
 }
 
-static int read_reasons(fh_mp_cursor *c, oee_acc *a) {
-  uint32_t n;
+/* {code: value}, at most OEE_ACC_REASONS_MAX entries, into tab / *n. */
+static int read_tally(fh_mp_cursor *c, oee_reason *tab, size_t *n) {
+  uint32_t m;
 
-  if (fh_mp_read_map(c, &n) < 0 || n > OEE_ACC_REASONS_MAX) return -1;
-  for (a->nreasons = 0; a->nreasons < n; a->nreasons++) {
-    oee_reason *r = &a->reasons[a->nreasons];
+  if (fh_mp_read_map(c, &m) < 0 || m > OEE_ACC_REASONS_MAX) return -1;
+  for (*n = 0; *n < m; (*n)++) {
+    oee_reason *r = &tab[*n];
     if (fh_mp_read_strcpy(c, r->reason, sizeof r->reason) < 0 ||
         fh_mp_read_uint(c, &r->ms) < 0)
       return -1;
@@ -279,7 +293,10 @@ static int read_field(oee_acc *a, const fh_strv *key, fh_mp_cursor *c) {
   if (key_is(key, "since")) return got(read_time(c, &a->since), K_SINCE);
   if (key_is(key, "state_ms"))
     return got(read_state_ms(c, a->state_ms), K_STATE_MS);
-  if (key_is(key, "reasons")) return got(read_reasons(c, a), K_REASONS);
+  if (key_is(key, "reasons"))
+    return got(read_tally(c, a->reasons, &a->nreasons), K_REASONS);
+  if (key_is(key, "rejects"))
+    return got(read_tally(c, a->rejects, &a->nrejects), K_REJECTS);
   if (key_is(key, "good")) return got(fh_mp_read_uint(c, &a->good), K_GOOD);
   if (key_is(key, "reject")) return got(fh_mp_read_uint(c, &a->reject), K_REJECT);
   if (key_is(key, "down")) return got(read_u32(c, &a->down_events), K_DOWN);

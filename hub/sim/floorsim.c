@@ -3,12 +3,14 @@
  *   floorsim --plant FILE --token-file FILE [--url ws://127.0.0.1:7600/ws]
  *            [--ca-file FILE | --insecure] [--cert FILE --key FILE]
  *            [--speed 1] [--seed N] [--rate 50] [--duration S] [--verbose]
+ *            [--operator-token-file FILE]
  *
  * Design: main() only reads the options, the plant (with the hub's loader,
  * so a layout floorhub accepts is one floorsim accepts) and the token, sets
  * TZ to the plant's time zone as the hub does (the shift calendar is local
  * time), and hands over to drive_run() (sim_drive.c).  The token is read
- * from a file so that it shows up in no process listing and no log.
+ * from a file so that it shows up in no process listing and no log; so is
+ * the operator's token that classifies stops (sim_explain.h).
  * Without --seed the seed comes from the clock and is printed, so a run can
  * be repeated.
  */
@@ -38,6 +40,9 @@ static void usage(FILE *fp) {
           "  --rate N           requests per second at most (50)\n"
           "  --duration S       stop after S seconds (0: at SIGINT/SIGTERM)\n"
           "  --verbose          log every state change\n"
+          "  --operator-token-file FILE  an operator's (or shift manager's)\n"
+          "                     token: explain some stops as the line's operator\n"
+          "                     would (dt.classify)\n"
           "  --help, --version\n");
 }
 
@@ -70,7 +75,8 @@ static int parse_num(const char *s, double lo, double *out) {
 
 /* Fills o from argv; 0, 1 for --help/--version (printed), -1 on misuse. */
 static int parse_args(int argc, char **argv, drive_opts *o,
-                      const char **plant_file, const char **token_file) {
+                      const char **plant_file, const char **token_file,
+                      const char **op_token_file) {
   static const struct option opts[] = {
       {"url", required_argument, NULL, 'u'},   {"token-file", required_argument, NULL, 't'},
       {"plant", required_argument, NULL, 'p'}, {"speed", required_argument, NULL, 's'},
@@ -78,6 +84,7 @@ static int parse_args(int argc, char **argv, drive_opts *o,
       {"duration", required_argument, NULL, 'd'}, {"verbose", no_argument, NULL, 'v'},
       {"ca-file", required_argument, NULL, 'C'}, {"insecure", no_argument, NULL, 'I'},
       {"cert", required_argument, NULL, 'c'},  {"key", required_argument, NULL, 'k'},
+      {"operator-token-file", required_argument, NULL, 'O'},
       {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
   double seed = -1;
@@ -87,6 +94,7 @@ static int parse_args(int argc, char **argv, drive_opts *o,
     switch (ch) {
       case 'u': o->url = optarg; break;
       case 't': *token_file = optarg; break;
+      case 'O': *op_token_file = optarg; break;
       case 'p': *plant_file = optarg; break;
       case 's': bad |= parse_num(optarg, 1e-3, &o->speed); break;
       case 'S': bad |= parse_num(optarg, 0, &seed) || seed > 9007199254740992.0; break;
@@ -113,11 +121,11 @@ static int parse_args(int argc, char **argv, drive_opts *o,
 
 int main(int argc, char **argv) {
   drive_opts o = {.url = "ws://127.0.0.1:7600/ws", .speed = 1.0, .rate = 50.0};
-  const char *plant_file = NULL, *token_file = NULL;
-  static char token[FH_TOKEN_MAX + 2];
+  const char *plant_file = NULL, *token_file = NULL, *op_file = NULL;
+  static char token[FH_TOKEN_MAX + 2], op_token[FH_TOKEN_MAX + 2];
   char err[512];
   plant *p = NULL;
-  int rc = parse_args(argc, argv, &o, &plant_file, &token_file);
+  int rc = parse_args(argc, argv, &o, &plant_file, &token_file, &op_file);
 
   if (rc != 0) {
     if (rc < 0) usage(stderr);
@@ -134,6 +142,13 @@ int main(int argc, char **argv) {
             rc == -ENODATA ? "no token in it" : strerror(-rc));
     goto fail;
   }
+  rc = op_file ? read_token(op_file, op_token, sizeof op_token) : 0;
+  if (rc != 0) {
+    fprintf(stderr, "floorsim: --operator-token-file %s: %s\n", op_file,
+            rc == -ENODATA ? "no token in it" : strerror(-rc));
+    goto fail;
+  }
+  o.operator_token = op_file ? op_token : NULL;
   if (o.insecure)
     fprintf(stderr, "floorsim: WARNING: --insecure: the hub's certificate and "
             "name are NOT checked; anyone on the network can pose as the hub "
@@ -147,6 +162,7 @@ int main(int argc, char **argv) {
 
 fail:
   memset(token, 0, sizeof token);
+  memset(op_token, 0, sizeof op_token);
   plant_free(p);
   return rc == 0 ? 0 : 1;
 }

@@ -5,9 +5,12 @@
  * (sim_send.c).  When the duration has passed or a signal came, the
  * simulation stops advancing; the tick goes on flushing until nothing is
  * pending and every request was answered, or STOP_GRACE_MS passed, and
- * then the client and the handles are closed and the loop runs dry.
+ * then the client and the handles are closed and the loop runs dry.  The
+ * operator's connection (sim_explain.h), when there is one, is flushed and
+ * waited for alongside.
  */
 #include "sim_drive.h"
+#include "sim_explain.h"
 #include "sim_send.h"
 
 #include <errno.h>
@@ -34,6 +37,7 @@ static void finish(drive *d) {
   uv_close((uv_handle_t *)&d->sigint, NULL);
   uv_close((uv_handle_t *)&d->sigterm, NULL);
   fh_client_close(d->client);
+  explain_close(d);
 }
 
 static void begin_stop(drive *d, const char *why) {
@@ -55,9 +59,11 @@ static void on_tick(uv_timer_t *t) {
   }
   send_refill(d, now);
   if (fh_client_online(d->client)) send_flush(d, now);
-  if (d->stopping && ((send_idle(d) && fh_client_pending(d->client) == 0) ||
+  explain_flush(d, now);
+  if (d->stopping && ((send_idle(d) && fh_client_pending(d->client) == 0 &&
+                       explain_pending(d) == 0) ||
                       now >= d->stop_deadline)) {
-    d->unanswered = fh_client_pending(d->client);
+    d->unanswered = fh_client_pending(d->client) + explain_pending(d);
     finish(d);
   }
 }
@@ -106,6 +112,7 @@ static int setup(drive *d, const drive_opts *o) {
   loop_ready = 1;
   if ((rc = fh_client_new(&d->client, &d->loop, &co)) != 0) goto fail;
   if ((rc = fh_client_subscribe(d->client, topics, 1)) != 0) goto fail;
+  if ((rc = explain_setup(d)) != 0) goto fail;
   d->sim_start = wall_ms();
   rc = sim_init(&d->sim, o->p, o->seed, d->sim_start, send_on_sim_event, d);
   if (rc != 0) goto fail;
@@ -143,13 +150,15 @@ int drive_run(const drive_opts *o) {
           o->url, o->p->nequipment, o->speed, (unsigned long long)o->seed,
           o->rate);
   fh_client_start(d->client);
+  explain_start(d);
   uv_run(&d->loop, UV_RUN_DEFAULT);
   uv_loop_close(&d->loop);
 
   fprintf(stderr, "floorsim: %llu requests sent, %llu accepted (%llu replays), "
-          "%llu refused, %zu unanswered\n", (unsigned long long)d->sent,
-          (unsigned long long)d->accepted, (unsigned long long)d->replays,
-          (unsigned long long)d->refused, d->unanswered);
+          "%llu refused, %zu unanswered, %llu stops explained\n",
+          (unsigned long long)d->sent, (unsigned long long)d->accepted,
+          (unsigned long long)d->replays, (unsigned long long)d->refused,
+          d->unanswered, (unsigned long long)d->explained);
   rc = d->refused == 0 && d->unanswered == 0 ? 0 : 1;
   sim_free(&d->sim);
   free(d->pend);

@@ -28,6 +28,8 @@ typedef struct drive_opts {
   const char *key_file;   /* its private key */
   const char *token;      /* gateway JWT ("" with a client certificate);
                              never logged */
+  const char *operator_token; /* an operator's JWT to classify stops with,
+                             NULL = none (sim_explain.h); never logged */
   const plant *p;         /* the plant to simulate */
   double speed;           /* simulated ms per wall ms, > 0 */
   uint64_t seed;          /* seed of the simulation */

@@ -53,6 +53,7 @@ static void emit_state(sim *s, size_t i, fh_eq_state st, const char *reason) {
   sim_event ev = {.type = SIM_EV_STATE, .t_ms = s->now_ms, .eq = i,
                   .state = st, .reason = reason};
   s->eq[i].state = st;
+  s->eq[i].stop_reason = reason;
   s->sink(s->sink_arg, &ev);
 }
 
@@ -82,15 +83,40 @@ static int planned_at(sim *s, int64_t t) {
   return 0;
 }
 
+/* A stop leaf (not quality) with that code, or NULL. */
+static const char *stop_leaf(const sim *s, const char *code) {
+  const plant_reason *r = code ? plant_reason_leaf(s->p, code, strlen(code)) : NULL;
+  return r != NULL && r->category != FH_LOSS_QUALITY ? r->code : NULL;
+}
+
+/* The reason an operator gives for the stop of equipment i that just
+ * ended in `was`, or NULL when they leave it (see sim_model.h). */
+static const char *explanation(sim *s, size_t i, fh_eq_state was) {
+  double r = uniform(s);
+  if (was == FH_EQ_DOWN && r < 0.7) {
+    if (r < 0.6 || s->nreason_down == 0) return stop_leaf(s, s->eq[i].stop_reason);
+    return stop_leaf(s, s->reason_down[(size_t)(uniform(s) * (double)s->nreason_down)]);
+  }
+  if (was == FH_EQ_CHANGEOVER && r < 0.85) return stop_leaf(s, s->reason_changeover);
+  if (was == FH_EQ_STARVED && r < 0.5) return stop_leaf(s, s->reason_starved);
+  return NULL;
+}
+
 static void start_run(sim *s, size_t i) {
   sim_eq *e = &s->eq[i];
   double ideal = (double)s->p->equipment[i].ideal_cycle_ms;
+  const char *why = explanation(s, i, e->state); /* before it runs */
 
   e->until_ms = s->now_ms + exponential(s, SIM_RUN_MEAN_MS, 2 * MIN_MS,
                                         240 * MIN_MS);
   e->cycle_ms = ideal * (1.03 + 0.15 * uniform(s));
   if (e->piece_left_ms <= 0) e->piece_left_ms = e->cycle_ms * uniform(s);
   emit_state(s, i, FH_EQ_RUNNING, NULL);
+  if (why != NULL) { /* after the state change that ends the stop */
+    sim_event ev = {.type = SIM_EV_EXPLAIN, .t_ms = s->now_ms, .eq = i,
+                    .reason = why};
+    s->sink(s->sink_arg, &ev);
+  }
   if (uniform(s) < 0.02)
     emit_andon(s, i, s->kind_quality, 1, "simulated: reject rate up");
 }
@@ -140,7 +166,8 @@ static void emit_counts(sim *s) {
   for (size_t i = 0; i < s->p->nequipment; i++) {
     sim_eq *e = &s->eq[i];
     sim_event ev = {.type = SIM_EV_COUNT, .t_ms = s->now_ms, .eq = i,
-                    .good = e->good, .reject = e->reject};
+                    .good = e->good, .reject = e->reject,
+                    .reject_reason = e->reject ? e->scrap_reason : NULL};
     if (e->good == 0 && e->reject == 0) continue;
     e->good = e->reject = 0;
     s->sink(s->sink_arg, &ev);
@@ -178,6 +205,14 @@ static void pick_codes(sim *s) {
     if ((s->reason_down[s->nreason_down] = known(down[k], plant_reason_valid, p)))
       s->nreason_down++;
   s->reason_starved = known("material_shortage", plant_reason_valid, p);
+  s->reason_changeover = known("changeover_overrun", plant_reason_valid, p);
+  for (size_t k = p->nreason_nodes; k-- > 0;) { /* the first ones win */
+    const plant_reason *r = &p->reason_nodes[k];
+    if (r->leaf && r->category == FH_LOSS_CHANGEOVER) s->reason_changeover = r->code;
+  }
+  for (size_t k = 0; k < p->nreason_nodes && s->nscrap < 4; k++)
+    if (p->reason_nodes[k].leaf && p->reason_nodes[k].category == FH_LOSS_QUALITY)
+      s->scrap[s->nscrap++] = p->reason_nodes[k].code;
   s->kind_maint = known("maintenance", plant_kind_valid, p);
   s->kind_material = known("material", plant_kind_valid, p);
   s->kind_quality = known("quality", plant_kind_valid, p);
@@ -200,6 +235,7 @@ int sim_init(sim *s, const plant *p, uint64_t seed, int64_t start_ms,
   planned = planned_at(s, start_ms);
   for (size_t i = 0; i < p->nequipment; i++) {
     s->eq[i].scrap_rate = 0.005 + 0.025 * uniform(s);
+    s->eq[i].scrap_reason = s->nscrap ? s->scrap[i % s->nscrap] : NULL;
     s->eq[i].planned = planned;
     if (planned) emit_state(s, i, FH_EQ_PLANNED_STOP, NULL);
     else start_run(s, i);

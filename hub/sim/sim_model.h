@@ -19,6 +19,14 @@
  * equipment's scrap rate.  Counts are reported every SIM_COUNT_EVERY_MS.
  * Some breakdowns and shortages, and now and then a quality problem, raise
  * an andon.  Reasons and andon kinds are used only if the plant lists them.
+ *
+ * Operators explain stops as they would on a real line (SIM_EV_EXPLAIN,
+ * when the equipment runs again): most breakdowns (with the machine's
+ * reason, now and then another one), most changeovers (with a reason of
+ * category `changeover`) and half of the material shortages; blocked
+ * outfeeds and micro-stops never, so some long stops stay unexplained.
+ * Each equipment scraps for one `quality` reason of the tree (its rejects
+ * carry it), if the tree has one.
  */
 #ifndef FH_SIM_MODEL_H
 #define FH_SIM_MODEL_H
@@ -37,7 +45,8 @@
 typedef enum sim_event_type {
   SIM_EV_STATE, /* the equipment changed state */
   SIM_EV_COUNT, /* pieces made since the last count event */
-  SIM_EV_ANDON  /* someone on the floor would pull the andon cord */
+  SIM_EV_ANDON, /* someone on the floor would pull the andon cord */
+  SIM_EV_EXPLAIN /* an operator gives the reason of the stop just ended */
 } sim_event_type;
 
 typedef struct sim_event {
@@ -45,9 +54,12 @@ typedef struct sim_event {
   int64_t t_ms;         /* simulated time of the event */
   size_t eq;            /* index of the equipment in plant->equipment */
   fh_eq_state state;    /* STATE: the new state */
-  const char *reason;   /* STATE: a plant reason code, or NULL */
+  const char *reason;   /* STATE: a plant reason code, or NULL;
+                           EXPLAIN: the leaf the operator picks */
   uint64_t good;        /* COUNT: good pieces */
   uint64_t reject;      /* COUNT: rejected pieces */
+  const char *reject_reason; /* COUNT: the quality leaf of the rejects, or
+                                NULL */
   const char *kind;     /* ANDON: a plant andon kind */
   uint8_t severity;     /* ANDON: 1..3 */
   const char *note;     /* ANDON: a static note */
@@ -65,6 +77,8 @@ typedef struct sim_eq {
   double cycle_ms;          /* this run's mean cycle time per piece */
   double piece_left_ms;     /* time until the current piece is done */
   double scrap_rate;        /* chance that a piece is a reject */
+  const char *scrap_reason; /* the quality leaf of its rejects, or NULL */
+  const char *stop_reason;  /* the machine reason of the current stop */
   uint64_t good;            /* good pieces since the last count event */
   uint64_t reject;          /* rejects since the last count event */
 } sim_eq;
@@ -81,6 +95,10 @@ typedef struct sim {
   const char *reason_down[3]; /* breakdown reasons the plant knows, NULLs */
   size_t nreason_down;      /* entries used in reason_down */
   const char *reason_starved; /* "material_shortage" if known, else NULL */
+  const char *reason_changeover; /* the first leaf of category changeover,
+                                    else "changeover_overrun" if known */
+  const char *scrap[4];     /* quality leaves of the tree, NULLs */
+  size_t nscrap;            /* entries used in scrap */
   const char *kind_maint;   /* andon kinds the plant knows, or NULL */
   const char *kind_material;
   const char *kind_quality;

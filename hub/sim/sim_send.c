@@ -9,11 +9,15 @@
  * requests, so its outbox stays small; what it holds it resends itself,
  * with the same key, after a reconnect.
  *
+ * Rejects carry the equipment's scrap reason; the operator's
+ * classifications go out through sim_explain.c.
+ *
  * The andon topic tells which of this gateway's andons are open; a raise
  * waits for the first snapshot of it and is dropped while
  * DRIVE_OWN_ANDONS_MAX are open (someone has to work them off first).
  */
 #include "sim_send.h"
+#include "sim_explain.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -43,6 +47,10 @@ void send_on_sim_event(void *arg, const sim_event *ev) {
     case SIM_EV_COUNT:
       p->good += ev->good;
       p->reject += ev->reject;
+      if (ev->reject_reason != NULL) p->reject_reason = ev->reject_reason;
+      break;
+    case SIM_EV_EXPLAIN:
+      explain_on_sim(d, ev, uv_now(&d->loop));
       break;
     case SIM_EV_ANDON:
       if (d->nandons < DRIVE_ANDON_QUEUE)
@@ -96,6 +104,7 @@ static void send_count(drive *d, size_t i) {
   r.u.eq_count.equipment = strv(d->o->p->equipment[i].id);
   r.u.eq_count.good = p->good < COUNT_MAX ? p->good : COUNT_MAX;
   r.u.eq_count.reject = p->reject < COUNT_MAX ? p->reject : COUNT_MAX;
+  if (r.u.eq_count.reject > 0) r.u.eq_count.reject_reason = strv(p->reject_reason);
   if (submit(d, &r) == 0) {
     p->good -= r.u.eq_count.good;
     p->reject -= r.u.eq_count.reject;
@@ -148,8 +157,7 @@ int send_idle(const drive *d) {
   return 1;
 }
 
-/* Positions c at the value of key in the map at c; -1 when absent. */
-static int map_find(fh_mp_cursor *c, const char *key) {
+int send_map_find(fh_mp_cursor *c, const char *key) {
   uint32_t n;
   fh_strv k;
   if (fh_mp_read_map(c, &n) != 0) return -1;
@@ -186,9 +194,9 @@ void send_on_event(fh_client *c, const fh_event *ev, void *arg) {
   if (ev->type == FH_MSG_SNAP) {
     d->nown_open = 0;
     d->andons_known = 1;
-    if (map_find(&cur, "andons") != 0 || fh_mp_read_array(&cur, &n) != 0) return;
+    if (send_map_find(&cur, "andons") != 0 || fh_mp_read_array(&cur, &n) != 0) return;
     for (uint32_t i = 0; i < n && fh_dec_andon(&cur, &a) == 0; i++) track(d, &a);
-  } else if (map_find(&cur, "andon") == 0 && fh_dec_andon(&cur, &a) == 0) {
+  } else if (send_map_find(&cur, "andon") == 0 && fh_dec_andon(&cur, &a) == 0) {
     track(d, &a);
   }
 }

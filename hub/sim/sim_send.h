@@ -28,7 +28,19 @@ typedef struct pending_eq {
   int64_t t_ms;           /* simulated time of the change */
   uint64_t good;          /* good pieces not yet sent */
   uint64_t reject;        /* rejects not yet sent */
+  const char *reject_reason; /* their quality reason, or NULL */
 } pending_eq;
+
+/* The operator's view of one equipment (sim_explain.c). */
+typedef struct explain_eq {
+  const char *want;       /* the reason to give its last stop, or NULL */
+  uint64_t want_at;       /* uv_now() when the simulation asked */
+  uint64_t stop_id;       /* its newest stop seen on downtime/<line> */
+  uint8_t stop_closed;    /* that stop has ended */
+  uint8_t stop_short;     /* ... is short: it needs no reason */
+  uint8_t stop_classified; /* ... has a reason */
+  uint64_t done_id;       /* the last stop we classified */
+} explain_eq;
 
 /* An andon raise waiting to be sent. */
 typedef struct pending_andon {
@@ -45,6 +57,9 @@ typedef struct drive {
   uv_signal_t sigint;     /* Ctrl-C: stop */
   uv_signal_t sigterm;    /* SIGTERM: stop */
   fh_client *client;      /* the connection to the hub */
+  fh_client *op;          /* the operator's connection, NULL without
+                             --operator-token-file (sim_explain.h) */
+  explain_eq *ex;         /* per equipment, plant order (with op) */
   sim sim;                /* the simulated plant */
   uint64_t wall_start;    /* uv_now() when the run started */
   int64_t sim_start;      /* simulated ms at that moment (wall clock) */
@@ -67,6 +82,7 @@ typedef struct drive {
   uint64_t accepted;      /* ok replies */
   uint64_t replays;       /* ... of which replay:true */
   uint64_t refused;       /* err replies */
+  uint64_t explained;     /* dt.classify accepted */
   size_t unanswered;      /* requests still pending at the end */
 } drive;
 
@@ -78,6 +94,8 @@ void send_refill(drive *d, uint64_t now);
 void send_flush(drive *d, uint64_t now);
 /* 1 when nothing waits to be sent. */
 int send_idle(const drive *d);
+/* Positions c at the value of key in the map at c; -1 when absent. */
+int send_map_find(fh_mp_cursor *c, const char *key);
 /* fh_client callbacks. */
 void send_on_reply(fh_client *c, const fh_client_req *req, const fh_event *ev,
                    void *arg);

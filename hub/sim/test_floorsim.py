@@ -1,6 +1,9 @@
 """test_floorsim.py -- floorsim against the real floorhub (ctest:
 floorsim_e2e, label e2e), with the harness of tests/e2e/fhtest.py.
 
+With --operator-token-file (a plant with a reason tree) floorsim's
+operator classifies some stops and its rejects carry quality reasons.
+
 The hub and floorsim get the sample plant without its breaks, so that the
 equipment runs whatever the time of day the test runs at (in a break
 everything would be in planned_stop and make nothing).  floorsim runs
@@ -27,12 +30,28 @@ FLOORSIM = os.environ.get("FLOORSIM_BIN", "floorsim")
 LINES = ("L1", "L2", "L3")
 
 
-class FloorsimTest(fhtest.HubTest):
+TREE = [
+    {"code": "breakdown", "category": "unplanned",
+     "children": [{"code": "mechanical"}, {"code": "electrical"}, {"code": "tooling"}]},
+    {"code": "material_shortage", "category": "unplanned"},
+    {"code": "setup", "category": "changeover"},
+    {"code": "scrap", "category": "quality",
+     "children": [{"code": "scratch"}, {"code": "dent"}]},
+]
+
+
+class SimCase(fhtest.HubTest):
+    """A hub on the sample plant without breaks, and floorsim against it."""
+    tree = False  # the plant's reasons: the sample's flat list, or TREE
+
     def setUp(self):
         with open(fhtest.SAMPLE_PLANT) as f:
             layout = json.load(f)
         for shift in layout["shifts"]:
             shift["breaks"] = []
+        if self.tree:
+            layout["reasons"] = TREE
+            layout["short_stop_s"] = 1  # at --speed 300 a stop of 5 min
         self.hub = fhtest.Hub()
         self.plant = os.path.join(self.hub.tmp, "plant.json")
         with open(self.plant, "w") as f:
@@ -47,15 +66,19 @@ class FloorsimTest(fhtest.HubTest):
             self.sim.wait()
         super().tearDown()
 
-    def start_sim(self, duration):
-        token_file = os.path.join(self.hub.tmp, "gateway.token")
-        with open(token_file, "w") as f:
-            f.write(fhtest.make_token(sub="sim-gw", role="gateway") + "\n")
+    def token_file(self, name, **claims):
+        path = os.path.join(self.hub.tmp, name + ".token")
+        with open(path, "w") as f:
+            f.write(fhtest.make_token(**claims) + "\n")
+        return path
+
+    def start_sim(self, duration, speed=60, args=()):
+        token_file = self.token_file("gateway", sub="sim-gw", role="gateway")
         self.sim_log = os.path.join(self.hub.tmp, "floorsim.log")
         with open(self.sim_log, "w") as log:
             self.sim = subprocess.Popen(
                 [FLOORSIM, "--url", self.hub.url, "--token-file", token_file, "--plant", self.plant,
-                 "--speed", "60", "--seed", "1", "--duration", str(duration)],
+                 "--speed", str(speed), "--seed", "1", "--duration", str(duration), *args],
                 stderr=log, stdout=subprocess.DEVNULL)
 
     def finish_sim(self, timeout=20):
@@ -81,6 +104,9 @@ class FloorsimTest(fhtest.HubTest):
         return sum(int(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                    if line.startswith("floorhub_errors_total{"))
 
+
+
+class FloorsimTest(SimCase):
     def test_drives_states_and_counts_and_the_hub_accepts_them(self):
         async def go():
             before = await self.equipment()
@@ -119,6 +145,41 @@ class FloorsimTest(fhtest.HubTest):
             self.assertEqual(rc, 0, log)
             self.assertEqual(log.count("online as sim-gw"), 2, log)
             self.assertIn("offline:", log)
+            self.assertEqual(self.hub_errors(), 0)
+        self.run_async(go())
+
+
+class FloorsimOperatorTest(SimCase):
+    tree = True
+
+    def test_operator_explains_stops_and_rejects_have_reasons(self):
+        async def go():
+            op = self.token_file("operator", sub="sim-op", role="operator")
+            self.start_sim(duration=10, speed=300, args=("--operator-token-file", op))
+            rc, log = self.finish_sim(timeout=30)
+            self.assertEqual(rc, 0, log)
+            self.assertIn("operator online as sim-op (operator)", log)
+            self.assertRegex(log, r"0 refused, 0 unanswered, [1-9]\d* stops explained", log)
+            view = await self.client(role="viewer", sub="watch")
+            stops = []
+            for line in LINES:
+                r = await view.request({"t": "dt.list", "line": line, "from": 0,
+                                        "to": int(time.time() * 1000) + 60000})
+                stops += self.assertOk(r)["events"]
+            mine = [e for e in stops if e["classified_by"] == "sim-op"]
+            self.assertTrue(mine, stops)
+            leaves = {"mechanical", "electrical", "tooling", "material_shortage", "setup"}
+            self.assertTrue(all(e["reason"] in leaves and not e["short"] for e in mine), mine)
+            # blocked outfeeds and micro-stops are left for a person to explain
+            self.assertTrue(all(e["states"]["blocked"] == 0 and e["states"]["idle"] == 0
+                                for e in mine), mine)
+            self.assertTrue(any(e["reason"] is None for e in stops), stops)
+            scrap = {}
+            for line in LINES:
+                oee = (await view.snapshot("oee/" + line))["data"]["oee"]
+                for k, v in oee["rejects_by_reason"].items():
+                    scrap[k] = scrap.get(k, 0) + v
+            self.assertTrue(scrap and set(scrap) <= {"scratch", "dent"}, scrap)
             self.assertEqual(self.hub_errors(), 0)
         self.run_async(go())
 

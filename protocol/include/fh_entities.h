@@ -162,6 +162,16 @@ typedef struct fh_oee {
                                           state: neither planned nor run */
   uint64_t small_stop_ms;              /* short stops: counted in run time */
   uint64_t losses[FH_LOSS__TIME];      /* stop time by loss category */
+  uint32_t revision;                   /* closed shift record: 1 at the
+                                          close, +1 per re-accounting; 0 in
+                                          the running shift's */
+  int64_t changed_at;                  /* ms of the last re-accounting, 0
+                                          (nil) when never re-accounted */
+  size_t nrejects;                     /* entries used in rejects[] */
+  struct {
+    char reason[FH_KIND_MAX + 1];      /* an eq.count's reject_reason */
+    uint64_t count;                    /* rejects counted with it */
+  } rejects[FH_OEE_REASONS_MAX];       /* rejects_by_reason, largest first */
 } fh_oee;
 
 #ifdef __cplusplus

@@ -180,6 +180,7 @@ typedef struct fh_request {
       fh_strv equipment;  /* required */
       uint64_t good;      /* increment, required */
       uint64_t reject;    /* increment, required */
+      fh_strv reject_reason; /* optional: a quality leaf of the reason tree */
     } eq_count;
     struct {
       fh_strv equipment;      /* required */

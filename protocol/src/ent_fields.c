@@ -72,6 +72,10 @@ static const ent_field oee[] = {
     F(fh_oee, not_monitored_ms, EK_U64),
     F(fh_oee, small_stop_ms, EK_U64),
     F(fh_oee, losses, EK_LOSSES),
+    F(fh_oee, revision, EK_U32),
+    F(fh_oee, changed_at, EK_TIME),
+    {"rejects_by_reason", EK_REJECTS, offsetof(fh_oee, rejects),
+     sizeof(((fh_oee *)0)->rejects)},
 };
 
 static const ent_field downtime[] = {

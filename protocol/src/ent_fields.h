@@ -29,6 +29,7 @@ typedef enum ent_kind {
   EK_STATE_MS,    /* fh_oee.state_ms: map of every state name -> ms */
   EK_REASONS,     /* fh_oee.reasons / nreasons: map reason -> ms */
   EK_LOSSES,      /* fh_oee.losses: map of every time category -> ms */
+  EK_REJECTS,     /* fh_oee.rejects / nrejects: map reason -> count */
   EK_BOOL,        /* uint8_t, sent as a msgpack bool */
   EK_OPT_U64,     /* uint64_t, 0 is sent as nil */
   EK_OPT_U32      /* uint32_t, 0 is sent as nil */

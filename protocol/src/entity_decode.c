@@ -8,6 +8,7 @@
  * FH_OEE_REASONS_MAX reasons fail the whole entity, and then the cursor is
  * left where it was.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "ent_fields.h"
@@ -39,17 +40,21 @@ static int get_state_ms(fh_mp_cursor *c, uint64_t *ms) {
   return 0;
 }
 
-/* fh_oee.reasons: reason -> ms, at most FH_OEE_REASONS_MAX. */
-static int get_reasons(fh_mp_cursor *c, fh_oee *o) {
-  uint32_t n;
-  if (fh_mp_read_map(c, &n) < 0 || n > FH_OEE_REASONS_MAX) return -1;
-  for (uint32_t i = 0; i < n; i++) {
-    if (fh_mp_read_strcpy(c, o->reasons[i].reason,
-                          sizeof o->reasons[i].reason) < 0)
+/* The inverse of entity_encode.c's put_tally: a map reason -> uint of at
+ * most FH_OEE_REASONS_MAX entries into rows of `stride` bytes (the reason
+ * first, the value at voff); *n gets the count.  fh_oee.reasons, .rejects. */
+static int get_tally(fh_mp_cursor *c, void *tab, size_t *n, size_t stride,
+                     size_t voff) {
+  uint32_t m;
+  if (fh_mp_read_map(c, &m) < 0 || m > FH_OEE_REASONS_MAX) return -1;
+  for (uint32_t i = 0; i < m; i++) {
+    char *row = (char *)tab + i * stride;
+    uint64_t v;
+    if (fh_mp_read_strcpy(c, row, FH_KIND_MAX + 1) < 0 || fh_mp_read_uint(c, &v) < 0)
       return -1;
-    if (fh_mp_read_uint(c, &o->reasons[i].ms) < 0) return -1;
+    memcpy(row + voff, &v, sizeof v);
   }
-  o->nreasons = n;
+  *n = m;
   return 0;
 }
 
@@ -70,6 +75,7 @@ static int get_losses(fh_mp_cursor *c, uint64_t *ms) {
 /* Reads the value of field f into obj. */
 static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
   void *v = (char *)obj + f->off;
+  fh_oee *o = obj; /* EK_REASONS and EK_REJECTS only */
   uint64_t u;
   int s;
   switch (f->kind) {
@@ -97,7 +103,12 @@ static int get_value(fh_mp_cursor *c, const ent_field *f, void *obj) {
     *(fh_andon_state *)v = (fh_andon_state)s;
     return 0;
   case EK_STATE_MS: return get_state_ms(c, v);
-  case EK_REASONS: return get_reasons(c, obj);
+  case EK_REASONS:
+    return get_tally(c, o->reasons, &o->nreasons, sizeof o->reasons[0],
+                     offsetof(__typeof__(o->reasons[0]), ms));
+  case EK_REJECTS:
+    return get_tally(c, o->rejects, &o->nrejects, sizeof o->rejects[0],
+                     offsetof(__typeof__(o->rejects[0]), count));
   case EK_LOSSES: return get_losses(c, v);
   case EK_BOOL:
     if (fh_mp_read_bool(c, &s) < 0) return -1;

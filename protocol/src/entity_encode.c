@@ -6,20 +6,25 @@
  * Strings are read with strnlen() bounded by their array, so a struct whose
  * array is not NUL-terminated cannot make us read past it.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "enc.h"
 #include "ent_fields.h"
 
-/* fh_oee.reasons as a map reason -> ms, at most FH_OEE_REASONS_MAX. */
-static void put_reasons(enc *e, const fh_oee *o) {
-  size_t n = o->nreasons < FH_OEE_REASONS_MAX ? o->nreasons
-                                              : FH_OEE_REASONS_MAX;
+/* A table of n rows of `stride` bytes, each a reason code (char[FH_KIND_MAX
+ * + 1]) and a uint64_t at `voff`, as a map reason -> value, at most
+ * FH_OEE_REASONS_MAX rows: fh_oee.reasons (ms) and fh_oee.rejects (count). */
+static void put_tally(enc *e, const void *tab, size_t n, size_t stride,
+                      size_t voff) {
+  if (n > FH_OEE_REASONS_MAX) n = FH_OEE_REASONS_MAX;
   fh__enc_map(e, (uint32_t)n);
   for (size_t i = 0; i < n; i++) {
-    const char *r = o->reasons[i].reason;
-    fh__enc_strn(e, r, strnlen(r, sizeof o->reasons[i].reason));
-    fh__enc_uint(e, o->reasons[i].ms);
+    const char *row = (const char *)tab + i * stride;
+    uint64_t v;
+    memcpy(&v, row + voff, sizeof v);
+    fh__enc_strn(e, row, strnlen(row, FH_KIND_MAX + 1));
+    fh__enc_uint(e, v);
   }
 }
 
@@ -44,6 +49,7 @@ static void put_losses(enc *e, const uint64_t *ms) {
 /* Writes the value of field f of obj. */
 static void put_value(enc *e, const ent_field *f, const void *obj) {
   const void *v = (const char *)obj + f->off;
+  const fh_oee *o = obj; /* EK_REASONS and EK_REJECTS only */
   switch (f->kind) {
   case EK_STR: fh__enc_strn(e, v, strnlen(v, f->size)); break;
   case EK_OPT_STR:
@@ -69,7 +75,14 @@ static void put_value(enc *e, const ent_field *f, const void *obj) {
     fh__enc_str(e, fh_andon_state_name(*(const fh_andon_state *)v));
     break;
   case EK_STATE_MS: put_state_ms(e, v); break;
-  case EK_REASONS: put_reasons(e, obj); break;
+  case EK_REASONS:
+    put_tally(e, o->reasons, o->nreasons, sizeof o->reasons[0],
+              offsetof(__typeof__(o->reasons[0]), ms));
+    break;
+  case EK_REJECTS:
+    put_tally(e, o->rejects, o->nrejects, sizeof o->rejects[0],
+              offsetof(__typeof__(o->rejects[0]), count));
+    break;
   case EK_LOSSES: put_losses(e, v); break;
   case EK_BOOL: fh__enc_bool(e, *(const uint8_t *)v); break;
   case EK_OPT_U64:

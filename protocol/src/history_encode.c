@@ -4,26 +4,8 @@
 #include "enc.h"
 #include "fh_history.h"
 
-/* {t:"ok", id?, rows:[put(row)...], cursor?}: n rows of size bytes each. */
-static int ok_rows(fh_buf *out, int has_id, uint64_t id, const void *rows,
-                   size_t size, size_t n, void (*put)(enc *, const void *),
-                   int has_cursor, int64_t cursor) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
-  fh__enc_str(&e, "rows");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) put(&e, (const uint8_t *)rows + i * size);
-  if (has_cursor) {
-    fh__enc_str(&e, "cursor");
-    fh__enc_int(&e, cursor);
-  }
-  return fh__enc_end(&e);
-}
-
-static void put_row(enc *e, const void *obj) {
-  const fh_hist_row *r = obj;
+static void put_row(enc *e, const void *item) {
+  const fh_hist_row *r = item;
   fh__enc_map(e, 11 + (r->open != 0) + (r->equipment[0] != '\0'));
   if (r->equipment[0] != '\0') {
     fh__enc_str(e, "equipment");
@@ -57,14 +39,38 @@ static void put_row(enc *e, const void *obj) {
   }
 }
 
+/* Puts one item of an answer's array. */
+typedef void (*put_fn)(enc *e, const void *item);
+
+/* {t:"ok", id?, <key>: [n items of size bytes], cursor?} */
+static int ok_page(fh_buf *out, int has_id, uint64_t id, const char *key, const void *items,
+                   size_t size, size_t n, put_fn put, int has_cursor, int64_t cursor) {
+  enc e;
+  if (n > UINT32_MAX) return -EINVAL;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
+  fh__enc_str(&e, key);
+  fh__enc_array(&e, (uint32_t)n);
+  for (size_t i = 0; i < n; i++) put(&e, (const uint8_t *)items + i * size);
+  if (has_cursor) {
+    fh__enc_str(&e, "cursor");
+    fh__enc_int(&e, cursor);
+  }
+  return fh__enc_end(&e);
+}
+
+static void put_sample(enc *e, const void *s) { fh__enc_sample(e, s); }
+static void put_part(enc *e, const void *item);
+
 int fh_enc_ok_history(fh_buf *out, int has_id, uint64_t id,
                       const fh_hist_row *rows, size_t n, int has_cursor,
                       int64_t cursor) {
-  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_row), n, put_row, has_cursor,
+  return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_row, has_cursor,
                  cursor);
 }
 
-static void put_pareto_row(enc *e, const fh_pareto_row *r) {
+static void put_pareto_row(enc *e, const void *item) {
+  const fh_pareto_row *r = item;
   fh__enc_map(e, 6);
   fh__enc_str(e, "reason");
   fh__enc_str(e, r->reason[0] ? r->reason : NULL);
@@ -82,34 +88,17 @@ static void put_pareto_row(enc *e, const fh_pareto_row *r) {
 
 int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
                      const fh_pareto_row *rows, size_t n) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
-  fh__enc_str(&e, "rows");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) put_pareto_row(&e, &rows[i]);
-  return fh__enc_end(&e);
+  return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_pareto_row, 0, 0);
 }
 
 int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
                       size_t n, int has_cursor, int64_t cursor) {
-  enc e;
-  if (n > UINT32_MAX) return -EINVAL;
-  fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1 + (has_cursor != 0), has_id, id);
-  fh__enc_str(&e, "samples");
-  fh__enc_array(&e, (uint32_t)n);
-  for (size_t i = 0; i < n; i++) fh__enc_sample(&e, &s[i]);
-  if (has_cursor) {
-    fh__enc_str(&e, "cursor");
-    fh__enc_int(&e, cursor);
-  }
-  return fh__enc_end(&e);
+  return ok_page(out, has_id, id, "samples", s, sizeof *s, n, put_sample, has_cursor,
+                 cursor);
 }
 
-static void put_part(enc *e, const void *obj) {
-  const fh_hist_part *r = obj;
+static void put_part(enc *e, const void *item) {
+  const fh_hist_part *r = item;
   fh__enc_map(e, 4 + 2 * (r->has_reason != 0));
   fh__enc_str(e, "start");
   fh__enc_int(e, r->start);
@@ -132,12 +121,12 @@ static void put_part(enc *e, const void *obj) {
 int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
                             const fh_hist_part *rows, size_t n, int has_cursor,
                             int64_t cursor) {
-  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_part), n, put_part, has_cursor,
+  return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_part, has_cursor,
                  cursor);
 }
 
-static void put_product(enc *e, const void *obj) {
-  const fh_hist_product *r = obj;
+static void put_product(enc *e, const void *item) {
+  const fh_hist_product *r = item;
   fh__enc_map(e, 8);
   fh__enc_str(e, "start");
   fh__enc_int(e, r->start);
@@ -160,6 +149,6 @@ static void put_product(enc *e, const void *obj) {
 int fh_enc_ok_history_products(fh_buf *out, int has_id, uint64_t id,
                                const fh_hist_product *rows, size_t n,
                                int has_cursor, int64_t cursor) {
-  return ok_rows(out, has_id, id, rows, sizeof(fh_hist_product), n, put_product, has_cursor,
-                 cursor);
+  return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_product,
+                 has_cursor, cursor);
 }

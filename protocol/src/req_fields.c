@@ -58,6 +58,7 @@ static const req_field eq_count[] = {
     {"equipment", RK_STR, 1, FH_ID_MAX, OFF(u.eq_count.equipment)},
     {"good", RK_UINT, 1, 0, OFF(u.eq_count.good)},
     {"reject", RK_UINT, 1, 0, OFF(u.eq_count.reject)},
+    {"reject_reason", RK_STR, 0, FH_KIND_MAX, OFF(u.eq_count.reject_reason)},
 };
 
 static const req_field eq_total[] = {

@@ -130,3 +130,28 @@ void core_harness_settle(core_harness *t) {
   commit_flush(&t->h);
   uv_run(&t->loop, UV_RUN_NOWAIT);
 }
+
+/* 1 (and printed) when the queued message m is an err. */
+static int is_err(msg *m) {
+  const uint8_t *map;
+  size_t off = 0, map_len;
+  fh_decode_err derr;
+  fh_event ev;
+  if (fh_frame_next(msg_payload(m), m->len, &off, &map, &map_len, &derr) != 1 ||
+      fh_event_decode(map, map_len, &ev) != 0 || ev.type != FH_MSG_ERR)
+    return 0;
+  fprintf(stderr, "err %s: %.*s\n", fh_err_code_name(ev.code), (int)ev.msg.n, ev.msg.p);
+  return 1;
+}
+
+size_t core_harness_drain(session *s) {
+  size_t errs = 0;
+  while (s->qcount > 0) {
+    errs += (size_t)is_err(s->q[s->qhead].m);
+    msg_unref(s->q[s->qhead].m);
+    s->qhead = (s->qhead + 1) % s->qcap;
+    s->qcount--;
+  }
+  s->qbytes = 0;
+  return errs;
+}

@@ -10,8 +10,9 @@
  * connection (session_open with a NULL wsi); what the hub sends them stays
  * in their queues, where core_harness_reply() reads it.
  *
- * Used by the dispatch fuzzer (tests/fuzz/fuzz_dispatch.c) and the
- * in-process core test (tests/core/test_core.c).
+ * Used by the dispatch fuzzer (tests/fuzz/fuzz_dispatch.c), the
+ * in-process core test (tests/core/test_core.c) and the re-accounting
+ * benchmark (tests/bench/bench_reaccount.c).
  */
 #ifndef FH_TESTS_CORE_HARNESS_H
 #define FH_TESTS_CORE_HARNESS_H
@@ -56,5 +57,8 @@ session *core_harness_session(core_harness *t, session *mem,
                               const fh_identity *who);
 /* Commits what is queued and runs the due timers once. */
 void core_harness_settle(core_harness *t);
+/* Drops what the hub queued for s, unread (a benchmark's replies);
+ * returns how many of them were `err` (printed to stderr). */
+size_t core_harness_drain(session *s);
 
 #endif

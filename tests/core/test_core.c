@@ -15,7 +15,9 @@
  * minted with --session-ttl, verified, revoked (an open session holding
  * one closed 4001), refused afterwards, and the revocation list trimmed
  * once the token expired; one of a user disabled since refused, its
- * sessions closed.
+ * sessions closed.  And the re-accounting of a closed shift whose stops
+ * are explained after its close (hand-computed times, the shift ended by
+ * the harness's clock).
  */
 #include <errno.h>
 #include <string.h>
@@ -598,6 +600,133 @@ FH_TEST(split_open_stop_keeps_its_time) {
   core_harness_fini(&t);
 }
 
+/* The harness's day in Berlin (Mon 2025-01-06, the clock starts at 07:00);
+ * the sample plant's early shift is 06:00-14:00 with breaks 09:00-09:15
+ * and 11:30-12:00. */
+#define MINUTE 60000LL
+#define AT(hh, mm) (CORE_HARNESS_CLOCK_START_MS + ((hh) - 7) * 60 * MINUTE + (mm) * MINUTE)
+
+/* L1-PRESS1 (L1's constraint) enters st at `at` on the harness's clock. */
+static void state_at(peer *gw, const char *key, fh_eq_state st, int64_t at,
+                     uint64_t id) {
+  fh_request r = state_req(key, EQ_L1, st);
+  t.clock_ms = at;
+  send_req(gw, &r, id);
+  ASSERT_EQ(reply_to(gw, id, NULL).type, FH_MSG_OK);
+}
+
+/* The stored record of L1's early shift, as shift.report answers it. */
+static void early_report(peer *p, uint64_t id, fh_oee *o) {
+  fh_request r = {.type = FH_MSG_SHIFT_REPORT};
+  fh_event ev;
+  r.u.shift_report.line = sv("L1");
+  r.u.shift_report.shift_start = AT(6, 0);
+  send_req(p, &r, id);
+  ev = reply_to(p, id, NULL);
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  ASSERT(ev.body_key.n == 6 && memcmp(ev.body_key.p, "report", 6) == 0);
+  ASSERT_EQ(fh_dec_oee(&ev.body, o), 0);
+}
+
+/* A dt.classify of stop `event` queued without committing. */
+static void classify_queued(peer *p, const char *key, uint64_t event,
+                            const char *reason, uint64_t id) {
+  fh_request r = {.type = FH_MSG_DT_CLASSIFY, .key = sv(key)};
+  fh_buf b;
+  r.u.dt.event = event;
+  r.u.dt.reason = sv(reason);
+  r.has_id = 1;
+  r.id = id;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(fh_request_encode(&b, &r), 0);
+  session_handle_message(&p->s, fh_buf_payload(&b), fh_buf_payload_len(&b));
+  fh_buf_free(&b);
+}
+
+/* Stops of a closed shift explained after its close: stop 1 08:55-09:25
+ * spans the 09:00 break (15 min counted), stop 2 13:50-14:10 spans the
+ * shift end (10 min in each shift).  At the close: not monitored 06:00-07:00
+ * = 60 min, planned 480 - 45 (breaks) - 60 = 375 min, run 115 + 265 - 30
+ * (break) = 350 min, 25 min unclassified.  Both classified in one batch
+ * (the second re-accounting reads the first's record before it is
+ * committed): revision 3, 25 min unplanned, planned and run unchanged (a
+ * flat reason list: every reason is `unplanned`). */
+FH_TEST(reaccount_closed_shift) {
+  peer gw, sm;
+  fh_oee o;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  state_at(&gw, "s1", FH_EQ_RUNNING, AT(7, 0), 1);
+  state_at(&gw, "s2", FH_EQ_DOWN, AT(8, 55), 2);
+  state_at(&gw, "s3", FH_EQ_RUNNING, AT(9, 25), 3);
+  state_at(&gw, "s4", FH_EQ_DOWN, AT(13, 50), 4);
+  t.clock_ms = AT(14, 0);
+  shiftclock_due(&t.h);
+  core_harness_settle(&t);
+  state_at(&gw, "s5", FH_EQ_RUNNING, AT(14, 10), 5);
+  early_report(&sm, 6, &o);
+  ASSERT_EQ(o.revision, 1);
+  ASSERT_EQ(o.changed_at, 0);
+  ASSERT_UINT_EQ(o.not_monitored_ms, 60 * MINUTE);
+  ASSERT_UINT_EQ(o.planned_ms, 375 * MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, 350 * MINUTE);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 25 * MINUTE);
+  t.clock_ms = AT(14, 20);
+  classify_queued(&sm, "c1", 1, "mechanical", 7);
+  classify_queued(&sm, "c2", 2, "tooling", 8);
+  core_harness_settle(&t);
+  ASSERT_EQ(reply_to(&sm, 7, NULL).type, FH_MSG_OK);
+  ASSERT_EQ(reply_to(&sm, 8, NULL).type, FH_MSG_OK);
+  early_report(&sm, 9, &o);
+  ASSERT_EQ(o.revision, 3);
+  ASSERT_EQ(o.changed_at, AT(14, 20));
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 25 * MINUTE);
+  ASSERT_UINT_EQ(o.planned_ms, 375 * MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, 350 * MINUTE);
+  /* the late shift's part of stop 2 moved in the live accounting */
+  oee_acc_compute(&t.h.model->eqs[1].acc, t.clock_ms, EQ_L1, &o);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 10 * MINUTE);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
+/* A stop from 13:59 that ends 14:00:30 is short (90 s < 120 s): its minute
+ * in the closed early shift leaves `unclassified` for `small_stop` (run
+ * time), and the closed record says so: revision 2, run + 1 min. */
+FH_TEST(short_stop_across_the_close) {
+  peer gw, sm;
+  fh_oee o;
+  uint64_t run;
+
+  setup(0);
+  open_peer(&gw, FH_ROLE_GATEWAY, "gw1");
+  open_peer(&sm, FH_ROLE_SHIFT_MANAGER, "sm-eva");
+  state_at(&gw, "s1", FH_EQ_RUNNING, AT(7, 0), 1);
+  state_at(&gw, "s2", FH_EQ_IDLE, AT(13, 59), 2);
+  t.clock_ms = AT(14, 0);
+  shiftclock_due(&t.h);
+  core_harness_settle(&t);
+  early_report(&sm, 3, &o);
+  ASSERT_EQ(o.revision, 1);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], MINUTE);
+  run = o.run_ms;
+  state_at(&gw, "s3", FH_EQ_RUNNING, AT(14, 0) + 30000, 4);
+  early_report(&sm, 5, &o);
+  ASSERT_EQ(o.revision, 2);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_UNCLASSIFIED], 0);
+  ASSERT_UINT_EQ(o.losses[FH_LOSS_SMALL_STOP], MINUTE);
+  ASSERT_UINT_EQ(o.run_ms, run + MINUTE);
+  ASSERT_UINT_EQ(run, (420 - 45 - 1) * MINUTE); /* 07:00-13:59 less the breaks */
+  session_closed(&gw.s);
+  session_closed(&sm.s);
+  core_harness_fini(&t);
+}
+
 /* Revoked entries in the store. */
 static uint64_t revoked_entries(void) {
   fh_store_stats st;
@@ -838,6 +967,8 @@ FH_TEST(samples_kept_samples_days) {
 }
 
 static const fh_test_entry tests[] = {
+    FH_TEST_ENTRY(reaccount_closed_shift),
+    FH_TEST_ENTRY(short_stop_across_the_close),
     FH_TEST_ENTRY(session_token_user_disabled),
     FH_TEST_ENTRY(session_token_revoke_and_trim),
     FH_TEST_ENTRY(samples_per_minute_paged),

@@ -28,6 +28,9 @@ def downtime_plant():
     plant = utc_plant("day", minute(time.time()) - 600, minute(time.time()) + 3600)
     plant["reasons"] = TREE
     plant["short_stop_s"] = 1
+    for eq in plant["lines"][0]["equipment"]:
+        if eq["id"] == "L1-PRESS3":  # test_no_signal_across_a_restart
+            eq["signal_timeout_s"] = 3
     return plant
 
 
@@ -206,6 +209,79 @@ class Downtime(HubTest):
                               tree["breakdown"]["leaf"], tree["setup"]["name"]),
                              ("breakdown", "unplanned", False, "Setup and adjustment"))
         self.run_async(run())
+
+    def test_reject_reasons(self):
+        async def run():
+            gw = await self.client("gateway")
+            for reason in ("mechanical", "breakdown", "nonsense"):  # not quality, no leaf
+                with self.subTest(reason=reason):
+                    self.assertErr(await gw.write("eq.count", equipment="L1-PRESS1", good=1,
+                                                  reject=1, reject_reason=reason),
+                                   "bad_request", "reject_reason")
+            self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=10,
+                                         reject=3, reject_reason="scratch"))
+            self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=0, reject=2))
+            self.assertOk(await gw.write("eq.count", equipment="L1-EOL", good=0, reject=1,
+                                         reject_reason="scratch"))
+            view = await self.client("viewer")
+            await view.snapshot("oee/L1")
+            # the line's rejects are every station's: 3 + 2 + 1, 4 with a reason
+            upd = await view.next(timeout=3, pred=lambda m: m["t"] == "upd" and
+                                  m["data"]["oee"]["reject"] == 6)
+            self.assertEqual(upd["data"]["oee"]["rejects_by_reason"], {"scratch": 4})
+            eqs = {o["line"]: o for o in upd["data"]["equipment"]}
+            self.assertEqual((eqs["L1-PRESS1"]["reject"], eqs["L1-PRESS1"]["rejects_by_reason"]),
+                             (5, {"scratch": 3}))
+            self.assertEqual(eqs["L1-PRESS2"]["rejects_by_reason"], {})
+            await fhtest.Client.close_all()
+            self.hub.kill9()
+            self.hub.start()
+            view = await self.client("viewer")
+            oee = (await view.snapshot("oee/L1"))["data"]["oee"]
+            self.assertEqual((oee["reject"], oee["rejects_by_reason"]), (6, {"scratch": 4}))
+        self.run_async(run())
+
+    def test_no_signal_across_a_restart(self):
+        """L1-PRESS3 (signal_timeout_s 3) last heard from while the hub runs;
+        the hub is killed and starts again after the timeout: the timer ran
+        from the stored last_data_at, so the equipment went unknown
+        (no_signal) at exactly last data + 3 s and a stop opened there."""
+        async def run():
+            gw = await self.client("gateway")
+            eq = self.assertOk(await gw.write("eq.state", equipment="L1-PRESS3",
+                                              state="running"))["equipment"]
+            last = eq["last_data_at"]
+            await fhtest.Client.close_all()
+            self.hub.kill9()
+            await asyncio.sleep(3.5)
+            self.hub.start()
+            view = await self.client("viewer")
+            deadline = time.time() + 3
+            while True:
+                eqs = (await view.snapshot("line/L1"))["data"]["equipment"]
+                press = next(e for e in eqs if e["id"] == "L1-PRESS3")
+                if press["state"] == "unknown" or time.time() > deadline:
+                    break
+                await asyncio.sleep(0.2)
+            self.assertEqual((press["state"], press["machine_reason"], press["since"]),
+                             ("unknown", "no_signal", last + 3000))
+            evs = (await view.snapshot("downtime/L1"))["data"]["events"]
+            self.assertEqual([(e["equipment"], e["start"], e["end"]) for e in evs],
+                             [("L1-PRESS3", last + 3000, None)])
+        self.run_async(run())
+
+    def test_bad_reason_trees_keep_the_hub_from_starting(self):
+        for reasons, want in [
+            ([{"code": "a", "category": "unplanned", "children": ["b", {"code": "a"}]}],
+             "reasons[0].children[1].code: duplicate reason code 'a'"),
+            ([{"code": "a", "category": "unplanned", "children": [
+                {"code": "b", "children": [{"code": "c", "children": ["d"]}]}]}],
+             "reasons[0].children[0].children[0].children: at most 3 levels of reasons"),
+        ]:
+            with self.subTest(want=want):
+                plant = downtime_plant()
+                plant["reasons"] = reasons
+                fhtest.Hub(plant_data=plant).start_fails(want)
 
 
 if __name__ == "__main__":

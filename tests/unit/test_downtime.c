@@ -94,7 +94,11 @@ FH_TEST(shift_with_every_kind_of_stop) {
   change(&e, FH_EQ_PLANNED_STOP, T(11, 0)); /* no stop: a planned stop */
   change(&e, FH_EQ_RUNNING, T(11, 30));
   ASSERT_UINT_EQ(e.next_id, 4);
-  oee_acc_count(&e.acc, 600, 20);
+  oee_acc_count(&e.acc, 600, 12); /* 20 rejects, 17 with reasons */
+  oee_acc_reject_reason(&e.acc, "scratch", 12);
+  oee_acc_count(&e.acc, 0, 5);
+  oee_acc_reject_reason(&e.acc, "dent", 5);
+  oee_acc_count(&e.acc, 0, 3);
   oee_acc_compute(&e.acc, T(14, 0), "P1", &o);
 
   /* running 60+20+59+30+20+150 = 339; down 40+20; idle 1; changeover 20;
@@ -115,6 +119,13 @@ FH_TEST(shift_with_every_kind_of_stop) {
   ASSERT_DBL_NEAR(o.performance, 30.0 * 620 / (340 * 60), EPS); /* 0.91176 */
   ASSERT_DBL_NEAR(o.quality, 600.0 / 620, EPS);
   ASSERT_DBL_NEAR(o.oee, 0.75, EPS); /* 0.85 * 18000 / 20400 */
+  /* rejects by reason, largest first; the 3 without one are in reject */
+  ASSERT_UINT_EQ(o.reject, 20);
+  ASSERT_UINT_EQ(o.nrejects, 2);
+  ASSERT_STR_EQ(o.rejects[0].reason, "scratch");
+  ASSERT_UINT_EQ(o.rejects[0].count, 12);
+  ASSERT_STR_EQ(o.rejects[1].reason, "dent");
+  ASSERT_UINT_EQ(o.rejects[1].count, 5);
 }
 
 FH_TEST(reclassify_moves_time_once) {
@@ -243,6 +254,24 @@ FH_TEST(store_record_round_trip) {
   fh_buf_free(&b);
 }
 
+/* Stores and restores the accumulator: the copy equals it. */
+static void round_trip(oee_acc *a) {
+  oee_acc back;
+  fh_buf b;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(oee_acc_encode(a, &b), 0);
+  memset(&back, 0, sizeof back);
+  ASSERT_EQ(oee_acc_decode(&back, fh_buf_payload(&b), fh_buf_payload_len(&b)), 0);
+  back.win.def = a->win.def; /* not stored */
+  ASSERT_UINT_EQ(back.nrejects, a->nrejects);
+  for (size_t i = 0; i < a->nrejects; i++) {
+    ASSERT_STR_EQ(back.rejects[i].reason, a->rejects[i].reason);
+    ASSERT_UINT_EQ(back.rejects[i].ms, a->rejects[i].ms);
+  }
+  *a = back;
+  fh_buf_free(&b);
+}
+
 FH_TEST(line_at_the_constraint) {
   shift_window w = window(&early_def, "early", 6, 14, 10);
   oee_acc a, b, c;
@@ -256,8 +285,14 @@ FH_TEST(line_at_the_constraint) {
   oee_acc_state(&b, FH_EQ_DOWN, NULL, T(7, 0)); /* B down 45 min */
   oee_acc_state(&b, FH_EQ_RUNNING, NULL, T(7, 45));
   oee_acc_count(&a, 900, 10);
-  oee_acc_count(&b, 850, 20);
+  oee_acc_reject_reason(&a, "dent", 10);
+  oee_acc_count(&b, 850, 15);
+  oee_acc_reject_reason(&b, "scratch", 15);
+  oee_acc_count(&b, 0, 5);
+  oee_acc_reject_reason(&b, "dent", 5);
   oee_acc_count(&c, 800, 20);
+  oee_acc_reject_reason(&c, "scratch", 20);
+  round_trip(&b); /* the rejects by reason are stored with the accounting */
   oee_line_constraint(accs, 3, 1, 2, T(14, 0), "L1", &o);
   /* planned 450, run 405 (B's); good 800 (C's); reject 10+20+20 = 50 */
   ASSERT_UINT_EQ(o.planned_ms, 450 * MIN);
@@ -268,6 +303,12 @@ FH_TEST(line_at_the_constraint) {
   ASSERT_DBL_NEAR(o.performance, 30.0 * 850 / (405 * 60), EPS); /* 1.0494 */
   ASSERT_DBL_NEAR(o.quality, 800.0 / 850, EPS);
   ASSERT_DBL_NEAR(o.oee, 0.9 * 1.0 * (800.0 / 850), EPS); /* P capped */
+  /* scrapped anywhere: scratch 15 + 20 = 35, dent 10 + 5 = 15 */
+  ASSERT_UINT_EQ(o.nrejects, 2);
+  ASSERT_STR_EQ(o.rejects[0].reason, "scratch");
+  ASSERT_UINT_EQ(o.rejects[0].count, 35);
+  ASSERT_STR_EQ(o.rejects[1].reason, "dent");
+  ASSERT_UINT_EQ(o.rejects[1].count, 15);
 }
 
 /* A run's changeover (runs.h): the stop's time in machine state changeover

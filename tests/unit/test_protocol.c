@@ -153,6 +153,13 @@ static void assert_oee_eq(const fh_oee *a, const fh_oee *b) {
   ASSERT_UINT_EQ(a->down_events, b->down_events);
   ASSERT(a->mttr_s == b->mttr_s);
   ASSERT(a->mtbf_s == b->mtbf_s);
+  ASSERT_UINT_EQ(a->revision, b->revision);
+  ASSERT_EQ(a->changed_at, b->changed_at);
+  ASSERT_UINT_EQ(a->nrejects, b->nrejects);
+  for (size_t i = 0; i < a->nrejects; i++) {
+    ASSERT_STR_EQ(a->rejects[i].reason, b->rejects[i].reason);
+    ASSERT_UINT_EQ(a->rejects[i].count, b->rejects[i].count);
+  }
 }
 
 /* ------------------------------------------------ requests round trip */
