@@ -35,8 +35,6 @@
 #include "tokens.h"
 
 #define SHUTDOWN_GRACE_MS 1000 /* close frames get this long to go out */
-#define TRIM_INTERVAL_MS 60000 /* store housekeeping (trim, retention) */
-#define TRIM_FIRST_MS 2000     /* the first, soon after start */
 
 static void on_tick(uv_timer_t *t) {
   hub *h = t->data;
@@ -136,7 +134,8 @@ static void start_timers(hub *h) {
     timers[i]->data = h;
   }
   uv_timer_start(&h->tick, on_tick, 1000, 1000);
-  uv_timer_start(&h->housekeeping, on_housekeeping, TRIM_FIRST_MS, TRIM_INTERVAL_MS);
+  uv_timer_start(&h->housekeeping, on_housekeeping, h->cfg->housekeeping_s * 1000ull,
+                 h->cfg->housekeeping_s * 1000ull);
   if (wd > 0) uv_timer_start(&h->watchdog, on_watchdog, 0, wd / 2000 ? wd / 2000 : 1);
   uv_signal_init(h->loop, &h->sigterm);
   uv_signal_init(h->loop, &h->sigint);

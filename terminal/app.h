@@ -77,6 +77,20 @@ typedef struct act_pick {
   model_names items;                      /* v as a name list */
 } act_pick;
 
+/* The report view's questions in flight (report_history.c); 0: none. */
+typedef struct report_asks {
+  uint64_t report;             /* shift.report */
+  int64_t report_start;        /* ... the shift_start it asked (0: the
+                                  last closed) */
+  uint64_t shifts;             /* oee.history group shift: shift starts */
+  int64_t shifts_from;         /* ... its from */
+  uint64_t days;               /* oee.history group day: the day table */
+  int64_t days_from;           /* ... its from */
+  uint64_t top[MODEL_DAYS];    /* dt.pareto top 1 of each day */
+  int step;                    /* a step (-1, +1) waiting for the shift
+                                  starts, 0 none */
+} report_asks;
+
 /* Who the connection acts as: the welcome's identity, or a person's. */
 typedef struct app_ident {
   char user[FH_ID_MAX + 1];    /* user id (token sub, or the person's) */
@@ -136,7 +150,7 @@ typedef struct app {
   size_t npend;                /* entries in pend */
   char status[256];            /* the status line */
   cap_style status_style;      /* how it is drawn */
-  uint64_t report_req;         /* id of the shift.report in flight, 0 none */
+  report_asks ask;             /* the report view's questions in flight */
   uint64_t flash_andon;        /* andon that flashes, 0 none */
   uint64_t flash_until;        /* uv_now() ms when the flash ends */
   int quit_armed;              /* q pressed once with writes pending */

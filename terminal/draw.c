@@ -106,14 +106,24 @@ char *ft_fmt_pct(char *buf, size_t n, double v) {
   return buf;
 }
 
-char *ft_fmt_clock(char *buf, size_t n, int64_t ms) {
+char *ft_fmt_local(char *buf, size_t n, int64_t ms, ft_time_fmt f) {
   time_t t = (time_t)(ms / 1000);
   struct tm tm;
+  size_t w = 0;
 
-  localtime_r(&t, &tm);
-  strftime(buf, n, "%H:%M:%S", &tm);
+  if (localtime_r(&t, &tm) != NULL) {
+    switch (f) { /* literal formats, so that the compiler checks them */
+      case FT_CLOCK: w = strftime(buf, n, "%H:%M:%S", &tm); break;
+      case FT_HHMM: w = strftime(buf, n, "%H:%M", &tm); break;
+      case FT_DAY: w = strftime(buf, n, "%a %m-%d", &tm); break;
+      case FT_WHEN: w = strftime(buf, n, "%a %Y-%m-%d %H:%M", &tm); break;
+    }
+  }
+  if (w == 0) snprintf(buf, n, "?");
   return buf;
 }
+
+char *ft_fmt_clock(char *buf, size_t n, int64_t ms) { return ft_fmt_local(buf, n, ms, FT_CLOCK); }
 
 oee_band ft_band_of(double oee) {
   if (oee < 0.65) return BAND_RED;

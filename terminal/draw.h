@@ -35,6 +35,15 @@ char *ft_fmt_dur(char *buf, size_t n, int64_t ms);
 char *ft_fmt_pct(char *buf, size_t n, double v);
 /* HH:MM:SS local time of a wall-clock ms. */
 char *ft_fmt_clock(char *buf, size_t n, int64_t ms);
+/* The ways a local time is written. */
+typedef enum ft_time_fmt {
+  FT_CLOCK = 0,  /* "14:05:09" */
+  FT_HHMM,       /* "14:05" */
+  FT_DAY,        /* "Wed 12-02" */
+  FT_WHEN        /* "Wed 2026-12-02 06:00" */
+} ft_time_fmt;
+/* The local time of a wall-clock ms written the way f says. */
+char *ft_fmt_local(char *buf, size_t n, int64_t ms, ft_time_fmt f);
 
 oee_band ft_band_of(double oee);
 /* "LOW", "FAIR", "GOOD": the band in words, for terminals without colour. */

@@ -29,9 +29,16 @@ typedef struct help_key {
 static const help_key keys[] = {
     {HK_SIGNOUT, "^O", "Sign out"}, {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
     {'c', "c", "Cancel"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
-    {'u', "u", "Refresh"},    {'q', "q", "Quit"},
+    {'u', "u", "Refresh"},    {HK_SHIFT, NULL, "Shift"},  {'q', "q", "Quit"},
     {HK_VIEWS, "1-5", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
     {HK_UNLOCK, "^U", NULL}};
+
+/* The glyph of an arrow key: Up/Down selects (and changes the line in the
+ * report view), Left/Right changes the line (steps the shifts there). */
+static const char *arrow_glyph(const app *a, int key) {
+  int up_down = key == HK_SELECT || (key == HK_LINE && a->view == VIEW_REPORT);
+  return up_down ? a->caps.g.up_down : a->caps.g.left_right;
+}
 
 /* The label of a key whose meaning depends on the view or the lock. */
 static const char *key_label(const app *a, int key) {
@@ -68,7 +75,8 @@ int ft_help_key_offered(app *a, int key) {
     case 'a': return andon_verb_offered(a, ACT_ACK);
     case 's': return andon_verb_offered(a, ACT_RESOLVE);
     case 'c': return andon_verb_offered(a, ACT_CANCEL);
-    case 'u': return a->view == VIEW_REPORT;
+    case 'u':
+    case HK_SHIFT: return a->view == VIEW_REPORT;
     case 'q':
     case HK_VIEWS: return !a->locked;
     case HK_SELECT: return a->view != VIEW_REPORT;
@@ -92,7 +100,7 @@ void ft_help_draw(app *a, int y) {
     const char *name = k->name, *label = k->label;
     int need;
     if (!ft_help_key_offered(a, k->key)) continue;
-    if (name == NULL) name = k->key == HK_SELECT ? a->caps.g.up_down : a->caps.g.left_right;
+    if (name == NULL) name = arrow_glyph(a, k->key);
     if (label == NULL) label = key_label(a, k->key);
     need = (int)strlen(label) + 2 + (k->name == NULL && a->caps.utf8 ? 2 : (int)strlen(name));
     if (x + need > w) continue;

@@ -98,17 +98,19 @@ static void toggle_stops(app *a) {
   }
 }
 
-/* The help-line key a raw key stands for. */
-static int map_key(wint_t ch, int is_key) {
+/* The help-line key a raw key stands for.  In the report view the arrows
+ * turn: Left/Right step through the shifts, Up/Down change the line. */
+static int map_key(const app *a, wint_t ch, int is_key) {
+  int report = a->view == VIEW_REPORT;
   if (is_key) {
     switch (ch) {
-      case KEY_UP: case KEY_DOWN: return HK_SELECT;
-      case KEY_LEFT: case KEY_RIGHT: return HK_LINE;
+      case KEY_UP: case KEY_DOWN: return report ? HK_LINE : HK_SELECT;
+      case KEY_LEFT: case KEY_RIGHT: return report ? HK_SHIFT : HK_LINE;
       case KEY_ENTER: return HK_OPEN;
       default: return -1;
     }
   }
-  if (ch == 'k' || ch == 'j') return HK_SELECT;
+  if (ch == 'k' || ch == 'j') return report ? HK_LINE : HK_SELECT;
   if (ch == '\n' || ch == '\r') return HK_OPEN;
   if ((ch >= '1' && ch <= '5') || ch == '\t') return HK_VIEWS;
   if (ch == CTRL_KEY('U')) return HK_UNLOCK;
@@ -119,11 +121,12 @@ static int map_key(wint_t ch, int is_key) {
 
 static void dispatch(app *a, int key, wint_t ch, int is_key) {
   int up = is_key ? ch == KEY_UP : ch == 'k';
-  int left = is_key && ch == KEY_LEFT;
+  int back = is_key ? ch == KEY_LEFT || ch == KEY_UP : ch == 'k';
 
   switch (key) {
     case HK_SELECT: ft_ui_move(a, up ? -1 : 1); break;
-    case HK_LINE: switch_line(a, left ? -1 : 1); break;
+    case HK_LINE: switch_line(a, back ? -1 : 1); break;
+    case HK_SHIFT: ft_report_step(a, back ? -1 : 1); break;
     case HK_OPEN: open_line(a); break;
     case HK_VIEWS: ft_ui_set_view(a, ch == '\t' ? (a->view + 1) % VIEW__COUNT : (view_id)(ch - '1')); break;
     case HK_UNLOCK: toggle_lock(a); break;
@@ -162,7 +165,7 @@ void ft_input_key(app *a, wint_t ch, int is_key) {
     ft_dialog_key(a, ch, is_key);
     return;
   }
-  key = map_key(ch, is_key);
+  key = map_key(a, ch, is_key);
   if (key != 'q') a->quit_armed = 0;
   if (key < 0 || !ft_help_key_offered(a, key)) return;
   dispatch(a, key, ch, is_key);

@@ -1,7 +1,9 @@
 /* input.h -- the keyboard, read through the uv loop.
  *
  * Keys (documented in SCREENS.md): Up/Down or k/j select, Enter opens the
- * selected line, Left/Right change the line of the line and report views,
+ * selected line, Left/Right change the line of the line and stop views;
+ * in the report view Left/Right step to the shift before or after and
+ * Up/Down (k/j) change the line,
  * 1-5 or Tab switch views, r raise, a acknowledge, s resolve, c cancel,
  * d the line's stops (and back), Enter there gives the selected stop its
  * reason, u refresh the report, q quit (again to quit with writes pending),
@@ -18,11 +20,12 @@
 /* Help-line keys that are not single characters. */
 enum {
   HK_SELECT = 0x110000, /* Up/Down */
-  HK_LINE,              /* Left/Right */
+  HK_LINE,              /* Left/Right (report view: Up/Down) */
   HK_OPEN,              /* Enter: open a line, classify a stop */
   HK_VIEWS,             /* 1-5, Tab */
   HK_UNLOCK,            /* Ctrl-U */
-  HK_SIGNOUT            /* Ctrl-O: a person signs out at a kiosk */
+  HK_SIGNOUT,           /* Ctrl-O: a person signs out at a kiosk */
+  HK_SHIFT              /* report view: Left/Right, the shift before/after */
 };
 
 /* Starts reading stdin (uv_poll, keys drained with wget_wch in nodelay

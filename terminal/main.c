@@ -46,8 +46,9 @@ static void usage(FILE *f) {
           "\n"
           "keys: Up/Down select, Enter open a line, Left/Right change line, 1-5 or\n"
           "Tab switch view, r raise, a acknowledge, s resolve, c cancel, u refresh\n"
-          "the report, d a line's stops (Enter there: category digit, reason digit,\n"
-          "Enter), q quit, Ctrl-U unlock (or lock) a kiosk, Ctrl-L redraw.\n"
+          "the report (there Left/Right: the shift before/after, Up/Down: the line),\n"
+          "d a line's stops (Enter there: category digit, reason digit, Enter),\n"
+          "q quit, Ctrl-U unlock (or lock) a kiosk, Ctrl-L redraw.\n"
           "With a kiosk token (role kiosk) people sign in: scan a badge, or type\n"
           "the user, Tab, the PIN, Enter; Ctrl-O signs out.\n"
           "The help line shows only the keys your role may use.\n");

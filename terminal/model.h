@@ -9,7 +9,8 @@
  * from (model_downtime.c).  ft_model_apply() reports what the screen
  * must call attention to (a new andon, an escalation, a stop that ended
  * and needs a reason) in a model_news.
- * The last shift report answered by the hub is kept here too.
+ * The last shift report answered by the hub is kept here too, with the
+ * line's history around it (model_history.c).
  */
 #ifndef FT_MODEL_H
 #define FT_MODEL_H
@@ -18,6 +19,7 @@
 #include <stdint.h>
 
 #include "fh_downtime.h"
+#include "fh_history.h"
 #include "fh_protocol.h"
 
 #define MODEL_NEWS_MAX 16     /* news entries kept per applied event */
@@ -87,6 +89,33 @@ typedef struct model_report {
   char err[200];             /* why there is none, in words */
 } model_report;
 
+#define MODEL_SHIFTS_MAX FH_HISTORY_PAGE_ROWS /* shift starts kept */
+#define MODEL_DAYS 7                /* rows of the day table */
+#define MODEL_SHIFTS_SPAN_MS (14LL * 86400000) /* how far one ask for
+                                    shift starts reaches back */
+
+/* One day of the report's day table. */
+typedef struct model_day {
+  fh_hist_row row;           /* the day's oee.history row */
+  fh_pareto_row top;         /* its largest loss (dt.pareto top 1) */
+  int has_top;               /* top holds the answer (0: none yet or no
+                                stop that day) */
+} model_day;
+
+/* The line's history around the report: the closed shifts one can step
+ * to, and the last MODEL_DAYS days. */
+typedef struct model_history {
+  char line[FH_ID_MAX + 1];  /* the line it is about */
+  int64_t shifts[MODEL_SHIFTS_MAX]; /* closed shift starts, ascending */
+  size_t nshifts;            /* entries in shifts */
+  int64_t shifts_from;       /* the oldest time asked for shift starts
+                                (none before it is known) */
+  model_day days[MODEL_DAYS];/* oldest first */
+  size_t ndays;              /* entries in days */
+  report_state days_state;   /* of the day table */
+  char err[200];             /* days_state REPORT_ERR: why, in words */
+} model_history;
+
 typedef struct model {
   char plant[FH_NAME_MAX + 1]; /* plant name, "" before the plant snap */
   int has_plant;             /* the plant snap arrived */
@@ -107,6 +136,7 @@ typedef struct model {
   size_t andons_cap;         /* entries allocated */
   int andons_loaded;         /* the andon snap arrived: news from now on */
   model_report report;       /* the last shift report */
+  model_history hist;        /* the report line's history */
 } model;
 
 void ft_model_init(model *m);
@@ -120,6 +150,23 @@ int ft_model_apply(model *m, const fh_event *ev, model_news *news);
 /* Stores the answer to the shift.report asked for report.line: an ok with
  * a report body, or an err. */
 void ft_model_report_set(model *m, const fh_event *ev);
+
+/* ------------------------------------------- history (model_history.c) */
+
+/* Starts the history of line over (forgets another line's). */
+void ft_model_hist_reset(model *m, const char *line);
+/* Merges the closed shifts of an oee.history group "shift" answer asked
+ * from `from` into the shift starts.  0, or -EINVAL (not such an answer). */
+int ft_model_hist_shifts(model *m, const fh_event *ev, int64_t from);
+/* The day table from an oee.history group "day" answer asked from `from`:
+ * the rows of whole days (start >= from), the last MODEL_DAYS of them;
+ * an err or a broken answer sets days_state REPORT_ERR. */
+void ft_model_hist_days(model *m, const fh_event *ev, int64_t from);
+/* The top loss of day i from a dt.pareto top 1 answer. */
+void ft_model_hist_top(model *m, size_t i, const fh_event *ev);
+/* The closed shift `delta` steps from the one starting at start (delta
+ * -1: the one before); 0 when the known shifts do not reach it. */
+int64_t ft_model_hist_step(const model *m, int64_t start, int delta);
 
 /* Puts one andon into the table (new, or a newer version of one held) and
  * adds what it means to news (may be NULL).  0 or -ENOMEM. */

@@ -182,11 +182,9 @@ void ft_session_on_reply(fh_client *c, const fh_client_req *req,
   (void)c;
 
   a->dirty = 1;
-  if (req->type == FH_MSG_SHIFT_REPORT) {
-    if (req->id == a->report_req) {
-      ft_model_report_set(&a->m, ev);
-      a->report_req = 0;
-    }
+  if (req->type == FH_MSG_SHIFT_REPORT || req->type == FH_MSG_OEE_HISTORY ||
+      req->type == FH_MSG_DT_PARETO) {
+    ft_report_on_reply(a, req, ev);
     return;
   }
   if (req->type == FH_MSG_LOGIN || req->type == FH_MSG_LOGOUT) {

@@ -46,8 +46,13 @@ void ft_stop_view_open(app *a, const char *line);
 const fh_downtime *ft_ui_selected_stop(app *a);
 /* report_view.c */
 void ft_report_view_draw(app *a, int top, int rows);
-/* Asks the hub for the last closed shift of a->cur_line. */
+/* report_history.c: asks the hub for the last closed shift of
+ * a->cur_line, the shifts before it and the line's last 7 days. */
 void ft_report_request(app *a);
+/* Shows the closed shift delta steps from the one shown (-1: before). */
+void ft_report_step(app *a, int delta);
+/* An answer to shift.report, oee.history or dt.pareto. */
+void ft_report_on_reply(app *a, const fh_client_req *req, const fh_event *ev);
 
 /* help.c: the help line, with only the keys this user may use now. */
 void ft_help_draw(app *a, int y);

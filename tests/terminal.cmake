@@ -15,6 +15,13 @@ add_test(NAME e2e_floorterm_StopsTest
 set_tests_properties(e2e_floorterm_StopsTest PROPERTIES LABELS e2e TIMEOUT 180
   ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
 
+# the report view's past shifts and 7-day table on a backfilled store
+add_test(NAME e2e_floorterm_HistoryTest
+  COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm_history.py -v HistoryTest
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e_floorterm_HistoryTest PROPERTIES LABELS e2e TIMEOUT 180
+  ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
+
 # people signing in at a kiosk token's floorterm (issue 18)
 add_test(NAME e2e_floorterm_KioskSignInTest
   COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm_kiosk.py -v KioskSignInTest

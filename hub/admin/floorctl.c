@@ -3,7 +3,8 @@
  *
  * Design: a thin dispatcher.  `floorctl <command> [options]` passes argv
  * from the command name on to the command's function (floorctl_token.c,
- * floorctl_store.c, floorctl_notify.c), which parses its own long options with getopt_long.
+ * floorctl_store.c, floorctl_notify.c, floorctl_history.c, ...), which
+ * parses its own long options with getopt_long.
  * Exit status: 0 success, 1 runtime failure, 2 usage error.
  */
 #include "floorctl.h"
@@ -11,7 +12,11 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "plant.h"
 
 static const char usage_text[] =
     "usage: floorctl <command> [options]\n"
@@ -34,6 +39,12 @@ static const char usage_text[] =
     "  backfill --data DIR --plant FILE --days N [--seed S]\n"
     "          write N days of simulated shift records (floorsim's model,\n"
     "          the hub's accounting) into a stopped hub's store\n"
+    "  history --data DIR --plant FILE [--scope line|equipment|plant]\n"
+    "          [--line L] [--equipment E] --from DATE --to DATE\n"
+    "          [--group shift|day|week|month] [--what oee|downtime]\n"
+    "          print the rows of the hub's oee.csv / downtime.csv export,\n"
+    "          read offline (beside a running hub too): closed shift\n"
+    "          records and closed stops only, no running shift\n"
     "  notify  test --notify FILE --to PERSON [--plant FILE]\n"
     "          send a test message to PERSON as the hub would (e-mail,\n"
     "          their webhook), once each; exit 0 when all were delivered\n"
@@ -69,6 +80,15 @@ int floorctl_fail(const char *cmd, const char *fmt, ...) {
   return FLOORCTL_EXIT_FAIL;
 }
 
+int floorctl_plant_load(const char *cmd, const char *path, plant **out) {
+  char why[256] = "";
+  if (plant_load(path, out, why, sizeof why) != 0)
+    return floorctl_fail(cmd, "--plant: %s", why);
+  setenv("TZ", (*out)->timezone, 1);
+  tzset();
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static const struct {
     const char *name;                /* the command word */
@@ -80,6 +100,7 @@ int main(int argc, char **argv) {
       {"user", floorctl_user},
       {"notify", floorctl_notify},
       {"backfill", floorctl_backfill},
+      {"history", floorctl_history},
   };
 
   if (argc < 2) return floorctl_usage(NULL, "missing command");

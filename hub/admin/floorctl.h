@@ -24,6 +24,10 @@ int floorctl_events(int argc, char **argv);
 int floorctl_notify(int argc, char **argv);
 /* floorctl backfill (floorctl_backfill.c). */
 int floorctl_backfill(int argc, char **argv);
+/* floorctl history --data DIR --plant FILE [--scope S] [--line L]
+ *                  [--equipment E] --from D --to D [--group G]
+ *                  [--what oee|downtime] (floorctl_history.c). */
+int floorctl_history(int argc, char **argv);
 
 /* floorctl user add|set|disable|enable|unlock|list --data DIR --id ID
  *               [--name N] [--role R] [--lines L1,L2]
@@ -49,6 +53,15 @@ int floorctl_user_public(struct fh_buf *out, const struct user_rec *u,
                          const int *locked);
 /* Prints every user's public view as JSON lines; 0 or an exit status. */
 int floorctl_user_list(struct fh_store *s);
+
+/* Loads the plant file and makes its zone the local time (TZ), as the
+ * hub does: shift calendars, days and printed times are the plant's.  0,
+ * or FLOORCTL_EXIT_FAIL having said why. */
+struct plant;
+int floorctl_plant_load(const char *cmd, const char *path, struct plant **out);
+/* Opens the store in dir read-only (beside a running hub too).  0, or
+ * FLOORCTL_EXIT_FAIL having said why (floorctl_store.c). */
+int floorctl_store_open_ro(const char *cmd, const char *dir, struct fh_store **s);
 
 /* Prints "floorctl <cmd>: <message>" and a hint to stderr; returns
  * FLOORCTL_EXIT_USAGE. */

@@ -60,9 +60,7 @@ typedef struct backfill {
 } backfill;
 
 static dt_limits limits(const backfill *b, size_t li) {
-  const plant_stop_times *st = &b->p->lines[li].stops;
-  return (dt_limits){(uint64_t)st->short_stop_s * 1000,
-                     (uint64_t)st->reason_required_after_s * 1000};
+  return plant_stop_limits(&b->p->lines[li]);
 }
 
 /* Puts the closed stop into the batch, under its id as the hub keys it. */
@@ -268,10 +266,7 @@ int floorctl_backfill(int argc, char **argv) {
   if (rc != 0) return rc;
   memset(&b, 0, sizeof b);
   fh_buf_init(&b.enc, 0);
-  if (plant_load(a.plant, &p, why, sizeof why) != 0)
-    return floorctl_fail(CMD, "--plant: %s", why);
-  setenv("TZ", p->timezone, 1); /* the shift calendar is local time */
-  tzset();
+  if ((rc = floorctl_plant_load(CMD, a.plant, &p)) != 0) return rc;
   fh_store_opts_init(&o);
   o.dir = a.data;
   b.p = p;

@@ -68,7 +68,7 @@ static int parse_args(const char *cmd, int argc, char **argv, store_args *a,
   return 0;
 }
 
-static int open_store(const char *cmd, const char *dir, fh_store **s) {
+int floorctl_store_open_ro(const char *cmd, const char *dir, fh_store **s) {
   char why[256] = "";
   fh_store_opts o;
   struct stat st;
@@ -129,7 +129,7 @@ int floorctl_backup(int argc, char **argv) {
   int rc, created;
 
   if ((rc = parse_args("backup", argc, argv, &a, 1)) != 0) return rc;
-  if ((rc = open_store("backup", a.data, &s)) != 0) return rc;
+  if ((rc = floorctl_store_open_ro("backup", a.data, &s)) != 0) return rc;
   if ((rc = prepare_out(a.out, &created)) != 0) goto fail;
   rc = fh_store_backup(s, a.out);
   if (rc != 0) {
@@ -294,7 +294,7 @@ int floorctl_events(int argc, char **argv) {
   int rc;
 
   if ((rc = parse_args("events", argc, argv, &a, 0)) != 0) return rc;
-  if ((rc = open_store("events", a.data, &s)) != 0) return rc;
+  if ((rc = floorctl_store_open_ro("events", a.data, &s)) != 0) return rc;
   rc = fh_store_events(s, a.since, 0, print_event, NULL);
   if (fflush(stdout) != 0 && rc == 0) rc = STOP_WRITE;
   if (rc == STOP_WRITE)

@@ -67,6 +67,8 @@ static const setting settings[] = {
   {"commit-per-op", NUM(K_FLAG, commit_per_op), "benchmark only: one commit per write"},
   {"kiosk-idle-logout-s", NUM(K_U32, kiosk_idle_logout_s),
    "sign a person out of a kiosk after this long without a request (120)"},
+  {"housekeeping-s", NUM(K_U32, housekeeping_s),
+   "store housekeeping (trim, retention) every (60)"},
   {"session-ttl", NUM(K_DURATION, session_ttl_s),
    "lifetime of a dashboard sign-in token: 8h, 30m, 3600s (8h)"},
 };
@@ -95,6 +97,7 @@ void config_defaults(hub_config *c) {
   c->map_size = 64u << 20;
   c->map_size_max = 8ull << 30;
   c->kiosk_idle_logout_s = 120;
+  c->housekeeping_s = 60;
   c->session_ttl_s = 8 * 3600;
 }
 
@@ -289,6 +292,8 @@ static int check(const hub_config *c, char *err, size_t errlen) {
     snprintf(err, errlen, "--max-connections: must be positive");
   else if (c->kiosk_idle_logout_s == 0 || c->kiosk_idle_logout_s > 86400)
     snprintf(err, errlen, "--kiosk-idle-logout-s: must be 1..86400");
+  else if (c->housekeeping_s == 0 || c->housekeeping_s > 3600)
+    snprintf(err, errlen, "--housekeeping-s: must be 1..3600");
   else if (c->session_ttl_s < 60 || c->session_ttl_s > 7 * 86400)
     snprintf(err, errlen, "--session-ttl: must be 60s..168h");
   else

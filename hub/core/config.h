@@ -59,6 +59,7 @@ typedef struct hub_config {
   uint64_t map_size_max;       /* LMDB map cap in bytes */
   uint64_t map_size;           /* initial LMDB map size in bytes */
   int commit_per_op;           /* benchmark only: one commit per write */
+  uint32_t housekeeping_s;      /* store trim and retention every this long */
   uint32_t kiosk_idle_logout_s; /* sign a person out of a kiosk after this
                                    long without a request */
   uint32_t session_ttl_s;      /* lifetime of a dashboard sign-in token

@@ -7,11 +7,11 @@
  * an equipment's under "eqr/<equipment>/", + the shift start as u64
  * big-endian (history.h), so one prefix scan per line (or the equipment)
  * visits them in time order and the range is checked on the key before a
- * record is decoded.  Rows are summed by the rules (history.h), kept sorted by start
- * and sent FH_HISTORY_PAGE_ROWS at a time: the answer carries `cursor` (the
- * next row's start) when more remain, and the same request with that
- * cursor gets the next page.  The scan runs on the loop in one read
- * transaction per line, like dt.list.
+ * record is decoded.  Rows are summed by the rules (hist_rows, history.h),
+ * kept sorted by start, and sent FH_HISTORY_PAGE_ROWS at a time: the
+ * answer carries `cursor` (the next row's start) when more remain, and the
+ * same request with that cursor gets the next page.  The scan runs on the
+ * loop in one read transaction per line, like dt.list.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,67 +25,21 @@
 #include "model.h"
 #include "oee_history.h"
 
-typedef struct hist_scan {
-  hist_group group;      /* the period asked for */
-  int64_t from, to;      /* shifts starting in [from, to) */
-  hist_acc *rows;        /* by start, ascending */
-  size_t n, cap;         /* entries used, allocated */
-  oee_history_visit_fn visit; /* instead of summing: each record in range */
-  void *arg;             /* visit's */
-  int rc;                /* -ENOMEM, -EINVAL: stop */
-} hist_scan;
-
-/* The row of the period [start, end) (inserted, zeroed, if new). */
-static hist_acc *row_at(hist_scan *sc, int64_t start, int64_t end) {
-  hist_acc *row = hist_slot(&sc->rows, &sc->n, &sc->cap, sizeof *sc->rows, start);
-  if (row != NULL) row->end = end;
-  return row;
-}
-
-static void add_record(hist_scan *sc, const fh_oee *rec, const uint8_t *raw,
-                       size_t rawlen, int open) {
-  int64_t start, end;
-  hist_acc *row;
-  if (rec->shift_start < sc->from || rec->shift_start >= sc->to) return;
-  if (sc->visit != NULL) {
-    sc->rc = sc->visit(sc->arg, rec, raw, rawlen, open);
-    return;
-  }
-  if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
-    sc->rc = -EINVAL;
-    return;
-  }
-  if ((row = row_at(sc, start, end)) == NULL) sc->rc = -ENOMEM;
-  else hist_add(row, rec, open);
-}
-
-static int record_cb(void *arg, const void *key, size_t klen, const void *val,
-                     size_t vlen) {
-  hist_scan *sc = arg;
-  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
-  int64_t start = hist_key_start(key, klen);
-  fh_oee *rec;
-  if (klen < 8 || start < sc->from || start >= sc->to) return 0;
-  if ((rec = calloc(1, sizeof *rec)) == NULL) return sc->rc = -ENOMEM;
-  if (fh_dec_oee(&c, rec) == 0) add_record(sc, rec, val, vlen, 0);
-  free(rec);
-  return sc->rc;
-}
-
 /* Sums the closed shifts of owner id (one prefix scan) and, inside a
  * shift, the running one (open). */
-static int scan_owner(hub *h, hist_scan *sc, hist_owner owner, const char *id,
+static int scan_owner(hub *h, hist_rows *sc, hist_owner owner, const char *id,
                       const fh_oee *open) {
   uint8_t prefix[HIST_KEY_MAX];
   size_t n = hist_record_prefix(owner, id, prefix);
-  int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, record_cb, sc) : -EINVAL;
+  int rc = n ? fh_store_scan(h->store, FH_T_SHIFTS, prefix, n, hist_rows_record, sc)
+             : -EINVAL;
   if (rc < 0) return rc;
-  if (sc->rc == 0 && h->model->in_shift) add_record(sc, open, NULL, 0, 1);
+  if (sc->rc == 0 && h->model->in_shift) hist_rows_add(sc, open, 1);
   return sc->rc;
 }
 
 /* The rows of one equipment: its records and its running shift. */
-static int scan_equipment(hub *h, hist_scan *sc, size_t ei) {
+static int scan_equipment(hub *h, hist_rows *sc, size_t ei) {
   const char *id = h->plant->equipment[ei].id;
   fh_oee *open = calloc(1, sizeof *open);
   int rc;
@@ -140,7 +94,7 @@ static void send_page(hub *h, session *s, const fh_request *req, const hist_acc 
 }
 
 /* Runs the scan of the records in scope into sc. */
-static int scan_scope(hub *h, const history_scope *scope, hist_scan *sc) {
+static int scan_scope(hub *h, const history_scope *scope, hist_rows *sc) {
   int rc = 0;
   if (scope->equipment >= 0) return scan_equipment(h, sc, (size_t)scope->equipment);
   for (size_t li = 0; rc == 0 && li < h->model->nlines; li++)
@@ -151,10 +105,8 @@ static int scan_scope(hub *h, const history_scope *scope, hist_scan *sc) {
 
 int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
                       oee_history_visit_fn visit, void *arg) {
-  hist_scan sc;
-  memset(&sc, 0, sizeof sc);
-  sc.from = from;
-  sc.to = to;
+  hist_rows sc;
+  hist_rows_init(&sc, HIST_SHIFT, from, to);
   sc.visit = visit;
   sc.arg = arg;
   return scan_scope(h, scope, &sc);
@@ -162,15 +114,12 @@ int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t 
 
 int oee_history_rows(hub *h, const history_scope *scope, hist_group group,
                      int64_t from, int64_t to, hist_acc **rows, size_t *n) {
-  hist_scan sc;
+  hist_rows sc;
   int rc;
-  memset(&sc, 0, sizeof sc);
-  sc.group = group;
-  sc.from = from;
-  sc.to = to;
+  hist_rows_init(&sc, group, from, to);
   rc = scan_scope(h, scope, &sc);
   if (rc < 0) {
-    free(sc.rows);
+    hist_rows_free(&sc);
     return rc;
   }
   *rows = sc.rows;

@@ -15,11 +15,9 @@
 void oee_history_row(const hist_acc *a, fh_hist_row *r);
 
 /* Called with each record in scope whose shift started in [from, to), the
- * running shift's too (open; raw NULL), with the record's stored bytes
- * (raw, n: its map, which may hold more keys than fh_oee); a non-zero
- * return stops the walk. */
-typedef int (*oee_history_visit_fn)(void *arg, const fh_oee *rec,
-                                    const uint8_t *raw, size_t n, int open);
+ * running shift's too (open), with a closed record's stored bytes
+ * (hist_visit_fn); a non-zero return stops the walk. */
+typedef hist_visit_fn oee_history_visit_fn;
 /* Walks the records in scope.  0, visit's non-zero, or a negative errno. */
 int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,
                       oee_history_visit_fn visit, void *arg);

@@ -99,9 +99,7 @@ void stops_free(hub *h) {
 }
 
 dt_limits stops_limits(const hub *h, size_t line) {
-  const plant_stop_times *st = &h->plant->lines[line].stops;
-  return (dt_limits){(uint64_t)st->short_stop_s * 1000,
-                     (uint64_t)st->reason_required_after_s * 1000};
+  return plant_stop_limits(&h->plant->lines[line]);
 }
 
 /* Stops that ended before this are not kept in memory (nor in the

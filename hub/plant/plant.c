@@ -299,6 +299,11 @@ const plant_line *plant_line_find(const plant *p, const char *id, size_t n) {
   return i < p->nlines ? &p->lines[i] : NULL;
 }
 
+dt_limits plant_stop_limits(const plant_line *l) {
+  return (dt_limits){(uint64_t)l->stops.short_stop_s * 1000,
+                     (uint64_t)l->stops.reason_required_after_s * 1000};
+}
+
 const plant_equipment *plant_equipment_find(const plant *p, const char *id,
                                             size_t n) {
   id_table t = {(const char *)p->equipment, sizeof *p->equipment};

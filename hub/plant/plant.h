@@ -76,6 +76,7 @@
 #include <stdint.h>
 
 #include "fh_protocol.h"
+#include "downtime.h"
 #include "fh_roles.h"
 #include "shift.h"
 
@@ -201,6 +202,8 @@ void plant_free(plant *p);
 const plant_line *plant_line_find(const plant *p, const char *id, size_t n);
 const plant_equipment *plant_equipment_find(const plant *p, const char *id,
                                             size_t n);
+/* The stop times of a line as the downtime rules take them (ms). */
+dt_limits plant_stop_limits(const plant_line *l);
 /* The product with the id given by n bytes at id, or NULL. */
 const plant_product *plant_product_find(const plant *p, const char *id,
                                         size_t n);

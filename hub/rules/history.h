@@ -88,4 +88,40 @@ void hist_add(hist_acc *a, const fh_oee *rec, int open);
 void hist_figures(const hist_acc *a, double *availability, double *performance,
                   double *quality, double *oee);
 
+/* The rows of a query being summed (history_rows.c): the records of the
+ * shifts that started in [from, to), each added to the row of its period,
+ * rows sorted by start.  Shared by oee.history, the CSV export and
+ * `floorctl history`, which differ only in where the records come from. */
+/* Instead of summing: called with each record in range (open: the
+ * running shift, raw NULL), with the stored bytes of a closed one (raw,
+ * n: its map, which may hold more keys than fh_oee, e.g. by_product); a
+ * non-zero return stops the walk. */
+typedef int (*hist_visit_fn)(void *arg, const fh_oee *rec, const uint8_t *raw,
+                             size_t n, int open);
+
+typedef struct hist_rows {
+  hist_group group;      /* the period asked for */
+  int64_t from, to;      /* shifts starting in [from, to) */
+  hist_acc *rows;        /* by start, ascending; owned */
+  size_t n, cap;         /* entries used, allocated */
+  hist_visit_fn visit;   /* set: records go to it, no rows are summed */
+  void *arg;             /* visit's */
+  int rc;                /* 0, the first failure (-ENOMEM, -EINVAL) or
+                            visit's non-zero */
+} hist_rows;
+
+/* An empty set of rows for group over [from, to). */
+void hist_rows_init(hist_rows *r, hist_group group, int64_t from, int64_t to);
+/* Adds one record (open: the running shift) when its shift started in
+ * the range; a failure is kept in r->rc. */
+void hist_rows_add(hist_rows *r, const fh_oee *rec, int open);
+/* A stored record (key as hist_record_key makes it, value the encoded
+ * fh_oee) into the rows of arg (a hist_rows); the range is checked on the
+ * key before the record is decoded.  Has the signature of the store's
+ * scan callback; returns r->rc (non-zero stops the scan). */
+int hist_rows_record(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen);
+/* Frees the rows. */
+void hist_rows_free(hist_rows *r);
+
 #endif

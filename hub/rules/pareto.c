@@ -55,7 +55,7 @@ static int largest_first(const void *a, const void *b) {
 
 void pareto_finish(pareto *pa, size_t top) {
   uint64_t total = 0, cum = 0;
-  qsort(pa->rows, pa->n, sizeof *pa->rows, largest_first);
+  if (pa->n > 1) qsort(pa->rows, pa->n, sizeof *pa->rows, largest_first);
   if (top > 0 && pa->n > top + 1) { /* folding one row into "other" gains nothing */
     fh_pareto_row *other = &pa->rows[top];
     for (size_t i = top + 1; i < pa->n; i++) {

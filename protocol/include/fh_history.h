@@ -1,5 +1,7 @@
 /* fh_history.h -- the history queries' rows on the wire (PROTOCOL.md,
- * "History"): oee.history answers with rows of summed times and counts.
+ * "History"): oee.history answers with rows of summed times and counts,
+ * dt.pareto with the rows of a loss Pareto; the hub encodes them, clients
+ * decode them.
  */
 #ifndef FH_HISTORY_H
 #define FH_HISTORY_H
@@ -28,7 +30,7 @@ typedef struct fh_hist_row {
   double performance;         /* ideal time / run (uncapped) */
   double quality;             /* good / (good + reject) */
   double oee;                 /* A x min(P, 1) x Q */
-  int open;                   /* holds the running shift (`open: true`) */
+  uint8_t open;               /* 1: holds the running shift (`open: true`) */
   char equipment[FH_ID_MAX + 1]; /* by equipment: whose row; "" otherwise */
 } fh_hist_row;
 
@@ -112,6 +114,12 @@ int fh_enc_ok_samples(fh_buf *out, int has_id, uint64_t id, const fh_sample *s,
 /* {t:"ok", id?, rows:[{reason, category, ms, count, share, cum_share}]} */
 int fh_enc_ok_pareto(fh_buf *out, int has_id, uint64_t id,
                      const fh_pareto_row *rows, size_t n);
+
+/* Clients: one row of an oee.history / dt.pareto answer at the cursor
+ * (the rules of fh_dec_andon: zeroed first, unknown keys skipped, nil
+ * reason or category is ""). */
+int fh_dec_hist_row(fh_mp_cursor *c, fh_hist_row *r);
+int fh_dec_pareto_row(fh_mp_cursor *c, fh_pareto_row *r);
 
 #ifdef __cplusplus
 }

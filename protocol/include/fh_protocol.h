@@ -426,9 +426,11 @@ typedef struct fh_event {
   fh_strv err_key;           /* err: offending key, may be empty */
   fh_strv body_key;          /* ok: "andon" | "equipment" | "report" |
                                 "topics" | "event" | "events" | "run" |
-                                "plan" | "" */
+                                "plan" | "rows" | "" */
   int replay;                /* ok: the result of a replayed idempotency key */
   int more;                  /* ok of dt.list: the answer was cut */
+  int64_t cursor;            /* ok of oee.history: the next page's cursor,
+                                0 when this is the last page */
   fh_strv user, role, session; /* welcome; user, role also ok of login */
   fh_strv name;              /* ok of login: the person's display name */
   int64_t expires_at;        /* ok of login: the idle sign-out, ms */

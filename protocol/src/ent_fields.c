@@ -131,6 +131,32 @@ static const ent_field plan[] = {
     F(fh_plan, set_at, EK_TIME),
 };
 
+/* The rows of the history answers (fh_history.h); decoded by clients. */
+static const ent_field hist_row[] = {
+    F(fh_hist_row, start, EK_TIME),
+    F(fh_hist_row, end, EK_TIME),
+    F(fh_hist_row, planned_ms, EK_U64),
+    F(fh_hist_row, run_ms, EK_U64),
+    F(fh_hist_row, not_monitored_ms, EK_U64),
+    F(fh_hist_row, good, EK_U64),
+    F(fh_hist_row, reject, EK_U64),
+    F(fh_hist_row, availability, EK_DOUBLE),
+    F(fh_hist_row, performance, EK_DOUBLE),
+    F(fh_hist_row, quality, EK_DOUBLE),
+    F(fh_hist_row, oee, EK_DOUBLE),
+    F(fh_hist_row, open, EK_BOOL),
+    F(fh_hist_row, equipment, EK_OPT_STR),
+};
+
+static const ent_field pareto_row[] = {
+    F(fh_pareto_row, reason, EK_OPT_STR),
+    F(fh_pareto_row, category, EK_OPT_STR),
+    F(fh_pareto_row, ms, EK_U64),
+    F(fh_pareto_row, count, EK_U64),
+    F(fh_pareto_row, share, EK_DOUBLE),
+    F(fh_pareto_row, cum_share, EK_DOUBLE),
+};
+
 const ent_desc fh__ent_andon = DESC(andon);
 const ent_desc fh__ent_equipment = DESC(equipment);
 const ent_desc fh__ent_line = DESC(line);
@@ -139,3 +165,5 @@ const ent_desc fh__ent_downtime = DESC(downtime);
 const ent_desc fh__ent_sample = DESC(sample);
 const ent_desc fh__ent_run = DESC(run);
 const ent_desc fh__ent_plan = DESC(plan);
+const ent_desc fh__ent_hist_row = DESC(hist_row);
+const ent_desc fh__ent_pareto_row = DESC(pareto_row);

@@ -1,4 +1,5 @@
-/* ent_fields.h -- the keys of each entity (andon, equipment, line, oee).
+/* ent_fields.h -- the keys of each entity (andon, equipment, line, oee,
+ * downtime) and of the history rows.
  *
  * Design: like req_fields.h for requests, one table per entity gives each
  * wire key, its type and its place in the C struct; entity_encode.c and
@@ -48,6 +49,7 @@ typedef struct ent_desc {
 } ent_desc;
 
 extern const ent_desc fh__ent_andon, fh__ent_equipment, fh__ent_line, fh__ent_oee,
-    fh__ent_downtime, fh__ent_sample, fh__ent_run, fh__ent_plan;
+    fh__ent_downtime, fh__ent_sample, fh__ent_run, fh__ent_plan, fh__ent_hist_row,
+    fh__ent_pareto_row;
 
 #endif /* FH_ENT_FIELDS_H */

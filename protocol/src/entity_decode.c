@@ -184,3 +184,11 @@ int fh_dec_downtime(fh_mp_cursor *c, fh_downtime *d) {
 int fh_dec_sample(fh_mp_cursor *c, fh_sample *s) {
   return decode_entity(c, &fh__ent_sample, s, sizeof *s);
 }
+
+int fh_dec_hist_row(fh_mp_cursor *c, fh_hist_row *r) {
+  return decode_entity(c, &fh__ent_hist_row, r, sizeof *r);
+}
+
+int fh_dec_pareto_row(fh_mp_cursor *c, fh_pareto_row *r) {
+  return decode_entity(c, &fh__ent_pareto_row, r, sizeof *r);
+}

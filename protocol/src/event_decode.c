@@ -38,7 +38,7 @@ enum {
   F_T, F_ID, F_TOPIC, F_SEQ, F_EPOCH, F_SERVER_TIME, F_CODE, F_MSG, F_KEY,
   F_USER, F_ROLE, F_SESSION, F_HUB, F_LINES, F_DATA, F_ANDON, F_EQUIPMENT,
   F_REPORT, F_TOPICS, F_EVENT, F_EVENTS, F_REPLAY, F_MORE, F_NAME,
-  F_EXPIRES_AT, F_RUN, F_PLAN, NFIELDS
+  F_EXPIRES_AT, F_RUN, F_PLAN, F_ROWS, F_CURSOR, NFIELDS
 };
 
 #define OFF(member) offsetof(fh_event, member)
@@ -72,13 +72,15 @@ static const ev_field fields[NFIELDS] = {
     FIELD(F_MORE, "more", EV_BOOL, more),
     FIELD(F_NAME, "name", EV_STR, name),
     FIELD(F_EXPIRES_AT, "expires_at", EV_INT, expires_at),
+    FIELD(F_ROWS, "rows", EV_BODY, body),
+    FIELD(F_CURSOR, "cursor", EV_INT, cursor),
 };
 
 #define BIT(i) (1u << (i))
 /* Keys holding the message's one body: at most one of them per map. */
 #define BODIES (BIT(F_DATA) | BIT(F_ANDON) | BIT(F_EQUIPMENT) | BIT(F_REPORT) | \
                 BIT(F_TOPICS) | BIT(F_EVENT) | BIT(F_EVENTS) | BIT(F_RUN) | \
-                BIT(F_PLAN))
+                BIT(F_PLAN) | BIT(F_ROWS))
 
 /* The keys each hub message must carry. */
 static uint32_t required(fh_msg_type t) {

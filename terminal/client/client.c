@@ -295,6 +295,14 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n) {
   return 0;
 }
 
+/* 1 for the types fh_client_send queues: the writes and reads of the
+ * application; not hello, sub and unsub (the client's own) nor login and
+ * logout (they belong to the connection: fh_client_login). */
+static int app_request(fh_msg_type t) {
+  if (t == FH_MSG_OEE_HISTORY || t == FH_MSG_DT_PARETO) return 1;
+  return t >= FH_MSG_PING && t <= FH_MSG_DT_LIST && t != FH_MSG_SUB && t != FH_MSG_UNSUB;
+}
+
 int fh_client_send(fh_client *c, const fh_request *req, void *data,
                    uint64_t *id) {
   fh_request r = *req;
@@ -302,9 +310,7 @@ int fh_client_send(fh_client *c, const fh_request *req, void *data,
   char key[FH_KEY_MAX + 1];
   int rc;
 
-  if (c->closing || r.type < FH_MSG_PING || r.type > FH_MSG_DT_LIST ||
-      r.type == FH_MSG_SUB || r.type == FH_MSG_UNSUB || r.key.n > FH_KEY_MAX)
-    return -EINVAL;
+  if (c->closing || !app_request(r.type) || r.key.n > FH_KEY_MAX) return -EINVAL;
   memset(&pub, 0, sizeof pub);
   if (fh_msg_is_write(r.type) && r.key.n == 0) {
     snprintf(key, sizeof key, "%s-%llu", c->key_prefix,

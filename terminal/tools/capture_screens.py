@@ -3,8 +3,9 @@
 Starts a real floorhub with the sample plant moved into a one-minute shift
 (so that a shift closes while we watch), feeds it equipment states, counts
 and andons as a gateway and an operator would, drives floorterm in tmux and
-prints each screen (tmux capture-pane) as a Markdown code block.  Takes
-about two minutes.
+prints each screen (tmux capture-pane) as a Markdown code block; last,
+the report's history on a second hub whose store `floorctl backfill`
+filled.  Takes about two minutes.
 
   FLOORHUB_BIN=... FLOORCTL_BIN=... FLOORTERM_BIN=... \\
       /usr/bin/python3 terminal/tools/capture_screens.py > /tmp/screens.md
@@ -117,6 +118,28 @@ def term(hub, role, sub, args=(), width=100, height=30, env=None, lines=None):
                                                **(env or {}))).start()
 
 
+def history_screen():
+    """The report two shifts back with the 7-day table, on a hub of the
+    sample plant (in its own zone) whose store holds 8 backfilled days."""
+    hub = fhtest.Hub()
+    try:
+        hub.start()
+        hub.backfill(8, seed=3)
+        t = term(hub, "shift_manager", "sm1", ["--line", "L1"], width=80, height=24,
+                 env={"TZ": "Europe/Berlin"})
+        try:
+            t.wait_for("Connected as")
+            t.keys("4")
+            t.wait_for(lambda s: "the last closed shift" in s and "..." not in s, timeout=10)
+            t.keys("Left", "Left")
+            block("Shift report two shifts back, the last 7 days (L1, 8 days of "
+                  "`floorctl backfill`, 80x24)", t.wait_for("2 shifts before the last closed"))
+        finally:
+            t.close()
+    finally:
+        hub.cleanup()
+
+
 def sign_in_screens(hub, terms):
     """A kiosk token's floorterm: the sign-in screen with a PIN being
     typed, then the person signed in (floorctl makes the user)."""
@@ -187,6 +210,7 @@ def main():
         for t in terms:
             t.close()
         hub.cleanup()
+    history_screen()
 
 
 if __name__ == "__main__":

@@ -320,9 +320,10 @@ class Backfill(HubTest):
 
 class Retention(HubTest):
     """history_days: shift records and stops older than that go at the
-    housekeeping (the first one two seconds after start), in one bounded
-    step; younger ones stay."""
+    housekeeping (every --housekeeping-s), in one bounded step; younger
+    ones stay."""
     plant_data = dict(fhtest.load_plant(), history_days=20)
+    hub_args = ("--housekeeping-s", "2")
 
     def test_old_history_is_trimmed(self):
         self.hub.backfill(30)

@@ -357,9 +357,23 @@ FH_TEST(dt_requests_are_sent_with_a_key_and_login_is_not) {
   ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
   ASSERT_STR_EQ(fh_client_find(c, id)->key, "");
   memset(&req, 0, sizeof req);
+  req.type = FH_MSG_OEE_HISTORY; /* the history reads: no key either */
+  req.u.history.scope = (fh_strv){"line", 4};
+  req.u.history.line = (fh_strv){"L1", 2};
+  req.u.history.group = (fh_strv){"day", 3};
+  req.u.history.to = 1;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_STR_EQ(fh_client_find(c, id)->key, "");
+  req.type = FH_MSG_DT_PARETO;
+  req.u.history.top = 1;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, &id), 0);
+  ASSERT_EQ(fh_client_find(c, id)->type, FH_MSG_DT_PARETO);
+  memset(&req, 0, sizeof req);
   req.type = FH_MSG_LOGIN;
   ASSERT_EQ(fh_client_send(c, &req, NULL, NULL), -EINVAL);
-  ASSERT_EQ(fh_client_pending(c), 2);
+  req.type = FH_MSG_LOGOUT;
+  ASSERT_EQ(fh_client_send(c, &req, NULL, NULL), -EINVAL);
+  ASSERT_EQ(fh_client_pending(c), 4);
   free_client(c);
 }
 

@@ -352,6 +352,70 @@ FH_TEST(permit_follows_the_role_table) {
   ASSERT_EQ(ft_permit_allows("", "", ACT_RAISE, NULL), 0); /* before the welcome */
 }
 
+/* An oee.history answer of rows (start, end, oee, open) into buf. */
+static void history_answer(fh_event *ev, const int64_t (*se)[2], size_t n, int open_last) {
+  fh_hist_row rows[10];
+  memset(rows, 0, sizeof rows);
+  for (size_t i = 0; i < n; i++) {
+    rows[i].start = se[i][0];
+    rows[i].end = se[i][1];
+    rows[i].oee = 0.1 * (double)i;
+    rows[i].good = 100 + i;
+  }
+  if (open_last) rows[n - 1].open = 1;
+  fh_buf_reset(&buf);
+  ASSERT_EQ(fh_enc_ok_history(&buf, 1, 1, rows, n, 0, 0), 0);
+  decode(ev);
+}
+
+/* The day table keeps whole days (a row starting before `from` holds
+ * part of its day), the last 7 of them; the shift starts skip the running
+ * shift, merge in order, and steps stop at both ends. */
+FH_TEST(history_days_and_shift_steps) {
+  static const int64_t days[9][2] = {{0, 100}, {100, 200}, {200, 300}, {300, 400},
+                                     {400, 500}, {500, 600}, {600, 700}, {700, 800},
+                                     {800, 900}};
+  static const int64_t late[3][2] = {{500, 580}, {600, 680}, {700, 780}};
+  static const int64_t early[2][2] = {{300, 380}, {600, 680}};
+  model m;
+  fh_event ev;
+  ft_model_init(&m);
+  ft_model_hist_reset(&m, "L1");
+  history_answer(&ev, days, 9, 1);
+  ft_model_hist_days(&m, &ev, 50); /* {0, 100} is a partial day */
+  ASSERT_EQ(m.hist.days_state, REPORT_OK);
+  ASSERT_EQ(m.hist.ndays, 7);      /* 8 whole days, the last 7 kept */
+  ASSERT_EQ(m.hist.days[0].row.start, 200);
+  ASSERT_EQ(m.hist.days[6].row.start, 800);
+  ASSERT_EQ(m.hist.days[6].row.open, 1);
+  ASSERT_EQ(m.hist.days[6].row.good, 108);
+
+  history_answer(&ev, late, 3, 1);  /* the running shift is not one to step to */
+  ASSERT_EQ(ft_model_hist_shifts(&m, &ev, 500), 0);
+  ASSERT_EQ(m.hist.nshifts, 2);
+  history_answer(&ev, early, 2, 0); /* older ones, one already known */
+  ASSERT_EQ(ft_model_hist_shifts(&m, &ev, 300), 0);
+  ASSERT_EQ(m.hist.nshifts, 3);
+  ASSERT_EQ(m.hist.shifts_from, 300);
+  ASSERT_EQ(m.hist.shifts[0], 300);
+  ASSERT_EQ(m.hist.shifts[2], 600);
+  ASSERT_EQ(ft_model_hist_step(&m, 600, -1), 500);
+  ASSERT_EQ(ft_model_hist_step(&m, 600, -2), 300);
+  ASSERT_EQ(ft_model_hist_step(&m, 300, -1), 0);  /* older: not known */
+  ASSERT_EQ(ft_model_hist_step(&m, 500, 1), 600);
+  ASSERT_EQ(ft_model_hist_step(&m, 600, 1), 0);   /* the last closed one */
+  ASSERT_EQ(ft_model_hist_step(&m, 450, -1), 0);  /* not a known start */
+
+  fh_buf_reset(&buf);  /* an err leaves the table in words */
+  ASSERT_EQ(fh_enc_err(&buf, 1, 2, FH_E_FORBIDDEN, "line", "line L1 is not yours"), 0);
+  decode(&ev);
+  ft_model_hist_days(&m, &ev, 0);
+  ASSERT_EQ(m.hist.days_state, REPORT_ERR);
+  ASSERT_EQ(m.hist.ndays, 0);
+  ASSERT(strstr(m.hist.err, "line L1 is not yours") != NULL);
+  ft_model_free(&m);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(plant_snap_fills_the_model),
              FH_TEST_ENTRY(a_broken_snap_leaves_the_model_as_it_was),
              FH_TEST_ENTRY(line_snap_and_updates),
@@ -359,4 +423,5 @@ FH_TEST_MAIN(FH_TEST_ENTRY(plant_snap_fills_the_model),
              FH_TEST_ENTRY(queue_order_is_unacknowledged_then_level_then_age),
              FH_TEST_ENTRY(escalation_calls_the_roles_of_the_steps_reached),
              FH_TEST_ENTRY(andon_stats_of_a_shift),
-             FH_TEST_ENTRY(permit_follows_the_role_table))
+             FH_TEST_ENTRY(permit_follows_the_role_table),
+             FH_TEST_ENTRY(history_days_and_shift_steps))

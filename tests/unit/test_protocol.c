@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fh_history.h"
 #include "fh_protocol.h"
 #include "fh_test.h"
 #include "samples.h"
@@ -711,6 +712,65 @@ FH_TEST(event_decode_refuses_non_hub_maps) {
   ASSERT_EQ(fh_enc_uint(&b, 1), 0);
   ASSERT_EQ(fh_event_decode(fh_buf_payload(&b), fh_buf_payload_len(&b), &ev),
             -1);
+  fh_buf_free(&b);
+}
+
+/* oee.history and dt.pareto answers as a client reads them: the body key
+ * "rows", the cursor, and each row back as the hub sent it (nil reason:
+ * ""). */
+FH_TEST(history_answers_decode) {
+  fh_hist_row rows[2] = {
+      {.start = 1000, .end = 2000, .planned_ms = 28800000, .run_ms = 25200000, .good = 900,
+       .reject = 100, .availability = 0.875, .performance = 0.8, .quality = 0.9,
+       .oee = 0.63},
+      {.start = 2000, .end = 3000, .planned_ms = 60000, .run_ms = 30000,
+       .not_monitored_ms = 5, .good = 7, .availability = 0.5, .performance = 1.25,
+       .quality = 1, .oee = 0.5, .open = 1, .equipment = "L1-PRESS1"}};
+  fh_pareto_row pr = {"", "unclassified", 150000, 3, 0.25, 0.75};
+  fh_mp_cursor c;
+  uint32_t n;
+  fh_hist_row got;
+  fh_pareto_row gp;
+  fh_event ev;
+  fh_buf b;
+  fh_buf_init(&b, 0);
+  ASSERT_EQ(fh_enc_ok_history(&b, 1, 9, rows, 2, 1, 3000), 0);
+  ASSERT_EQ(fh_event_decode(fh_buf_payload(&b), fh_buf_payload_len(&b), &ev), 0);
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  ASSERT_EQ(ev.id, 9);
+  ASSERT_EQ(ev.cursor, 3000);
+  ASSERT_EQ(ev.body_key.n, 4);
+  ASSERT_EQ(memcmp(ev.body_key.p, "rows", 4), 0);
+  c = ev.body;
+  ASSERT_EQ(fh_mp_read_array(&c, &n), 0);
+  ASSERT_EQ(n, 2);
+  for (int i = 0; i < 2; i++) {
+    const fh_hist_row *w = &rows[i];
+    ASSERT_EQ(fh_dec_hist_row(&c, &got), 0);
+    ASSERT_EQ(got.start, w->start);
+    ASSERT_EQ(got.end, w->end);
+    ASSERT_EQ(got.planned_ms, w->planned_ms);
+    ASSERT_EQ(got.run_ms, w->run_ms);
+    ASSERT_EQ(got.not_monitored_ms, w->not_monitored_ms);
+    ASSERT_EQ(got.good, w->good);
+    ASSERT_EQ(got.reject, w->reject);
+    ASSERT(got.availability == w->availability && got.performance == w->performance);
+    ASSERT(got.quality == w->quality && got.oee == w->oee);
+    ASSERT_EQ(got.open, w->open);
+    ASSERT_STR_EQ(got.equipment, w->equipment);
+  }
+  fh_buf_reset(&b);
+  ASSERT_EQ(fh_enc_ok_pareto(&b, 1, 10, &pr, 1), 0);
+  ASSERT_EQ(fh_event_decode(fh_buf_payload(&b), fh_buf_payload_len(&b), &ev), 0);
+  ASSERT_EQ(ev.cursor, 0);
+  c = ev.body;
+  ASSERT_EQ(fh_mp_read_array(&c, &n), 0);
+  ASSERT_EQ(fh_dec_pareto_row(&c, &gp), 0);
+  ASSERT_STR_EQ(gp.reason, "");
+  ASSERT_STR_EQ(gp.category, "unclassified");
+  ASSERT_EQ(gp.ms, 150000);
+  ASSERT_EQ(gp.count, 3);
+  ASSERT(gp.share == 0.25 && gp.cum_share == 0.75);
   fh_buf_free(&b);
 }
 
@@ -1578,6 +1638,7 @@ FH_TEST_MAIN(FH_TEST_ENTRY(request_round_trip),
              FH_TEST_ENTRY(andon_encoding_keys_and_derived_times),
              FH_TEST_ENTRY(entity_decoders_refuse_bad_values),
              FH_TEST_ENTRY(event_decode_refuses_non_hub_maps),
+             FH_TEST_ENTRY(history_answers_decode),
              FH_TEST_ENTRY(byte_exact_encodings),
              FH_TEST_ENTRY(buf_head_and_reuse),
              FH_TEST_ENTRY(missing_key_per_message_type),
