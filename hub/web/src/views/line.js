@@ -1,7 +1,9 @@
 // line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
 // of the current shift), every equipment with its state and time in
-// state, and the line's open andons; links to its downtime view and its
-// shift report.
+// state, and the line's open andons; links to its downtime view, its
+// shift report and its full-screen scoreboard.  In a shift: the active
+// run, actual against expected and the hourly table (the oee/<line>
+// scoreboard).
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
@@ -12,6 +14,7 @@
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } from "../dom.js";
 import { stateIcon, gauge, sparkline } from "../graphics.js";
 import { andonTable } from "./andons.js";
+import { hourlyTable, paceLine, runLine } from "./scoreboard.js";
 
 function metric(label, value, title) {
   return h("div", { class: "metric", title }, h("span", { class: "metric-label", text: label }), h("span", { class: "metric-value", text: value }));
@@ -69,6 +72,7 @@ export function lineView(ctx, lineId) {
   const head = h("div", { class: "view-head" });
   const top = h("div");
   const spark = h("div", { class: "spark-box" });
+  const board = h("div", { class: "line-score" });
   const eqBody = h("tbody");
   const andons = andonTable(ctx);
   const eqTable = h(
@@ -78,13 +82,15 @@ export function lineView(ctx, lineId) {
     eqBody,
   );
   return {
-    root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
+    root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Run and hourly scoreboard" }), board, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
       const line = lineOrNotice(state, lineId, head);
       if (!line) return;
       const now = ctx.now();
-      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"));
+      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"), lineLink("score", lineId, "Scoreboard"));
+      const score = state.score.get(lineId);
+      board.replaceChildren(runLine(state.runs.get(lineId), now), paceLine(score) || h("p", { class: "empty", text: "No shift is running." }), score ? hourlyTable(score) : "");
       const oee = state.oee.get(lineId);
       top.replaceChildren(summary(line, oee));
       const hist = state.history.get(lineId);
