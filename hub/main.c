@@ -125,6 +125,16 @@ static void on_sighup(uv_signal_t *sig, int signum) {
              h->auth.nkeys);
 }
 
+/* libuv makes its thread pool (and the threads' stacks) at the first
+ * queued work: the first commit, sign-in or OEE sample.  Made at start
+ * instead, so the hub's memory is flat from then on, whatever comes first. */
+static uv_work_t pool_warm;
+static void pool_noop(uv_work_t *w) { (void)w; }
+static void pool_ready(uv_work_t *w, int status) {
+  (void)w;
+  (void)status;
+}
+
 static void start_timers(hub *h) {
   uint64_t wd = notify_watchdog_usec();
   uv_timer_t *timers[] = {&h->tick, &h->housekeeping, &h->watchdog,
@@ -144,6 +154,8 @@ static void start_timers(hub *h) {
   uv_signal_start(&h->sigterm, on_signal, SIGTERM);
   uv_signal_start(&h->sigint, on_signal, SIGINT);
   uv_signal_start(&h->sighup, on_sighup, SIGHUP);
+  /* after the handlers: a signal a new thread takes must find them */
+  uv_queue_work(h->loop, &pool_warm, pool_noop, pool_ready);
 }
 
 static void close_handles(hub *h) {

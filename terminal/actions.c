@@ -15,6 +15,7 @@
 
 #include "actions.h"
 #include "classify.h"
+#include "handover.h"
 #include "permit.h"
 #include "views.h"
 
@@ -34,14 +35,16 @@ int ft_actions_can(const app *a, act_verb v, const fh_andon *andon,
 
 const char *ft_actions_verb_name(act_verb v) {
   static const char *const names[ACT__COUNT] = {"Raise", "Acknowledge",
-                                                "Resolve", "Cancel", "Classify"};
+                                                "Resolve", "Cancel", "Classify",
+                                                "Take over"};
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
 }
 
 /* "raised", "acknowledged", ...: what the andon is after the verb. */
 static const char *verb_done(act_verb v) {
   static const char *const names[ACT__COUNT] = {"raised", "acknowledged",
-                                                "resolved", "cancelled", "classified"};
+                                                "resolved", "cancelled", "classified",
+                                                "taken over"};
   return (unsigned)v < ACT__COUNT ? names[v] : "?";
 }
 
@@ -170,6 +173,10 @@ void ft_actions_on_reply(app *a, const fh_client_req *req, const fh_event *ev) {
   a->pend[i] = a->pend[--a->npend];
   if (p.verb == ACT_CLASSIFY) {
     ft_classify_on_reply(a, &p, ev);
+    return;
+  }
+  if (p.verb == ACT_TAKEOVER) {
+    ft_handover_on_reply(a, &p, ev);
     return;
   }
   if (ev->type == FH_MSG_OK) {

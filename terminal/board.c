@@ -6,13 +6,15 @@
  * andons with the escalation level, and the age of the oldest open andon.
  * The name column takes whatever width is left, so 80 columns still show
  * the start of every name.  A/P/Q come from the line's OEE record (line/<id>
- * topic); until it arrives only the plant's OEE figure is shown.
+ * topic); until it arrives only the plant's OEE figure is shown.  A row
+ * under the table names the lines whose handover is not acknowledged.
  */
 #include <string.h>
 
 #include <curses.h>
 
 #include "draw.h"
+#include "handover.h"
 #include "views.h"
 
 #define COL_STATE 13 /* "planned stop" + space */
@@ -93,12 +95,13 @@ void ft_board_draw(app *a, int top, int rows) {
     return;
   }
   draw_header(a, top, name_w);
-  rows -= 2; /* header and legend */
+  rows -= 3; /* header, handover row and legend */
   if (sel >= a->m.nlines && a->m.nlines > 0) sel = a->sel[VIEW_BOARD] = a->m.nlines - 1;
   if (rows > 0 && sel >= (size_t)rows) first = sel - (size_t)rows + 1;
   for (size_t i = first; i < a->m.nlines && (int)(i - first) < rows; i++)
     draw_row(a, top + 1 + (int)(i - first), &a->m.lines[i], i == sel, name_w);
-  ft_draw_str(&a->caps, top + rows + 1, 2, COLS - 4,
+  ft_handover_board_row(a, top + rows + 1);
+  ft_draw_str(&a->caps, top + rows + 2, 2, COLS - 4,
            "OEE: LOW <65% <= FAIR <= 85% < GOOD   escN: andon escalation level N",
            ft_caps_attr(&a->caps, CAP_DIM), 0);
 }

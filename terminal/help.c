@@ -16,6 +16,7 @@
 #include "actions.h"
 #include "classify.h"
 #include "draw.h"
+#include "handover.h"
 #include "input.h"
 #include "runs.h"
 #include "views.h"
@@ -29,7 +30,7 @@ typedef struct help_key {
 
 static const help_key keys[] = {
     {HK_SIGNOUT, "^O", "Sign out"}, {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
-    {'c', "c", "Cancel"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
+    {'c', "c", "Cancel"},    {'h', "h", "Take over"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
     {'u', "u", "Refresh"},    {HK_SHIFT, NULL, "Shift"},  {'q', "q", "Quit"},
     {'n', "n", "New run"}, {'e', "e", "End run"},
     {HK_VIEWS, "1-6", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
@@ -82,6 +83,8 @@ int ft_help_key_offered(app *a, int key) {
     case 'a': return andon_verb_offered(a, ACT_ACK);
     case 's': return andon_verb_offered(a, ACT_RESOLVE);
     case 'c': return andon_verb_offered(a, ACT_CANCEL);
+    case 'h': return a->view == VIEW_LINE &&
+                     ft_handover_can(a, ft_model_line_find(&a->m, a->cur_line));
     case 'u':
     case HK_SHIFT: return a->view == VIEW_REPORT;
     case 'q':

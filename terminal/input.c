@@ -17,6 +17,7 @@
 
 #include "actions.h"
 #include "classify.h"
+#include "handover.h"
 #include "input.h"
 #include "runs.h"
 #include "signin.h"
@@ -138,6 +139,7 @@ static void dispatch(app *a, int key, wint_t ch, int is_key) {
     case 's': ft_actions_start(a, ACT_RESOLVE); break;
     case 'c': ft_actions_start(a, ACT_CANCEL); break;
     case 'u': ft_report_request(a); break;
+    case 'h': ft_handover_ack(a); break;
     case 'd': toggle_stops(a); break;
     case 'n': ft_runs_start(a); break;
     case 'e': ft_runs_end(a); break;

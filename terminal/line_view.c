@@ -6,13 +6,15 @@
  * order, selectable for ack/resolve/cancel.  Between them a row counts the
  * line's stops that need a reason ("3 stops need a reason: d lists them").  Equipment gets at most half
  * of the body so that andons always have room.  In kiosk mode this is the
- * only view.
+ * only view.  While the last shift's handover is not acknowledged, a
+ * block under the summary shows it (handover.c; `h` takes the shift over).
  */
 #include <string.h>
 
 #include <curses.h>
 
 #include "draw.h"
+#include "handover.h"
 #include "views.h"
 
 #define LIST_MAX 256       /* andons listed */
@@ -94,7 +96,7 @@ static void draw_stops_row(app *a, int y, const model_line *ml) {
 void ft_line_view_draw(app *a, int top, int rows) {
   const model_line *ml = ft_model_line_find(&a->m, a->cur_line);
   const fh_andon *list[LIST_MAX];
-  int name_w = COLS - COL_EQ_FIXED, eq_rows, y;
+  int name_w = COLS - COL_EQ_FIXED, eq_rows, y, ho;
   size_t n, sel = a->sel[VIEW_LINE];
 
   if (ml == NULL) {
@@ -104,6 +106,9 @@ void ft_line_view_draw(app *a, int top, int rows) {
   }
   if (name_w < 12) name_w = 12;
   draw_summary(a, top, ml);
+  ho = ft_handover_draw(a, top + 2, rows / 4, ml);
+  top += ho;
+  rows -= ho;
   eq_rows = (rows - 5) / 2;
   if ((size_t)eq_rows > ml->neq) eq_rows = (int)ml->neq;
   draw_eq_header(a, top + 2, name_w);

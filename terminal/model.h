@@ -56,6 +56,24 @@ typedef struct model_product {
   char name[FH_NAME_MAX + 1];/* display name */
 } model_product;
 
+#define MODEL_HO_NOTES 5      /* notes of a handover kept for the screen */
+
+/* The last closed shift's handover of a line while it is not acknowledged
+ * (the `handover` of line/<id>; model_handover.c). */
+typedef struct model_handover {
+  int pending;               /* 1: one waits for its acknowledgement */
+  int64_t shift_start;       /* ms: what handover.ack names */
+  char shift[FH_NAME_MAX + 1]; /* the shift's name */
+  size_t nnotes;             /* notes in it (the first MODEL_HO_NOTES kept) */
+  struct {
+    char text[FH_HANDOVER_TEXT_MAX + 1]; /* the note */
+    char by[FH_ID_MAX + 1];  /* who wrote it */
+  } notes[MODEL_HO_NOTES];
+  uint32_t open_andons;      /* andons open at the close */
+  uint32_t unclassified;     /* stops left without a reason */
+  double oee;                /* the shift's OEE */
+} model_handover;
+
 /* A line with what its line/<id> topic told. */
 typedef struct model_line {
   fh_line line;              /* from the plant or line topic */
@@ -69,6 +87,7 @@ typedef struct model_line {
   int has_stops;             /* a downtime/<id> snap was received */
   fh_run run;                /* the active run; run.id 0: none */
   model_score score;         /* the scoreboard (oee/<id>) */
+  model_handover ho;         /* its pending handover */
 } model_line;
 
 /* One node of the plant's reason tree (the plant snap's reason_tree). */
@@ -208,6 +227,9 @@ int ft_model_andon_put(model *m, const fh_andon *a, model_news *news);
  * after adding to news what is new against the old table.  From now on
  * changes are news. */
 void ft_model_andons_replace(model *m, fh_andon *list, size_t n, model_news *news);
+
+/* Reads a `handover` value (a map, or nil: none pending) into h.  0 or -1. */
+int ft_model_handover_read(fh_mp_cursor *c, model_handover *h);
 
 model_line *ft_model_line_find(const model *m, const char *id);
 /* The line of a topic's id part ("L1" of line/L1) into *out, NULL when the

@@ -49,6 +49,8 @@ typedef struct line_stage {
   int has_oee;                 /* oee was present */
   fh_run run;                  /* its run (id 0: none) */
   int has_run;                 /* run was present */
+  model_handover ho;           /* the pending handover */
+  int has_ho;                  /* handover was present */
 } line_stage;
 
 static int key_is(const fh_strv *k, const char *name) {
@@ -308,6 +310,10 @@ static int line_key(fh_mp_cursor *c, const fh_strv *k, line_stage *s) {
     s->has_run = 1;
     return ft_model_run_read(c, &s->run);
   }
+  if (key_is(k, "handover")) {
+    s->has_ho = 1;
+    return ft_model_handover_read(c, &s->ho) ? -EINVAL : 0;
+  }
   if (key_is(k, "equipment") && s->eq == NULL) return read_equipment(c, s);
   if (key_is(k, "andons") && s->andons == NULL) return read_andons(c, &s->andons, &s->nandons);
   return fh_mp_skip(c) ? -EINVAL : 0;
@@ -336,6 +342,7 @@ static int commit_line(model *m, model_line *ml, line_stage *s, int snap,
 
   if (s->has_line) ml->line = s->line;
   if (s->has_run) ml->run = s->run;
+  if (s->has_ho) ml->ho = s->ho;
   if (s->has_oee) {
     ml->oee = s->oee;
     ml->has_oee = 1;

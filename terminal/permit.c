@@ -16,7 +16,7 @@ static fh_msg_type op_of(act_verb v) {
   static const fh_msg_type ops[ACT__COUNT] = {
       [ACT_RAISE] = FH_MSG_ANDON_RAISE, [ACT_ACK] = FH_MSG_ANDON_ACK,
       [ACT_RESOLVE] = FH_MSG_ANDON_RESOLVE, [ACT_CANCEL] = FH_MSG_ANDON_CANCEL,
-      [ACT_CLASSIFY] = FH_MSG_DT_CLASSIFY};
+      [ACT_CLASSIFY] = FH_MSG_DT_CLASSIFY, [ACT_TAKEOVER] = FH_MSG_HANDOVER_ACK};
   return ops[v];
 }
 
@@ -32,7 +32,7 @@ int ft_permit_allows(const char *role, const char *user, act_verb v,
 
   if (r < 0 || (unsigned)v >= ACT__COUNT) return 0;
   if (andon == NULL) return (fh_role_actions((fh_role)r) >> op_of(v)) & 1;
-  if (v == ACT_CLASSIFY || !is_open(andon)) return 0; /* not an andon verb */
+  if (v >= ACT_CLASSIFY || !is_open(andon)) return 0; /* not an andon verb */
   if (v == ACT_ACK && andon->state != FH_ANDON_RAISED) return 0;
   memset(&who, 0, sizeof who);
   snprintf(who.sub, sizeof who.sub, "%s", user);

@@ -7,7 +7,8 @@
  * production_manager, admin).  Only open andons can be acted on, and ack
  * only while raised.  Classifying a stop (dt.classify): operator,
  * maintenance, quality, engineer, shift_manager, production_manager,
- * admin; it takes no andon.
+ * admin; it takes no andon.  Taking a shift over (handover.ack):
+ * shift_manager, production_manager, admin; no andon either.
  */
 #ifndef FT_PERMIT_H
 #define FT_PERMIT_H
@@ -20,6 +21,7 @@ typedef enum act_verb {
   ACT_RESOLVE,
   ACT_CANCEL,
   ACT_CLASSIFY, /* dt.classify: give a stop its reason */
+  ACT_TAKEOVER, /* handover.ack: take a line's shift over */
   ACT__COUNT
 } act_verb;
 

@@ -21,11 +21,13 @@ add_executable(floorbench
   bench/floorbench/target_fh.c
   bench/floorbench/target_mqtt.c
   bench/floorbench/target_node.c
+  bench/floorbench/target_nats.c
   bench/floorbench/server.c
   bench/floorbench/tls.c
   bench/floorbench/token.c
   bench/floorbench/hist.c
   bench/floorbench/out.c
+  bench/floorbench/split.c
   bench/floorbench/selftest.c
   bench/floorbench/util.c)
 target_link_libraries(floorbench PRIVATE fh_protocol PkgConfig::JWT PkgConfig::OPENSSL m)

@@ -29,6 +29,13 @@ add_test(NAME e2e_floorterm_KioskSignInTest
 set_tests_properties(e2e_floorterm_KioskSignInTest PROPERTIES LABELS e2e TIMEOUT 180
   ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
 
+# the shift handover on the board and the line view (issue 18)
+add_test(NAME e2e_floorterm_HandoverTest
+  COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm_handover.py -v HandoverTest
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e_floorterm_HandoverTest PROPERTIES LABELS e2e TIMEOUT 180
+  ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")
+
 fh_unit_test(test_fh_client)
 target_include_directories(test_fh_client PRIVATE ${PROJECT_SOURCE_DIR}/terminal/client)
 target_link_libraries(test_fh_client PRIVATE fh_client)

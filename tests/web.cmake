@@ -41,6 +41,16 @@ set_tests_properties(web_downtime PROPERTIES
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")
 
+# web_handover: the shift handover on the board's tiles and the line view,
+# taken over with the button (issue 18).
+add_test(NAME web_handover
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/handover.test.mjs)
+set_tests_properties(web_handover PROPERTIES
+  LABELS e2e
+  TIMEOUT 180
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
 # web_signin: the sign-in form with a user and password (a user made with
 # floorctl), the session token, Sign out revoking it, a pasted token.
 add_test(NAME web_signin

@@ -37,6 +37,7 @@
 pending *commit_pending_new(hub *h) {
   pending *p = calloc(1, sizeof *p);
   if (p == NULL) return NULL;
+  p->arrive_ns = h->rx_ns;
   *h->pending_tail = p;
   h->pending_tail = &p->next;
   h->npending++;
@@ -89,7 +90,8 @@ static void reply_ok(hub *h, session *s, int has_id, uint64_t id,
   if (rc == 0) session_send(s, &h->enc, FH_MSG_OK);
 }
 
-static void finish_ok(hub *h, pending *list) {
+/* t0, t1: the commit's start and end (uv_hrtime). */
+static void finish_ok(hub *h, pending *list, uint64_t t0, uint64_t t1) {
   for (pending *p = list; p != NULL; p = p->next) {
     if (p->kind == PENDING_CALL) {
       p->done(h, p, 0);
@@ -102,11 +104,14 @@ static void finish_ok(hub *h, pending *list) {
     }
   }
   for (pending *p = list; p != NULL; p = p->next) {
+    h->pub_span = p->arrive_ns ? (metrics_span){p->arrive_ns, t0, t1}
+                               : (metrics_span){0, 0, 0};
     if (p->kind == PENDING_ANDON) publish_andon(h, &p->andon_new);
     else if (p->kind == PENDING_EQUIPMENT) publish_equipment(h, &p->eq_new);
     stops_publish(h, p);
     runs_publish(h, p);
   }
+  h->pub_span = (metrics_span){0, 0, 0}; /* line summaries: many writes' */
   for (pending *p = list; p != NULL; p = p->next) /* closes are stored now */
     if (p->kind == PENDING_ANDON) model_andon_retire(h->model, p->andon_new.id);
   publish_dirty_lines(h);
@@ -219,19 +224,19 @@ static pending *detach_pending(hub *h, size_t *n) {
   return list;
 }
 
-/* Answers a finished commit of `list` (n writes) with result rc; ids are
- * the outbox records it created. */
-static void finish(hub *h, pending *list, size_t n, int rc, double ms,
-                   fh_buf *ids) {
+/* Answers a finished commit of `list` (n writes) with result rc; it ran
+ * from t0 to t1 (uv_hrtime); ids are the outbox records it created. */
+static void finish(hub *h, pending *list, size_t n, int rc, uint64_t t0,
+                   uint64_t t1, fh_buf *ids) {
   if (rc == 0) outbox_committed(h, ids);
   fh_buf_reset(ids);
   if (rc == 0) {
     h->m.commits++;
     h->m.commit_writes += n;
-    metrics_commit_observe(&h->m, ms);
+    metrics_commit_observe(&h->m, t1 - t0);
     if (h->store_full) log_info("store: writes are stored again");
     h->store_full = 0;
-    finish_ok(h, list);
+    finish_ok(h, list, t0, t1);
     free_list(list);
     if (!has_work(h)) reaccount_trim(h); /* the store caught up */
     return;
@@ -259,16 +264,16 @@ static void commit_now(hub *h) {
   pending *list;
   uint64_t t0 = uv_hrtime();
   int rc = fh_store_commit(h->store, h->batch, NULL);
-  double ms = (double)(uv_hrtime() - t0) / 1e6;
+  uint64_t t1 = uv_hrtime();
 
   fh_batch_clear(h->batch);
   list = detach_pending(h, &n);
-  finish(h, list, n, rc, ms, &h->outbox_new);
+  finish(h, list, n, rc, t0, t1, &h->outbox_new);
 }
 
 static void job_work(uv_work_t *req) {
   store_job *j = req->data;
-  uint64_t t0 = uv_hrtime();
+  j->t0_ns = uv_hrtime();
   if (j->kind == JOB_COMMIT)
     j->rc = fh_store_commit(j->store, j->batch, NULL);
   else if ((j->rc = fh_store_trim(j->store, j->now_ms, COMMIT_TRIM_BATCH)) >= 0 &&
@@ -276,7 +281,7 @@ static void job_work(uv_work_t *req) {
     int n = retention_run(j->store, j->plan, COMMIT_TRIM_BATCH - (size_t)j->rc);
     j->rc = n < 0 ? n : j->rc + n;
   }
-  j->ms = (double)(uv_hrtime() - t0) / 1e6;
+  j->t1_ns = uv_hrtime();
 }
 
 /* A trim job ended: its result logged, its retention plan freed. */
@@ -305,7 +310,8 @@ static void job_done(uv_work_t *req, int status) {
     fh_batch_clear(done);
     fh_batch_free(h->spare_batch);
     h->spare_batch = done;
-    finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->ms, &j->outbox_ids);
+    finish(h, list, n, status == 0 ? j->rc : -ECANCELED, j->t0_ns, j->t1_ns,
+           &j->outbox_ids);
   } else {
     trim_done(j);
   }

@@ -47,6 +47,8 @@ typedef struct pending {
   int has_id;                  /* echo the request id */
   uint64_t id;
   fh_msg_type op;              /* what was done */
+  uint64_t arrive_ns;          /* uv_hrtime() at its request's arrival,
+                                  0 for the hub's own writes */
   pending_kind kind;           /* which entity */
   int created;                 /* raise: undo removes the andon */
   fh_andon andon_old;          /* PENDING_ANDON: before */

@@ -12,6 +12,7 @@
 
 #include "dispatch.h"
 #include "dt_pareto.h"
+#include "handover.h"
 #include "hub.h"
 #include "log.h"
 #include "login.h"
@@ -136,6 +137,7 @@ typedef struct report_find {
   int64_t want;    /* shift start asked for, 0 = the last one */
   int found;       /* a record was copied into raw */
   int nomem;       /* copying it failed */
+  int64_t start;   /* its shift start */
   fh_buf raw;      /* the record as stored (its map is sent as is) */
 } report_find;
 
@@ -151,16 +153,18 @@ static int report_cb(void *arg, const void *key, size_t klen, const void *val,
   if (rf->want != 0 && o.shift_start != rf->want) return 0;
   fh_buf_reset(&rf->raw);
   rf->nomem = fh_buf_append(&rf->raw, val, vlen) != 0;
+  rf->start = o.shift_start;
   rf->found = 1;
   return rf->want != 0; /* exact match: stop; last one: go on */
 }
 
 /* shift.report: the stored record of the line's closed shift (its OEE,
- * scoreboard, runs and by_product: shiftclock.c), sent as stored. */
+ * scoreboard, runs and by_product: shiftclock.c) sent as stored, and its
+ * handover (handover.h). */
 static void on_shift_report(hub *h, session *s, const fh_request *req) {
   char line[FH_ID_MAX + 1];
   uint8_t prefix[HIST_KEY_MAX];
-  report_find rf = {req->u.shift_report.shift_start, 0, 0, {0}};
+  report_find rf = {req->u.shift_report.shift_start, 0, 0, 0, {0}};
   fh_strv l = req->u.shift_report.line;
   int n = snprintf(line, sizeof line, "%.*s", (int)l.n, l.p);
 
@@ -180,8 +184,9 @@ static void on_shift_report(hub *h, session *s, const fh_request *req) {
                      rf.want ? " starts then" : " yet");
   else if (rf.nomem)
     session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, NULL, "out of memory");
-  else if (fh_enc_ok_report_raw(&h->enc, req->has_id, req->id, rf.raw.data,
-                                rf.raw.len) == 0)
+  else if (fh_enc_ok_report_begin(&h->enc, req->has_id, req->id, rf.raw.data,
+                                  rf.raw.len) == 0 &&
+           handover_enc_stored(h, line, rf.start, &h->enc) == 0)
     session_send(s, &h->enc, FH_MSG_OK);
   fh_buf_free(&rf.raw);
 }

@@ -68,7 +68,7 @@ typedef struct store_job {
   fh_buf outbox_ids;               /* JOB_COMMIT: ids of the outbox records
                                       the batch creates (outbox.h) */
   int rc;                          /* the store's answer */
-  double ms;                       /* how long it took */
+  uint64_t t0_ns, t1_ns;           /* uv_hrtime() at its start and end */
 } store_job;
 
 typedef struct hub {
@@ -137,6 +137,12 @@ typedef struct hub {
   int exit_code;                   /* what main() returns */
 
   metrics m;                       /* counters for /metrics */
+  uint64_t rx_ns;                  /* uv_hrtime() at the arrival of the
+                                      message being dispatched; 0 outside
+                                      (session_handle_message) */
+  metrics_span pub_span;           /* the instants of the write whose
+                                      updates are being published (copied
+                                      into each msg; zero otherwise) */
 
   struct guard *guard;             /* sign-in failure counts (guard.c) */
   struct login_job *login_jobs;    /* sign-in checks on the pool (login.c) */

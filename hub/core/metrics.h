@@ -3,6 +3,18 @@
  * Plain integers bumped on the loop thread; no locks, no allocation.  Gauges
  * that can be read off the live state (sessions, subscriptions, open andons)
  * are computed when /metrics is scraped instead of being kept here.
+ *
+ * Histograms keep nanoseconds against fixed integer bounds (a short scan,
+ * no floating point when observing).  Besides the per-commit latency there
+ * is the split of one published update's way through the hub (where the
+ * time goes): from its request's arrival to the start of the commit that
+ * stores it (queue), the commit itself, and from the commit's end to the
+ * write of the frame carrying it to its last subscriber (fan-out: the
+ * hand-off back to the loop, encoding, queueing and the WRITEABLE round).
+ * Each update a request publishes carries the three instants in its msg
+ * (msg.h) and is observed once, when the last subscriber queue holding it
+ * has written it; updates nobody subscribed to, and those of the hub's own
+ * writes (timers, line summaries), are not counted.
  */
 #ifndef FH_HUB_METRICS_H
 #define FH_HUB_METRICS_H
@@ -13,8 +25,23 @@
 #include "auth.h"
 #include "fh_protocol.h"
 
-/* Upper bounds (ms) of the commit latency histogram buckets. */
+/* Bucket counts of the histograms (upper bounds in metrics.c). */
 #define METRICS_COMMIT_BUCKETS 10
+#define METRICS_SPLIT_BUCKETS 16
+
+/* A latency histogram: counts per bucket (not cumulative), +Inf last. */
+typedef struct metrics_hist {
+  uint64_t bucket[METRICS_SPLIT_BUCKETS + 1]; /* counts, +Inf last */
+  uint64_t sum_ns;                   /* sum of the observed latencies */
+} metrics_hist;
+
+/* The instants of one update's way through the hub, monotonic ns
+ * (uv_hrtime); arrive_ns 0 means not measured. */
+typedef struct metrics_span {
+  uint64_t arrive_ns;                /* its request's frame arrived */
+  uint64_t commit_ns;                /* the commit storing it started */
+  uint64_t done_ns;                  /* ... and ended */
+} metrics_span;
 
 typedef struct metrics {
   uint64_t msgs_in[FH_MSG__COUNT];   /* requests received, by type */
@@ -39,8 +66,11 @@ typedef struct metrics {
   uint64_t commit_failures;          /* failed commits (all rolled back) */
   uint64_t commit_writes;            /* writes committed */
   uint64_t idem_replays;             /* writes answered from a stored key */
-  uint64_t commit_ms_bucket[METRICS_COMMIT_BUCKETS + 1]; /* +Inf last */
-  double commit_ms_sum;              /* sum of commit latencies */
+  metrics_hist commit;               /* per commit: its latency */
+  metrics_hist upd_queue;            /* per update: arrival to commit start */
+  metrics_hist upd_commit;           /* per update: its commit */
+  metrics_hist upd_fanout;           /* per update: commit end to the last
+                                        subscriber's write */
   uint64_t reconnects;               /* hellos that carried `resume` */
   uint64_t logins;                   /* people signed in at kiosks */
   uint64_t login_failures;           /* sign-ins refused: wrong or unknown */
@@ -48,10 +78,16 @@ typedef struct metrics {
   uint64_t login_user_locks;         /* users locked after failures */
 } metrics;
 
-/* Bucket bounds in ms, METRICS_COMMIT_BUCKETS entries. */
-extern const double metrics_commit_bounds[METRICS_COMMIT_BUCKETS];
+/* Bucket upper bounds in ns: the commit histogram's
+ * (METRICS_COMMIT_BUCKETS entries) and the update split's
+ * (METRICS_SPLIT_BUCKETS). */
+extern const uint64_t metrics_commit_bounds[METRICS_COMMIT_BUCKETS];
+extern const uint64_t metrics_split_bounds[METRICS_SPLIT_BUCKETS];
 
-void metrics_commit_observe(metrics *m, double ms);
+/* One commit of `ns` nanoseconds. */
+void metrics_commit_observe(metrics *m, uint64_t ns);
+/* One update written to its last subscriber at now_ns. */
+void metrics_span_observe(metrics *m, const metrics_span *sp, uint64_t now_ns);
 
 struct hub;
 /* Appends the plant's gauges (per line: OEE, A, P, Q, good, reject, open

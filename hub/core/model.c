@@ -352,6 +352,7 @@ void model_free(hub *h) {
   model *m = h->model;
   if (m == NULL) return;
   stops_free(h);
+  handover_free(h);
   reaccount_forget(h);
   for (size_t i = 0; i < m->nandons; i++) free(m->andons[i]);
   free(m->andons);

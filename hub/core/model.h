@@ -27,6 +27,9 @@
  *              runs and by_product: shift_runs.h)
  *   meta       "next_run_id"    -> u64 BE
  *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
+ *   shifts     "hon/" line id   -> the notes for the next handover
+ *              "hov/" line id "/" u64 BE shift start -> a closed shift's
+ *              handover (handover.h)
  */
 #ifndef FH_HUB_MODEL_H
 #define FH_HUB_MODEL_H
@@ -34,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "handover.h"
 #include "hub.h"
 #include "oee.h"
 #include "shift.h"
@@ -105,6 +109,7 @@ typedef struct model_line {
   model_shift_runs sruns;  /* the runs of the current shift */
   fh_plan plan;            /* the current shift's plan (plans.h);
                               shift_start 0: none */
+  handover_line ho;        /* its shift handover (handover.h) */
   int summary_dirty;       /* summary changed since last published */
   int oee_dirty;           /* counts or states changed since last OEE */
   double oee_published;    /* OEE value in the last published summary */

@@ -13,6 +13,8 @@ msg *msg_new(const fh_buf *b, fh_msg_type type) {
   m->refs = 1;
   m->len = (uint32_t)len;
   m->type = type;
+  m->unsent = 0;
+  m->span = (metrics_span){0, 0, 0};
   memcpy(m->data + LWS_PRE, fh_buf_payload(b), len);
   return m;
 }

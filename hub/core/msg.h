@@ -3,7 +3,10 @@
  * An update is encoded once per topic and every subscriber's queue holds a
  * reference to the same bytes.  The bytes are preceded by LWS_PRE bytes of
  * headroom so that lws_write() can put the frame header in front without a
- * copy.  Single-threaded: the count is a plain integer.
+ * copy.  Single-threaded: the count is a plain integer.  An update also
+ * counts the send queues still holding it unwritten, and carries the
+ * instants of its way through the hub until its last subscriber has it
+ * (metrics.h).
  */
 #ifndef FH_HUB_MSG_H
 #define FH_HUB_MSG_H
@@ -12,11 +15,14 @@
 #include <stdint.h>
 
 #include "fh_protocol.h"
+#include "metrics.h"
 
 typedef struct msg {
   uint32_t refs;        /* holders: queues, replay rings */
   uint32_t len;         /* payload bytes (after the headroom) */
   fh_msg_type type;     /* what it is, for the metrics */
+  uint32_t unsent;      /* send queues holding it not yet written */
+  metrics_span span;    /* an update's instants; arrive_ns 0: none */
   uint8_t data[];       /* LWS_PRE headroom, then the payload */
 } msg;
 

@@ -4,9 +4,9 @@
  *   plant      snap {plant, timezone, lines, kinds, reasons, reason_tree,
  *                   escalation, shift, products}
  *              upd  {line} | {shift}
- *   line/<id>  snap {line, equipment, andons, oee, run}
+ *   line/<id>  snap {line, equipment, andons, oee, run, handover}
  *              upd  {line} | {equipment} | {andon} | {oee} | {run}
- *                   (run_state.c)
+ *                   (run_state.c) | {handover} (handover.c)
  *   andon      snap {andons}             upd {andon}
  *   oee/<id>   snap and upd {oee, equipment: [per-equipment oee], target,
  *                   target_source, expected_now, variance, hourly}
@@ -116,7 +116,7 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
 
   for (size_t i = 0; i < m->nandons; i++)
     nopen += is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id);
-  rc = fh_enc_map(b, 5) || fh_enc_str(b, "line") ||
+  rc = fh_enc_map(b, 6) || fh_enc_str(b, "line") ||
        fh_enc_line(b, &m->lines[li].l) || fh_enc_str(b, "equipment") ||
        fh_enc_array(b, (uint32_t)pl->nequipment);
   for (size_t e = pl->first_equipment;
@@ -127,7 +127,8 @@ static int enc_line_data(hub *h, size_t li, fh_buf *b) {
     if (is_open(m->andons[i]) && !strcmp(m->andons[i]->line, pl->id))
       rc = fh_enc_andon(b, m->andons[i]);
   return rc || fh_enc_str(b, "oee") || fh_enc_oee(b, &m->lines[li].oee) ||
-         fh_enc_str(b, "run") || runs_encode(h, li, b);
+         fh_enc_str(b, "run") || runs_encode(h, li, b) ||
+         fh_enc_str(b, "handover") || handover_enc_pending(h, li, b);
 }
 
 static int newest_first(const void *a, const void *b) {

@@ -22,7 +22,7 @@ static void add_range(retention_plan *p, hist_owner owner, const char *id, int64
 
 int retention_plan_make(const hub *h, int64_t now, retention_plan *p) {
   const plant *pl = h->plant;
-  size_t cap = 2 * pl->nlines + 2 * pl->nequipment + 1;
+  size_t cap = 3 * pl->nlines + 2 * pl->nequipment + 1;
   int64_t history = now - (int64_t)pl->history_days * DAY_MS;
   int64_t samples = now - (int64_t)pl->samples_days * DAY_MS;
 
@@ -36,6 +36,7 @@ int retention_plan_make(const hub *h, int64_t now, retention_plan *p) {
   for (size_t li = 0; li < pl->nlines; li++) {
     add_range(p, HIST_LINE, pl->lines[li].id, history);
     add_range(p, HIST_SAMPLES, pl->lines[li].id, samples);
+    add_range(p, HIST_HANDOVER, pl->lines[li].id, history);
   }
   for (size_t ei = 0; ei < pl->nequipment; ei++) {
     add_range(p, HIST_EQUIPMENT, pl->equipment[ei].id, history);

@@ -11,6 +11,11 @@
  * frame of concatenated maps (up to SEND_BATCH_MAX bytes).  A session whose
  * queue goes from empty to one entry is listed for WRITEABLE; the list is
  * handed to lws between poll phases (session_request_writes).
+ *
+ * Where the time goes (metrics.h): the arrival of each message is one
+ * clock read (h->rx_ns, copied into the writes it makes); a measured
+ * update whose last unwritten queue entry has just been written costs one
+ * more.  Nothing else is read or allocated per delivery.
  */
 #include "session.h"
 
@@ -82,6 +87,7 @@ void session_request_writes(hub *h) {
 
 static void queue_drop(session *s) {
   while (s->qcount > 0) {
+    s->q[s->qhead].m->unsent--; /* never written here: not measured */
     msg_unref(s->q[s->qhead].m);
     s->qhead = (s->qhead + 1) % s->qcap;
     s->qcount--;
@@ -149,6 +155,7 @@ int session_send_msg(session *s, msg *m) {
     return -ENOMEM;
   }
   s->q[(s->qhead + s->qcount) % s->qcap] = (qent){msg_ref(m), hub_mono_ms(s->h)};
+  m->unsent++;
   s->qcount++;
   s->qbytes += m->len;
   h->m.msgs_out[m->type]++;
@@ -183,10 +190,19 @@ void session_send_err(session *s, int has_id, uint64_t id, fh_err_code code,
     session_send(s, &h->enc, FH_MSG_ERR);
 }
 
+/* A measured update has been written to its last subscriber: its split
+ * is observed, once (a later replay of it from the topic's ring is not). */
+static void span_written(hub *h, msg *m) {
+  metrics_span_observe(&h->m, &m->span, uv_hrtime());
+  m->span.arrive_ns = 0;
+}
+
 /* Removes the first n entries (already written). */
 static void queue_pop(session *s, uint32_t n) {
   while (n-- > 0) {
     qent *e = &s->q[s->qhead];
+    if (--e->m->unsent == 0 && e->m->span.arrive_ns != 0)
+      span_written(s->h, e->m);
     s->qbytes -= e->m->len;
     msg_unref(e->m);
     s->qhead = (s->qhead + 1) % s->qcap;
@@ -283,12 +299,13 @@ void session_handle_message(session *s, const uint8_t *frame, size_t len) {
   int rc;
 
   h->m.bytes_in += len;
+  h->rx_ns = uv_hrtime();
   while (s->close_code == 0 &&
          (rc = fh_frame_next(frame, len, &off, &map, &map_len, &err)) != 0) {
     if (rc < 0) {
       h->m.msgs_in_invalid++;
       session_send_err(s, err.has_id, err.id, err.code, err.key, "%s", err.msg);
-      return; /* the rest of the frame cannot be framed */
+      break; /* the rest of the frame cannot be framed */
     }
     if (!rate_allow(s)) {
       fh_request req; /* decoded only for the id the reply echoes */
@@ -301,6 +318,7 @@ void session_handle_message(session *s, const uint8_t *frame, size_t len) {
     }
     if (h->on_map != NULL) h->on_map(h, s, map, map_len);
   }
+  h->rx_ns = 0; /* writes made outside a request are the hub's own */
 }
 
 static int close_now(session *s, uint16_t code, const char *why) {

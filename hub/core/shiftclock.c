@@ -13,7 +13,8 @@
  * (shift_runs.h), and each
  * equipment's under "eqr/<equipment>/<start>" (history.h), with the
  * closed accumulators they came from (re-accounted when an operator
- * explains a stop of that shift later: reaccount.h), the shift
+ * explains a stop of that shift later: reaccount.h), each line's handover
+ * under "hov/<line>/<start>" (handover.h), the shift
  * report is queued for its shift.closed notifications (outbox.h), counts
  * restart at zero and new accumulators begin.
  */
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "commit.h"
+#include "handover.h"
 #include "history.h"
 #include "hub.h"
 #include "log.h"
@@ -69,7 +71,8 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
   if (rc ||
       (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
-                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
+                     fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0 ||
+      handover_close_line(h, li, &rec) != 0)
     log_error("shift close of %s: out of memory", h->plant->lines[li].id);
   else
     log_info("shift %s closed on %s: OEE %.3f (A %.3f P %.3f Q %.3f)",
@@ -194,6 +197,7 @@ void shiftclock_init(hub *h) {
 
   uv_timer_init(h->loop, &h->shift_timer);
   h->shift_timer.data = h;
+  handover_load(h);
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) {

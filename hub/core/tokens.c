@@ -154,14 +154,13 @@ void tokens_tick(hub *h, uint64_t now_mono) {
 int tokens_revoke(hub *h, const fh_identity *who) {
   uint8_t exp[8];
   uint64_t e = who->exp_ms > 0 ? (uint64_t)who->exp_ms : 0;
-  int rc;
-
   if (who->jti[0] == '\0') return -EINVAL;
   for (int i = 7; i >= 0; i--, e >>= 8) exp[i] = (uint8_t)e;
-  rc = fh_batch_put(h->batch, FH_T_REVOKED, who->jti, strlen(who->jti), exp,
-                    sizeof exp);
-  if (rc == 0) tokens_close_sessions(h, who->jti);
-  return rc;
+  /* the sessions holding it close once this is committed (the caller's
+   * pending answer): closed before, a new connection could still sign in
+   * with it until the commit */
+  return fh_batch_put(h->batch, FH_T_REVOKED, who->jti, strlen(who->jti), exp,
+                      sizeof exp);
 }
 
 /* What a trim scan needs. */

@@ -45,8 +45,9 @@ auth_fail tokens_verify_signed(hub *h, const char *tok, size_t len,
 /* A session token for u until now + --session-ttl: *token is malloc'ed
  * (the caller wipes and frees it), *exp_ms its exp.  0 or -ENOMEM. */
 int tokens_mint(hub *h, const user_rec *u, char **token, int64_t *exp_ms);
-/* Queues who's jti (with its exp) into the revocation list and closes the
- * sessions that hold it; -EINVAL when it has no jti, else 0 or -errno. */
+/* Queues who's jti (with its exp) into the revocation list; once that is
+ * committed the caller closes the sessions that hold it
+ * (tokens_close_sessions).  -EINVAL when it has no jti, else 0 or -errno. */
 int tokens_revoke(hub *h, const fh_identity *who);
 /* Closes every session authenticated with the token jti: 4001. */
 void tokens_close_sessions(hub *h, const char *jti);

@@ -69,6 +69,7 @@ int topic_publish_enc(hub *h, topic *t) {
   sub_node *n, *next;
 
   if (m == NULL) return -ENOMEM;
+  m->span = h->pub_span; /* the write being published, if measured */
   t->seq++;
   ring_put(t, m);
   for (n = t->subs; n != NULL; n = next) {

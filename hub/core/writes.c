@@ -22,6 +22,7 @@
 #include "log.h"
 #include "model.h"
 #include "eq_writes.h"
+#include "handover.h"
 #include "stop_writes.h"
 #include "stops.h"
 #include "person.h"
@@ -80,8 +81,8 @@ static int replay_stops(hub *h, const fh_request *req, fh_mp_cursor *c,
 }
 
 /* Stored results are one tag byte ('A' andon, 'E' equipment, 'D' a stop,
- * 'S' the two parts of a split, 'R' a run, 'P' a plan) and the entities'
- * msgpack maps. */
+ * 'S' the two parts of a split, 'R' a run, 'P' a plan, 'H' a handover) and
+ * the entities' msgpack maps. */
 static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   stored_result *r = arg;
@@ -109,6 +110,9 @@ static int replay_cb(void *arg, const void *key, size_t klen, const void *val,
     fh_plan plan;
     if (fh_dec_plan(&c, &plan) == 0)
       rc = fh_enc_ok_plan(&h->enc, r->req->has_id, r->req->id, &plan, 1);
+  } else if (v[0] == 'H') { /* a handover map, answered as stored */
+    rc = fh_enc_ok_raw(&h->enc, r->req->has_id, r->req->id, "handover", v + 1,
+                       vlen - 1, 1);
   } else if (v[0] == 'E') {
     fh_equipment e;
     memset(&e, 0, sizeof e);
@@ -382,6 +386,8 @@ void writes_handle(hub *h, session *s, const fh_request *req) {
     case FH_MSG_RUN_START:
     case FH_MSG_RUN_END: runs_handle(h, s, req, key); break;
     case FH_MSG_PLAN_SET: plans_handle(h, s, req, key); break;
+    case FH_MSG_HANDOVER_NOTE:
+    case FH_MSG_HANDOVER_ACK: handover_write(h, s, req, key); break;
     default: break;
   }
 }

@@ -9,8 +9,8 @@
  * token and the broker password, each the first line of its file, so they
  * show up in no process listing) and hands over to gw_run() (gw_run.c).
  * The broker URL is mqtt://HOST[:PORT] (1883) or mqtts://HOST[:PORT]
- * (8883).  --ca-file would be the CA of a wss:// hub; fh_client has no CA
- * option yet, so it is refused rather than ignored.
+ * (8883).  --ca-file is the CA of a wss:// hub (fh_client checks the hub's
+ * certificate and name against it, else against the system's CAs).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -38,7 +38,7 @@ static void usage(FILE *fp) {
           "  --broker-ca-file F       CA of an mqtts:// broker\n"
           "  --broker-cert F          client certificate for the broker\n"
           "  --broker-key F           ... and its key\n"
-          "  --ca-file F              CA of a wss:// hub (not supported yet)\n"
+          "  --ca-file F              CAs of a wss:// hub (PEM; the system's by default)\n"
           "  --help, --version\n");
 }
 
@@ -89,7 +89,6 @@ typedef struct files {
   const char *token;       /* --token-file */
   const char *password;    /* --broker-password-file */
   const char *broker;      /* --broker */
-  const char *hub_ca;      /* --ca-file */
 } files;
 
 /* Fills o and f from argv; 0, 1 for --help/--version, -1 on misuse. */
@@ -119,7 +118,7 @@ static int parse_args(int argc, char **argv, gw_opts *o, files *f) {
       case 'A': o->broker_ca = optarg; break;
       case 'C': o->broker_cert = optarg; break;
       case 'K': o->broker_key = optarg; break;
-      case 'a': f->hub_ca = optarg; break;
+      case 'a': o->hub_ca = optarg; break;
       case 'h': usage(stdout); return 1;
       case 'V': printf("floorgw %s\n", FH_VERSION); return 1;
       default: return -1;
@@ -131,13 +130,13 @@ static int parse_args(int argc, char **argv, gw_opts *o, files *f) {
 }
 
 /* Checks what the options say together; 0 or -1 (printed). */
-static int check(const gw_opts *o, const files *f) {
+static int check(const gw_opts *o) {
   if (strlen(o->host_id) == 0 || strlen(o->host_id) > 64 || strpbrk(o->host_id, "/+#")) {
     fprintf(stderr, "floorgw: --host-id must be 1..64 bytes without / + #\n");
     return -1;
   }
-  if (f->hub_ca) {
-    fprintf(stderr, "floorgw: --ca-file: the hub client cannot take a CA file yet\n");
+  if (o->hub_ca && strncmp(o->hub_url, "wss://", 6) != 0) {
+    fprintf(stderr, "floorgw: --ca-file needs a wss:// hub\n");
     return -1;
   }
   if ((o->broker_ca || o->broker_cert) && !o->broker_tls) {
@@ -161,7 +160,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "floorgw: --broker %s: want mqtt://HOST[:PORT] or mqtts://...\n", f.broker);
     return 2;
   }
-  if (check(&o, &f) != 0) return 2;
+  if (check(&o) != 0) return 2;
   if ((rc = read_secret(f.token, &token)) != 0) {
     fprintf(stderr, "floorgw: --token-file %s: %s\n", f.token,
             rc == -ENODATA ? "no token in it" : strerror(-rc));

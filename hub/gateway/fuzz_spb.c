@@ -7,7 +7,9 @@
  * within the cap, an error is one of spb_err with its offset inside the
  * input.  The input is also decoded again with a cap of 2, which must give
  * the same metrics when there are at most 2, and SPB_E_TOO_MANY when there
- * are more.
+ * are more.  A payload that decodes is written again by spb_encode: never
+ * longer than the input (it drops what we do not read, and writes minimal
+ * varints) and read back to the same metrics.
  */
 #include <sanitizer/allocator_interface.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "spb_decode.h"
+#include "spb_encode.h"
 
 #define CAP 64
 
@@ -52,6 +55,36 @@ static int decode_counted(const uint8_t *d, size_t n, spb_payload *pl) {
   return rc;
 }
 
+/* The same metric as far as the wire carries it (a null has no value). */
+static int same_metric(const spb_metric *a, const spb_metric *b) {
+  if ((a->name == NULL) != (b->name == NULL) || a->name_n != b->name_n ||
+      (a->name && memcmp(a->name, b->name, a->name_n) != 0) || a->has_alias != b->has_alias ||
+      (a->has_alias && a->alias != b->alias) || a->timestamp != b->timestamp ||
+      a->datatype != b->datatype || a->is_null != b->is_null)
+    return 0;
+  if (a->is_null) return 1;
+  if (a->kind != b->kind) return 0;
+  switch (a->kind) {
+  case SPB_V_FLOAT:
+  case SPB_V_DOUBLE: return memcmp(&a->v.d, &b->v.d, sizeof a->v.d) == 0;
+  case SPB_V_STRING: return a->v.s.n == b->v.s.n && memcmp(a->v.s.p, b->v.s.p, a->v.s.n) == 0;
+  case SPB_V_NONE: return 1;
+  default: return a->v.u == b->v.u;
+  }
+}
+
+static void check_reencode(const spb_payload *pl, size_t size) {
+  static uint8_t out[4096 + 64];
+  static spb_metric m3[CAP];
+  spb_payload back = {.metrics = m3, .cap = CAP};
+  size_t n = spb_encode(pl, out, sizeof out);
+  CHECK(n <= size);
+  if (n == 0) return; /* nothing to write */
+  CHECK(spb_decode(out, n, &back) == 0 && back.nmetrics == pl->nmetrics);
+  CHECK(back.has_seq == pl->has_seq && (!pl->has_seq || back.seq == pl->seq));
+  for (size_t i = 0; i < back.nmetrics; i++) CHECK(same_metric(&pl->metrics[i], &m3[i]));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static spb_metric m[CAP], m2[CAP];
   static int hooked;
@@ -78,5 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc == 0 && pl.nmetrics > 2) CHECK(rc2 == SPB_E_TOO_MANY);
   for (size_t i = 0; rc == 0 && i < small.nmetrics; i++)
     CHECK(memcmp(&m[i], &m2[i], sizeof m[i]) == 0);
+  if (rc == 0 && size <= 4096) check_reencode(&pl, size);
   return 0;
 }

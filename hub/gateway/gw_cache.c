@@ -27,13 +27,24 @@ void gw_cache_free(gw_cache *c) {
   c->slot = NULL;
 }
 
+/* Copies s (NULL: "") into dst[cap], cut at cap - 1 bytes. */
+static void copy(char *dst, size_t cap, const char *s) {
+  size_t n = s ? strnlen(s, cap - 1) : 0;
+  if (n) memcpy(dst, s, n);
+  dst[n] = '\0';
+}
+
 static void merge_state(gw_slot *s, const gw_update *u, int64_t ts) {
-  const char *r = u->reason ? u->reason : "";
-  if (s->has_state && s->state == u->state && strcmp(s->reason, r) == 0) return;
+  char r[sizeof s->reason], mr[sizeof s->machine_reason];
+  copy(r, sizeof r, u->reason);
+  copy(mr, sizeof mr, u->unmapped ? u->code : u->machine_reason);
+  if (s->has_state && s->state == u->state && strcmp(s->reason, r) == 0 &&
+      strcmp(s->machine_reason, mr) == 0)
+    return;
   s->has_state = 1;
   s->state = u->state;
-  strncpy(s->reason, r, sizeof s->reason - 1);
-  s->reason[sizeof s->reason - 1] = '\0';
+  memcpy(s->reason, r, sizeof r);
+  memcpy(s->machine_reason, mr, sizeof mr);
   s->state_ts = ts;
   s->state_dirty = 1;
 }
@@ -80,6 +91,7 @@ static int flush_slot(gw_cache *c, size_t i, size_t *budget) {
     r.u.eq_state.equipment = strv(e->id);
     r.u.eq_state.state = s->state;
     r.u.eq_state.reason = strv(s->reason);
+    r.u.eq_state.machine_reason = strv(s->machine_reason);
     r.u.eq_state.ts = s->state_ts;
     if ((rc = c->send(c->arg, &r)) != 0) return rc;
     s->state_dirty = 0;

@@ -32,6 +32,8 @@ typedef struct gw_slot {
   int has_state;              /* a state is known */
   fh_eq_state state;          /* the latest state */
   char reason[FH_KIND_MAX + 1]; /* its reason code, "" if none */
+  char machine_reason[FH_KIND_MAX + 1]; /* the machine's reason (a dead node's
+                                 no_signal, an unmapped code), "" if none */
   int64_t state_ts;           /* machine time of the change, 0 unknown */
   int state_dirty;            /* not yet sent */
   int has_good, has_reject;   /* each total is known */

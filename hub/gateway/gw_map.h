@@ -32,7 +32,7 @@
 #define GW_CODES_MAX 256      /* entries in one state code map */
 #define GW_RULES_MAX 16       /* rules of one equipment */
 #define GW_PAYLOAD_MAX 65536  /* a plain MQTT payload parsed as JSON at most */
-#define GW_REASON_NO_SIGNAL "no_signal" /* reason of a dead node's equipment */
+#define GW_REASON_NO_SIGNAL "no_signal" /* machine reason of a dead node's equipment */
 
 /* Where one value comes from. */
 typedef enum gw_src_kind {
@@ -114,8 +114,11 @@ typedef struct gw_update {
   fh_eq_state state;  /* GW_UP_STATE */
   const char *reason; /* GW_UP_STATE: reason code or NULL (the map's) */
   uint64_t total;     /* GW_UP_GOOD / GW_UP_REJECT */
+  const char *machine_reason; /* GW_UP_STATE: a static machine reason
+                         (GW_REASON_NO_SIGNAL) or NULL */
   int unmapped;       /* GW_UP_STATE: an unmapped code gave `unknown` */
-  char code[64];      /* ... and that code as text, for the log */
+  char code[64];      /* ... and that code as text: the machine reason
+                         sent to the hub, and for the log */
 } gw_update;
 
 /* Receives each update; also told about a value that could not be used

@@ -302,7 +302,7 @@ int gw_map_dead(gw_map *m, const char *group, const char *node, const char *devi
   for (size_t i = 0; i < m->neq; i++) {
     const gw_source *s = &m->eq[i].state_src;
     gw_update u = {.eq = i, .what = GW_UP_STATE, .state = FH_EQ_UNKNOWN,
-                   .reason = GW_REASON_NO_SIGNAL};
+                   .machine_reason = GW_REASON_NO_SIGNAL};
     if (s->kind != GW_SRC_SPARKPLUG || m->eq[i].mode == GW_STATE_NONE ||
         !spb_is(s, group, node, device ? device : s->device))
       continue;

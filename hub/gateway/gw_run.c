@@ -85,6 +85,18 @@ static int send_req(void *arg, const fh_request *r) {
   return fh_client_send(g->client, r, NULL, NULL);
 }
 
+/* A total lower than the one known: the PLC's counter was reset or wrapped
+ * (the hub tells which and counts it); logged here as the machine's side. */
+static void check_total(gw *g, const gw_update *u) {
+  const gw_slot *s = &g->cache.slot[u->eq];
+  int good = u->what == GW_UP_GOOD;
+  uint64_t old = good ? s->good : s->reject;
+  if (!(good ? s->has_good : s->has_reject) || u->total >= old) return;
+  say("%s: %s total went down (%llu after %llu): a counter reset or rollover",
+      g->map->eq[u->eq].id, good ? "good" : "reject", (unsigned long long)u->total,
+      (unsigned long long)old);
+}
+
 /* gw_sink: every mapped value into the cache. */
 static void on_update(void *arg, const gw_update *u, size_t eq, const char *why) {
   gw *g = arg;
@@ -96,6 +108,7 @@ static void on_update(void *arg, const gw_update *u, size_t eq, const char *why)
   if (u->unmapped && loud(++g->unmapped))
     say("%s: code '%s' is not in the map: state unknown (%llu so far)", g->map->eq[eq].id,
         u->code, (unsigned long long)g->unmapped);
+  if (u->what != GW_UP_STATE) check_total(g, u);
   gw_cache_update(&g->cache, u, g->cur_ts);
 }
 
@@ -283,6 +296,7 @@ static int start(gw *g, const char *client_id) {
                      .on_before_connect = mq_before_connect, .on_connect = mq_on_connect,
                      .on_message = mq_on_message, .on_log = mod_log, .arg = g};
   fh_client_opts co = {.url = o->hub_url, .token = o->token, .name = name,
+                       .ca_file = o->hub_ca,
                        .cb = {.on_state = hub_on_state, .on_reply = hub_on_reply,
                               .on_log = hub_on_log},
                        .arg = g};

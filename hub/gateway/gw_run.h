@@ -18,6 +18,7 @@ typedef struct gw_opts {
   const char *broker_ca;       /* --broker-ca-file */
   const char *broker_cert;     /* --broker-cert */
   const char *broker_key;      /* --broker-key */
+  const char *hub_ca;          /* --ca-file: CAs of a wss:// hub, NULL: the system's */
 } gw_opts;
 
 /* Loads the map and runs until SIGINT or SIGTERM (SIGHUP reloads the map).

@@ -17,6 +17,7 @@
 
 #include "gw_log.h"
 #include "spb_decode.h"
+#include "spb_encode.h"
 
 #define PREFIX "spBv1.0/"
 
@@ -355,28 +356,10 @@ void gw_spb_free(gw_spb *h) {
 
 const gw_spb_stats *gw_spb_get_stats(const gw_spb *h) { return &h->st; }
 
-/* Appends varint v at buf[*off]; -1 when it does not fit. */
-static int put_varint(uint8_t *buf, size_t cap, size_t *off, uint64_t v) {
-  do {
-    if (*off == cap) return -1;
-    buf[(*off)++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-    v >>= 7;
-  } while (v);
-  return 0;
-}
-
 size_t gw_spb_rebirth_payload(uint8_t *buf, size_t cap, uint64_t ts) {
   static const char name[] = "Node Control/Rebirth";
-  const size_t nlen = sizeof name - 1, mlen = 2 + nlen + 4; /* name, datatype, value */
-  size_t off = 0;
-  if (put_varint(buf, cap, &off, 0x08) || put_varint(buf, cap, &off, ts) ||
-      put_varint(buf, cap, &off, 0x12) || put_varint(buf, cap, &off, mlen) ||
-      cap - off < mlen)
-    return 0;
-  buf[off++] = 0x0A; /* 1: name */
-  buf[off++] = (uint8_t)nlen;
-  memcpy(buf + off, name, nlen);
-  off += nlen;
-  memcpy(buf + off, (const uint8_t[]){0x20, SPB_BOOLEAN, 0x70, 0x01}, 4); /* 4, 14 */
-  return off + 4;
+  spb_metric m = {.name = name, .name_n = sizeof name - 1, .datatype = SPB_BOOLEAN,
+                  .kind = SPB_V_BOOL, .v.u = 1};
+  spb_payload p = {.has_timestamp = 1, .timestamp = ts, .metrics = &m, .nmetrics = 1};
+  return spb_encode(&p, buf, cap);
 }

@@ -173,6 +173,37 @@ FH_TEST(eq_total_goes_on_the_wire_with_its_keys) {
   fh_buf_free(&b);
 }
 
+/* An unmapped code and a dead node are the machine's reasons, not the
+ * plant's: they go out as machine_reason, and a change of it alone is a
+ * change. */
+FH_TEST(unmapped_codes_and_dead_nodes_go_out_as_machine_reason) {
+  gw_map *m = load();
+  gw_cache c;
+  sent s = {0};
+  gw_update u = {.eq = 1, .what = GW_UP_STATE, .state = FH_EQ_UNKNOWN, .unmapped = 1,
+                 .code = "7"};
+  ASSERT_EQ(gw_cache_init(&c, m, sender, &s), 0);
+  gw_cache_update(&c, &u, 0);
+  ASSERT_EQ(gw_cache_flush(&c, 10), 1);
+  ASSERT(s.r[0].u.eq_state.state == FH_EQ_UNKNOWN && s.r[0].u.eq_state.reason.n == 0);
+  ASSERT_MEM_EQ(s.r[0].u.eq_state.machine_reason.p, "7", 2);
+  u = (gw_update){.eq = 1, .what = GW_UP_STATE, .state = FH_EQ_UNKNOWN,
+                  .machine_reason = GW_REASON_NO_SIGNAL};
+  gw_cache_update(&c, &u, 0);
+  ASSERT_EQ(gw_cache_flush(&c, 10), 1);
+  ASSERT_EQ(s.r[1].u.eq_state.machine_reason.n, 9);
+  ASSERT_MEM_EQ(s.r[1].u.eq_state.machine_reason.p, "no_signal", 9);
+  gw_cache_update(&c, &u, 0);
+  ASSERT_EQ(gw_cache_flush(&c, 10), 0);
+  st(&c, 1, FH_EQ_UNKNOWN, NULL, 0);
+  ASSERT_EQ(gw_cache_flush(&c, 10), 1);
+  ASSERT_EQ(s.r[2].u.eq_state.machine_reason.n, 0);
+  gw_cache_free(&c);
+  fh_buf_free(&s.enc);
+  gw_map_free(m);
+}
+
 FH_TEST_MAIN(FH_TEST_ENTRY(changes_are_sent_once_and_repeats_not_at_all),
+             FH_TEST_ENTRY(unmapped_codes_and_dead_nodes_go_out_as_machine_reason),
              FH_TEST_ENTRY(while_the_hub_is_away_only_the_latest_is_kept_and_all_is_resent),
              FH_TEST_ENTRY(eq_total_goes_on_the_wire_with_its_keys))

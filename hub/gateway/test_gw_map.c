@@ -241,8 +241,8 @@ FH_TEST(a_dead_node_or_device_gives_unknown_no_signal) {
   seen s;
   memset(&s, 0, sizeof s);
   ASSERT_EQ(gw_map_dead(m, "plant", "body", NULL, sink, &s), 1);
-  ASSERT(s.u[0].eq == 1 && s.u[0].state == FH_EQ_UNKNOWN);
-  ASSERT_STR_EQ(s.u[0].reason, "no_signal");
+  ASSERT(s.u[0].eq == 1 && s.u[0].state == FH_EQ_UNKNOWN && s.u[0].reason == NULL);
+  ASSERT_STR_EQ(s.u[0].machine_reason, "no_signal");
   ASSERT_EQ(gw_map_dead(m, "plant", "body", "weld1", sink, &s), 1);
   ASSERT_EQ(gw_map_dead(m, "plant", "body", "weld2", sink, &s), 0);
   ASSERT_EQ(gw_map_dead(m, "plant", "paint", NULL, sink, &s), 0);

@@ -84,6 +84,22 @@ static void by_type(http_pss *p, const char *name, const char *help,
                 fh_msg_type_name((fh_msg_type)t), (unsigned long long)v[t]);
 }
 
+/* A histogram of ns observations against nb bounds (ns), in seconds. */
+static void histogram(http_pss *p, const char *name, const char *help,
+                      const metrics_hist *hs, const uint64_t *bounds, size_t nb) {
+  uint64_t cum = 0;
+  body_printf(p, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+  for (size_t b = 0; b < nb; b++) {
+    cum += hs->bucket[b];
+    body_printf(p, "%s_bucket{le=\"%g\"} %llu\n", name, (double)bounds[b] / 1e9,
+                (unsigned long long)cum);
+  }
+  cum += hs->bucket[nb];
+  body_printf(p, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.9g\n%s_count %llu\n",
+              name, (unsigned long long)cum, name, (double)hs->sum_ns / 1e9, name,
+              (unsigned long long)cum);
+}
+
 static void metrics_text(hub *h, http_pss *p) {
   const metrics *m = &h->m;
   size_t subs = 0, by_level[PLANT_ESCALATION_MAX + 1] = {0};
@@ -136,18 +152,17 @@ static void metrics_text(hub *h, http_pss *p) {
           m->login_kiosk_refusals);
   counter(p, "floorhub_login_user_locks_total", "users locked after failed sign-ins",
           m->login_user_locks);
-  body_printf(p, "# HELP floorhub_commit_seconds commit latency\n"
-                 "# TYPE floorhub_commit_seconds histogram\n");
-  uint64_t cum = 0;
-  for (int b = 0; b < METRICS_COMMIT_BUCKETS; b++) {
-    cum += m->commit_ms_bucket[b];
-    body_printf(p, "floorhub_commit_seconds_bucket{le=\"%g\"} %llu\n",
-                metrics_commit_bounds[b] / 1000.0, (unsigned long long)cum);
-  }
-  cum += m->commit_ms_bucket[METRICS_COMMIT_BUCKETS];
-  body_printf(p, "floorhub_commit_seconds_bucket{le=\"+Inf\"} %llu\n"
-                 "floorhub_commit_seconds_sum %g\nfloorhub_commit_seconds_count %llu\n",
-              (unsigned long long)cum, m->commit_ms_sum / 1000.0, (unsigned long long)cum);
+  histogram(p, "floorhub_commit_seconds", "commit latency", &m->commit,
+            metrics_commit_bounds, METRICS_COMMIT_BUCKETS);
+  histogram(p, "floorhub_update_queue_seconds",
+            "per update: its request's arrival to the start of its commit",
+            &m->upd_queue, metrics_split_bounds, METRICS_SPLIT_BUCKETS);
+  histogram(p, "floorhub_update_commit_seconds",
+            "per update: the commit storing it", &m->upd_commit,
+            metrics_split_bounds, METRICS_SPLIT_BUCKETS);
+  histogram(p, "floorhub_update_fanout_seconds",
+            "per update: its commit's end to the write to its last subscriber",
+            &m->upd_fanout, metrics_split_bounds, METRICS_SPLIT_BUCKETS);
   body_printf(p, "# HELP floorhub_open_andons open andons by escalation level\n"
                  "# TYPE floorhub_open_andons gauge\n");
   for (size_t l = 0; l <= h->plant->nescalation; l++)

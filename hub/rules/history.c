@@ -127,7 +127,7 @@ void hist_figures(const hist_acc *a, double *availability, double *performance,
 /* ------------------------------------------------------- record keys */
 
 size_t hist_record_prefix(hist_owner owner, const char *id, uint8_t *prefix) {
-  static const char *const kinds[] = {"rec", "eqr", "smp", "acc"};
+  static const char *const kinds[] = {"rec", "eqr", "smp", "acc", "hov"};
   int n = snprintf((char *)prefix, HIST_KEY_MAX, "%s/%s/", kinds[owner], id);
   return n < 0 || (size_t)n + 8 > HIST_KEY_MAX ? 0 : (size_t)n;
 }

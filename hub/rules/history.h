@@ -53,6 +53,7 @@ typedef enum hist_owner {
   HIST_SAMPLES,    /* "smp/<line>/" + the minute: a line's OEE samples */
   HIST_ACCOUNTING, /* "acc/<equipment>/": its closed shift's accumulator
                       (re-accounting, hub/core/reaccount.c) */
+  HIST_HANDOVER,   /* "hov/<line>/": the handover of a line's closed shift */
 } hist_owner;
 
 #define HIST_KEY_MAX (4 + FH_ID_MAX + 1 + 8) /* the longest record key */

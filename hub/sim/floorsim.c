@@ -4,6 +4,9 @@
  *            [--ca-file FILE | --insecure] [--cert FILE --key FILE]
  *            [--speed 1] [--seed N] [--rate 50] [--duration S] [--verbose]
  *            [--operator-token-file FILE]
+ *   floorsim --plant FILE --sparkplug mqtt://HOST[:PORT] [--group G] [--node N]
+ *            [--speed 1] [--seed N] [--duration S] [--verbose]
+ *   floorsim --plant FILE --print-map [--group G] [--node N]
  *
  * Design: main() only reads the options, the plant (with the hub's loader,
  * so a layout floorhub accepts is one floorsim accepts) and the token, sets
@@ -12,7 +15,9 @@
  * from a file so that it shows up in no process listing and no log; so is
  * the operator's token that classifies stops (sim_explain.h).
  * Without --seed the seed comes from the clock and is printed, so a run can
- * be repeated.
+ * be repeated.  --sparkplug publishes the plant as a Sparkplug B edge node
+ * instead (sim_spb.c), for floorgw to read through the mapping that
+ * --print-map prints.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,11 +28,14 @@
 
 #include "plant.h"
 #include "sim_drive.h"
+#include "sim_spb.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
           "usage: floorsim --plant FILE (--token-file FILE | --cert FILE --key FILE)\n"
-          "                [options]\n\n"
+          "                [options]\n"
+          "       floorsim --plant FILE --sparkplug mqtt://HOST[:PORT] [options]\n"
+          "       floorsim --plant FILE --print-map [--group G] [--node N]\n\n"
           "  --url URL          hub endpoint (ws://127.0.0.1:7600/ws, or wss://)\n"
           "  --ca-file FILE     wss: trust these CAs (PEM) instead of the system's\n"
           "  --insecure         wss: do NOT check the hub's certificate (tests only)\n"
@@ -43,6 +51,11 @@ static void usage(FILE *fp) {
           "  --operator-token-file FILE  an operator's (or shift manager's)\n"
           "                     token: explain some stops as the line's operator\n"
           "                     would (dt.classify)\n"
+          "  --sparkplug URL    publish to an MQTT broker (mqtt://HOST[:PORT]) as a\n"
+          "                     Sparkplug B edge node instead of writing to the hub\n"
+          "  --group G          its Sparkplug group id (floorsim)\n"
+          "  --node N           its edge node id (edge1)\n"
+          "  --print-map        print the floorgw mapping of that edge node and exit\n"
           "  --help, --version\n");
 }
 
@@ -73,8 +86,17 @@ static int parse_num(const char *s, double lo, double *out) {
   return 0;
 }
 
-/* Fills o from argv; 0, 1 for --help/--version (printed), -1 on misuse. */
-static int parse_args(int argc, char **argv, drive_opts *o,
+/* The options of the Sparkplug mode. */
+typedef struct spb_cli {
+  const char *url;        /* --sparkplug, NULL: the hub mode */
+  const char *group;      /* --group */
+  const char *node;       /* --node */
+  int print_map;          /* --print-map */
+} spb_cli;
+
+/* Fills o and sc from argv; 0, 1 for --help/--version (printed), -1 on
+ * misuse. */
+static int parse_args(int argc, char **argv, drive_opts *o, spb_cli *sc,
                       const char **plant_file, const char **token_file,
                       const char **op_token_file) {
   static const struct option opts[] = {
@@ -84,6 +106,8 @@ static int parse_args(int argc, char **argv, drive_opts *o,
       {"duration", required_argument, NULL, 'd'}, {"verbose", no_argument, NULL, 'v'},
       {"ca-file", required_argument, NULL, 'C'}, {"insecure", no_argument, NULL, 'I'},
       {"cert", required_argument, NULL, 'c'},  {"key", required_argument, NULL, 'k'},
+      {"sparkplug", required_argument, NULL, 'M'}, {"group", required_argument, NULL, 'G'},
+      {"node", required_argument, NULL, 'N'},  {"print-map", no_argument, NULL, 'P'},
       {"operator-token-file", required_argument, NULL, 'O'},
       {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0}};
@@ -105,18 +129,48 @@ static int parse_args(int argc, char **argv, drive_opts *o,
       case 'I': o->insecure = 1; break;
       case 'c': o->cert_file = optarg; break;
       case 'k': o->key_file = optarg; break;
+      case 'M': sc->url = optarg; break;
+      case 'G': sc->group = optarg; break;
+      case 'N': sc->node = optarg; break;
+      case 'P': sc->print_map = 1; break;
       case 'h': usage(stdout); return 1;
       case 'V': printf("floorsim %s\n", FH_VERSION); return 1;
       default: bad = 1;
     }
   }
   if (bad || optind != argc || *plant_file == NULL ||
-      (*token_file == NULL && o->cert_file == NULL) ||
+      (*token_file == NULL && o->cert_file == NULL && !sc->url && !sc->print_map) ||
       (o->cert_file == NULL) != (o->key_file == NULL) ||
       (o->insecure && o->ca_file != NULL))
     return -1;
   o->seed = seed >= 0 ? (uint64_t)seed : (uint64_t)time(NULL);
   return 0;
+}
+
+/* mqtt://HOST[:PORT] into host[cap] and *port; 0 or -1. */
+static int broker_of(const char *url, char *host, size_t cap, int *port) {
+  int n = 0;
+  *port = 1883;
+  if (sscanf(url, "mqtt://%255[^:/]%n:%d", host, &n, port) < 1 || strlen(host) >= cap ||
+      *port < 1 || *port > 65535)
+    return -1;
+  return 0;
+}
+
+/* --sparkplug and --print-map; the exit status. */
+static int run_sparkplug(const spb_cli *sc, const drive_opts *d, const plant *p) {
+  char host[256];
+  spb_drive_opts o = {.group = sc->group, .node = sc->node, .p = p, .speed = d->speed,
+                      .seed = d->seed, .duration_s = d->duration_s, .verbose = d->verbose};
+  if (sc->print_map) return spb_print_map(stdout, &o) == 0 ? 0 : 1;
+  if (broker_of(sc->url, host, sizeof host, &o.port) != 0) {
+    fprintf(stderr, "floorsim: --sparkplug %s: want mqtt://HOST[:PORT]\n", sc->url);
+    return 2;
+  }
+  o.host = host;
+  setenv("TZ", p->timezone, 1);
+  tzset();
+  return spb_drive_run(&o);
 }
 
 int main(int argc, char **argv) {
@@ -125,7 +179,8 @@ int main(int argc, char **argv) {
   static char token[FH_TOKEN_MAX + 2], op_token[FH_TOKEN_MAX + 2];
   char err[512];
   plant *p = NULL;
-  int rc = parse_args(argc, argv, &o, &plant_file, &token_file, &op_file);
+  spb_cli sc = {.group = "floorsim", .node = "edge1"};
+  int rc = parse_args(argc, argv, &o, &sc, &plant_file, &token_file, &op_file);
 
   if (rc != 0) {
     if (rc < 0) usage(stderr);
@@ -135,6 +190,11 @@ int main(int argc, char **argv) {
   if (rc != 0) {
     fprintf(stderr, "floorsim: %s\n", err);
     return 1;
+  }
+  if (sc.url || sc.print_map) {
+    rc = run_sparkplug(&sc, &o, p);
+    plant_free(p);
+    return rc;
   }
   rc = token_file ? read_token(token_file, token, sizeof token) : 0;
   if (rc != 0) {

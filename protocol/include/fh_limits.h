@@ -22,5 +22,6 @@
 #define FH_OEE_REASONS_MAX 8    /* loss reasons kept per OEE record */
 #define FH_PIN_MAX 64           /* login pin */
 #define FH_BADGE_MAX 128        /* login badge (what the reader types) */
+#define FH_HANDOVER_TEXT_MAX 500 /* one handover note */
 
 #endif /* FH_LIMITS_H */

@@ -101,6 +101,8 @@ typedef enum fh_msg_type {
   FH_MSG_RUN_START,
   FH_MSG_RUN_END,
   FH_MSG_PLAN_SET,
+  FH_MSG_HANDOVER_NOTE,
+  FH_MSG_HANDOVER_ACK,
   /* hub -> client */
   FH_MSG_WELCOME,
   FH_MSG_PONG,
@@ -116,7 +118,7 @@ const char *fh_msg_type_name(fh_msg_type t);
 /* FH_MSG_UNKNOWN when the name is not a v1 type. */
 fh_msg_type fh_msg_type_from(const char *name, size_t len);
 /* 1 for the write requests (andon.*, eq.*, dt.classify, dt.split, run.*,
- * plan.set), which carry a `key`. */
+ * plan.set, handover.note, handover.ack), which carry a `key`. */
 int fh_msg_is_write(fh_msg_type t);
 
 /* The entities (andon, equipment, line, oee): fh_entities.h (included
@@ -236,6 +238,11 @@ typedef struct fh_request {
       int64_t shift_start; /* optional: a later shift; 0 = the current one */
       uint64_t target_qty; /* required: pieces */
     } plan; /* plan.set */
+    struct {
+      fh_strv line;        /* required */
+      fh_strv text;        /* note: required, 1..FH_HANDOVER_TEXT_MAX */
+      int64_t shift_start; /* ack: required, ms: the shift handed over */
+    } handover; /* handover.note, handover.ack */
   } u;
 } fh_request;
 
@@ -334,10 +341,17 @@ int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
-/* {t:"ok", id?, report: the n bytes at raw} -- shift.report of a stored
- * record (one msgpack map, as the hub stored it). */
-int fh_enc_ok_report_raw(fh_buf *out, int has_id, uint64_t id,
-                         const uint8_t *raw, size_t n);
+/* {t:"ok", id?, report: <raw>, handover: ...} up to the handover's value,
+ * which the caller appends next (a map or nil; like the snap data of
+ * fh_enc_snap_begin: truncate out if appending it fails).  raw[0..n) is
+ * the stored record of the shift (one msgpack map: its oee keys,
+ * scoreboard, runs and by_product, as the hub stored it). */
+int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id,
+                           const uint8_t *raw, size_t n);
+/* {t:"ok", id?, <key>: <raw>, replay?:true}: an ok whose body is the
+ * msgpack value already encoded in raw[0..n) (the hub's handover). */
+int fh_enc_ok_raw(fh_buf *out, int has_id, uint64_t id, const char *key,
+                  const void *raw, size_t n, int replay);
 /* {t:"ok", id?, user, name, role, lines (nil when nlines is 0),
  * expires_at} -- the answer to login. */
 int fh_enc_ok_login(fh_buf *out, const fh_login_ok *l);
@@ -438,6 +452,9 @@ typedef struct fh_event {
   fh_mp_cursor lines;        /* welcome: the `lines` value, an array of str
                                 or nil (= all lines) (added) */
   fh_mp_cursor body;         /* see above; p == end when absent */
+  fh_mp_cursor handover;     /* ok of handover.note, handover.ack and
+                                shift.report: the `handover` value (a map
+                                or nil); p == end when absent */
 } fh_event;
 
 /* Decodes one map (from fh_frame_next) sent by the hub.  Returns 0, or -1

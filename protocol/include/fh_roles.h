@@ -28,6 +28,9 @@
  *   run.end         production_manager, admin, gateway (an ERP/MES bridge)
  *   plan.set        shift_manager, production_manager, admin, gateway
  *   login/logout    kiosk (the session then acts as the person signed in)
+ *   handover.note   operator (on its lines), shift_manager,
+ *                   production_manager, admin
+ *   handover.ack    shift_manager, production_manager, admin
  *
  * kiosk, like viewer, may write nothing itself.
  */

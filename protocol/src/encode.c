@@ -166,15 +166,15 @@ int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {
   return ok_entity(out, has_id, id, "report", put_report, o, 0);
 }
 
-int fh_enc_ok_report_raw(fh_buf *out, int has_id, uint64_t id,
-                         const uint8_t *raw, size_t n) {
+int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id,
+                           const uint8_t *raw, size_t n) {
   size_t start = out->len;
   enc e;
   fh__enc_begin(&e, out);
-  fh__enc_msg_head(&e, FH_MSG_OK, 1, has_id, id);
+  fh__enc_msg_head(&e, FH_MSG_OK, 2, has_id, id);
   fh__enc_str(&e, "report");
   if (fh__enc_end(&e) != 0) return -ENOMEM;
-  if (fh_buf_append(out, raw, n) == 0) return 0;
+  if (fh_buf_append(out, raw, n) == 0 && fh_enc_str(out, "handover") == 0) return 0;
   out->len = start;
   return -ENOMEM;
 }
@@ -216,4 +216,23 @@ int fh_enc_upd_begin(fh_buf *out, const char *topic, uint64_t seq) {
   fh__enc_uint(&e, seq);
   fh__enc_str(&e, "data");
   return fh__enc_end(&e);
+}
+
+int fh_enc_ok_raw(fh_buf *out, int has_id, uint64_t id, const char *key,
+                  const void *raw, size_t n, int replay) {
+  size_t start = out->len;
+  enc e;
+  fh__enc_begin(&e, out);
+  fh__enc_msg_head(&e, FH_MSG_OK, replay ? 2 : 1, has_id, id);
+  if (replay) {
+    fh__enc_str(&e, "replay");
+    fh__enc_bool(&e, 1);
+  }
+  fh__enc_str(&e, key);
+  if (fh__enc_end(&e) != 0) return -ENOMEM;
+  if (fh_buf_append(out, raw, n) != 0) {
+    out->len = start;
+    return -ENOMEM;
+  }
+  return 0;
 }

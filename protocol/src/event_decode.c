@@ -22,7 +22,8 @@ typedef enum ev_kind {
   EV_CODE,  /* err code name -> fh_err_code */
   EV_BOOL,  /* int */
   EV_LINES, /* welcome lines: array of str or nil, kept as a cursor */
-  EV_DATA,  /* snap/upd data: any value, kept as the body cursor */
+  EV_DATA,  /* snap/upd data (the body cursor), an ok's handover: any
+               value, kept as a cursor */
   EV_BODY   /* ok entity: the body cursor, the key goes to body_key */
 } ev_kind;
 
@@ -38,7 +39,7 @@ enum {
   F_T, F_ID, F_TOPIC, F_SEQ, F_EPOCH, F_SERVER_TIME, F_CODE, F_MSG, F_KEY,
   F_USER, F_ROLE, F_SESSION, F_HUB, F_LINES, F_DATA, F_ANDON, F_EQUIPMENT,
   F_REPORT, F_TOPICS, F_EVENT, F_EVENTS, F_REPLAY, F_MORE, F_NAME,
-  F_EXPIRES_AT, F_RUN, F_PLAN, F_ROWS, F_CURSOR, NFIELDS
+  F_EXPIRES_AT, F_RUN, F_PLAN, F_ROWS, F_CURSOR, F_HANDOVER, NFIELDS
 };
 
 #define OFF(member) offsetof(fh_event, member)
@@ -68,6 +69,7 @@ static const ev_field fields[NFIELDS] = {
     FIELD(F_EVENTS, "events", EV_BODY, body),
     FIELD(F_RUN, "run", EV_BODY, body),
     FIELD(F_PLAN, "plan", EV_BODY, body),
+    FIELD(F_HANDOVER, "handover", EV_DATA, handover),
     FIELD(F_REPLAY, "replay", EV_BOOL, replay),
     FIELD(F_MORE, "more", EV_BOOL, more),
     FIELD(F_NAME, "name", EV_STR, name),

@@ -47,6 +47,8 @@ static const char *const msg_names[FH_MSG__COUNT] = {
     [FH_MSG_RUN_START] = "run.start",
     [FH_MSG_RUN_END] = "run.end",
     [FH_MSG_PLAN_SET] = "plan.set",
+    [FH_MSG_HANDOVER_NOTE] = "handover.note",
+    [FH_MSG_HANDOVER_ACK] = "handover.ack",
     [FH_MSG_WELCOME] = "welcome",
     [FH_MSG_PONG] = "pong",
     [FH_MSG_OK] = "ok",
@@ -71,6 +73,7 @@ static const unsigned char is_write[FH_MSG__COUNT] = {
     [FH_MSG_EQ_STATE] = 1, [FH_MSG_EQ_COUNT] = 1, [FH_MSG_EQ_TOTAL] = 1,
     [FH_MSG_DT_CLASSIFY] = 1, [FH_MSG_DT_SPLIT] = 1,
     [FH_MSG_RUN_START] = 1, [FH_MSG_RUN_END] = 1, [FH_MSG_PLAN_SET] = 1,
+    [FH_MSG_HANDOVER_NOTE] = 1, [FH_MSG_HANDOVER_ACK] = 1,
 };
 
 static const char *const andon_state_names[] = {

@@ -151,6 +151,18 @@ static const req_field oee_samples[] = {
     {"cursor", RK_INT, 0, 0, OFF(u.history.cursor)},
 };
 
+static const req_field handover_note[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.handover.line)},
+    {"text", RK_STR, 1, FH_HANDOVER_TEXT_MAX, OFF(u.handover.text)},
+};
+
+static const req_field handover_ack[] = {
+    KEY_FIELD,
+    {"line", RK_STR, 1, FH_ID_MAX, OFF(u.handover.line)},
+    {"shift_start", RK_INT, 1, 0, OFF(u.handover.shift_start)},
+};
+
 #define SPEC(a) {a, COUNT_OF(a)}
 
 /* andon.ack and andon.cancel take the same keys. */
@@ -178,6 +190,8 @@ static const req_spec specs[FH_MSG__COUNT] = {
     [FH_MSG_RUN_START] = SPEC(run_start),
     [FH_MSG_RUN_END] = SPEC(run_end),
     [FH_MSG_PLAN_SET] = SPEC(plan_set),
+    [FH_MSG_HANDOVER_NOTE] = SPEC(handover_note),
+    [FH_MSG_HANDOVER_ACK] = SPEC(handover_ack),
 };
 
 const req_spec *fh__req_spec_of(fh_msg_type t) {

@@ -61,7 +61,10 @@ static uint32_t allowed(fh_msg_type op) {
   case FH_MSG_ANDON_RESOLVE:
     return RESPONDERS;
   case FH_MSG_ANDON_CANCEL:
+  case FH_MSG_HANDOVER_ACK:
     return MANAGERS;
+  case FH_MSG_HANDOVER_NOTE:
+    return MANAGERS | BIT(FH_ROLE_OPERATOR);
   case FH_MSG_EQ_STATE:
   case FH_MSG_EQ_COUNT:
   case FH_MSG_EQ_TOTAL:
@@ -93,6 +96,8 @@ static const char *verb(fh_msg_type op) {
   case FH_MSG_RUN_START: return "start a production run";
   case FH_MSG_RUN_END: return "end a production run";
   case FH_MSG_PLAN_SET: return "set a line's target";
+  case FH_MSG_HANDOVER_NOTE: return "add a handover note";
+  case FH_MSG_HANDOVER_ACK: return "take over a shift (acknowledge its handover)";
   case FH_MSG_LOGIN: return "sign people in (only a kiosk may)";
   case FH_MSG_LOGOUT: return "sign people out (only a kiosk may)";
   default: return "do this";

@@ -9,6 +9,10 @@ than 90 % of a core is marked "saturated": there the meter, not the server,
 may have set the number.  `other` is the CPU the rest of the machine used
 during the window; on a shared machine that is noise in the numbers.
 
+The equal scenario (label "equal-rate") has its own section, the
+equal-rate comparison (report_equal.py), and floorhub's split of each
+update's time is shown beside the fan-out latency.
+
 The tls scenario (label "plain-vs-tls") ran floorhub's fan-out at fixed
 offered rates and the memory steps twice, over ws:// and wss://; its rows
 appear only in the section "TLS: what it costs", plain and TLS side by side.
@@ -25,7 +29,11 @@ import statistics
 import subprocess
 import tempfile
 
-TARGETS = ["floorhub", "mosquitto", "node-ws"]
+from report_equal import EQUAL_LABEL, equal_plot, equal_section, half_split_table
+
+TARGETS = ["floorhub", "mosquitto", "nats-server", "node-ws"]
+PEERS = TARGETS[1:]
+SHORT = {"floorhub": "fh", "mosquitto": "mq", "nats-server": "nats", "node-ws": "node"}
 TLS_LABEL = "plain-vs-tls"  # scripts/bench's tls scenario: its own section
 SATURATED = 0.9  # floorbench CPU (cores) above which a window is suspect
 
@@ -117,27 +125,30 @@ def fanout_section(rows, out, checks, stem):
             "step is run once more before it counts), "
             "then publish->deliver latency at half that rate.  floorhub "
             "publishes durable `eq.count` writes whose increments carry the send "
-            "time (fsync'ed before the update goes out); the peers publish QoS 0 / plain broadcasts of the "
+            "time (fsync'ed before the update goes out); the peers publish QoS 0 / NATS core / plain broadcasts of the "
             "same 128-byte payload.  Server CPU per delivery is taken at the "
             "highest passing step: unlike the rates it does not depend much on "
             "what else the machine was doing.", "",
-            "| subs | floorhub deliv/s | mosquitto | node-ws | floorhub / mosquitto "
-            "| floorhub / node-ws | floorhub p50 / p99 / p999 ms at half | "
-            "mosquitto p99 ms | node-ws p99 ms | server CPU us per delivery (fh / mq / node) "
-            "| floorbench CPU (fh / mq / node) | other CPU (fh) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| subs | " + " | ".join("%s deliv/s" % t for t in TARGETS) + " | " +
+            " | ".join("floorhub / %s" % t for t in PEERS) +
+            " | floorhub p50 / p99 / p999 ms at half | " +
+            " | ".join("%s p99 ms" % t for t in PEERS) +
+            " | server CPU us per delivery (%s) | floorbench CPU (%s) | other CPU (fh) |" % (
+                " / ".join(SHORT[t] for t in TARGETS), " / ".join(SHORT[t] for t in TARGETS)),
+            "|---|" + "---|" * (2 * len(TARGETS) + len(PEERS) + 3)]
     for subs in subs_list:
         st = {t: fanout_stats(rows, t, subs) for t in TARGETS}
-        fh, mq, nd = st["floorhub"], st["mosquitto"], st["node-ws"]
-        r_mq = fh["deliv"] / mq["deliv"] if fh["deliv"] and mq["deliv"] else None
-        r_nd = fh["deliv"] / nd["deliv"] if fh["deliv"] and nd["deliv"] else None
-        out.append("| {} | {} | {} | {} | {} | {} | {} / {} / {} | {} | {} | {} / {} / {} "
-                   "| {} / {} / {} | {} |".format(
-            subs, num(fh["deliv"]), num(mq["deliv"]), num(nd["deliv"]),
-            num(r_mq, "{:.2f}x"), num(r_nd, "{:.2f}x"),
-            ms(fh["p50"]), ms(fh["p99"]), ms(fh["p999"]), ms(mq["p99"]), ms(nd["p99"]),
-            num(fh["cost"], "{:.1f}"), num(mq["cost"], "{:.1f}"), num(nd["cost"], "{:.1f}"),
-            cpu(fh["self"]), cpu(mq["self"]), cpu(nd["self"]), num(fh["other"], "{:.2f}")))
+        fh = st["floorhub"]
+        ratio = {t: fh["deliv"] / st[t]["deliv"] if fh["deliv"] and st[t]["deliv"] else None
+                 for t in PEERS}
+        out.append("| %s | %s | %s | %s / %s / %s | %s | %s | %s | %s |" % (
+            subs, " | ".join(num(st[t]["deliv"]) for t in TARGETS),
+            " | ".join(num(ratio[t], "{:.2f}x") for t in PEERS),
+            ms(fh["p50"]), ms(fh["p99"]), ms(fh["p999"]),
+            " | ".join(ms(st[t]["p99"]) for t in PEERS),
+            " / ".join(num(st[t]["cost"], "{:.1f}") for t in TARGETS),
+            " / ".join(cpu(st[t]["self"]) for t in TARGETS), num(fh["other"], "{:.2f}")))
+        r_mq, r_nd, r_na = ratio["mosquitto"], ratio["node-ws"], ratio["nats-server"]
         if subs == 1000:
             fl = floor_stats(rows, subs)
             floor_note = "" if fl is None else " (a bare send() loop: %s ms)" % ms(fl["p99_us"])
@@ -145,10 +156,13 @@ def fanout_section(rows, out, checks, stem):
                            num(r_mq, "{:.2f}x"), None if r_mq is None else r_mq >= 2))
             checks.append(("Fan-out deliveries/s at 1,000 subscribers >= 5x node-ws",
                            num(r_nd, "{:.2f}x"), None if r_nd is None else r_nd >= 5))
+            checks.append(("Fan-out deliveries/s at 1,000 subscribers >= nats-server",
+                           num(r_na, "{:.2f}x"), None if r_na is None else r_na >= 1))
             checks.append(("p99 publish->deliver <= 5 ms at half the sustained rate "
                            "(1,000 subscribers)", ms(fh["p99"]) + " ms" + floor_note,
                            None if fh["p99"] is None else fh["p99"] <= 5000))
     out += ["", "![latency against rate](%s-fanout.png)" % stem, ""]
+    half_split_table(rows, out)
     floor_table(rows, out)
 
 
@@ -293,6 +307,55 @@ def durable_section(rows, out, checks):
                    None if ratio is None else ratio >= 10))
 
 
+# ------------------------------------------------------------ scenario 6
+
+def floorgw_section(rows, out, checks):
+    t, lt = pick(rows, "floorgw", "throughput"), pick(rows, "floorgw", "latency")
+    if not t:
+        return
+    s = {k: med([r[k] for r in t]) for k in ("updates_per_s", "drain_s")}
+    sustained = all(r["sustained"] for r in t)
+    out += ["## 7. floorgw: Sparkplug B into the hub", "",
+            "A publisher (paho-mqtt) sends DDATA by alias for %s equipment through "
+            "mosquitto; floorgw maps State, Good and Scrap (three metric updates a "
+            "message) into eq.state / eq.total.  Sustained: floorgw read every message "
+            "and the hub's totals were exact within 10 s of the last publish.  Latency: "
+            "a probe's state change, publish to the viewer's `upd`, at %s metric updates/s." %
+            (num(t[0]["equipment"]), num(lt[0]["offered_updates_per_s"]) if lt else "-"), "",
+            "| metric updates/s | sustained | drain s | latency p50 / p99 / max ms |",
+            "|---|---|---|---|"]
+    lat = "-"
+    if lt:
+        lat = " / ".join(ms(med([r[k] for r in lt])) for k in ("p50_us", "p99_us", "max_us"))
+    out += ["| %s | %s | %s | %s |" % (num(s["updates_per_s"]), "yes" if sustained else "no",
+                                       num(s["drain_s"], "{:.2f}"), lat), ""]
+    checks.append(("floorgw sustains >= 20,000 metric updates/s", num(s["updates_per_s"]),
+                   sustained and s["updates_per_s"] >= 20000))
+
+
+# ----------------------------------------------------- kiosks signing in
+
+def kiosks_section(rows, out, checks):
+    base, sign = pick(rows, "kiosks", "baseline"), pick(rows, "kiosks", "sign_in")
+    if not base or not sign:
+        return
+    b = {k: med([r[k] for r in base]) for k in ("p50_ms", "p99_ms")}
+    s = {k: med([r[k] for r in sign]) for k in ("p50_ms", "p99_ms", "sign_in_s")}
+    ratio = s["p99_ms"] / b["p99_ms"] if b["p99_ms"] else None
+    out += ["## Kiosks signing in at shift start", "",
+            "%s kiosks send `login {user, pin}` at once (Argon2id on the hub's thread pool) "
+            "while %s viewers of `andon` receive %s raises a second; the latency of those "
+            "deliveries, raise sent to `upd` received, in a window without and one with the "
+            "sign-ins (tests/bench/kiosk_bench.py)." %
+            (num(sign[0]["kiosks"]), num(sign[0]["subscribers"]), num(sign[0]["rate"])), "",
+            "| window | p50 ms | p99 ms | all signed in within s |", "|---|---|---|---|",
+            "| baseline | %s | %s | |" % (num(b["p50_ms"], "{:.2f}"), num(b["p99_ms"], "{:.2f}")),
+            "| sign-ins | %s | %s | %s |" % (num(s["p50_ms"], "{:.2f}"), num(s["p99_ms"], "{:.2f}"),
+                                             num(s["sign_in_s"], "{:.2f}")), ""]
+    checks.append(("50 kiosk sign-ins raise others' p99 by <= 10 %", num(ratio, "x{:.2f}"),
+                   None if ratio is None else ratio <= 1.10))
+
+
 # ------------------------------------------------------------ scenario 5
 
 def storm_section(rows, out, checks):
@@ -304,7 +367,7 @@ def storm_section(rows, out, checks):
             "(SIGTERM, start again); from the moment its port accepts, every "
             "client connects at once, authenticates (floorhub), subscribes "
             "and waits for its snapshot (floorhub: `snap`; mosquitto: SUBACK; "
-            "node-ws: the sub's `ok`)." % st[0]["clients"], "",
+            "nats-server: the PONG after the SUB; node-ws: the sub's `ok`)." % st[0]["clients"], "",
             "| server | all ready in s (median) | min | max | runs all ready | "
             "server stop s | server start s | server CPU | other CPU |",
             "|---|---|---|---|---|---|---|---|---|"]
@@ -484,7 +547,8 @@ def main():
     env = next((r for r in rows if r.get("scenario") == "env"), {})
     rows = [r for r in rows if r.get("scenario") != "env"]
     tls_rows = [r for r in rows if r.get("label") == TLS_LABEL]
-    rows = [r for r in rows if r.get("label") != TLS_LABEL]
+    equal_rows = [r for r in rows if r.get("label") == EQUAL_LABEL]
+    rows = [r for r in rows if r.get("label") not in (TLS_LABEL, EQUAL_LABEL)]
     base = os.path.splitext(a.out)[0]
     stem = os.path.basename(base)
     checks = []
@@ -496,19 +560,23 @@ def main():
                        env.get("mem"), env.get("kernel"), env.get("loadavg_start"),
                        env.get("loadavg_end"), env.get("duration_s")),
                    "", "Versions: floorhub %s, libwebsockets %s, libuv %s, mosquitto %s, "
-                   "Node.js %s with ws %s." % (
+                   "nats-server %s, Node.js %s with ws %s." % (
                        env.get("floorhub"), env.get("libwebsockets"), env.get("libuv"),
-                       env.get("mosquitto"), env.get("node"), env.get("ws")),
+                       env.get("mosquitto"), env.get("nats_server"), env.get("node"),
+                       env.get("ws")),
                    "", "floorbench CPU is in cores (1.00 = one core busy); "
                    "\"(saturated)\" marks windows where it used more than 90 % of a "
                    "core.  \"other CPU\" is what the rest of the machine used meanwhile.",
                    "", "TARGETS", ""]
     fanout_section(rows, out, checks, stem)
+    equal_pts = equal_section(equal_rows, out, stem)
     plant_section(rows, out)
     memory_section(rows, out, checks, stem)
     durable_section(rows, out, checks)
     storm_section(rows, out, checks)
     tls_section(tls_rows, out)
+    floorgw_section(rows, out, checks)
+    kiosks_section(rows, out, checks)
     if a.store and os.path.exists(a.store):
         out += ["## Storage benchmark (bench_store)", "", "```"] + \
                open(a.store).read().rstrip("\n").split("\n") + ["```", ""]
@@ -532,6 +600,8 @@ def main():
             fanout_plot(rows, base + "-fanout.png", tmp)
         if any(r["scenario"] == "memory" for r in rows):
             memory_plot(rows, base + "-memory.png", tmp)
+        if equal_pts:
+            equal_plot(equal_pts, base + "-equal.png", tmp)
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
 

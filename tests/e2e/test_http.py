@@ -173,5 +173,71 @@ class PlantGauges(HubTest):
         self.run_async(run())
 
 
+SPLIT = ("queue", "commit", "fanout")
+
+
+def histogram(m, name):
+    """(le bounds, cumulative counts, sum, count) of one histogram."""
+    buckets = sorted((float(k.split('le="')[1].rstrip('"}')), v) for k, v in m.items()
+                     if k.startswith(name + "_bucket{"))
+    return ([b for b, _ in buckets], [c for _, c in buckets],
+            m[name + "_sum"], m[name + "_count"])
+
+
+class UpdateSplit(HubTest):
+    """Where the time goes: each update a request publishes to a subscriber
+    is observed once in the three floorhub_update_*_seconds histograms
+    (arrival to commit start, the commit, commit end to the last
+    subscriber's write); updates nobody subscribed to are not."""
+
+    def test_counts_move_by_writes(self):
+        n = 25
+        async def run():
+            view = await self.client("viewer")
+            await view.snapshot("line/L1")
+            gw = await self.client("gateway", sub="gw1")
+            before = self.hub.metrics()
+            for i in range(n):
+                self.assertOk(await gw.write("eq.count", equipment="L1-PRESS1", good=i + 1,
+                                             reject=0))
+            # L2 has no subscriber: its update is written to no one
+            self.assertOk(await gw.write("eq.count", equipment="L2-WELD1", good=1, reject=0))
+            seen = []
+            deadline = time.time() + 10
+            while time.time() < deadline and len(seen) < n:
+                seen += [x for x in await view.sync() if x["t"] == "upd" and
+                         x["topic"] == "line/L1" and "equipment" in x["data"]]
+            self.assertEqual(len(seen), n)
+            status, _, body = self.hub.http_get("/metrics")
+            self.assertEqual(status, 200)
+            after = fhtest.parse_metrics(body)
+            for part in SPLIT:
+                name = "floorhub_update_%s_seconds" % part
+                with self.subTest(part=part):
+                    self.assertIn("# TYPE %s histogram" % name, body)
+                    les, cum, total, count = histogram(after, name)
+                    self.assertEqual(count - before[name + "_count"], n)
+                    self.assertEqual(les[-1], float("inf"))
+                    self.assertEqual(les, sorted(set(les)))   # distinct, rising
+                    self.assertEqual(cum, sorted(cum))        # cumulative
+                    self.assertEqual(cum[-1], count)
+                    self.assertEqual(les[0], 25e-6)
+                    self.assertGreaterEqual(total, before[name + "_sum"])
+                    # no update took longer than the test did
+                    self.assertLess(total - before[name + "_sum"], n * 10.0)
+            # every write went alone into a commit (each was awaited), so the
+            # updates' commit time is the commits' (plus the hub's own ones)
+            commit_sum = after["floorhub_commit_seconds_sum"] - before["floorhub_commit_seconds_sum"]
+            upd_commit = (after["floorhub_update_commit_seconds_sum"] -
+                          before["floorhub_update_commit_seconds_sum"])
+            self.assertGreater(upd_commit, 0)
+            self.assertLessEqual(upd_commit, commit_sum + 1e-6)
+            self.assertGreater(after["floorhub_update_fanout_seconds_sum"], 0)
+            check = subprocess.run([shutil.which("promtool"), "check", "metrics"],
+                                   input=body.encode(), capture_output=True, timeout=30)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+        self.run_async(run())
+
+
 if __name__ == "__main__":
     fhtest.main()

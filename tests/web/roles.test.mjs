@@ -4,7 +4,7 @@
 // `node --test`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mayAck, mayResolve, mayCancel, mayChangeStop } from "../../hub/web/src/roles.js";
+import { mayAck, mayResolve, mayCancel, mayChangeStop, mayTakeOver } from "../../hub/web/src/roles.js";
 import { PlantState } from "../../hub/web/src/state.js";
 
 const ROLES = ["viewer", "operator", "maintenance", "quality", "engineer", "shift_manager", "production_manager", "admin", "gateway"];
@@ -111,4 +111,23 @@ test("state: the OEE history starts over with a new shift", () => {
   assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.5, 0.7]);
   s.apply(oee(200, 0.1), 40000);
   assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.1]);
+});
+
+test("take over a shift (handover.ack): managers, on their lines", () => {
+  for (const role of ROLES) assert.equal(mayTakeOver(me(role), "L1"), MANAGERS.includes(role), role);
+  assert.equal(mayTakeOver(me("shift_manager", "s1", ["L2"]), "L1"), false);
+  assert.equal(mayTakeOver(me("shift_manager", "s1", ["L1"]), "L1"), true);
+  assert.equal(mayTakeOver(me("admin", "a1", ["L2"]), "L1"), true);
+  assert.equal(mayTakeOver(null, "L1"), false);
+});
+
+test("the pending handover of a line: set by the snap, cleared by an upd with nil", () => {
+  const st = new PlantState();
+  const ho = { line: "L1", shift_start: 1000, notes: [] };
+  st.apply({ t: "snap", topic: "line/L1", data: { line: { id: "L1" }, equipment: [], andons: [], handover: ho } }, 0);
+  assert.deepEqual(st.handovers.get("L1"), ho);
+  st.apply({ t: "upd", topic: "line/L1", data: { oee: { oee: 0.5, shift_start: 2000 } } }, 0);
+  assert.deepEqual(st.handovers.get("L1"), ho, "another upd keeps it");
+  st.apply({ t: "upd", topic: "line/L1", data: { handover: null } }, 0);
+  assert.equal(st.handovers.get("L1"), null);
 });

@@ -175,6 +175,41 @@ class FloorgwTest(unittest.TestCase):
         e.loop_stop()
         e.disconnect()
 
+    def test_hostile_payloads_are_refused_logged_and_counted(self):
+        def varint(v):
+            out = b""
+            while True:
+                out += bytes([(v & 0x7F) | (0x80 if v > 0x7F else 0)])
+                v >>= 7
+                if not v:
+                    return out
+        nested = b""
+        for _ in range(20000):  # 20,000 levels of metric properties (9), lying at the core
+            nested = b"\x4a" + varint(len(nested) + (5 if not nested else 0)) + nested
+        hostile = {
+            "a huge length": b"\x12\xff\xff\xff\xff\x0f",
+            "a varint of 11 bytes": b"\x08" + b"\xff" * 10 + b"\x01",
+            "deep nesting, truncated": b"\x12" + varint(len(nested) + 9) + nested,
+            "a cut metric": spb.payload(seq=1, metrics=[
+                {"name": "Fault", "datatype": spb.BOOLEAN, "value": True}])[:-4],
+        }
+        self.start_gw()
+        time.sleep(0.3)
+        e = self.edge()
+        for data in hostile.values():
+            e.publish("spBv1.0/plant/DDATA/body/weld1", data, qos=1).wait_for_publish()
+        self.log_has("DDATA refused: varint longer than 10 bytes")
+        deadline = time.time() + 5
+        while time.time() < deadline and self.floorgw.log().count("DDATA refused: trunc") < 3:
+            time.sleep(0.05)
+        self.assertEqual(self.floorgw.log().count("DDATA refused: truncated"), 3,
+                         self.floorgw.log())
+        self.gw.send_signal(signal.SIGTERM)  # the counters are logged at the end
+        self.assertEqual(self.gw.wait(timeout=10), 0)
+        self.log_has("sparkplug: 5 messages, 4 refused")  # and our own STATE
+        e.loop_stop()
+        e.disconnect()
+
     def test_plain_payloads_and_the_persistent_session(self):
         self.start_gw()
         time.sleep(0.3)

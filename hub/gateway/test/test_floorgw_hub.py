@@ -1,13 +1,15 @@
 """test_floorgw_hub.py -- floorgw between Debian's mosquitto and the real
 floorhub (ctest: floorgw_hub_e2e, label e2e).
 
-Design: a hub of tests/e2e/fhtest.py (the sample plant, plus the reason
-`no_signal`, which floorgw gives the equipment of a dead Sparkplug node), a
-broker and floorgw with a gateway token; a viewer watches line/L1.  A
+Design: a hub of tests/e2e/fhtest.py (the sample plant as it is: a dead
+Sparkplug node's `no_signal` is a machine reason, which needs no plant
+reason), a broker and floorgw with a gateway token; a viewer watches line/L1.  A
 plain payload and a Sparkplug edge node written here must move the hub's
 equipment states, and a Sparkplug NDEATH must turn its equipment
 `unknown`.  Counter totals reach the hub as eq.total: the first sets the
-base, the next adds what the counters grew by.
+base, the next adds what the counters grew by.  FloorgwWss: a wss:// hub
+with a certificate of a throw-away CA, which floorgw trusts only with
+--ca-file.
 
 Paths come from the environment: FLOORHUB_BIN, FLOORCTL_BIN, FLOORGW_BIN,
 FH_SOURCE_DIR.
@@ -15,6 +17,7 @@ FH_SOURCE_DIR.
 import json
 import os
 import sys
+import tempfile
 import time
 
 import paho.mqtt.client as mqtt
@@ -26,7 +29,7 @@ sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
                                 "tests", "e2e"))
 import fhtest  # noqa: E402
 import spb_proto as spb  # noqa: E402
-from gwtest import Broker, Floorgw  # noqa: E402
+from gwtest import Broker, Floorgw, make_certs  # noqa: E402
 
 FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
 
@@ -43,12 +46,6 @@ MAP = {"equipment": [
                           "reason": "electrical"}], "else": "running"}}]}
 
 
-def plant():
-    p = fhtest.load_plant()
-    p["reasons"] = p["reasons"] + ["no_signal"]
-    return p
-
-
 def equipment(eq_id):
     """A viewer predicate: an update of line/L1 that carries eq_id."""
     return lambda m: (m["t"] == "upd" and m["topic"] == "line/L1" and
@@ -56,7 +53,7 @@ def equipment(eq_id):
 
 
 class FloorgwHub(fhtest.HubTest):
-    plant_data = plant()
+    plant_data = fhtest.load_plant()
 
     def setUp(self):
         super().setUp()
@@ -82,7 +79,7 @@ class FloorgwHub(fhtest.HubTest):
         async def state_of(view, eq_id):
             m = await view.next(timeout=5, pred=equipment(eq_id))
             e = m["data"]["equipment"]
-            return e["state"], e["reason"]
+            return e["state"], e["reason"] or e["machine_reason"]
 
         async def run():
             view = await self.client("viewer")
@@ -120,6 +117,52 @@ class FloorgwHub(fhtest.HubTest):
                                       ("eq.total", "gw1", "L1-PRESS1", "down"),
                                       ("eq.total", "gw1", "L1-PRESS1", "down")])
         self.run_async(run())
+
+
+
+class FloorgwWss(fhtest.HubTest):
+    """A wss:// hub: floorgw trusts the CA of --ca-file, and without it
+    the hub's certificate (of a private CA) is refused."""
+
+    def setUp(self):
+        self.certs = make_certs(tempfile.mkdtemp(prefix="floorgw-wss-"))
+        self.hub_tls = (self.certs["server.crt"], self.certs["server.key"],
+                        self.certs["ca.crt"])
+        super().setUp()
+        self.broker = Broker(self.hub.tmp)
+        self.token = fhtest.make_token(sub="gw1", role="gateway")
+        self.floorgw = None
+
+    def tearDown(self):
+        if self.floorgw:
+            self.floorgw.kill()
+        self.broker.stop()
+        super().tearDown()
+
+    def test_ca_file_for_a_wss_hub(self):
+        self.assertTrue(self.hub.url.startswith("wss://"))
+        self.floorgw = Floorgw(FLOORGW, self.hub.tmp, MAP, self.token, self.broker.port,
+                               self.hub.url).start()
+        self.floorgw.log_has("hub offline")       # the system's CAs do not know ours
+        self.assertNotIn("hub online", self.floorgw.log())
+        self.floorgw.kill()
+        self.floorgw = Floorgw(FLOORGW, self.hub.tmp, MAP, self.token, self.broker.port,
+                               self.hub.url, args=["--ca-file", self.certs["ca.crt"]]).start()
+        self.floorgw.log_has("hub online")
+        self.floorgw.log_has("mqtt: connected")
+        time.sleep(0.3)
+        edge = mqtt.Client(client_id="edge-wss-%d" % os.getpid(), clean_session=True)
+        edge.connect("127.0.0.1", self.broker.port)
+        edge.loop_start()
+        edge.publish("plant/press1/status", json.dumps({"state": 3}), qos=1).wait_for_publish()
+        edge.loop_stop()
+        edge.disconnect()
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(
+                e["type"] == "eq.state" and e["actor"] == "gw1" for e in self.hub.events()):
+            time.sleep(0.05)
+        self.assertEqual([(e["type"], e["data"]["id"], e["data"]["state"])
+                          for e in self.hub.events()], [("eq.state", "L1-PRESS1", "down")])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-// roles.js -- which andon and stop buttons a user sees (PROTOCOL.md
+// roles.js -- which andon, stop and handover buttons a user sees (PROTOCOL.md
 // section 2.2).
 //
 // Design: the hub decides; this table only hides buttons that would be
@@ -30,6 +30,11 @@ export function mayResolve(me, a) {
 export function mayCancel(me, a) {
   if (!me || !isOpen(a) || !mayWriteLine(me, a.line)) return false;
   return a.raised_by === me.user || MANAGER_ROLES.has(me.role);
+}
+
+// Take a line's shift over (handover.ack): managers on their lines.
+export function mayTakeOver(me, line) {
+  return !!me && mayWriteLine(me, line) && MANAGER_ROLES.has(me.role);
 }
 
 // Classify and split a stop: managers any stop; operators, maintenance,

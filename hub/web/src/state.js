@@ -10,7 +10,8 @@
 // carry the same entity, so the last one received wins.  The OEE history
 // for the sparkline is sampled from successive oee records of the current
 // shift, one point per SAMPLE_MS, and starts over when the shift does.
-// Stops (downtime/<line>) are kept per line by id; a split publishes both
+// The pending shift handover of each line (line/<id>'s `handover`) is kept
+// until an upd says nil.  Stops (downtime/<line>) are kept per line by id; a split publishes both
 // parts, so the new id simply appears.  The start of the shift before the
 // current one is remembered when the page sees the shift change (the
 // plant snapshot names only the current shift): it bounds which stops
@@ -46,6 +47,7 @@ export class PlantState {
     this.eqOee = new Map(); // line id -> Map equipment id -> oee record (oee/<line>)
     this.score = new Map(); // line id -> {target, target_source, expected_now, variance, hourly} (oee/<line>; target null outside shift hours)
     this.runs = new Map(); // line id -> the active run, or null (line/<line>)
+    this.handovers = new Map(); // line id -> the pending handover (line/<id>), or null
   }
 
   // Applies one snap or upd; returns {newAndons: [andon...]}.
@@ -106,11 +108,13 @@ export class PlantState {
       this.equipment.set(id, d.equipment || []);
       for (const a of d.andons || []) this.andons.set(a.id, a);
       this.lineSnaps.add(id);
+      this.handovers.set(id, d.handover || null);
       if (d.oee) this.putOee(id, d.oee, now);
       this.runs.set(id, d.run || null);
       return;
     }
     if ("run" in d) this.runs.set(id, d.run || null);
+    if ("handover" in d) this.handovers.set(id, d.handover || null);
     if (d.line) this.lines.set(id, d.line);
     if (d.andon) this.putAndon(d.andon, out);
     if (d.oee) this.putOee(id, d.oee, now);

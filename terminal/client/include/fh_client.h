@@ -137,9 +137,10 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n);
 
 /* Queues a request of the application: any client -> hub type except hello,
  * sub, unsub, login and logout (so the andon and eq writes, dt.classify,
- * dt.split, and the reads dt.list, shift.report, oee.history and
- * dt.pareto).  The client sets its id and, for a write without a key, a
- * key of its own that is unique across restarts.  `data` is handed back in
+ * dt.split, handover.note, handover.ack, and the reads dt.list,
+ * shift.report, oee.history and dt.pareto).  The client sets its id and,
+ * for a write without a key, a key of its own that is unique across
+ * restarts.  `data` is handed back in
  * on_reply.  Returns 0 and, if id is not NULL, the request's id; or -EINVAL
  * (type not allowed, encoding refused) or -ENOMEM.  On error nothing was
  * queued and on_reply will not fire for it. */

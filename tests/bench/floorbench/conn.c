@@ -101,6 +101,20 @@ void conn_reset(bench *b, conn *c) {
   fh_buf_reset(&c->app);
 }
 
+int conn_stream(bench *b, conn *c, const uint8_t *p, size_t n,
+                stream_parse_fn parse) {
+  size_t used;
+  if (c->app.len == 0) { /* the common case: no copy */
+    used = parse(b, c, p, n);
+    return used < n ? fh_buf_append(&c->app, p + used, n - used) : 0;
+  }
+  if (fh_buf_append(&c->app, p, n) != 0) return -1;
+  used = parse(b, c, c->app.data, c->app.len);
+  memmove(c->app.data, c->app.data + used, c->app.len - used);
+  c->app.len -= used;
+  return 0;
+}
+
 void conn_flush(bench *b, conn *c) {
   int ww;
   while (c->fd >= 0 && c->tx.len > c->tx_off) {

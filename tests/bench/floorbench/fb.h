@@ -94,7 +94,16 @@ typedef struct target_ops {
   int (*publish)(struct bench *b, conn *c, uint32_t item, uint64_t ts_ns);
 } target_ops;
 
-extern const target_ops target_floorhub, target_mqtt, target_node;
+extern const target_ops target_floorhub, target_mqtt, target_node, target_nats;
+
+/* A byte-stream protocol over WebSocket messages (MQTT, NATS): parses the
+ * whole units at p and returns the bytes it used. */
+typedef size_t (*stream_parse_fn)(struct bench *b, conn *c, const uint8_t *p,
+                                  size_t n);
+/* Feeds one WebSocket message to parse, after what was left over in
+ * c->app; keeps the new leftover there.  0 or -1 (no memory). */
+int conn_stream(struct bench *b, conn *c, const uint8_t *p, size_t n,
+                stream_parse_fn parse);
 
 /* floorhub: encodes req with the next request id of c (set in req->id) and
  * queues it.  0 or -errno. */

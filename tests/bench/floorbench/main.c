@@ -1,6 +1,6 @@
 /* main.c -- floorbench's command line.
  *
- *   floorbench SCENARIO --target floorhub|mqtt|node --port PORT [options]
+ *   floorbench SCENARIO --target floorhub|mqtt|node|nats --port PORT [options]
  *              [--tls --ca-file CA] -- SERVER COMMAND...
  *   floorbench plant-file --lines N --equipment M   (a plant file on stdout)
  *   floorbench floor --subs N --rate R  (raw loopback fan-out, no server)
@@ -33,7 +33,7 @@ static void usage(void) {
           "       floorbench plant-file --lines N --equipment M\n"
           "       floorbench floor --subs N --rate MSGS_PER_S [--window-s S]\n"
           "       floorbench selftest\n"
-          "  --target floorhub|mqtt|node   server protocol\n"
+          "  --target floorhub|mqtt|node|nats   server protocol\n"
           "  --jwt-key-file F    floorhub HS256 secret (tokens are minted)\n"
           "  --server-log F      server stdout/stderr (default /dev/null)\n"
           "  --label S --run N   copied into every result\n"
@@ -145,6 +145,7 @@ static const target_ops *target_of(const char *name) {
   if (!strcmp(name, "floorhub")) return &target_floorhub;
   if (!strcmp(name, "mqtt")) return &target_mqtt;
   if (!strcmp(name, "node")) return &target_node;
+  if (!strcmp(name, "nats")) return &target_nats;
   return NULL;
 }
 

@@ -20,13 +20,18 @@
  * Every step is printed (phase "step"), then "half" and "summary".
  * With --rates the search is skipped: one step at each of the given
  * deliveries/s (phase "fixed"), the same load for every server or
- * transport (scripts/bench's tls scenario: plain against TLS).
+ * transport (scripts/bench's tls scenario: plain against TLS, and the
+ * equal-rate comparison of every server).
+ * On floorhub over plain ws:// every step also reads the hub's split of
+ * each update's time (split.c) from /metrics before the window and after
+ * its stragglers, and prints it with the step (split_* keys).
  */
 #include <math.h>
 #include <stdio.h>
 
 #include "out.h"
 #include "scenario.h"
+#include "split.h"
 
 #define DELIVERED_MIN 0.999 /* share of sent x N that must arrive */
 #define SENT_MIN 0.97       /* share of the offered messages actually sent */
@@ -47,7 +52,14 @@ typedef struct step_result {
   double deliv_per_s;  /* delivered / window */
   int pass;            /* see the file comment */
   meter_result m;      /* CPU during the window */
+  split_snap s0, s1;   /* floorhub: its /metrics split before, after */
 } step_result;
+
+/* The hub's split now, on floorhub over ws:// (zeroed otherwise). */
+static void split_measure(bench *b, split_snap *s) {
+  if (b->ops == &target_floorhub && !b->o->tls) split_read(b->o->port, s);
+  else s->ok = 0;
+}
 
 static int all_delivered(bench *b, void *arg) {
   return b->delivered >= *(uint64_t *)arg;
@@ -62,6 +74,7 @@ static void run_step(bench *b, conn *pub, double rate, size_t nsubs,
   meter m;
 
   bench_sleep(b, SETTLE_S);
+  split_measure(b, &r->s0);
   pacers_clear(b);
   pacer_add(b, pub, rate, 1);
   bench_window(b, o->window_s);
@@ -74,6 +87,7 @@ static void run_step(bench *b, conn *pub, double rate, size_t nsubs,
   pacers_clear(b);
   want = r->sent * nsubs;
   bench_run(b, b->win_end + grace, all_delivered, &want);
+  split_measure(b, &r->s1);
   r->rate = rate;
   r->delivered = b->delivered;
   r->deliv_per_s = (double)b->delivered / o->window_s;
@@ -98,6 +112,7 @@ static void print_step(bench *b, const char *phase, const step_result *r,
   jout_int(&j, "errors", b->errors);
   jout_lat(&j, &b->lat);
   jout_meter(&j, &r->m);
+  jout_split(&j, &r->s0, &r->s1);
   jout_end(&j);
 }
 
@@ -191,6 +206,7 @@ int sc_fanout(bench *b) {
   jout_int(&j, "half_pass", (uint64_t)half.pass);
   jout_lat(&j, &b->lat); /* of the half-rate window */
   jout_num(&j, "half_self_cpu", half.m.self_cpu);
+  jout_split(&j, &half.s0, &half.s1);
   jout_end(&j);
   return 0;
 }

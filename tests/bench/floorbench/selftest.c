@@ -5,13 +5,15 @@
  * fails: the histogram's quantiles against a known distribution, the
  * WebSocket client frames (length forms, masking) and header parsing, the
  * upgrade answer check, the floorhub stamp carried in count increments,
- * and the name parsers.  Prints each failed check; returns the count.
+ * the name parsers, and the reading of floorhub's split from /metrics
+ * text (its quantiles worked out by hand).  Prints each failed check; returns the count.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fb.h"
+#include "split.h"
 #include "wsc.h"
 
 static int failed;
@@ -107,6 +109,36 @@ static void check_stamps_and_names(void) {
   CHECK(parse_stamp("x12345", 6, &ts) == -1 && parse_stamp("t", 1, &ts) == -1);
 }
 
+/* Two scrapes of one histogram family; the window saw 20 updates: 10 in
+ * (0, 1 ms], 10 in (1, 2 ms] of the queue part. */
+static void check_split(void) {
+  static const char *const fmt =
+      "# TYPE floorhub_update_%s_seconds histogram\n"
+      "floorhub_update_%s_seconds_bucket{le=\"0.001\"} %d\n"
+      "floorhub_update_%s_seconds_bucket{le=\"0.002\"} %d\n"
+      "floorhub_update_%s_seconds_bucket{le=\"+Inf\"} %d\n"
+      "floorhub_update_%s_seconds_sum %g\nfloorhub_update_%s_seconds_count %d\n";
+  static const char *const parts[] = {"queue", "commit", "fanout"};
+  char text[2][2048];
+  split_snap a, b;
+  for (int k = 0; k < 2; k++) {
+    size_t o = 0;
+    for (int p = 0; p < 3; p++)
+      o += (size_t)snprintf(text[k] + o, sizeof text[k] - o, fmt, parts[p], parts[p],
+                            5 + 10 * k, parts[p], 5 + 20 * k, parts[p], 6 + 20 * k,
+                            parts[p], 0.01 + 0.03 * k, parts[p], 6 + 20 * k);
+  }
+  split_parse(text[0], &a);
+  split_parse(text[1], &b);
+  CHECK(a.ok && b.ok && b.part[0].nb == 3 && b.part[0].le[2] > 1e299);
+  CHECK(b.part[0].count - a.part[0].count == 20);
+  /* p50: rank 10 of 20, the end of the first bucket */
+  CHECK(within((uint64_t)(split_quantile(&a.part[0], &b.part[0], 0.50) * 1e9), 1000000, 1e-6));
+  /* p99: rank 19.8, 9.8 of the 10 in (1, 2 ms]: 1.98 ms */
+  CHECK(within((uint64_t)(split_quantile(&a.part[0], &b.part[0], 0.99) * 1e9), 1980000, 1e-6));
+  CHECK(split_quantile(&a.part[0], &a.part[0], 0.5) == 0); /* nothing observed */
+}
+
 int selftest(void) {
   check_hist();
   check_client_frame(5);
@@ -115,6 +147,7 @@ int selftest(void) {
   check_server_frames();
   check_upgrade();
   check_stamps_and_names();
+  check_split();
   fprintf(stderr, "floorbench selftest: %s\n", failed ? "FAILED" : "ok");
   return failed;
 }

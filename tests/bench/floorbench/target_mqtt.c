@@ -119,16 +119,7 @@ static size_t parse_packets(bench *b, conn *c, const uint8_t *p, size_t n) {
 }
 
 static int mqtt_on_message(bench *b, conn *c, const uint8_t *p, size_t n) {
-  size_t used;
-  if (c->app.len == 0) {
-    used = parse_packets(b, c, p, n);
-    return used < n ? fh_buf_append(&c->app, p + used, n - used) : 0;
-  }
-  if (fh_buf_append(&c->app, p, n) != 0) return -1;
-  used = parse_packets(b, c, c->app.data, c->app.len);
-  memmove(c->app.data, c->app.data + used, c->app.len - used);
-  c->app.len -= used;
-  return 0;
+  return conn_stream(b, c, p, n, parse_packets);
 }
 
 static int mqtt_publish(bench *b, conn *c, uint32_t item, uint64_t ts) {

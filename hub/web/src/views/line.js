@@ -3,7 +3,8 @@
 // state, and the line's open andons; links to its downtime view, its
 // shift report and its full-screen scoreboard.  In a shift: the active
 // run, actual against expected and the hourly table (the oee/<line>
-// scoreboard).
+// scoreboard).  While the last shift's handover is not acknowledged it
+// opens with the handover panel (handover.js).
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
@@ -14,6 +15,7 @@
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } from "../dom.js";
 import { stateIcon, gauge, sparkline } from "../graphics.js";
 import { andonTable } from "./andons.js";
+import { handoverPanel } from "./handover.js";
 import { hourlyTable, paceLine, runLine } from "./scoreboard.js";
 
 function metric(label, value, title) {
@@ -75,6 +77,7 @@ export function lineView(ctx, lineId) {
   const board = h("div", { class: "line-score" });
   const eqBody = h("tbody");
   const andons = andonTable(ctx);
+  const handover = handoverPanel(ctx);
   const eqTable = h(
     "table",
     { class: "equipment" },
@@ -82,7 +85,7 @@ export function lineView(ctx, lineId) {
     eqBody,
   );
   return {
-    root: h("section", { class: "view view-line" }, head, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Run and hourly scoreboard" }), board, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
+    root: h("section", { class: "view view-line" }, head, handover.root, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Run and hourly scoreboard" }), board, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
       const line = lineOrNotice(state, lineId, head);
@@ -92,6 +95,7 @@ export function lineView(ctx, lineId) {
       const score = state.score.get(lineId);
       board.replaceChildren(runLine(state.runs.get(lineId), now), paceLine(score) || h("p", { class: "empty", text: "No shift is running." }), score ? hourlyTable(score) : "");
       const oee = state.oee.get(lineId);
+      handover.update(state.handovers.get(lineId));
       top.replaceChildren(summary(line, oee));
       const hist = state.history.get(lineId);
       spark.replaceChildren(oee && hist ? sparkline(hist.points, oee.shift_start, oee.shift_end) : h("p", { class: "empty", text: "No OEE data yet." }));
