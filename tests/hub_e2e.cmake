@@ -10,7 +10,7 @@ set(FH_HUB_E2E_TESTS
   shift_close reaccount handover run_shift report_runs notify_mail notify_hang notify notify_mqtt notify_tls auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
   history
-  export web_login runs plans floorctl_history)
+  export web_login runs plans floorctl_history stop_index)
 
 foreach(name ${FH_HUB_E2E_TESTS})
   add_test(NAME hub_e2e_${name}

@@ -80,3 +80,14 @@ set_tests_properties(web_score PROPERTIES
   TIMEOUT 180
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
+# web_linechart: the line view's shift chart holds the hub's oee.samples,
+# taken before the page was opened (waits for the hub's first sample: up
+# to ~65 s).
+add_test(NAME web_linechart
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/linechart.test.mjs)
+set_tests_properties(web_linechart PROPERTIES
+  LABELS e2e
+  TIMEOUT 150
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")

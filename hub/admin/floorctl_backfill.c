@@ -13,7 +13,10 @@
  * the same shifts are replaced.  The closed stops are stored too (keyed by
  * id as the hub keys them, numbered after the largest id in the store, so
  * the hub, which continues after the largest, never reuses one); a stop
- * still open at the end is not.  Andons are not written.  The history
+ * still open at the end is not.  Each stop gets its stop index entry
+ * (stop_index.h) in the same batch, and the longest stop is kept when the
+ * store's index was complete (else the hub builds it at its next start).
+ * Andons are not written.  The history
  * ends at the start of the shift that is running now (or now, between
  * shifts), so the hub's open shift is untouched.  Records and stops are
  * committed a batch per shift.
@@ -33,6 +36,7 @@
 #include "oee.h"
 #include "plant.h"
 #include "sim_model.h"
+#include "stop_index.h"
 
 #define CMD "backfill"
 #define DAY_MS (86400LL * 1000)
@@ -56,6 +60,9 @@ typedef struct backfill {
   uint64_t next_stop;   /* ids of the simulated stops */
   uint64_t shifts;      /* shifts written */
   uint64_t stops;       /* stops written */
+  uint64_t maxlen;      /* the longest stop in the store, ms (stop_index.h) */
+  int indexed;          /* the store's stop index is complete: keep
+                           DT_META_MAXLEN (else the hub builds it) */
   int rc;               /* first failure */
 } backfill;
 
@@ -63,16 +70,31 @@ static dt_limits limits(const backfill *b, size_t li) {
   return plant_stop_limits(&b->p->lines[li]);
 }
 
-/* Puts the closed stop into the batch, under its id as the hub keys it. */
+/* Puts the closed stop into the batch, under its id as the hub keys it,
+ * with its stop index entry. */
 static void put_stop(backfill *b, const dt_event *ev) {
-  uint8_t key[8];
-  for (int i = 0; i < 8; i++) key[i] = (uint8_t)(ev->d.id >> (56 - 8 * i));
+  uint8_t key[8], ix[DT_INDEX_KEY_MAX], ixval[DT_INDEX_VAL_MAX];
+  size_t ixlen = dt_index_key(ev->d.line, ev->d.start, ev->d.id, ix);
+  size_t ixvlen = dt_index_value(&ev->d, ixval);
+  dt_put_be64(ev->d.id, key);
   fh_buf_reset(&b->enc);
   if (b->rc == 0 && (dt_encode(ev, &b->enc) != 0 ||
                      fh_batch_put(b->batch, FH_T_DOWNTIME, key, sizeof key,
-                                  fh_buf_payload(&b->enc), fh_buf_payload_len(&b->enc)) != 0))
+                                  fh_buf_payload(&b->enc), fh_buf_payload_len(&b->enc)) != 0 ||
+                     fh_batch_put(b->batch, FH_T_STOP_INDEX, ix, ixlen, ixval, ixvlen) != 0))
     b->rc = -ENOMEM;
+  if ((uint64_t)(ev->d.end - ev->d.start) > b->maxlen)
+    b->maxlen = (uint64_t)(ev->d.end - ev->d.start);
   b->stops++;
+}
+
+/* The longest stop into the batch, while the store's index is complete. */
+static void put_maxlen(backfill *b) {
+  uint8_t v[8];
+  dt_put_be64(b->maxlen, v);
+  if (b->rc == 0 && b->indexed &&
+      fh_batch_put(b->batch, FH_T_META, DT_META_MAXLEN, strlen(DT_META_MAXLEN), v, 8) != 0)
+    b->rc = -ENOMEM;
 }
 
 /* Puts the record of owner id into the batch. */
@@ -103,6 +125,7 @@ static void close_shift(backfill *b) {
                         pl->output - pl->first_equipment, b->win.end_ms, pl->id, &rec);
     put_record(b, HIST_LINE, pl->id, &rec);
   }
+  put_maxlen(b);
   if (b->rc == 0) b->rc = fh_store_commit(b->store, b->batch, NULL);
   fh_batch_clear(b->batch);
   b->shifts++;
@@ -230,6 +253,16 @@ static int max_id_cb(void *arg, const void *key, size_t klen, const void *val,
   return 0;
 }
 
+static int maxlen_cb(void *arg, const void *key, size_t klen, const void *val,
+                     size_t vlen) {
+  backfill *b = arg;
+  (void)key;
+  (void)klen;
+  if (vlen == 8) b->maxlen = dt_get_be64(val);
+  b->indexed = vlen == 8;
+  return 0;
+}
+
 /* Where the history ends: the start of the running shift, or now. */
 static int64_t history_end(const plant *p, int64_t now) {
   shift_window w;
@@ -248,6 +281,10 @@ static int run(backfill *b, const bf_args *a) {
   b->next_check = from;
   if ((rc = fh_store_scan(b->store, FH_T_DOWNTIME, NULL, 0, max_id_cb, &b->next_stop)) < 0)
     return rc;
+  rc = fh_store_get(b->store, FH_T_META, DT_META_MAXLEN, strlen(DT_META_MAXLEN),
+                    maxlen_cb, b);
+  if (rc == -ENOENT) b->indexed = b->next_stop == 0; /* no stops: complete */
+  else if (rc < 0) return rc;
   if (sim_init(&s, b->p, a->seed, from, sink, b) != 0) return -ENOMEM;
   sim_advance(&s, end);
   roll(b, end);

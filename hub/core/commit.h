@@ -74,7 +74,9 @@ typedef struct pending {
   void *arg;                   /* PENDING_CALL: done's own data */
 } pending;
 
-#define COMMIT_TRIM_BATCH 10000 /* records one trim job may delete */
+/* Records one trim job may delete (a stop counts two: its record and its
+ * stop index entry; one step still goes through 10,000 old stops). */
+#define COMMIT_TRIM_BATCH 20000
 
 /* Makes the check handle that commits the batch each iteration.  0 or -1. */
 int commit_start(hub *h);

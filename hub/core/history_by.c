@@ -8,7 +8,9 @@
  *                   shift's rows are its shift.report losses exactly);
  *   by "reason"     one row per period and reason, from the stops, as
  *                   dt.pareto makes them (pareto.h): the part of each stop
- *                   inside the period and inside [from, to), largest first.
+ *                   inside the period and inside [from, to), largest first;
+ *                   the stops of each line in scope are read through the
+ *                   stop index (stop_scan.h): those of the range only.
  *   by "product"    (scope line or plant) one row per period and product,
  *                   from the records' by_product (history_product.c).
  *
@@ -29,6 +31,7 @@
 #include "model.h"
 #include "oee_history.h"
 #include "pareto.h"
+#include "stop_scan.h"
 #include "stops.h"
 
 /* One period's breakdown while it is summed. */
@@ -267,9 +270,11 @@ void history_by_handle(hub *h, session *s, const fh_request *req,
     history_product_send(h, s, req, scope, group);
     return;
   }
-  rc = is(by, "category")
-           ? oee_history_visit(h, scope, sc.from, sc.to, category_visit, &sc)
-           : fh_store_scan(h->store, FH_T_DOWNTIME, NULL, 0, stop_cb, &sc);
+  if (is(by, "category"))
+    rc = oee_history_visit(h, scope, sc.from, sc.to, category_visit, &sc);
+  for (size_t li = 0; is(by, "reason") && rc >= 0 && li < h->plant->nlines; li++)
+    if (history_scope_has_line(scope, li)) /* the line's stops of the period */
+      rc = stop_scan_line(h, li, sc.from, sc.to, stop_cb, &sc);
   if (rc < 0)
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
                      "cannot read the history: %s", fh_store_strerror(rc));

@@ -128,6 +128,7 @@ typedef struct model {
   size_t nclosed;          /* slots used */
   uint64_t next_andon_id;  /* id for the next raise */
   uint64_t next_stop_id;   /* id for the next stop (or split part) */
+  uint64_t stop_maxlen;    /* longest closed stop stored, ms (stop_index.h) */
   uint64_t next_run_id;    /* id for the next production run */
   int64_t stops_retired_ms; /* when old stops last left memory */
   shift_window shift;      /* the current shift (valid if in_shift) */

@@ -8,6 +8,7 @@
 
 #include "downtime.h"
 #include "history.h"
+#include "stop_index.h"
 
 #define DAY_MS (86400LL * 1000)
 
@@ -50,7 +51,22 @@ typedef struct stop_walk {
   int64_t cutoff;   /* stops that ended before this go */
   size_t budget;    /* stops to look at, at most */
   uint64_t to;      /* the first id kept */
+  fh_key_range *ix; /* the index entries of the stops that go, one range
+                       [key, key + "\0") each */
+  uint8_t *keys;    /* their bytes, 2 * DT_INDEX_KEY_MAX + 2 a stop */
+  size_t n;         /* entries used */
 } stop_walk;
+
+/* The range that deletes exactly ev's index entry. */
+static void add_entry(stop_walk *w, const dt_event *ev) {
+  uint8_t *from = w->keys + w->n * (2 * DT_INDEX_KEY_MAX + 2);
+  uint8_t *to = from + DT_INDEX_KEY_MAX + 1;
+  size_t klen = dt_index_key(ev->d.line, ev->d.start, ev->d.id, from);
+  if (klen == 0) return;
+  memcpy(to, from, klen);
+  to[klen] = 0; /* the first key after it */
+  w->ix[w->n++] = (fh_key_range){FH_T_STOP_INDEX, from, klen, to, klen + 1};
+}
 
 static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
                    size_t vlen) {
@@ -63,19 +79,40 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
     return 1; /* kept (or unreadable: left for a person to look at) */
   w->budget--;
   w->to = id + 1;
+  add_entry(w, &ev);
   return 0;
 }
 
+/* The stops' range, then their index entries: a budget cut never leaves
+ * a stop without its entry (the walk took at most half the budget). */
+static int delete_stops(fh_store *s, retention_plan *p, stop_walk *w, size_t max) {
+  fh_key_range *all;
+  int rc;
+  if (w->to == 0) return 0;
+  if ((all = calloc(1 + w->n, sizeof *all)) == NULL) return -ENOMEM;
+  for (int i = 0; i < 8; i++) p->stops_to[i] = (uint8_t)(w->to >> (56 - 8 * i));
+  all[0] = (fh_key_range){FH_T_DOWNTIME, NULL, 0, p->stops_to, 8};
+  memcpy(all + 1, w->ix, w->n * sizeof *all);
+  rc = fh_store_delete_ranges(s, all, 1 + w->n, max);
+  free(all);
+  return rc;
+}
+
+/* The shift records and samples first (one transaction), then the stops
+ * with what is left of the budget (another). */
 int retention_run(fh_store *s, retention_plan *p, size_t max) {
-  stop_walk w = {p->stop_cutoff, max, 0};
-  int rc = fh_store_scan(s, FH_T_DOWNTIME, NULL, 0, stop_cb, &w);
-  size_t n = p->n;
-  if (rc < 0) return rc;
-  if (w.to > 0) {
-    for (int i = 0; i < 8; i++) p->stops_to[i] = (uint8_t)(w.to >> (56 - 8 * i));
-    p->ranges[n++] = (fh_key_range){FH_T_DOWNTIME, NULL, 0, p->stops_to, 8};
-  }
-  return fh_store_delete_ranges(s, p->ranges, n, max);
+  stop_walk w = {p->stop_cutoff, 0, 0, NULL, NULL, 0};
+  int done = fh_store_delete_ranges(s, p->ranges, p->n, max), rc = -ENOMEM;
+  if (done < 0 || (size_t)done >= max) return done;
+  w.budget = (max - (size_t)done) / 2;
+  w.ix = calloc(w.budget + 1, sizeof *w.ix);
+  w.keys = malloc((w.budget + 1) * (2 * DT_INDEX_KEY_MAX + 2));
+  if (w.ix != NULL && w.keys != NULL &&
+      (rc = fh_store_scan(s, FH_T_DOWNTIME, NULL, 0, stop_cb, &w)) >= 0)
+    rc = delete_stops(s, p, &w, max - (size_t)done);
+  free(w.ix);
+  free(w.keys);
+  return rc < 0 ? rc : done + rc;
 }
 
 void retention_plan_free(retention_plan *p) {

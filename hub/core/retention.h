@@ -9,8 +9,11 @@
  * on the store's writer thread: there it finds, by reading, the stops that
  * ended before the cutoff (stops are keyed by id: the walk starts at the
  * oldest and stops at the first one kept, so an old stop behind a younger
- * one waits, like the audit log's trim), then deletes at most `max`
- * records in one write transaction (fh_store_delete_ranges): the writer is
+ * one waits, like the audit log's trim) with their stop index entries
+ * (stop_index.h), then deletes at most `max` records: the shift records
+ * and samples in one write transaction, then, with the budget left, the
+ * stops and their entries in another (the walk takes at most half of it,
+ * so a cut never leaves a stop without its entry) (fh_store_delete_ranges): the writer is
  * never held long, and a big backlog goes in steps, one per housekeeping
  * minute.
  */

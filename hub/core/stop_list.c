@@ -5,8 +5,8 @@
  * keeps the stops that still need an operator: no reason and not short.
  *
  * The answer comes from the store (every committed stop), read on the
- * loop in one read transaction; stops are keyed by id, so the scan visits
- * every stop kept and filters (the store keeps what history keeps).
+ * loop in one read transaction through the stop index (stop_scan.h): the
+ * line's stops that may overlap the range, then filtered exactly.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +15,7 @@
 
 #include "model.h"
 #include "stop_writes.h"
+#include "stop_scan.h"
 #include "stops.h"
 
 typedef struct list_scan {
@@ -97,7 +98,7 @@ void stop_list_handle(hub *h, session *s, const fh_request *req) {
   sc.now = hub_now_ms(h);
   sc.unclassified = req->u.dt_list.unclassified;
   sc.lim = stops_limits(h, (size_t)li);
-  rc = fh_store_scan(h->store, FH_T_DOWNTIME, NULL, 0, list_cb, &sc);
+  rc = stop_scan_line(h, (size_t)li, sc.from, sc.to, list_cb, &sc);
   if (rc < 0 || sc.rc < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_UNAVAILABLE, "",
                      "cannot read the stops: %s", fh_store_strerror(rc < 0 ? rc : sc.rc));

@@ -24,6 +24,7 @@
 #include "model.h"
 #include "reaccount.h"
 #include "stop_writes.h"
+#include "stop_scan.h"
 #include "stops.h"
 #include "writes.h"
 
@@ -172,6 +173,7 @@ static int record(hub *h, const session *s, pending *p, int in_memory) {
   pending_stop *ps = p->stop;
   if (ps->has_cut && in_memory && stops_insert(h, &ps->cut) == NULL) return -ENOMEM;
   if (stops_put(h, &ps->after) || (ps->has_cut && stops_put(h, &ps->cut)) ||
+      (ps->has_cut && stop_scan_unindex(h, &ps->before)) ||
       model_put_equipment(h, p->eq) || audit(h, s, p))
     return -ENOMEM;
   return writes_record_idem(h, p, ps->has_cut ? 'S' : 'D');

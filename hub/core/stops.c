@@ -16,6 +16,7 @@
 #include "log.h"
 #include "model.h"
 #include "publish.h"
+#include "stop_scan.h"
 #include "topic.h"
 
 #define STOPS_KEEP_MS (24LL * 3600 * 1000) /* without a previous shift */
@@ -121,9 +122,11 @@ int stops_put(hub *h, const dt_event *ev) {
   uint8_t key[8];
   stops_key(ev->d.id, key);
   fh_buf_reset(&h->enc);
-  if (dt_encode(ev, &h->enc) != 0) return -ENOMEM;
-  return fh_batch_put(h->batch, FH_T_DOWNTIME, key, sizeof key,
-                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc));
+  if (dt_encode(ev, &h->enc) != 0 ||
+      fh_batch_put(h->batch, FH_T_DOWNTIME, key, sizeof key,
+                   fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0)
+    return -ENOMEM;
+  return stop_scan_index(h, ev);
 }
 
 typedef struct load_scan {
@@ -163,14 +166,33 @@ static void link_open_stops(hub *h) {
   }
 }
 
+static int last_id_cb(void *arg, const void *key, size_t klen, const void *val,
+                      size_t vlen) {
+  uint64_t *max = arg;
+  (void)val;
+  (void)vlen;
+  for (size_t i = 0; klen == 8 && i < 8; i++) *max = *max << 8 | ((const uint8_t *)key)[i];
+  return 0;
+}
+
+/* With the stop index complete, the recent stops come from it and the
+ * next id from the table's last key; else every record is read (and the
+ * index built from them). */
 int stops_load(hub *h) {
   load_scan sc = {h, stops_recent_since(h, hub_now_ms(h)), 0, 0};
-  int rc = fh_store_scan(h->store, FH_T_DOWNTIME, NULL, 0, load_cb, &sc);
+  int indexed = stop_scan_load(h), rc;
+  if (indexed != 0 && indexed != -ENOENT) return indexed;
+  if (indexed == 0) {
+    rc = fh_store_last(h->store, FH_T_DOWNTIME, last_id_cb, &sc.max_id);
+    if (rc == 0 || rc == -ENOENT) rc = stop_scan_recent(h, sc.since, load_cb, &sc);
+  } else {
+    rc = fh_store_scan(h->store, FH_T_DOWNTIME, NULL, 0, load_cb, &sc);
+  }
   if (rc < 0) return rc;
   if (sc.rc < 0) return sc.rc;
   h->model->next_stop_id = sc.max_id + 1;
   link_open_stops(h);
-  return 0;
+  return indexed == -ENOENT ? stop_scan_build(h) : 0;
 }
 
 /* --------------------------------------------------- the state changes */

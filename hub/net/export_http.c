@@ -14,6 +14,8 @@
  * WRITEABLE: memory stays flat however long the range.  The length is not
  * known up front, so the response has no Content-Length and the connection
  * closes after the last byte (HTTP/1.1 allows it; every client reads it).
+ * Each slice written restarts the connection's timeout (STALL_S): a year
+ * of stops takes a minute to send.
  */
 #include "export_http.h"
 
@@ -29,6 +31,11 @@
 
 #define PREFIX "/api/v1/export/"
 #define SLICE_BYTES 16384
+/* A body whose client took nothing for this long is cut (each slice
+ * written restarts it).  lws's own timeout of the transaction (the
+ * server's timeout_secs, 5 s) would otherwise cut every export that
+ * lasts longer, silently: the body ends, as a complete one does. */
+#define STALL_S 30
 #define PARAM_MAX 128   /* bytes of one name=value */
 
 static hub *hub_of(struct lws *wsi) { return lws_context_user(lws_get_context(wsi)); }
@@ -186,6 +193,7 @@ static int serve(hub *h, struct lws *wsi, export_pss *p) {
     return refuse(wsi, p, 503, "cannot read the store");
   }
   p->started = 1;
+  lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, STALL_S);
   return send_headers(wsi, 200, "text/csv; charset=utf-8", LWS_ILLEGAL_HTTP_CONTENT_LEN,
                       export_file_name((export_kind)kind));
 }
@@ -205,6 +213,7 @@ static int writable(struct lws *wsi, export_pss *p) {
     return -1;
   p->bytes += n;
   fh_buf_reset(&p->buf);
+  lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, STALL_S);
   if (p->final && p->started)
     log_info("export %s for %s: %llu bytes", export_file_name(p->job.q.kind), p->who,
              (unsigned long long)p->bytes);

@@ -47,8 +47,10 @@ extern "C" {
 
 /* 1: the first store; 2: adds the downtime, users, badges, logins and
  * outbox tables (an older hub refuses a store of version 2; a writable open
- * of a version 1 store creates them, a read_only one reads them as empty). */
-#define FH_STORE_SCHEMA_VERSION 2
+ * of a version 1 store creates them, a read_only one reads them as empty);
+ * 3: adds the stop_index table (an index its writer keeps with the stops:
+ * an older hub, which would write stops without it, refuses the store). */
+#define FH_STORE_SCHEMA_VERSION 3
 
 /* Keys of FH_T_META that start with this prefix belong to the store itself
  * ("_fh.schema", "_fh.epoch", "_fh.last_lsn", each a u64 big-endian): reads
@@ -71,6 +73,8 @@ typedef enum fh_table {
   FH_T_LOGINS,     /* user id -> sign-in failures and lock (by the hub) */
   FH_T_OUTBOX,     /* delivery id -> notification waiting to be sent */
   FH_T_REVOKED,    /* token jti -> its exp, u64 BE ms (signed-out tokens) */
+  FH_T_STOP_INDEX, /* line, start, id -> the stop's FH_T_DOWNTIME key and
+                      a summary (hub/rules/stop_index.h) */
   FH_T__COUNT
 } fh_table;
 
@@ -165,6 +169,18 @@ int fh_store_scan(fh_store *s, fh_table t, const void *prefix, size_t plen,
  * non-zero stops the scan, and that value is returned. */
 int fh_store_scan_from(fh_store *s, fh_table t, const void *from, size_t flen,
                        fh_store_cb cb, void *arg);
+
+/* Gives cb the table's last record (in key order); -ENOENT when empty. */
+int fh_store_last(fh_store *s, fh_table t, fh_store_cb cb, void *arg);
+
+/* A join: visits the keys of `index` from the first >= from (flen 0: all)
+ * to the end, in key order, and for each gives cb the index key as key and,
+ * as val, the record of `target` whose key is the first tklen bytes of the
+ * index entry's value (an entry whose record is missing, or whose value is
+ * shorter, is skipped), all in one read transaction.  cb's non-zero return
+ * stops the scan and is returned. */
+int fh_store_scan_via(fh_store *s, fh_table index, const void *from, size_t flen,
+                      fh_table target, size_t tklen, fh_store_cb cb, void *arg);
 
 /* The stored result of (scope, key), -ENOENT if absent or expired (older
  * than idem_ttl_ms at now_ms, the caller's clock, ms since the epoch).  cb

@@ -10,8 +10,9 @@
  *                           (2 added the downtime, users, badges, logins
  *                           and outbox tables, later the revoked table
  *                           (no version of its own: an older hub ignores
- *                           it); an older store gets them at
- *                           its next writable open)
+ *                           it); 3 added the stop_index table;
+ *                           an older store gets them at its next
+ *                           writable open)
  *   "_fh.epoch"     u64 BE  +1 at each open that is neither read_only nor
  *                           attach
  *   "_fh.last_lsn"  u64 BE  highest LSN ever given (survives trimming)
@@ -32,7 +33,7 @@
 static const char *const db_names[DB__COUNT] = {
     "lines", "equipment", "andons", "shifts", "meta",
     "downtime", "users", "badges", "logins", "outbox",
-    "revoked",  "events", "idem",     "idem_ttl",
+    "revoked",  "stop_index", "events", "idem",   "idem_ttl",
 };
 
 /* What the open transaction learnt (filled on each run of it). */
@@ -97,7 +98,8 @@ static int check_dir(const char *dir) {
 static int open_dbs(fh_store *s, MDB_txn *txn, unsigned flags) {
   for (int i = 0; i < DB__COUNT; i++) {
     int rc = mdb_dbi_open(txn, db_names[i], flags, &s->dbi[i]);
-    if (rc == MDB_NOTFOUND && (i == DB_OUTBOX || i == DB_REVOKED) &&
+    if (rc == MDB_NOTFOUND && (i == DB_OUTBOX || i == DB_REVOKED ||
+                                i == DB_STOP_INDEX) &&
         !(flags & MDB_CREATE)) {
       s->missing |= 1u << i;
       continue;

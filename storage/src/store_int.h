@@ -33,6 +33,7 @@ enum store_db {
   DB_LOGINS = FH_T_LOGINS,
   DB_OUTBOX = FH_T_OUTBOX,
   DB_REVOKED = FH_T_REVOKED,
+  DB_STOP_INDEX = FH_T_STOP_INDEX,
   DB_EVENTS = FH_T__COUNT, /* u64 BE LSN -> event record (events.c) */
   DB_IDEM,                 /* scope NUL key -> idem record (idem.c) */
   DB_IDEM_TTL,             /* u64 BE time, scope NUL key -> "" (idem.c) */

@@ -392,6 +392,52 @@ def storm_section(rows, out, checks):
     out.append("")
 
 
+# ------------------------------------------------------------ history
+
+def mib(kib):
+    return "–" if kib is None else "{:,.0f}".format(kib / 1024.0)
+
+
+def history_section(rows, out, checks):
+    hs = {r["what"]: r for r in rows if r.get("scenario") == "history"}
+    if not hs:
+        return
+    bf, start = hs.get("backfill", {}), hs.get("hub_start", {})
+    out += ["## 6. History (issue 14)", "",
+            "`floorctl backfill --days %s` of the 50 x 10 plant (3 shifts a day): %s "
+            "in %s s; the store is %s MiB (data.mdb).  floorhub then started on it "
+            "in %s s (until its port accepted), RSS %s MiB, of which %s MiB its own "
+            "(RssAnon; the rest is the store's pages it has mapped).  Each query: one warm-up, then the "
+            "median and the slowest of %s, from sending to its last page." % (
+                bf.get("days"), bf.get("output"), bf.get("seconds"),
+                mib(bf.get("store_bytes", 0) / 1024.0), start.get("seconds"),
+                mib(start.get("rss_kib")), mib(start.get("anon_kib")), next((r["runs"] for r in hs.values()
+                                                 if "runs" in r), "?")), "",
+            "| query | rows | median ms | slowest ms | target |",
+            "|---|---|---|---|---|"]
+    for what, r in hs.items():
+        if "median_ms" not in r:
+            continue
+        out.append("| %s | %d | %.2f | %.2f | < %d ms |" % (
+            what, r["rows"], r["median_ms"], r["max_ms"], r["target_ms"]))
+        checks.append(("%s < %d ms" % (what, r["target_ms"]),
+                       "%.2f ms" % r["median_ms"], r["passed"]))
+    out += ["", "| export (whole period, plant) | bytes | median s | MB/s | "
+            "hub RssAnon MiB before / max during / after |", "|---|---|---|---|---|"]
+    for what, r in hs.items():
+        if "median_mb_s" not in r:
+            continue
+        out.append("| %s | {:,} | %.2f | %.1f | %s / %s / %s |".format(r["bytes"]) % (
+            what, r["median_s"], r["median_mb_s"], mib(r["rss_before_kib"]),
+            mib(r["rss_during_max_kib"]), mib(r["rss_after_kib"])))
+        if r["bytes"] >= 10 << 20:  # a small body measures the latency, not a rate
+            checks.append(("%s > 20 MB/s, flat memory" % what, "%.1f MB/s, RssAnon +%s MiB" % (
+                r["median_mb_s"], mib(r["rss_during_max_kib"] - r["rss_before_kib"])),
+                r["passed"]))
+    out += ["", "A body under 10 MiB (oee.csv: one row per plant shift) is over "
+            "before a rate means anything: its time is the answer's latency.", ""]
+
+
 # ------------------------------------------------------------ TLS
 
 def pct(a, b):
@@ -577,6 +623,7 @@ def main():
     tls_section(tls_rows, out)
     floorgw_section(rows, out, checks)
     kiosks_section(rows, out, checks)
+    history_section(rows, out, checks)
     if a.store and os.path.exists(a.store):
         out += ["## Storage benchmark (bench_store)", "", "```"] + \
                open(a.store).read().rstrip("\n").split("\n") + ["```", ""]

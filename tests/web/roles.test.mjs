@@ -102,15 +102,15 @@ test("state: new andons are reported only after the andon snapshot, and a snapsh
   assert.deepEqual(s.andonList(false).map((a) => a.id), [2, 3]);
 });
 
-test("state: the OEE history starts over with a new shift", () => {
+test("state: the latest OEE record of a line is kept (the shift chart reads oee.samples)", () => {
   const s = new PlantState();
   const oee = (shift_start, v) => ({ t: "upd", topic: "line/L1", seq: 1, data: { oee: { shift_start, oee: v } } });
   s.apply(oee(100, 0.5), 0);
-  s.apply(oee(100, 0.6), 30000);
-  s.apply(oee(100, 0.7), 35000); // within one sample period: replaces the last point
-  assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.5, 0.7]);
+  s.apply(oee(100, 0.7), 35000);
+  assert.equal(s.oee.get("L1").oee, 0.7);
   s.apply(oee(200, 0.1), 40000);
-  assert.deepEqual(s.history.get("L1").points.map((p) => p.oee), [0.1]);
+  assert.deepEqual(s.oee.get("L1"), { shift_start: 200, oee: 0.1 });
+  assert.equal(s.history, undefined); // no page-side history any more
 });
 
 test("take over a shift (handover.ack): managers, on their lines", () => {

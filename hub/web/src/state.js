@@ -7,17 +7,14 @@
 // or the chime may care about: whether anything changed and which andons
 // are new (raised after the first snapshot, so a reconnect or a page load
 // does not chime).  Andons arrive on two topics (andon and line/<id>); both
-// carry the same entity, so the last one received wins.  The OEE history
-// for the sparkline is sampled from successive oee records of the current
-// shift, one point per SAMPLE_MS, and starts over when the shift does.
+// carry the same entity, so the last one received wins.  (The line view's
+// shift chart comes from the hub's oee.samples, not from here.)
 // The pending shift handover of each line (line/<id>'s `handover`) is kept
 // until an upd says nil.  Stops (downtime/<line>) are kept per line by id; a split publishes both
 // parts, so the new id simply appears.  The start of the shift before the
 // current one is remembered when the page sees the shift change (the
 // plant snapshot names only the current shift): it bounds which stops
 // line roles may still classify (roles.js).
-const SAMPLE_MS = 20000;
-const HISTORY_MAX = 2000;
 const CLOSED_KEEP_MS = 12 * 3600 * 1000; // as long as the hub's andon snap keeps them
 const ANDONS_MAX = 600; // prune closed andons beyond this many
 
@@ -40,7 +37,6 @@ export class PlantState {
     this.equipment = new Map(); // line id -> equipment entities, plant order
     this.andons = new Map(); // andon id -> andon entity
     this.oee = new Map(); // line id -> oee record of the current shift
-    this.history = new Map(); // line id -> {shiftStart, points: [{t, oee}]}
     this.seenAndons = false; // an andon snapshot has been applied
     this.lineSnaps = new Set(); // lines whose line/<id> snap arrived
     this.stops = new Map(); // line id -> Map stop id -> downtime event
@@ -109,7 +105,7 @@ export class PlantState {
       for (const a of d.andons || []) this.andons.set(a.id, a);
       this.lineSnaps.add(id);
       this.handovers.set(id, d.handover || null);
-      if (d.oee) this.putOee(id, d.oee, now);
+      if (d.oee) this.putOee(id, d.oee);
       this.runs.set(id, d.run || null);
       return;
     }
@@ -117,7 +113,7 @@ export class PlantState {
     if ("handover" in d) this.handovers.set(id, d.handover || null);
     if (d.line) this.lines.set(id, d.line);
     if (d.andon) this.putAndon(d.andon, out);
-    if (d.oee) this.putOee(id, d.oee, now);
+    if (d.oee) this.putOee(id, d.oee);
     if (d.equipment) {
       const list = this.equipment.get(id) || [];
       const i = list.findIndex((e) => e.id === d.equipment.id);
@@ -165,18 +161,10 @@ export class PlantState {
     if (fresh && this.seenAndons && a.state === "raised") out.newAndons.push(a);
   }
 
-  putOee(id, o, now) {
+  putOee(id, o) {
     this.oee.set(id, o);
-    let h = this.history.get(id);
-    if (!h || h.shiftStart !== o.shift_start) {
-      h = { shiftStart: o.shift_start, points: [] };
-      this.history.set(id, h);
-    }
-    const last = h.points[h.points.length - 1];
-    if (last && now - last.t < SAMPLE_MS) last.oee = o.oee;
-    else h.points.push({ t: now, oee: o.oee });
-    if (h.points.length > HISTORY_MAX) h.points.splice(0, h.points.length - HISTORY_MAX);
   }
+
 
   // Lines in plant order (entities).
   lineList() {

@@ -8,9 +8,14 @@
 //
 // Design: the summary and the sparkline are redrawn on every update (they
 // hold no controls); equipment rows are reconciled by id and the andon
-// table is the andon view's.  The sparkline holds the OEE values seen
-// since the page loaded (the hub keeps no history of them), sampled by
-// state.js.  Performance is shown capped at 100 % with the raw value in
+// table is the andon view's.  The sparkline is the shift's OEE as the hub
+// sampled it (oee.samples, one sample a minute of a running shift, all
+// pages), then the live value: it shows the whole shift however long the
+// page has been open.  The samples are read again when the shift changes
+// and once each minute has turned (SAMPLE_LAG_MS after it: the hub stores
+// a minute's samples in the group commit after the minute); the box's
+// data-samples attribute holds the times drawn (the web test compares them
+// with the hub's).  Performance is shown capped at 100 % with the raw value in
 // the tooltip, as PROTOCOL.md asks.
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } from "../dom.js";
 import { stateIcon, gauge, sparkline } from "../graphics.js";
@@ -70,6 +75,45 @@ export function lineLink(view, lineId, text) {
   return h("a", { class: "btn", href: `#/${view}/${encodeURIComponent(lineId)}`, text });
 }
 
+const MINUTE_MS = 60000;
+const SAMPLE_LAG_MS = 3000;
+
+// The shift's samples of a line, every page: [{t, oee}].
+async function readSamples(conn, lineId, from, to) {
+  const out = [];
+  let cursor;
+  for (;;) {
+    const req = { t: "oee.samples", line: lineId, from, to };
+    const ok = await conn.request(cursor === undefined ? req : { ...req, cursor });
+    for (const sm of ok.samples || []) out.push({ t: sm.t, oee: sm.oee });
+    if (ok.cursor === undefined || ok.cursor === null) return out;
+    cursor = ok.cursor;
+  }
+}
+
+// The samples kept by the view, read again when they may have changed;
+// onRead redraws.  fetched: the shift start and minute last read.
+function sampleKeeper(ctx, lineId, onRead) {
+  const k = { points: [], shiftStart: null, minute: null, busy: false };
+  k.refresh = (oee, now) => {
+    const minute = Math.floor((now - SAMPLE_LAG_MS) / MINUTE_MS);
+    if (!oee || k.busy || !ctx.conn || (k.shiftStart === oee.shift_start && k.minute === minute)) return;
+    k.busy = true;
+    readSamples(ctx.conn, lineId, oee.shift_start, now + 1)
+      .then((points) => {
+        k.points = points;
+        k.shiftStart = oee.shift_start;
+        k.minute = minute;
+        onRead();
+      })
+      .catch((e) => console.warn(`oee.samples of ${lineId}: ${e.message || e}`)) // read again on the next update
+      .finally(() => {
+        k.busy = false;
+      });
+  };
+  return k;
+}
+
 export function lineView(ctx, lineId) {
   const head = h("div", { class: "view-head" });
   const top = h("div");
@@ -84,7 +128,9 @@ export function lineView(ctx, lineId) {
     h("thead", {}, h("tr", {}, ["Equipment", "State", "In state", "Reason", "Good", "Reject", "Ideal cycle"].map((t) => h("th", { text: t })))),
     eqBody,
   );
-  return {
+  let view;
+  const samples = sampleKeeper(ctx, lineId, () => view.update());
+  view = {
     root: h("section", { class: "view view-line" }, head, handover.root, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Run and hourly scoreboard" }), board, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
@@ -97,11 +143,14 @@ export function lineView(ctx, lineId) {
       const oee = state.oee.get(lineId);
       handover.update(state.handovers.get(lineId));
       top.replaceChildren(summary(line, oee));
-      const hist = state.history.get(lineId);
-      spark.replaceChildren(oee && hist ? sparkline(hist.points, oee.shift_start, oee.shift_end) : h("p", { class: "empty", text: "No OEE data yet." }));
+      samples.refresh(oee, now);
+      const points = oee && samples.shiftStart === oee.shift_start ? samples.points : [];
+      spark.dataset.samples = points.map((p) => p.t).join(",");
+      spark.replaceChildren(oee ? sparkline([...points, { t: now, oee: oee.oee }], oee.shift_start, oee.shift_end) : h("p", { class: "empty", text: "No OEE data yet." }));
       const eqs = state.equipment.get(lineId) || [];
       reconcile(eqBody, eqs, (e) => e.id, (e) => JSON.stringify(e), (e) => equipmentRow(e, now));
       andons.update(state.andonList(false, lineId));
     },
   };
+  return view;
 }
