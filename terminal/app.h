@@ -32,6 +32,7 @@ typedef enum view_id {
   VIEW_LINE,      /* one line: equipment, OEE, andons */
   VIEW_ANDONS,    /* the andon queue */
   VIEW_REPORT,    /* the closed shift's report */
+  VIEW_SCORE,     /* one line's scoreboard: target, actual, run, hours */
   VIEW_STOPS,     /* one line's stops, to give them reasons */
   VIEW__COUNT
 } view_id;

@@ -18,6 +18,7 @@
 #include "draw.h"
 #include "handover.h"
 #include "input.h"
+#include "runs.h"
 #include "views.h"
 
 /* A key of the help line. */
@@ -31,7 +32,8 @@ static const help_key keys[] = {
     {HK_SIGNOUT, "^O", "Sign out"}, {'r', "r", "Raise"},     {'a', "a", "Ack"},        {'s', "s", "Resolve"},
     {'c', "c", "Cancel"},    {'h', "h", "Take over"},    {HK_OPEN, "Enter", NULL},  {'d', "d", NULL},
     {'u', "u", "Refresh"},    {HK_SHIFT, NULL, "Shift"},  {'q', "q", "Quit"},
-    {HK_VIEWS, "1-5", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
+    {'n', "n", "New run"}, {'e', "e", "End run"},
+    {HK_VIEWS, "1-6", "View"}, {HK_SELECT, NULL, "Select"}, {HK_LINE, NULL, "Line"},
     {HK_UNLOCK, "^U", NULL}};
 
 /* The glyph of an arrow key: Up/Down selects (and changes the line in the
@@ -70,6 +72,11 @@ static int andon_verb_offered(app *a, act_verb v) {
   return an != NULL && ft_actions_can(a, v, an, NULL);
 }
 
+static int run_active(const app *a) {
+  const model_line *ml = ft_model_line_find(&a->m, a->cur_line);
+  return ml != NULL && ml->run.id != 0;
+}
+
 int ft_help_key_offered(app *a, int key) {
   switch (key) {
     case 'r': return a->view != VIEW_REPORT && ft_actions_can(a, ACT_RAISE, NULL, ft_ui_target_line(a));
@@ -85,9 +92,12 @@ int ft_help_key_offered(app *a, int key) {
     case HK_SELECT: return a->view != VIEW_REPORT;
     case HK_LINE:
       return !a->locked && a->m.nlines > 1 &&
-             (a->view == VIEW_LINE || a->view == VIEW_REPORT || a->view == VIEW_STOPS);
+             (a->view == VIEW_LINE || a->view == VIEW_REPORT || a->view == VIEW_STOPS ||
+              a->view == VIEW_SCORE);
     case HK_OPEN: return open_offered(a);
     case 'd': return stops_offered(a);
+    case 'n': return a->view == VIEW_SCORE && ft_runs_can(a, a->cur_line);
+    case 'e': return a->view == VIEW_SCORE && ft_runs_can(a, a->cur_line) && run_active(a);
     case HK_UNLOCK: return a->opt.kiosk && (!a->locked || a->opt.unlock_code != NULL);
     case HK_SIGNOUT: return a->sign.person;
     default: return 0;

@@ -19,6 +19,7 @@
 #include "classify.h"
 #include "handover.h"
 #include "input.h"
+#include "runs.h"
 #include "signin.h"
 #include "views.h"
 
@@ -113,7 +114,7 @@ static int map_key(const app *a, wint_t ch, int is_key) {
   }
   if (ch == 'k' || ch == 'j') return report ? HK_LINE : HK_SELECT;
   if (ch == '\n' || ch == '\r') return HK_OPEN;
-  if ((ch >= '1' && ch <= '5') || ch == '\t') return HK_VIEWS;
+  if ((ch >= '1' && ch <= '6') || ch == '\t') return HK_VIEWS;
   if (ch == CTRL_KEY('U')) return HK_UNLOCK;
   if (ch == CTRL_KEY('O')) return HK_SIGNOUT;
   if (ch == CTRL_KEY('C')) return 'q';
@@ -140,6 +141,8 @@ static void dispatch(app *a, int key, wint_t ch, int is_key) {
     case 'u': ft_report_request(a); break;
     case 'h': ft_handover_ack(a); break;
     case 'd': toggle_stops(a); break;
+    case 'n': ft_runs_start(a); break;
+    case 'e': ft_runs_end(a); break;
     default: break;
   }
 }

@@ -5,6 +5,7 @@
  * hundred questions per second at most.  Decoding events into the model
  * is ft_model_apply.c, the andon table model_andons.c.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ void ft_model_free(model *m) {
   free(m->reasons.v);
   free(m->esc);
   free(m->andons);
+  free(m->products);
   memset(m, 0, sizeof *m);
 }
 
@@ -30,6 +32,27 @@ model_line *ft_model_line_find(const model *m, const char *id) {
   for (size_t i = 0; i < m->nlines; i++)
     if (strcmp(m->lines[i].line.id, id) == 0) return &m->lines[i];
   return NULL;
+}
+
+int ft_model_topic_line(const model *m, const fh_strv *id, model_line **out) {
+  char lid[FH_ID_MAX + 1];
+  *out = NULL;
+  if (id->n == 0 || id->n > FH_ID_MAX) return -EINVAL;
+  memcpy(lid, id->p, id->n);
+  lid[id->n] = '\0';
+  *out = ft_model_line_find(m, lid);
+  return 0;
+}
+
+int ft_model_read_map(fh_mp_cursor *c,
+                      int (*key)(fh_mp_cursor *c, const fh_strv *k, void *arg),
+                      void *arg) {
+  uint32_t n;
+  fh_strv k;
+  if (fh_mp_read_map(c, &n) != 0) return -EINVAL;
+  for (uint32_t i = 0; i < n; i++)
+    if (fh_mp_read_str(c, &k) != 0 || key(c, &k, arg) != 0) return -EINVAL;
+  return 0;
 }
 
 const char *ft_model_esc_role(const model *m, uint32_t level) {

@@ -27,6 +27,35 @@
 #define MODEL_STOPS_MAX 1000  /* stops kept per line; the oldest go first */
 #define MODEL_REASONS_MAX 256 /* nodes of the reason tree accepted */
 
+#define MODEL_HOURS_MAX 24    /* hour buckets of a shift's scoreboard */
+#define MODEL_PRODUCTS_MAX 256 /* products accepted in a plant snap */
+
+/* One hour bucket of a line's scoreboard (oee/<id> hourly). */
+typedef struct model_hour {
+  int64_t hour_start;        /* ms */
+  uint64_t target;           /* the target's share of the bucket */
+  uint64_t good;             /* good pieces in it */
+  uint64_t reject;           /* rejects in it */
+  uint64_t down_ms;          /* downtime at the constraint in it */
+} model_hour;
+
+/* The scoreboard of a line's running shift (the oee/<id> topic). */
+typedef struct model_score {
+  int has;                   /* a scoreboard with a target arrived */
+  uint64_t target;           /* pieces for the whole shift */
+  int plan;                  /* 1: the target is a plan, 0: the ideal pace */
+  uint64_t expected;         /* expected_now */
+  int64_t variance;          /* good - expected_now */
+  size_t nhours;             /* entries in hours */
+  model_hour hours[MODEL_HOURS_MAX]; /* hourly, the current one last */
+} model_score;
+
+/* A product of the plant (the plant snap's products). */
+typedef struct model_product {
+  char id[FH_ID_MAX + 1];    /* product id */
+  char name[FH_NAME_MAX + 1];/* display name */
+} model_product;
+
 #define MODEL_HO_NOTES 5      /* notes of a handover kept for the screen */
 
 /* The last closed shift's handover of a line while it is not acknowledged
@@ -56,6 +85,8 @@ typedef struct model_line {
   fh_downtime *stops;        /* its stops, newest first; owned */
   size_t nstops;             /* entries in stops */
   int has_stops;             /* a downtime/<id> snap was received */
+  fh_run run;                /* the active run; run.id 0: none */
+  model_score score;         /* the scoreboard (oee/<id>) */
   model_handover ho;         /* its pending handover */
 } model_line;
 
@@ -156,6 +187,8 @@ typedef struct model {
   int andons_loaded;         /* the andon snap arrived: news from now on */
   model_report report;       /* the last shift report */
   model_history hist;        /* the report line's history */
+  model_product *products;   /* the plant's products; owned */
+  size_t nproducts;          /* entries in products */
 } model;
 
 void ft_model_init(model *m);
@@ -199,6 +232,14 @@ void ft_model_andons_replace(model *m, fh_andon *list, size_t n, model_news *new
 int ft_model_handover_read(fh_mp_cursor *c, model_handover *h);
 
 model_line *ft_model_line_find(const model *m, const char *id);
+/* The line of a topic's id part ("L1" of line/L1) into *out, NULL when the
+ * plant has no such line.  0, or -EINVAL for an id too long or empty. */
+int ft_model_topic_line(const model *m, const fh_strv *id, model_line **out);
+/* Reads a map, calling key() with the cursor at each key's value (which it
+ * must consume).  0, or -EINVAL (bad map, or key()'s non-zero). */
+int ft_model_read_map(fh_mp_cursor *c,
+                      int (*key)(fh_mp_cursor *c, const fh_strv *k, void *arg),
+                      void *arg);
 const fh_andon *ft_model_andon_find(const model *m, uint64_t id);
 /* 1 for raised and acknowledged andons. */
 int ft_model_andon_open(const fh_andon *a);
@@ -233,6 +274,15 @@ const char *ft_model_shift_name(const model *m);
 const char *ft_model_esc_role(const model *m, uint32_t level);
 /* 1 if one of the steps the andon has reached called `role`. */
 int ft_model_esc_calls(const model *m, const fh_andon *a, const char *role);
+
+/* ------------------------------- runs and scoreboard (model_score.c) */
+/* Applies a snap or upd of oee/<id> (id: the topic's rest): the
+ * scoreboard keys, when present. */
+int ft_model_apply_score(model *m, const fh_strv *id, fh_mp_cursor *c);
+/* Reads the plant snap's products array into a malloc'ed list. */
+int ft_model_products_read(fh_mp_cursor *c, model_product **out, size_t *n);
+/* Reads a line topic's `run` value (a run map, or nil: no run). */
+int ft_model_run_read(fh_mp_cursor *c, fh_run *r);
 
 /* ---------------------------------------------- stops (model_downtime.c) */
 

@@ -32,6 +32,9 @@ typedef struct plant_stage {
   char shift[FH_NAME_MAX + 1]; /* current shift */
   int64_t shift_start;         /* ms */
   int64_t shift_end;           /* ms */
+  model_product *products;     /* the products, owned */
+  size_t nproducts;            /* entries in products */
+  int has_products;            /* products was present */
 } plant_stage;
 
 /* A line snap being decoded. */
@@ -44,6 +47,8 @@ typedef struct line_stage {
   size_t nandons;              /* entries in andons */
   fh_oee oee;                  /* OEE of the shift */
   int has_oee;                 /* oee was present */
+  fh_run run;                  /* its run (id 0: none) */
+  int has_run;                 /* run was present */
   model_handover ho;           /* the pending handover */
   int has_ho;                  /* handover was present */
 } line_stage;
@@ -103,20 +108,16 @@ static int read_esc_step(fh_mp_cursor *c, model_esc *e) {
   return 0;
 }
 
-static int read_shift(fh_mp_cursor *c, plant_stage *p) {
-  uint32_t n;
-  fh_strv k;
-  int rc = 0;
+static int shift_key(fh_mp_cursor *c, const fh_strv *k, void *arg) {
+  plant_stage *p = arg;
+  if (key_is(k, "name")) return fh_mp_read_strcpy(c, p->shift, sizeof p->shift);
+  if (key_is(k, "start")) return fh_mp_read_int(c, &p->shift_start);
+  if (key_is(k, "end")) return fh_mp_read_int(c, &p->shift_end);
+  return fh_mp_skip(c);
+}
 
-  if (fh_mp_read_map(c, &n) != 0) return -EINVAL;
-  for (uint32_t i = 0; i < n && rc == 0; i++) {
-    if (fh_mp_read_str(c, &k) != 0) return -EINVAL;
-    if (key_is(&k, "name")) rc = fh_mp_read_strcpy(c, p->shift, sizeof p->shift);
-    else if (key_is(&k, "start")) rc = fh_mp_read_int(c, &p->shift_start);
-    else if (key_is(&k, "end")) rc = fh_mp_read_int(c, &p->shift_end);
-    else rc = fh_mp_skip(c);
-  }
-  return rc == 0 ? 0 : -EINVAL;
+static int read_shift(fh_mp_cursor *c, plant_stage *p) {
+  return ft_model_read_map(c, shift_key, p);
 }
 
 static int plant_key(fh_mp_cursor *c, const fh_strv *k, plant_stage *p) {
@@ -128,6 +129,11 @@ static int plant_key(fh_mp_cursor *c, const fh_strv *k, plant_stage *p) {
   if (key_is(k, "reasons")) return p->reasons.v ? -EINVAL : read_names(c, &p->reasons);
   if (key_is(k, "shift")) return read_shift(c, p);
   if (key_is(k, "reason_tree")) return p->rtree ? -EINVAL : ft_model_rtree_read(c, &p->rtree, &p->nrtree);
+  if (key_is(k, "products")) {
+    if (p->has_products) return -EINVAL;
+    p->has_products = 1;
+    return ft_model_products_read(c, &p->products, &p->nproducts);
+  }
   if (key_is(k, "lines") && p->lines == NULL) {
     if ((rc = read_array_alloc(c, LINES_MAX, sizeof *p->lines, &v, &p->nlines)) != 0) return rc;
     p->lines = v;
@@ -181,6 +187,10 @@ static int commit_plant(model *m, plant_stage *p) {
   m->esc = p->esc;
   m->nesc = p->nesc;
   p->esc = NULL;
+  free(m->products);
+  m->products = p->products;
+  m->nproducts = p->nproducts;
+  p->products = NULL;
   memcpy(m->plant, p->name, sizeof m->plant);
   memcpy(m->shift, p->shift, sizeof m->shift);
   m->shift_start = p->shift_start;
@@ -232,6 +242,7 @@ static int apply_plant(model *m, fh_mp_cursor *c, int snap) {
   free(p.reasons.v);
   free(p.rtree);
   free(p.esc);
+  free(p.products);
   return rc;
 }
 
@@ -295,6 +306,10 @@ static int line_key(fh_mp_cursor *c, const fh_strv *k, line_stage *s) {
     s->has_oee = 1;
     return fh_dec_oee(c, &s->oee) ? -EINVAL : 0;
   }
+  if (key_is(k, "run")) {
+    s->has_run = 1;
+    return ft_model_run_read(c, &s->run);
+  }
   if (key_is(k, "handover")) {
     s->has_ho = 1;
     return ft_model_handover_read(c, &s->ho) ? -EINVAL : 0;
@@ -326,6 +341,7 @@ static int commit_line(model *m, model_line *ml, line_stage *s, int snap,
   int rc = 0;
 
   if (s->has_line) ml->line = s->line;
+  if (s->has_run) ml->run = s->run;
   if (s->has_ho) ml->ho = s->ho;
   if (s->has_oee) {
     ml->oee = s->oee;
@@ -359,17 +375,14 @@ static int line_upd_key(model *m, model_line *ml, fh_mp_cursor *c,
 
 static int apply_line(model *m, const fh_strv *id, fh_mp_cursor *c, int snap,
                       model_news *news) {
-  char lid[FH_ID_MAX + 1];
   model_line *ml;
   line_stage s;
   uint32_t n;
   fh_strv k;
   int rc = 0;
 
-  if (id->n == 0 || id->n > FH_ID_MAX) return -EINVAL;
-  memcpy(lid, id->p, id->n);
-  lid[id->n] = '\0';
-  if ((ml = ft_model_line_find(m, lid)) == NULL) return 0; /* not in the plant */
+  if (ft_model_topic_line(m, id, &ml) != 0) return -EINVAL;
+  if (ml == NULL) return 0; /* not in the plant */
   memset(&s, 0, sizeof s);
   if (fh_mp_read_map(c, &n) != 0) return -EINVAL;
   for (uint32_t i = 0; i < n && rc == 0; i++) {
@@ -392,6 +405,7 @@ int ft_model_apply(model *m, const fh_event *ev, model_news *news) {
   if (key_is(&ev->topic, "plant")) return apply_plant(m, &c, snap);
   if (key_is(&ev->topic, "andon")) return apply_andon_topic(m, &c, snap, news);
   if (topic_is(&ev->topic, "line/", &rest)) return apply_line(m, &rest, &c, snap, news);
+  if (topic_is(&ev->topic, "oee/", &rest)) return ft_model_apply_score(m, &rest, &c);
   if (topic_is(&ev->topic, "downtime/", &rest))
     return ft_model_apply_downtime(m, &rest, &c, snap, news);
   return 0;

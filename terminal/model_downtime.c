@@ -75,7 +75,6 @@ int ft_model_stop_put(model *m, const fh_downtime *d, model_news *news) {
 
 int ft_model_apply_downtime(model *m, const fh_strv *id, fh_mp_cursor *c,
                             int snap, model_news *news) {
-  char lid[FH_ID_MAX + 1];
   model_line *ml;
   fh_downtime d, *list = NULL;
   size_t nlist = 0;
@@ -83,10 +82,8 @@ int ft_model_apply_downtime(model *m, const fh_strv *id, fh_mp_cursor *c,
   fh_strv k;
   int rc = 0, have = 0;
 
-  if (id->n == 0 || id->n > FH_ID_MAX) return -EINVAL;
-  memcpy(lid, id->p, id->n);
-  lid[id->n] = '\0';
-  if ((ml = ft_model_line_find(m, lid)) == NULL) return 0; /* not in the plant */
+  if (ft_model_topic_line(m, id, &ml) != 0) return -EINVAL;
+  if (ml == NULL) return 0; /* not in the plant */
   if (fh_mp_read_map(c, &n) != 0) return -EINVAL;
   for (uint32_t i = 0; i < n && rc == 0; i++) {
     if (fh_mp_read_str(c, &k) != 0) rc = -EINVAL;

@@ -18,6 +18,7 @@
 
 #include "actions.h"
 #include "classify.h"
+#include "runs.h"
 #include "signin.h"
 #include "views.h"
 
@@ -85,20 +86,21 @@ void ft_session_on_identity(fh_client *c, const fh_event *w, void *arg) {
   a->dirty = 1;
 }
 
-/* Subscribes line/<id> and downtime/<id> of every line of the plant
- * (already known ones are skipped by the client). */
+/* Subscribes line/<id>, downtime/<id> and oee/<id> (the scoreboard) of
+ * every line of the plant (already known ones are skipped by the client). */
 static void subscribe_lines(app *a) {
+  static const char *const kinds[] = {"line", "downtime", "oee"};
   char bufs[SUB_BATCH][TOPIC_BUF];
   const char *topics[SUB_BATCH];
   size_t k = 0;
 
   for (size_t i = 0; i < a->m.nlines; i++) {
-    snprintf(bufs[k], sizeof bufs[k], "line/%s", a->m.lines[i].line.id);
-    topics[k] = bufs[k];
-    k++;
-    snprintf(bufs[k], sizeof bufs[k], "downtime/%s", a->m.lines[i].line.id);
-    topics[k] = bufs[k];
-    if (++k >= SUB_BATCH - 1 || i + 1 == a->m.nlines) {
+    for (size_t t = 0; t < 3; t++) {
+      snprintf(bufs[k], sizeof bufs[k], "%s/%s", kinds[t], a->m.lines[i].line.id);
+      topics[k] = bufs[k];
+      k++;
+    }
+    if (k + 3 > SUB_BATCH || i + 1 == a->m.nlines) {
       if (fh_client_subscribe(a->client, topics, k) != 0)
         ft_app_log(a, "cannot subscribe the lines");
       k = 0;
@@ -192,6 +194,10 @@ void ft_session_on_reply(fh_client *c, const fh_client_req *req,
     return;
   }
   if (req->type == FH_MSG_PING) return; /* a kiosk's keep-alive */
+  if (req->type == FH_MSG_RUN_START || req->type == FH_MSG_RUN_END) {
+    ft_runs_on_reply(a, req, ev);
+    return;
+  }
   if (req->type == FH_MSG_SUB || req->type == FH_MSG_UNSUB) {
     if (ev->type == FH_MSG_ERR)
       ft_app_status(a, CAP_BAD, "The hub refused a subscription: %.*s", (int)ev->msg.n,

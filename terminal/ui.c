@@ -52,7 +52,7 @@ static void draw_title(app *a) {
 
 static void draw_tabs(app *a) {
   static const char *const names[VIEW__COUNT] = {"Board", "Line", "Andons", "Report",
-                                                 "Stops"};
+                                                 "Score", "Stops"};
   const fh_andon *dummy[1];
   size_t open = ft_model_open_andons(&a->m, NULL, dummy, 0);
   int x = 1;
@@ -99,6 +99,7 @@ static void draw_body(app *a, int rows) {
     case VIEW_LINE: ft_line_view_draw(a, 2, rows); break;
     case VIEW_ANDONS: ft_andon_view_draw(a, 2, rows); break;
     case VIEW_STOPS: ft_stop_view_draw(a, 2, rows); break;
+    case VIEW_SCORE: ft_score_view_draw(a, 2, rows); break;
     default: ft_report_view_draw(a, 2, rows); break;
   }
 }
@@ -131,7 +132,8 @@ void ft_ui_draw(app *a) {
 
 void ft_ui_set_view(app *a, view_id v) {
   if (a->locked || v >= VIEW__COUNT) return;
-  if ((v == VIEW_LINE || v == VIEW_REPORT || v == VIEW_STOPS) && a->cur_line[0] == '\0') {
+  if ((v == VIEW_LINE || v == VIEW_REPORT || v == VIEW_STOPS || v == VIEW_SCORE) &&
+      a->cur_line[0] == '\0') {
     const char *l = ft_ui_target_line(a);
     if (l == NULL) return;
     snprintf(a->cur_line, sizeof a->cur_line, "%s", l);

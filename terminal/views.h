@@ -44,6 +44,8 @@ void ft_stop_view_draw(app *a, int top, int rows);
 void ft_stop_view_open(app *a, const char *line);
 /* The stop under the cursor in the stop view, or NULL. */
 const fh_downtime *ft_ui_selected_stop(app *a);
+/* score_view.c */
+void ft_score_view_draw(app *a, int top, int rows);
 /* report_view.c */
 void ft_report_view_draw(app *a, int top, int rows);
 /* report_history.c: asks the hub for the last closed shift of

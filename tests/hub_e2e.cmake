@@ -7,7 +7,7 @@
 # (a shift boundary, a receiver's 60 s hang), mostly idle, while the others
 # run beside it; notify next (its retries wait some 15 s).
 set(FH_HUB_E2E_TESTS
-  shift_close reaccount handover run_shift notify_mail notify_hang notify notify_mqtt notify_tls auth roles pubsub andon escalation
+  shift_close reaccount handover run_shift report_runs notify_mail notify_hang notify notify_mqtt notify_tls auth roles pubsub andon escalation
   equipment_oee idempotency http bad_input lifecycle downtime login tls jwks
   history
   export web_login runs plans floorctl_history stop_index)

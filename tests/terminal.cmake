@@ -51,3 +51,10 @@ set_tests_properties(e2e_tls_clients PROPERTIES LABELS e2e TIMEOUT 180
   ENVIRONMENT "${FH_TERMINAL_E2E_ENV};FLOORSIM_BIN=$<TARGET_FILE:floorsim>")
 fh_unit_test(test_floorterm_downtime)
 target_link_libraries(test_floorterm_downtime PRIVATE floorterm_core)
+
+# the scoreboard view and runs from the product picker (issue 13)
+add_test(NAME e2e_floorterm_ScoreTest
+  COMMAND ${FH_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/test_floorterm_score.py -v ScoreTest
+  WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/e2e)
+set_tests_properties(e2e_floorterm_ScoreTest PROPERTIES LABELS e2e TIMEOUT 180
+  ENVIRONMENT "${FH_TERMINAL_E2E_ENV}")

@@ -71,6 +71,16 @@ set_tests_properties(web_trends PROPERTIES
   RESOURCE_LOCK chromium
   ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FLOORCTL_BIN=$<TARGET_FILE:floorctl>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR};FH_ARTEFACT_DIR=${CMAKE_CURRENT_BINARY_DIR}/web")
 
+# web_score: the scoreboard (#/score/<line>, the tiles, the line view) in
+# headless Chromium against the real floorhub (issue 13).
+add_test(NAME web_score
+  COMMAND ${FH_NODE} --test ${CMAKE_CURRENT_SOURCE_DIR}/web/score.test.mjs)
+set_tests_properties(web_score PROPERTIES
+  LABELS e2e
+  TIMEOUT 180
+  RESOURCE_LOCK chromium
+  ENVIRONMENT "FLOORHUB_BIN=$<TARGET_FILE:floorhub>;FH_WEB_ROOT=${CMAKE_BINARY_DIR}/web;FH_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
 # web_linechart: the line view's shift chart holds the hub's oee.samples,
 # taken before the page was opened (waits for the hub's first sample: up
 # to ~65 s).

@@ -135,8 +135,10 @@ static void on_unsub(hub *h, session *s, const fh_request *req) {
 
 typedef struct report_find {
   int64_t want;    /* shift start asked for, 0 = the last one */
-  int found;       /* a record was decoded into rec */
-  fh_oee rec;      /* the record */
+  int found;       /* a record was copied into raw */
+  int nomem;       /* copying it failed */
+  int64_t start;   /* its shift start */
+  fh_buf raw;      /* the record as stored (its map is sent as is) */
 } report_find;
 
 static int report_cb(void *arg, const void *key, size_t klen, const void *val,
@@ -149,39 +151,44 @@ static int report_cb(void *arg, const void *key, size_t klen, const void *val,
   memset(&o, 0, sizeof o);
   if (fh_dec_oee(&c, &o) != 0) return 0;
   if (rf->want != 0 && o.shift_start != rf->want) return 0;
-  rf->rec = o;
+  fh_buf_reset(&rf->raw);
+  rf->nomem = fh_buf_append(&rf->raw, val, vlen) != 0;
+  rf->start = o.shift_start;
   rf->found = 1;
   return rf->want != 0; /* exact match: stop; last one: go on */
 }
 
+/* shift.report: the stored record of the line's closed shift (its OEE,
+ * scoreboard, runs and by_product: shiftclock.c) sent as stored, and its
+ * handover (handover.h). */
 static void on_shift_report(hub *h, session *s, const fh_request *req) {
   char line[FH_ID_MAX + 1];
   uint8_t prefix[HIST_KEY_MAX];
-  report_find *rf = calloc(1, sizeof *rf);
+  report_find rf = {req->u.shift_report.shift_start, 0, 0, 0, {0}};
   fh_strv l = req->u.shift_report.line;
-  int n;
+  int n = snprintf(line, sizeof line, "%.*s", (int)l.n, l.p);
 
-  if (rf == NULL) return;
-  n = snprintf(line, sizeof line, "%.*s", (int)l.n, l.p);
   if (n < 0 || model_line_index(h, line) < 0) {
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND, "line",
                      "no line '%s'", line);
-    goto out;
+    return;
   }
-  rf->want = req->u.shift_report.shift_start;
+  fh_buf_init(&rf.raw, 0);
   fh_store_scan(h->store, FH_T_SHIFTS, prefix, hist_record_prefix(HIST_LINE, line, prefix),
-                report_cb, rf);
+                report_cb, &rf);
   fh_buf_reset(&h->enc);
-  if (!rf->found)
+  if (!rf.found)
     session_send_err(s, req->has_id, req->id, FH_E_NOT_FOUND,
-                     rf->want ? "shift_start" : "line",
+                     rf.want ? "shift_start" : "line",
                      "no closed shift of line '%s'%s", line,
-                     rf->want ? " starts then" : " yet");
-  else if (fh_enc_ok_report_begin(&h->enc, req->has_id, req->id, &rf->rec) == 0 &&
-           handover_enc_stored(h, line, rf->rec.shift_start, &h->enc) == 0)
+                     rf.want ? " starts then" : " yet");
+  else if (rf.nomem)
+    session_send_err(s, req->has_id, req->id, FH_E_INTERNAL, NULL, "out of memory");
+  else if (fh_enc_ok_report_begin(&h->enc, req->has_id, req->id, rf.raw.data,
+                                  rf.raw.len) == 0 &&
+           handover_enc_stored(h, line, rf.start, &h->enc) == 0)
     session_send(s, &h->enc, FH_MSG_OK);
-out:
-  free(rf);
+  fh_buf_free(&rf.raw);
 }
 
 void dispatch_map(hub *h, session *s, const uint8_t *map, size_t len) {

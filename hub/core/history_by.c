@@ -11,7 +11,8 @@
  *                   inside the period and inside [from, to), largest first;
  *                   the stops of each line in scope are read through the
  *                   stop index (stop_scan.h): those of the range only.
- *   by "product"    needs production runs: bad_request naming `by`.
+ *   by "product"    (scope line or plant) one row per period and product,
+ *                   from the records' by_product (history_product.c).
  *
  * Pages hold whole periods: rows are added while fewer than
  * FH_HISTORY_PAGE_ROWS are on the page or the period goes on, so `cursor`
@@ -26,6 +27,7 @@
 
 #include "downtime.h"
 #include "fh_history.h"
+#include "history_product.h"
 #include "model.h"
 #include "oee_history.h"
 #include "pareto.h"
@@ -57,10 +59,13 @@ static by_period *period_at(by_scan *sc, int64_t start, int64_t end) {
 
 /* ------------------------------------------------------------ category */
 
-static int category_visit(void *arg, const fh_oee *rec, int open) {
+static int category_visit(void *arg, const fh_oee *rec, const uint8_t *raw,
+                          size_t rawlen, int open) {
   by_scan *sc = arg;
   int64_t start, end;
   by_period *p;
+  (void)raw;
+  (void)rawlen;
   (void)open;
   if (hist_period(sc->group, rec->shift_start, rec->shift_end, &start, &end) != 0)
     return -EINVAL;
@@ -115,8 +120,7 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
 
 /* ------------------------------------------------------------ answers */
 
-/* The page [*first, *end) of n rows at the cursor: whole periods. */
-static void page_of(const int64_t *starts, size_t n, int64_t cursor, size_t *first,
+void history_page_of(const int64_t *starts, size_t n, int64_t cursor, size_t *first,
                     size_t *end) {
   size_t i = 0;
   while (i < n && starts[i] < cursor) i++;
@@ -158,7 +162,7 @@ static void send_parts(hub *h, session *s, const fh_request *req, by_scan *sc, i
   if (part_rows(sc, by_reason, &rows, &n) != 0) return;
   if ((starts = calloc(n ? n : 1, sizeof *starts)) != NULL) {
     for (size_t i = 0; i < n; i++) starts[i] = rows[i].start;
-    page_of(starts, n, req->u.history.cursor, &first, &end);
+    history_page_of(starts, n, req->u.history.cursor, &first, &end);
     fh_buf_reset(&h->enc);
     if (fh_enc_ok_history_parts(&h->enc, req->has_id, req->id, rows + first, end - first,
                                 end < n, end < n ? rows[end].start : 0) == 0)
@@ -222,7 +226,7 @@ static void send_equipment(hub *h, session *s, const fh_request *req, by_scan *s
                      "cannot read the shift records: %s", fh_store_strerror(rc));
   } else {
     for (size_t i = 0; i < n; i++) starts[i] = rows[i].r.start;
-    page_of(starts, n, req->u.history.cursor, &first, &end);
+    history_page_of(starts, n, req->u.history.cursor, &first, &end);
     for (size_t i = first; i < end; i++) page[i - first] = rows[i].r;
     fh_buf_reset(&h->enc);
     if (fh_enc_ok_history(&h->enc, req->has_id, req->id, page, end - first, end < n,
@@ -247,10 +251,12 @@ void history_by_handle(hub *h, session *s, const fh_request *req,
   const char *why = NULL;
   int rc = 0;
 
-  if (is(by, "product")) why = "by product needs production runs (not kept yet)";
+  if (is(by, "product") && scope->equipment >= 0)
+    why = "by product needs scope line or plant";
   else if (is(by, "equipment") && scope->line < 0) why = "by equipment needs scope line";
   else if (is(by, "equipment") && scope->equipment >= 0) why = "by equipment needs scope line";
-  else if (!is(by, "equipment") && !is(by, "category") && !is(by, "reason"))
+  else if (!is(by, "equipment") && !is(by, "category") && !is(by, "reason") &&
+           !is(by, "product"))
     why = "by must be equipment, category, reason or product";
   if (why != NULL) {
     session_send_err(s, req->has_id, req->id, FH_E_BAD_REQUEST, "by", "%s", why);
@@ -258,6 +264,10 @@ void history_by_handle(hub *h, session *s, const fh_request *req,
   }
   if (is(by, "equipment")) {
     send_equipment(h, s, req, &sc);
+    return;
+  }
+  if (is(by, "product")) {
+    history_product_send(h, s, req, scope, group);
     return;
   }
   if (is(by, "category"))

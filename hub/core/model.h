@@ -23,6 +23,8 @@
  *   downtime   u64 BE stop id   -> dt_encode (downtime.h)
  *   shifts     "runl/" line id  -> the line's run state (runs.h)
  *              "runh/" line id "/" u64 BE run id -> an ended run
+ *              (the "rec/" record of a line also holds its scoreboard,
+ *              runs and by_product: shift_runs.h)
  *   meta       "next_run_id"    -> u64 BE
  *   shifts     "plan/" line id "/" u64 BE shift start -> fh_enc_plan
  *   shifts     "hon/" line id   -> the notes for the next handover
@@ -75,6 +77,27 @@ typedef struct model_run {
                               in the run, 0 while it has not run */
 } model_run;
 
+#define SHIFT_RUNS_MAX 32 /* runs of one line listed per shift (shift_runs.h) */
+
+/* One run's part of the current shift (shift_runs.h). */
+typedef struct shift_run {
+  fh_run r;                /* the run as it started (or, ended, as it ended) */
+  uint64_t good;           /* the line's good in the run, inside the shift */
+  uint64_t reject;         /* the line's rejects in the run, inside the shift */
+  uint64_t ideal_ms;       /* sum of the product's ideal cycle at the
+                              constraint * (good + reject) */
+  uint64_t run_from;       /* the constraint's run time in the shift when
+                              the run began in it */
+  uint64_t run_ms;         /* ended: the constraint's run time in the run */
+  uint8_t open;            /* still the line's active run */
+} shift_run;
+
+/* The runs of a line in the current shift, in the order they began. */
+typedef struct model_shift_runs {
+  size_t n;                          /* entries used */
+  shift_run e[SHIFT_RUNS_MAX];       /* the runs */
+} model_shift_runs;
+
 typedef struct model_line {
   fh_line l;               /* the summary as last refreshed */
   fh_oee oee;              /* the line OEE as last computed */
@@ -83,6 +106,7 @@ typedef struct model_line {
   struct topic *t_downtime; /* "downtime/<id>" */
   model_stops stops;       /* its recent stops */
   model_run run;           /* its production run */
+  model_shift_runs sruns;  /* the runs of the current shift */
   fh_plan plan;            /* the current shift's plan (plans.h);
                               shift_start 0: none */
   handover_line ho;        /* its shift handover (handover.h) */

@@ -15,7 +15,8 @@
 void oee_history_row(const hist_acc *a, fh_hist_row *r);
 
 /* Called with each record in scope whose shift started in [from, to), the
- * running shift's too (open); a non-zero return stops the walk. */
+ * running shift's too (open), with a closed record's stored bytes
+ * (hist_visit_fn); a non-zero return stops the walk. */
 typedef hist_visit_fn oee_history_visit_fn;
 /* Walks the records in scope.  0, visit's non-zero, or a negative errno. */
 int oee_history_visit(hub *h, const history_scope *scope, int64_t from, int64_t to,

@@ -36,24 +36,31 @@ static int load_cb(void *arg, const void *key, size_t klen, const void *val,
   return fh_dec_plan(&c, arg) == 0 ? 1 : -EINVAL;
 }
 
+int plans_read(hub *h, size_t li, int64_t start, fh_plan *out) {
+  uint8_t key[5 + FH_ID_MAX + 1 + 8];
+  size_t klen = plan_key(h->plant->lines[li].id, start, key, sizeof key);
+
+  memset(out, 0, sizeof *out);
+  if (klen == 0) return -ENOENT;
+  if (fh_store_get(h->store, FH_T_SHIFTS, key, klen, load_cb, out) < 0 ||
+      out->shift_start != start) {
+    if (out->line[0] != '\0')
+      log_warn("line %s: unreadable plan record ignored", h->plant->lines[li].id);
+    memset(out, 0, sizeof *out);
+    return -ENOENT;
+  }
+  return 0;
+}
+
 void plans_shift_begin(hub *h) {
   model *m = h->model;
   m->nhours = m->in_shift ? target_hours(&m->shift, m->hour_starts,
                                          TARGET_HOURS_MAX)
                           : 0;
   for (size_t li = 0; li < m->nlines; li++) {
-    uint8_t key[5 + FH_ID_MAX + 1 + 8];
-    size_t klen = plan_key(h->plant->lines[li].id, m->shift.start_ms, key,
-                           sizeof key);
     fh_plan *pl = &m->lines[li].plan;
     memset(pl, 0, sizeof *pl);
-    if (!m->in_shift || klen == 0) continue;
-    if (fh_store_get(h->store, FH_T_SHIFTS, key, klen, load_cb, pl) < 0 ||
-        pl->shift_start != m->shift.start_ms) {
-      if (pl->line[0] != '\0')
-        log_warn("line %s: unreadable plan record ignored", h->plant->lines[li].id);
-      memset(pl, 0, sizeof *pl);
-    }
+    if (m->in_shift) plans_read(h, li, m->shift.start_ms, pl);
   }
 }
 

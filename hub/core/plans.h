@@ -32,5 +32,13 @@ void plans_undo(hub *h, pending *p);
  * li at now (keys and values, PLANS_SCOREBOARD_KEYS pairs) to b.  0 or
  * -ENOMEM. */
 int plans_scoreboard(hub *h, size_t li, fh_buf *b);
+/* The same keys for line li's shift closing at end_ms (its accumulators
+ * not yet reset): the plan stored for it, else the ideal pace; the
+ * expected_now of a closed shift is its target and hourly has every
+ * bucket.  0 or -ENOMEM. */
+int plans_score_closed(hub *h, size_t li, int64_t end_ms, fh_buf *b);
+/* The stored plan of line li for the shift starting at start into *out.
+ * 0, or -ENOENT (none, or unreadable: logged). */
+int plans_read(hub *h, size_t li, int64_t start, fh_plan *out);
 
 #endif

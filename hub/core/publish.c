@@ -2,7 +2,7 @@
  *
  * Data values, as PROTOCOL.md lists them:
  *   plant      snap {plant, timezone, lines, kinds, reasons, reason_tree,
- *                   escalation, shift}
+ *                   escalation, shift, products}
  *              upd  {line} | {shift}
  *   line/<id>  snap {line, equipment, andons, oee, run, handover}
  *              upd  {line} | {equipment} | {andon} | {oee} | {run}
@@ -66,7 +66,7 @@ static int enc_reason_tree(fh_buf *b, const plant *p) {
 
 static int enc_plant_data(hub *h, fh_buf *b) {
   const plant *p = h->plant;
-  int rc = fh_enc_map(b, 8) || enc_kv_str(b, "plant", p->name) ||
+  int rc = fh_enc_map(b, 9) || enc_kv_str(b, "plant", p->name) ||
            enc_kv_str(b, "timezone", p->timezone) ||
            fh_enc_str(b, "lines") || fh_enc_array(b, (uint32_t)p->nlines);
   for (size_t i = 0; i < p->nlines && rc == 0; i++)
@@ -80,6 +80,10 @@ static int enc_plant_data(hub *h, fh_buf *b) {
     rc = fh_enc_map(b, 2) || fh_enc_str(b, "after_s") ||
          fh_enc_uint(b, p->escalation[i].after_s) ||
          enc_kv_str(b, "role", fh_role_name(p->escalation[i].role));
+  rc = rc || fh_enc_str(b, "products") || fh_enc_array(b, (uint32_t)p->nproducts);
+  for (size_t i = 0; i < p->nproducts && rc == 0; i++)
+    rc = fh_enc_map(b, 2) || enc_kv_str(b, "id", p->products[i].id) ||
+         enc_kv_str(b, "name", p->products[i].name);
   return rc || fh_enc_str(b, "shift") || enc_shift(h, b);
 }
 

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "model.h"
 #include "publish.h"
+#include "shift_runs.h"
 #include "shiftclock.h"
 #include "stops.h"
 #include "topic.h"
@@ -29,6 +30,10 @@ typedef struct closed_shift {
   size_t line;     /* plant line index */
   int64_t start;   /* shift start, ms */
   fh_oee rec;      /* the line record, newest version */
+  uint8_t *keys;   /* the record's report keys beyond rec (key/value
+                      pairs as stored: shift_runs.h), NULL none */
+  size_t keys_len; /* bytes at keys */
+  uint32_t nkeys;  /* pairs at keys */
   size_t nacc;     /* the line's equipment */
   oee_acc *acc;    /* their closed accumulators, plant order */
   uint64_t used;   /* the cache's clock when it was last used */
@@ -43,6 +48,7 @@ struct reaccount_cache {
 
 static void closed_free(closed_shift *c) {
   if (c == NULL) return;
+  free(c->keys);
   free(c->acc);
   free(c);
 }
@@ -159,7 +165,8 @@ static int closed_put(hub *h, const closed_shift *c, size_t e_only) {
   uint8_t key[HIST_KEY_MAX];
 
   fh_buf_reset(&h->enc);
-  if (fh_enc_oee(&h->enc, &c->rec) != 0 ||
+  if (fh_enc_oee_map(&h->enc, &c->rec, c->nkeys) != 0 ||
+      (c->keys_len > 0 && fh_buf_append(&h->enc, c->keys, c->keys_len) != 0) ||
       put_enc(h, key, hist_record_key(HIST_LINE, pl->id, c->start, key)))
     return -ENOMEM;
   for (size_t e = 0; e < c->nacc; e++)
@@ -168,10 +175,18 @@ static int closed_put(hub *h, const closed_shift *c, size_t e_only) {
   return 0;
 }
 
-int reaccount_store_close(hub *h, size_t li, fh_oee *rec) {
+int reaccount_store_close(hub *h, size_t li, fh_oee *rec, const uint8_t *keys,
+                          size_t len, uint32_t nkeys) {
   const plant_line *pl = &h->plant->lines[li];
   closed_shift *c = closed_new(h, li, rec->shift_start);
   if (c == NULL) return -ENOMEM;
+  if (len > 0 && (c->keys = malloc(len)) == NULL) {
+    closed_free(c);
+    return -ENOMEM;
+  }
+  if (len > 0) memcpy(c->keys, keys, len);
+  c->keys_len = len;
+  c->nkeys = nkeys;
   rec->revision = 1;
   rec->changed_at = 0;
   c->rec = *rec;
@@ -191,8 +206,8 @@ int reaccount_store_close(hub *h, size_t li, fh_oee *rec) {
 /* ------------------------------------------------------------- loading */
 
 typedef struct rec_load {
-  fh_oee *rec;  /* where the record goes */
-  int found;    /* it was read */
+  closed_shift *c; /* where the record goes */
+  int found;       /* it was read */
 } rec_load;
 
 static int rec_cb(void *arg, const void *key, size_t klen, const void *val,
@@ -201,7 +216,9 @@ static int rec_cb(void *arg, const void *key, size_t klen, const void *val,
   fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
   (void)key;
   (void)klen;
-  rl->found = fh_dec_oee(&c, rl->rec) == 0;
+  rl->found = fh_dec_oee(&c, &rl->c->rec) == 0 &&
+              shift_runs_record_keys(val, vlen, &rl->c->keys, &rl->c->keys_len,
+                                     &rl->c->nkeys) == 0;
   return 1;
 }
 
@@ -224,7 +241,7 @@ static closed_shift *closed_get(hub *h, size_t li, int64_t start) {
 
   if (c != NULL) return c;
   if ((c = closed_new(h, li, start)) == NULL) return NULL;
-  rl.rec = &c->rec;
+  rl.c = c;
   rl.found = 0;
   klen = hist_record_key(HIST_LINE, pl->id, start, key);
   fh_store_get(h->store, FH_T_SHIFTS, key, klen, rec_cb, &rl);
@@ -331,8 +348,12 @@ int reaccount_stop(hub *h, size_t ei, const dt_event *before,
 void reaccount_publish(hub *h, const reaccount_set *set) {
   for (size_t i = 0; i < set->n; i++) {
     topic *t = h->model->lines[set->line[i]].t_oee;
+    /* with the report keys of the record (cached: it was just written) */
+    const closed_shift *c = cache_find(h, set->line[i], set->rec[i].shift_start);
+    uint32_t nkeys = c != NULL ? c->nkeys : 0;
     if (publish_upd_begin(h, t, "report") == 0 &&
-        fh_enc_oee(&h->enc, &set->rec[i]) == 0)
+        fh_enc_oee_map(&h->enc, &set->rec[i], nkeys) == 0 &&
+        (nkeys == 0 || fh_buf_append(&h->enc, c->keys, c->keys_len) == 0))
       topic_publish_enc(h, t);
   }
 }

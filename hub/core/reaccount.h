@@ -46,10 +46,13 @@ typedef struct reaccount_set {
   fh_oee rec[REACCOUNT_SHIFTS_MAX];    /* the new line records */
 } reaccount_set;
 
-/* The close of line li: queues rec (revision 1) and the closed accumulator
- * of each of its equipment (copies of the live ones, open stop closed at
- * the shift end) and caches them.  0 or -ENOMEM. */
-int reaccount_store_close(hub *h, size_t li, fh_oee *rec);
+/* The close of line li: queues rec (revision 1) with the report's nkeys
+ * further key/value pairs (the len bytes at keys: scoreboard, runs,
+ * by_product; kept as they are when the record is re-accounted) and the
+ * closed accumulator of each of its equipment (copies of the live ones,
+ * open stop closed at the shift end) and caches them.  0 or -ENOMEM. */
+int reaccount_store_close(hub *h, size_t li, fh_oee *rec, const uint8_t *keys,
+                          size_t len, uint32_t nkeys);
 
 /* A change of stop `before` into `after` (and `cut`, the part a dt.split
  * cut off, or NULL) on equipment ei: re-accounts the closed shifts the stop

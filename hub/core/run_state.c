@@ -3,7 +3,9 @@
  * requests are in runs.c).
  *
  * The line record "runl/<line>" is [run map or nil, last_end, co_from,
- * co_to] (times in ms, 0 when unset), rewritten whenever the run changes;
+ * co_to, the shift's runs (shift_runs.h)] (times in ms, 0 when unset; a
+ * record of 4 items, from before the list, reads as an empty list),
+ * rewritten whenever the run changes;
  * an ended run is kept under "runh/<line>/<u64 BE id>".  Every change goes
  * through run_save() first, which keeps the line's run as it was in the
  * write's pending_run (once per write), so runs_undo() can put it back.
@@ -16,6 +18,7 @@
 #include "log.h"
 #include "publish.h"
 #include "runs.h"
+#include "shift_runs.h"
 #include "stops.h"
 #include "target.h"
 
@@ -53,10 +56,11 @@ int run_put_line(hub *h, size_t li) {
   run_refresh(h, li, hub_now_ms(h));
   snprintf(key, sizeof key, "runl/%s", h->plant->lines[li].id);
   fh_buf_reset(&h->enc);
-  if (fh_enc_array(&h->enc, 4) ||
+  if (fh_enc_array(&h->enc, 5) ||
       (mr->r.id ? fh_enc_run(&h->enc, &mr->r) : fh_enc_nil(&h->enc)) ||
       fh_enc_int(&h->enc, mr->last_end) || fh_enc_int(&h->enc, mr->co_from) ||
-      fh_enc_int(&h->enc, mr->co_to))
+      fh_enc_int(&h->enc, mr->co_to) ||
+      shift_runs_encode(&h->model->lines[li].sruns, &h->enc))
     return -ENOMEM;
   return put_buf(h, key);
 }
@@ -88,6 +92,7 @@ int run_save(hub *h, pending *p, size_t li) {
   if (p->run == NULL) return -ENOMEM;
   p->run->line = li;
   p->run->before = h->model->lines[li].run;
+  p->run->sruns_before = h->model->lines[li].sruns;
   p->run->next_id_before = h->model->next_run_id;
   return 0;
 }
@@ -106,6 +111,7 @@ void run_apply_ideal(hub *h, size_t li) {
 typedef struct run_load {
   hub *h;       /* the hub */
   model_run mr; /* decoded */
+  model_shift_runs sr; /* decoded */
   int found;    /* a record was read */
 } run_load;
 
@@ -120,11 +126,12 @@ static int load_line_cb(void *arg, const void *key, size_t klen,
   uint32_t n;
   (void)key;
   (void)klen;
-  if (fh_mp_read_array(&c, &n) < 0 || n != 4) return -EINVAL;
+  if (fh_mp_read_array(&c, &n) < 0 || (n != 4 && n != 5)) return -EINVAL;
   if (fh_mp_peek(&c) == FH_MP_NIL) fh_mp_read_nil(&c);
   else if (fh_dec_run(&c, &rl->mr.r) < 0) return -EINVAL;
   if (read_time(&c, &rl->mr.last_end) || read_time(&c, &rl->mr.co_from) ||
-      read_time(&c, &rl->mr.co_to))
+      read_time(&c, &rl->mr.co_to) ||
+      (n == 5 && shift_runs_decode(&c, &rl->sr) != 0))
     return -EINVAL;
   rl->found = 1;
   return 1;
@@ -157,6 +164,7 @@ static int load_line(hub *h, size_t li) {
   if (rc < 0 && rc != -ENOENT) return rc;
   if (!rl.found) return 0;
   ml->run = rl.mr;
+  ml->sruns = rl.sr;
   if (ml->run.r.id == 0) return 0;
   ml->run.product = plant_product_find(h->plant, ml->run.r.product,
                                        strlen(ml->run.r.product));
@@ -206,6 +214,8 @@ int runs_count(hub *h, pending *p, size_t ei, uint64_t good, uint64_t reject) {
   if ((rc = run_save(h, p, li)) != 0) return rc;
   mr->r.good += g;
   mr->r.reject += reject;
+  shift_runs_count(h, li, g, reject,
+                   plant_ideal_cycle(h->plant, mr->product, pl->constraint));
   return run_put_line(h, li);
 }
 
@@ -228,6 +238,7 @@ int runs_on_state(hub *h, pending *p, size_t ei, fh_eq_state state,
 void runs_undo(hub *h, pending *p) {
   if (p->run == NULL) return;
   h->model->lines[p->run->line].run = p->run->before;
+  h->model->lines[p->run->line].sruns = p->run->sruns_before;
   h->model->next_run_id = p->run->next_id_before;
   run_apply_ideal(h, p->run->line);
   h->model->lines[p->run->line].oee_dirty = 1;

@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "runs.h"
+#include "shift_runs.h"
 #include "writes.h"
 
 static int audit(hub *h, const session *s, const char *type, const fh_run *r) {
@@ -34,6 +35,7 @@ static int end_active(hub *h, const session *s, size_t li, int64_t now,
   mr->r.ended_at = now;
   snprintf(mr->r.ended_by, sizeof mr->r.ended_by, "%s", s->user);
   *ended = mr->r;
+  shift_runs_close(h, li, now, ended);
   if ((rc = run_put_ended(h, ended)) != 0 ||
       (rc = audit(h, s, "run.end", ended)) != 0)
     return rc;
@@ -89,6 +91,7 @@ static void begin_run(hub *h, const session *s, const fh_request *req,
   mr->product = pr;
   mr->co_from = mr->last_end != 0 ? mr->last_end : now;
   mr->co_to = h->model->eqs[c].e.state == FH_EQ_RUNNING ? now : 0;
+  shift_runs_open(h, li, now);
 }
 
 /* The pending write of a run.* on line li, its run saved. */

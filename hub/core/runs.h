@@ -38,6 +38,7 @@
 typedef struct pending_run {
   size_t line;            /* the line index */
   model_run before;       /* its run state before the write */
+  model_shift_runs sruns_before; /* its shift's runs before the write */
   uint64_t next_id_before; /* model.next_run_id before */
   fh_run reply;           /* run.*: the run answered (started or ended) */
   int ideal_changed;      /* run.*: the line's ideal cycles changed */

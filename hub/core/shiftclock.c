@@ -7,7 +7,10 @@
  * counts changed (and of every line every OEE_REFRESH_MS, since time alone
  * moves availability) and publishes it: at most once per second per line.
  * At the end of a shift a uv timer closes it: the line records are stored
- * under "rec/<line>/<start>" (queryable with shift.report) and each
+ * under "rec/<line>/<start>" (queryable with shift.report), each with the
+ * shift's scoreboard (plans_score_closed: target, target_source,
+ * expected_now, variance, hourly) and its runs and by_product
+ * (shift_runs.h), and each
  * equipment's under "eqr/<equipment>/<start>" (history.h), with the
  * closed accumulators they came from (re-accounted when an operator
  * explains a stop of that shift later: reaccount.h), each line's handover
@@ -28,10 +31,12 @@
 #include "model.h"
 #include "outbox.h"
 #include "plans.h"
+#include "runs.h"
 #include "publish.h"
 #include "oee_samples.h"
 #include "reaccount.h"
 #include "shift_report.h"
+#include "shift_runs.h"
 #include "shiftclock.h"
 #include "stops.h"
 
@@ -53,9 +58,17 @@ static void line_compute(hub *h, size_t li, int64_t at, fh_oee *out) {
  * in *out. */
 static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
   fh_oee rec;
+  fh_buf keys; /* the report's keys beyond the oee record */
+  int rc;
 
   line_compute(h, li, end_ms, &rec);
-  if (reaccount_store_close(h, li, &rec) != 0 ||
+  fh_buf_init(&keys, 0);
+  rc = plans_score_closed(h, li, end_ms, &keys) != 0 ||
+       shift_runs_report(h, li, end_ms, &keys) != 0 ||
+       reaccount_store_close(h, li, &rec, keys.data, keys.len,
+                             PLANS_SCOREBOARD_KEYS + SHIFT_RUNS_REPORT_KEYS) != 0;
+  fh_buf_free(&keys);
+  if (rc ||
       (fh_buf_reset(&h->enc), fh_enc_oee(&h->enc, &rec)) != 0 ||
       fh_batch_event(h->batch, end_ms, "floorhub", "shift.close",
                      fh_buf_payload(&h->enc), fh_buf_payload_len(&h->enc)) != 0 ||
@@ -66,6 +79,15 @@ static void close_line(hub *h, size_t li, int64_t end_ms, fh_oee *out) {
              rec.shift, h->plant->lines[li].id, rec.oee, rec.availability,
              rec.performance, rec.quality);
   *out = rec;
+}
+
+/* A shift begins at now: every line's list of the shift's runs restarts
+ * with its active run (stored with the run record). */
+static void begin_runs(hub *h, int64_t now) {
+  for (size_t li = 0; li < h->model->nlines; li++) {
+    shift_runs_begin(h, li, now);
+    if (run_put_line(h, li) != 0) log_error("shift start: out of memory");
+  }
 }
 
 /* Closes every line's shift at end_ms and queues the shift report's
@@ -130,6 +152,7 @@ static void on_boundary(uv_timer_t *t) {
   m->in_shift = shift_window_at(h->plant->shifts, h->plant->nshifts, now,
                                 &m->shift) == 0;
   for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+  begin_runs(h, now);
   plans_shift_begin(h);
   for (size_t li = 0; li < m->nlines; li++) m->lines[li].oee_dirty = 1;
   if (m->in_shift) log_info("shift %s started", m->shift.def->name);
@@ -195,6 +218,7 @@ void shiftclock_init(hub *h) {
   if (stale) {
     close_all(h, stale_end);
     for (size_t ei = 0; ei < m->neqs; ei++) begin_equipment(h, ei, now);
+    begin_runs(h, now);
   } else {
     for (size_t ei = 0; ei < m->neqs; ei++)
       if (m->eqs[ei].acc.win.start_ms == 0 && m->in_shift)

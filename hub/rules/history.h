@@ -94,8 +94,11 @@ void hist_figures(const hist_acc *a, double *availability, double *performance,
  * rows sorted by start.  Shared by oee.history, the CSV export and
  * `floorctl history`, which differ only in where the records come from. */
 /* Instead of summing: called with each record in range (open: the
- * running shift); a non-zero return stops the walk. */
-typedef int (*hist_visit_fn)(void *arg, const fh_oee *rec, int open);
+ * running shift, raw NULL), with the stored bytes of a closed one (raw,
+ * n: its map, which may hold more keys than fh_oee, e.g. by_product); a
+ * non-zero return stops the walk. */
+typedef int (*hist_visit_fn)(void *arg, const fh_oee *rec, const uint8_t *raw,
+                             size_t n, int open);
 
 typedef struct hist_rows {
   hist_group group;      /* the period asked for */

@@ -26,12 +26,14 @@ static hist_acc *row_at(hist_rows *r, int64_t start, int64_t end) {
   return row;
 }
 
-void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {
+/* Record rec (raw: its stored bytes, NULL for the running shift). */
+static void add_raw(hist_rows *r, const fh_oee *rec, const uint8_t *raw, size_t n,
+                    int open) {
   int64_t start, end;
   hist_acc *row;
   if (r->rc != 0 || rec->shift_start < r->from || rec->shift_start >= r->to) return;
   if (r->visit != NULL) {
-    r->rc = r->visit(r->arg, rec, open);
+    r->rc = r->visit(r->arg, rec, raw, n, open);
     return;
   }
   if (hist_period(r->group, rec->shift_start, rec->shift_end, &start, &end) != 0) {
@@ -42,6 +44,10 @@ void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {
   else hist_add(row, rec, open);
 }
 
+void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {
+  add_raw(r, rec, NULL, 0, open);
+}
+
 int hist_rows_record(void *arg, const void *key, size_t klen, const void *val,
                      size_t vlen) {
   hist_rows *r = arg;
@@ -50,7 +56,7 @@ int hist_rows_record(void *arg, const void *key, size_t klen, const void *val,
   fh_oee *rec;
   if (klen < 8 || start < r->from || start >= r->to) return 0;
   if ((rec = calloc(1, sizeof *rec)) == NULL) return r->rc = -ENOMEM;
-  if (fh_dec_oee(&c, rec) == 0) hist_rows_add(r, rec, 0);
+  if (fh_dec_oee(&c, rec) == 0) add_raw(r, rec, val, vlen, 0);
   free(rec);
   return r->rc;
 }

@@ -107,7 +107,8 @@ static int setup(drive *d, const drive_opts *o) {
   memset(d, 0, sizeof *d);
   d->o = o;
   d->pend = calloc(o->p->nequipment, sizeof *d->pend);
-  if (d->pend == NULL) goto fail;
+  d->runs = calloc(o->p->nlines ? o->p->nlines : 1, sizeof *d->runs);
+  if (d->pend == NULL || d->runs == NULL) goto fail;
   if ((rc = uv_loop_init(&d->loop)) != 0) goto fail;
   loop_ready = 1;
   if ((rc = fh_client_new(&d->client, &d->loop, &co)) != 0) goto fail;
@@ -125,6 +126,7 @@ fail:
     uv_loop_close(&d->loop);
   }
   free(d->pend);
+  free(d->runs);
   return rc;
 }
 
@@ -162,6 +164,7 @@ int drive_run(const drive_opts *o) {
   rc = d->refused == 0 && d->unanswered == 0 ? 0 : 1;
   sim_free(&d->sim);
   free(d->pend);
+  free(d->runs);
   free(d);
   return rc;
 }

@@ -102,9 +102,16 @@ static const char *explanation(sim *s, size_t i, fh_eq_state was) {
   return NULL;
 }
 
+/* The ideal cycle of equipment i for the product its line makes. */
+static double ideal_of(const sim *s, size_t i) {
+  const plant_product *pr = s->lines == NULL ? NULL
+      : &s->p->products[s->lines[s->p->equipment[i].line].product];
+  return (double)plant_ideal_cycle(s->p, pr, i);
+}
+
 static void start_run(sim *s, size_t i) {
   sim_eq *e = &s->eq[i];
-  double ideal = (double)s->p->equipment[i].ideal_cycle_ms;
+  double ideal = ideal_of(s, i);
   const char *why = explanation(s, i, e->state); /* before it runs */
 
   e->until_ms = s->now_ms + exponential(s, SIM_RUN_MEAN_MS, 2 * MIN_MS,
@@ -174,15 +181,60 @@ static void emit_counts(sim *s) {
   }
 }
 
+static void emit_run(sim *s, size_t li) {
+  sim_event ev = {.type = SIM_EV_RUN, .t_ms = s->now_ms, .line = li,
+                  .product = s->p->products[s->lines[li].product].id};
+  s->sink(s->sink_arg, &ev);
+}
+
+/* Line li begins a production run at now: the next change is due later. */
+static void begin_product(sim *s, size_t li) {
+  s->lines[li].co_until = 0;
+  s->lines[li].change_at = s->now_ms + exponential(s, SIM_PRODUCT_MEAN_MS, 20 * MIN_MS,
+                                                   240 * MIN_MS);
+  emit_run(s, li);
+}
+
+/* Changeovers between products: every equipment of a line in changeover
+ * until co_until, then the run of the next product (before they run). */
+static void step_products(sim *s, int planned) {
+  for (size_t li = 0; s->lines != NULL && li < s->p->nlines; li++) {
+    sim_line *l = &s->lines[li];
+    const plant_line *pl = &s->p->lines[li];
+    if (l->co_until != 0 && s->now_ms >= l->co_until) {
+      l->product = (l->product + 1) % s->p->nproducts;
+      begin_product(s, li);
+    } else if (l->co_until == 0 && !planned && s->now_ms >= l->change_at) {
+      l->co_until = s->now_ms + between(s, 5 * MIN_MS, 15 * MIN_MS);
+      for (size_t e = pl->first_equipment; e < pl->first_equipment + pl->nequipment; e++) {
+        s->eq[e].until_ms = l->co_until;
+        emit_state(s, e, FH_EQ_CHANGEOVER, NULL);
+      }
+    }
+  }
+}
+
+/* After a break: back to the line's changeover if one goes on, else run. */
+static void resume(sim *s, size_t i) {
+  const sim_line *l = s->lines ? &s->lines[s->p->equipment[i].line] : NULL;
+  if (l == NULL || l->co_until <= s->now_ms) {
+    start_run(s, i);
+    return;
+  }
+  s->eq[i].until_ms = l->co_until;
+  emit_state(s, i, FH_EQ_CHANGEOVER, NULL);
+}
+
 static void step(sim *s) {
   int planned = planned_at(s, s->now_ms);
 
+  step_products(s, planned);
   for (size_t i = 0; i < s->p->nequipment; i++) {
     sim_eq *e = &s->eq[i];
     if (planned != e->planned) {
       e->planned = planned;
       if (planned) emit_state(s, i, FH_EQ_PLANNED_STOP, NULL);
-      else start_run(s, i);
+      else resume(s, i);
       continue;
     }
     if (planned) continue;
@@ -225,6 +277,10 @@ int sim_init(sim *s, const plant *p, uint64_t seed, int64_t start_ms,
   memset(s, 0, sizeof *s);
   s->eq = calloc(p->nequipment, sizeof *s->eq);
   if (s->eq == NULL) return -ENOMEM;
+  if (p->nproducts > 0 && (s->lines = calloc(p->nlines, sizeof *s->lines)) == NULL) {
+    free(s->eq);
+    return -ENOMEM;
+  }
   s->p = p;
   s->rng = seed;
   s->now_ms = start_ms;
@@ -233,6 +289,10 @@ int sim_init(sim *s, const plant *p, uint64_t seed, int64_t start_ms,
   s->sink_arg = sink_arg;
   pick_codes(s);
   planned = planned_at(s, start_ms);
+  for (size_t li = 0; s->lines != NULL && li < p->nlines; li++) {
+    s->lines[li].product = li % p->nproducts;
+    begin_product(s, li);
+  }
   for (size_t i = 0; i < p->nequipment; i++) {
     s->eq[i].scrap_rate = 0.005 + 0.025 * uniform(s);
     s->eq[i].scrap_reason = s->nscrap ? s->scrap[i % s->nscrap] : NULL;
@@ -252,5 +312,7 @@ void sim_advance(sim *s, int64_t to_ms) {
 
 void sim_free(sim *s) {
   free(s->eq);
+  free(s->lines);
   s->eq = NULL;
+  s->lines = NULL;
 }

@@ -27,6 +27,14 @@
  * outfeeds and micro-stops never, so some long stops stay unexplained.
  * Each equipment scraps for one `quality` reason of the tree (its rejects
  * carry it), if the tree has one.
+ *
+ * Production runs, when the plant lists products: each line starts on a
+ * product (SIM_EV_RUN at the start), makes it for a while (exponential,
+ * mean SIM_PRODUCT_MEAN_MS) and then changes over: every equipment of the
+ * line goes to `changeover` for 5 to 15 minutes, at the end of which the
+ * line starts a run of the next product in the plant's list (SIM_EV_RUN,
+ * before the equipment run again).  While running, an equipment makes
+ * pieces at the ideal cycle of the product (plant_ideal_cycle).
  */
 #ifndef FH_SIM_MODEL_H
 #define FH_SIM_MODEL_H
@@ -41,12 +49,14 @@
 #define SIM_STEP_MS 1000              /* one simulation step */
 #define SIM_COUNT_EVERY_MS 5000       /* counts are reported this often */
 #define SIM_RUN_MEAN_MS (25 * 60000)  /* mean uninterrupted run */
+#define SIM_PRODUCT_MEAN_MS (90 * 60000) /* mean production run of a product */
 
 typedef enum sim_event_type {
   SIM_EV_STATE, /* the equipment changed state */
   SIM_EV_COUNT, /* pieces made since the last count event */
   SIM_EV_ANDON, /* someone on the floor would pull the andon cord */
-  SIM_EV_EXPLAIN /* an operator gives the reason of the stop just ended */
+  SIM_EV_EXPLAIN, /* an operator gives the reason of the stop just ended */
+  SIM_EV_RUN     /* the line starts a production run of a product */
 } sim_event_type;
 
 typedef struct sim_event {
@@ -63,7 +73,16 @@ typedef struct sim_event {
   const char *kind;     /* ANDON: a plant andon kind */
   uint8_t severity;     /* ANDON: 1..3 */
   const char *note;     /* ANDON: a static note */
+  size_t line;          /* RUN: index of the line in plant->lines */
+  const char *product;  /* RUN: the product's id */
 } sim_event;
+
+/* A line's production runs. */
+typedef struct sim_line {
+  size_t product;           /* index in plant->products of the run */
+  int64_t change_at;        /* when its changeover to the next begins */
+  int64_t co_until;         /* the changeover's end, 0 while producing */
+} sim_line;
 
 /* Receives every event, in time order; the pointers in ev are valid for
  * as long as the plant is. */
@@ -86,6 +105,7 @@ typedef struct sim_eq {
 typedef struct sim {
   const plant *p;           /* the layout; not owned */
   sim_eq *eq;               /* one per plant->equipment, same order */
+  sim_line *lines;          /* one per plant->lines; NULL without products */
   uint64_t rng;             /* splitmix64 state */
   int64_t now_ms;           /* simulated time reached */
   int64_t next_count_ms;    /* when counts are reported next */

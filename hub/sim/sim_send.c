@@ -52,6 +52,11 @@ void send_on_sim_event(void *arg, const sim_event *ev) {
     case SIM_EV_EXPLAIN:
       explain_on_sim(d, ev, uv_now(&d->loop));
       break;
+    case SIM_EV_RUN:
+      d->runs[ev->line] = ev->product;
+      if (d->o->verbose)
+        fprintf(stderr, "floorsim: %s runs %s\n", d->o->p->lines[ev->line].id, ev->product);
+      break;
     case SIM_EV_ANDON:
       if (d->nandons < DRIVE_ANDON_QUEUE)
         d->andons[d->nandons++] = (pending_andon){ev->eq, ev->kind, ev->severity,
@@ -132,11 +137,26 @@ static void send_andons(drive *d) {
   }
 }
 
+/* The run.start of each line whose product changed (before its states:
+ * the changeover's end, then the run, then running). */
+static void send_runs(drive *d) {
+  for (size_t li = 0; li < d->o->p->nlines && can_send(d); li++) {
+    fh_request r = {.type = FH_MSG_RUN_START};
+    if (d->runs[li] == NULL) continue;
+    r.u.run.line = strv(d->o->p->lines[li].id);
+    r.u.run.product = strv(d->runs[li]);
+    if (submit(d, &r) == 0) d->runs[li] = NULL;
+  }
+}
+
 void send_flush(drive *d, uint64_t now) {
   size_t n = d->o->p->nequipment;
   int counts_due = d->stopping || now - d->last_counts >= DRIVE_COUNT_EVERY_MS;
 
   send_andons(d);
+  send_runs(d);
+  for (size_t li = 0; li < d->o->p->nlines; li++)
+    if (d->runs[li] != NULL) return; /* the states wait for the run */
   for (size_t k = 0; k < n; k++) {
     size_t i = (d->next_eq + k) % n;
     pending_eq *p = &d->pend[i];
@@ -152,6 +172,8 @@ void send_flush(drive *d, uint64_t now) {
 
 int send_idle(const drive *d) {
   if (d->nandons > 0 && d->andons_known) return 0;
+  for (size_t li = 0; li < d->o->p->nlines; li++)
+    if (d->runs[li] != NULL) return 0;
   for (size_t i = 0; i < d->o->p->nequipment; i++)
     if (d->pend[i].has_state || d->pend[i].good || d->pend[i].reject) return 0;
   return 1;

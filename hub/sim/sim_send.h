@@ -64,6 +64,8 @@ typedef struct drive {
   uint64_t wall_start;    /* uv_now() when the run started */
   int64_t sim_start;      /* simulated ms at that moment (wall clock) */
   pending_eq *pend;       /* per equipment, plant order */
+  const char **runs;      /* per line: the product of a run.start that
+                             waits (sent before the states), or NULL */
   pending_andon andons[DRIVE_ANDON_QUEUE]; /* raises waiting, oldest first */
   size_t nandons;         /* entries used in andons */
   size_t raises_inflight; /* andon.raise sent, not answered */

@@ -128,6 +128,28 @@ class FloorsimTest(SimCase):
             self.assertEqual(self.hub_errors(), 0)
         self.run_async(go())
 
+    def test_lines_change_products_with_changeovers(self):
+        """200 simulated minutes: each line starts a run at the start and
+        changes product after a changeover now and then (seed 1: run ids
+        beyond one per line), every run of a product of the plant."""
+        async def go():
+            self.start_sim(duration=20, speed=600)
+            rc, log = self.finish_sim(timeout=40)
+            self.assertEqual(rc, 0, log)
+            self.assertRegex(log, r"0 refused, 0 unanswered", log)
+            c = await self.client(role="viewer", sub="runs")
+            await c.sub(*("line/" + l for l in LINES))
+            runs = {}
+            for _ in LINES:
+                snap = await c.next(pred=lambda m: m["t"] == "snap")
+                runs[snap["topic"]] = snap["data"]["run"]
+            await c.close()
+            self.assertTrue(all(r is not None and r["product"] in ("BRK-100", "PNL-200")
+                                for r in runs.values()), runs)
+            self.assertGreater(max(r["id"] for r in runs.values()), len(LINES), runs)
+            self.assertEqual(self.hub_errors(), 0)
+        self.run_async(go(), timeout=90)
+
     def test_reconnects_when_the_hub_restarts(self):
         async def go():
             self.start_sim(duration=9)

@@ -46,6 +46,24 @@ typedef struct fh_hist_part {
   uint64_t count;             /* by reason: stops */
 } fh_hist_part;
 
+/* One row of oee.history with `by: "product"`: one product's pieces in
+ * one period (the records' by_product summed). */
+typedef struct fh_hist_product {
+  int64_t start;                  /* period start, ms */
+  int64_t end;                    /* period end (exclusive), ms */
+  char product[FH_ID_MAX + 1];    /* product id, "" (nil): made without a run */
+  uint64_t good;                  /* good pieces */
+  uint64_t reject;                /* rejects */
+  uint64_t ideal_ms;              /* their ideal time at the constraint */
+  uint64_t run_ms;                /* the constraint's run time making them */
+} fh_hist_product;
+
+/* {t:"ok", id?, rows:[{start, end, product, good, reject, ideal_ms, run_ms,
+ * performance}], cursor?} -- performance = ideal_ms / run_ms (0 if none). */
+int fh_enc_ok_history_products(fh_buf *out, int has_id, uint64_t id,
+                               const fh_hist_product *rows, size_t n,
+                               int has_cursor, int64_t cursor);
+
 /* {t:"ok", id?, rows:[{start, end, reason?, category, ms, count?}], cursor?} */
 int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
                             const fh_hist_part *rows, size_t n, int has_cursor,

@@ -341,10 +341,13 @@ int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,
                      const fh_strv *topics, size_t ntopics);
 /* {t:"ok", id?, report:{oee...}} -- the answer to shift.report. */
 int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
-/* {t:"ok", id?, report:{oee...}, handover: ...} up to the handover's
- * value, which the caller appends next (a map or nil; like the snap data
- * of fh_enc_snap_begin: truncate out if appending it fails). */
-int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id, const fh_oee *o);
+/* {t:"ok", id?, report: <raw>, handover: ...} up to the handover's value,
+ * which the caller appends next (a map or nil; like the snap data of
+ * fh_enc_snap_begin: truncate out if appending it fails).  raw[0..n) is
+ * the stored record of the shift (one msgpack map: its oee keys,
+ * scoreboard, runs and by_product, as the hub stored it). */
+int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id,
+                           const uint8_t *raw, size_t n);
 /* {t:"ok", id?, <key>: <raw>, replay?:true}: an ok whose body is the
  * msgpack value already encoded in raw[0..n) (the hub's handover). */
 int fh_enc_ok_raw(fh_buf *out, int has_id, uint64_t id, const char *key,
@@ -382,6 +385,10 @@ int fh_enc_line(fh_buf *out, const fh_line *l);
 int fh_enc_oee(fh_buf *out, const fh_oee *o);
 int fh_enc_run(fh_buf *out, const fh_run *r);
 int fh_enc_plan(fh_buf *out, const fh_plan *p);
+/* The oee / run map with `extra` more keys counted in its header: the
+ * caller appends exactly that many key/value pairs. */
+int fh_enc_oee_map(fh_buf *out, const fh_oee *o, uint32_t extra);
+int fh_enc_run_map(fh_buf *out, const fh_run *r, uint32_t extra);
 
 /* --------------------------------------------------- client-side decoding */
 

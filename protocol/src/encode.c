@@ -166,14 +166,17 @@ int fh_enc_ok_report(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {
   return ok_entity(out, has_id, id, "report", put_report, o, 0);
 }
 
-int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id, const fh_oee *o) {
+int fh_enc_ok_report_begin(fh_buf *out, int has_id, uint64_t id,
+                           const uint8_t *raw, size_t n) {
+  size_t start = out->len;
   enc e;
   fh__enc_begin(&e, out);
   fh__enc_msg_head(&e, FH_MSG_OK, 2, has_id, id);
   fh__enc_str(&e, "report");
-  fh__enc_oee(&e, o);
-  fh__enc_str(&e, "handover");
-  return fh__enc_end(&e);
+  if (fh__enc_end(&e) != 0) return -ENOMEM;
+  if (fh_buf_append(out, raw, n) == 0 && fh_enc_str(out, "handover") == 0) return 0;
+  out->len = start;
+  return -ENOMEM;
 }
 
 int fh_enc_ok_topics(fh_buf *out, int has_id, uint64_t id,

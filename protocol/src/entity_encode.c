@@ -158,6 +158,20 @@ int fh_enc_oee(fh_buf *out, const fh_oee *o) {
   return encode_entity(out, &fh__ent_oee, o);
 }
 
+int fh_enc_oee_map(fh_buf *out, const fh_oee *o, uint32_t extra) {
+  enc e;
+  fh__enc_begin(&e, out);
+  put_entity(&e, &fh__ent_oee, o, extra);
+  return fh__enc_end(&e);
+}
+
+int fh_enc_run_map(fh_buf *out, const fh_run *r, uint32_t extra) {
+  enc e;
+  fh__enc_begin(&e, out);
+  put_entity(&e, &fh__ent_run, r, extra);
+  return fh__enc_end(&e);
+}
+
 void fh__enc_downtime(enc *e, const fh_downtime *d) {
   put_entity(e, &fh__ent_downtime, d, 0);
 }

@@ -124,3 +124,31 @@ int fh_enc_ok_history_parts(fh_buf *out, int has_id, uint64_t id,
   return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_part, has_cursor,
                  cursor);
 }
+
+static void put_product(enc *e, const void *item) {
+  const fh_hist_product *r = item;
+  fh__enc_map(e, 8);
+  fh__enc_str(e, "start");
+  fh__enc_int(e, r->start);
+  fh__enc_str(e, "end");
+  fh__enc_int(e, r->end);
+  fh__enc_str(e, "product");
+  fh__enc_str(e, r->product[0] ? r->product : NULL);
+  fh__enc_str(e, "good");
+  fh__enc_uint(e, r->good);
+  fh__enc_str(e, "reject");
+  fh__enc_uint(e, r->reject);
+  fh__enc_str(e, "ideal_ms");
+  fh__enc_uint(e, r->ideal_ms);
+  fh__enc_str(e, "run_ms");
+  fh__enc_uint(e, r->run_ms);
+  fh__enc_str(e, "performance");
+  fh__enc_double(e, r->run_ms ? (double)r->ideal_ms / (double)r->run_ms : 0.0);
+}
+
+int fh_enc_ok_history_products(fh_buf *out, int has_id, uint64_t id,
+                               const fh_hist_product *rows, size_t n,
+                               int has_cursor, int64_t cursor) {
+  return ok_page(out, has_id, id, "rows", rows, sizeof *rows, n, put_product,
+                 has_cursor, cursor);
+}

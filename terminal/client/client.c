@@ -301,6 +301,7 @@ int fh_client_unsubscribe(fh_client *c, const char *const *topics, size_t n) {
 static int app_request(fh_msg_type t) {
   if (t == FH_MSG_OEE_HISTORY || t == FH_MSG_DT_PARETO) return 1;
   if (t == FH_MSG_HANDOVER_NOTE || t == FH_MSG_HANDOVER_ACK) return 1;
+  if (t == FH_MSG_RUN_START || t == FH_MSG_RUN_END || t == FH_MSG_PLAN_SET) return 1;
   return t >= FH_MSG_PING && t <= FH_MSG_DT_LIST && t != FH_MSG_SUB && t != FH_MSG_UNSUB;
 }
 

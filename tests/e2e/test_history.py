@@ -125,8 +125,9 @@ class History(HubTest):
             self.assertEqual({r["category"]: r["ms"] for r in by_cat}, report["losses"])
             self.assertEqual({(r["start"], r["end"]) for r in by_cat},
                              {(closed["start"], closed["end"])})
-            for by, scope in (("product", "line"), ("equipment", "plant"), ("color", "line")):
-                self.assertErr(await c.request(history(by=by, scope=scope)), "bad_request", "by")
+            for q in (history(by="product", scope="equipment", equipment="L1-PRESS1"),
+                      history(by="equipment", scope="plant"), history(by="color")):
+                self.assertErr(await c.request(q), "bad_request", "by")
         self.run_async(run())
 
     def test_plant_and_lines_claim(self):
@@ -158,7 +159,8 @@ class History(HubTest):
             c = await self.client("viewer")
             for q, key in ((history(scope="equipment"), "equipment"),
                            (history(scope="site"), "scope"),
-                           (history(group="year"), "group"), (history(by="product"), "by"),
+                           (history(group="year"), "group"),
+                           (history(by="product", scope="equipment", equipment="L1-EOL"), "by"),
                            (history(by="weather"), "by"),
                            (history(to=0, **{"from": 10}), "to"), (history(line=""), "line")):
                 with self.subTest(q=q):

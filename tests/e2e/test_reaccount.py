@@ -95,6 +95,9 @@ class Reaccount(HubTest):
             rep = await self.report(view)
             self.assertEqual(upd["data"]["report"], rep)
             self.assertFigures(rep, 2, D - 2000, {"planned": 2000})
+            # the report's scoreboard and runs stay those of the close
+            for k in ("target", "target_source", "variance", "hourly", "runs", "by_product"):
+                self.assertEqual(rep[k], closed[k], k)
             self.assertAlmostEqual(rep["availability"], 1.0)
             self.assertGreaterEqual(rep["changed_at"], self.end * 1000)
             # the same key again is a replay: nothing is re-accounted twice

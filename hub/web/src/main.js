@@ -6,12 +6,13 @@
 // updates costs one redraw, and an update is on screen well within 1 s),
 // and a 1 s timer refreshes the ages.  The views are chosen by the
 // address's hash (#/board, #/andons, #/line/<id>, #/downtime/<id>,
-// #/report/<id>, #/trends[/<id>]) and get a small context object: the state, the
+// #/report/<id>, #/trends[/<id>], #/score/<id>: the full-screen
+// scoreboard for a TV at the line) and get a small context object: the state, the
 // connection, the signed-in user (`me`, from welcome), the hub's clock
 // and a toast for results.  The
-// dashboard subscribes to plant and andon, and to line/<id> for every
-// line once the plant snapshot names them; the downtime view adds its
-// line's downtime/<id> and oee/<id>.  When the hub refuses the
+// dashboard subscribes to plant and andon, and to line/<id> and oee/<id>
+// (the scoreboard of the tiles) for every line once the plant snapshot
+// names them; the downtime view adds its line's downtime/<id>.  When the hub refuses the
 // token the token is forgotten and the sign-in form comes back.  The
 // form signs in with a user and password (the hub hands out a session
 // token) or takes a pasted token; "Sign out" revokes the token at the hub.
@@ -26,6 +27,7 @@ import { lineView } from "./views/line.js";
 import { reportView } from "./views/report.js";
 import { downtimeView } from "./views/downtime.js";
 import { trendsView } from "./views/trends.js";
+import { scoreView } from "./views/score.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,10 +81,11 @@ function tick() {
 
 function route() {
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
-  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView, trends: trendsView };
+  const views = { andons: andonsView, line: lineView, downtime: downtimeView, report: reportView, trends: trendsView, score: scoreView };
   const make = views[name] || boardView;
   app.view = make(ctx, arg);
   $("main").replaceChildren(app.view.root);
+  document.body.classList.toggle("fullscreen", name === "score"); // the TV: no bar, no nav
   for (const a of document.querySelectorAll("[data-nav]"))
     a.classList.toggle("active", a.dataset.nav === (views[name] ? name : "board"));
   scheduleRender();
@@ -117,7 +120,7 @@ function onMessage(m) {
     console.error(`cannot apply ${m.t} of ${m.topic}:`, e); // a malformed entity: skip it
     return;
   }
-  if (m.t === "snap" && m.topic === "plant") app.conn.want(app.state.lineOrder.map((id) => `line/${id}`));
+  if (m.t === "snap" && m.topic === "plant") app.conn.want(app.state.lineOrder.flatMap((id) => [`line/${id}`, `oee/${id}`]));
   if (r.newAndons.length) beep();
   scheduleRender();
 }

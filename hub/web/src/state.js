@@ -41,6 +41,8 @@ export class PlantState {
     this.lineSnaps = new Set(); // lines whose line/<id> snap arrived
     this.stops = new Map(); // line id -> Map stop id -> downtime event
     this.eqOee = new Map(); // line id -> Map equipment id -> oee record (oee/<line>)
+    this.score = new Map(); // line id -> {target, target_source, expected_now, variance, hourly} (oee/<line>; target null outside shift hours)
+    this.runs = new Map(); // line id -> the active run, or null (line/<line>)
     this.handovers = new Map(); // line id -> the pending handover (line/<id>), or null
   }
 
@@ -104,8 +106,10 @@ export class PlantState {
       this.lineSnaps.add(id);
       this.handovers.set(id, d.handover || null);
       if (d.oee) this.putOee(id, d.oee);
+      this.runs.set(id, d.run || null);
       return;
     }
+    if ("run" in d) this.runs.set(id, d.run || null);
     if ("handover" in d) this.handovers.set(id, d.handover || null);
     if (d.line) this.lines.set(id, d.line);
     if (d.andon) this.putAndon(d.andon, out);
@@ -131,8 +135,10 @@ export class PlantState {
   // The snap and every upd of oee/<line> carry the same keys.
   applyEqOee(line, d) {
     const m = new Map();
+    if (!("target" in d)) return; // {report}: a closed shift re-accounted
     for (const o of d.equipment || []) m.set(o.line, o); // `line` holds the equipment id
     this.eqOee.set(line, m);
+    this.score.set(line, { target: d.target, target_source: d.target_source, expected_now: d.expected_now, variance: d.variance, hourly: d.hourly || [] });
   }
 
   // The line's stops, newest first.

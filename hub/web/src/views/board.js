@@ -5,11 +5,14 @@
 // state), the OEE gauge, and the open andons with the age of the oldest.
 // Tiles are reconciled by line id and rebuilt only when the line, its
 // equipment states or its escalation change; ages tick in place.  A tile
-// is a link to the line's detail view.  While the line's last shift
-// handover is not acknowledged the tile says so (handover.js).
+// is a link to the line's detail view.  In a shift a tile also shows the
+// line's actual against expected (the oee/<line> scoreboard) with the
+// words AHEAD / BEHIND.  While the line's last shift handover is not
+// acknowledged the tile says so (handover.js).
 import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, oeeBand } from "../dom.js";
 import { stateIcon, gauge } from "../graphics.js";
 import { handoverFlag } from "./handover.js";
+import { paceLine } from "./scoreboard.js";
 
 // When the line entered its current state: the earliest `since` among the
 // equipment that is in the line's state.
@@ -29,7 +32,7 @@ function andonSummary(line, now) {
   );
 }
 
-function tile(line, equipment, handover, now) {
+function tile(line, equipment, score, handover, now) {
   const s = stateOf(line.state);
   return h(
     "a",
@@ -48,6 +51,7 @@ function tile(line, equipment, handover, now) {
       gauge(line.oee, "OEE"),
       h("div", { class: `oee-number band-${oeeBand(line.oee)}` }, h("small", {}, "OEE "), fmtPct(Math.min(line.oee, 1))),
     ),
+    paceLine(score),
     andonSummary(line, now),
     handoverFlag(handover),
   );
@@ -65,8 +69,9 @@ export function boardView(ctx) {
         grid,
         lines,
         (l) => l.id,
-        (l) => JSON.stringify([l, (state.equipment.get(l.id) || []).map((e) => [e.state, e.since]), !!state.handovers.get(l.id)]),
-        (l) => tile(l, state.equipment.get(l.id) || [], state.handovers.get(l.id), now),
+        (l) => JSON.stringify([l, (state.equipment.get(l.id) || []).map((e) => [e.state, e.since]), !!state.handovers.get(l.id),
+          state.score.get(l.id)?.expected_now, state.score.get(l.id)?.variance]),
+        (l) => tile(l, state.equipment.get(l.id) || [], state.score.get(l.id), state.handovers.get(l.id), now),
       );
     },
   };

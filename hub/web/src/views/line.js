@@ -1,7 +1,9 @@
 // line.js -- one line in detail: its state, OEE (gauge, A/P/Q, sparkline
 // of the current shift), every equipment with its state and time in
-// state, and the line's open andons; links to its downtime view and its
-// shift report.  While the last shift's handover is not acknowledged it
+// state, and the line's open andons; links to its downtime view, its
+// shift report and its full-screen scoreboard.  In a shift: the active
+// run, actual against expected and the hourly table (the oee/<line>
+// scoreboard).  While the last shift's handover is not acknowledged it
 // opens with the handover panel (handover.js).
 //
 // Design: the summary and the sparkline are redrawn on every update (they
@@ -19,6 +21,7 @@ import { h, reconcile, age, STATE_WORDS, stateOf, fmtPct, fmtTime, oeeBand } fro
 import { stateIcon, gauge, sparkline } from "../graphics.js";
 import { andonTable } from "./andons.js";
 import { handoverPanel } from "./handover.js";
+import { hourlyTable, paceLine, runLine } from "./scoreboard.js";
 
 function metric(label, value, title) {
   return h("div", { class: "metric", title }, h("span", { class: "metric-label", text: label }), h("span", { class: "metric-value", text: value }));
@@ -115,6 +118,7 @@ export function lineView(ctx, lineId) {
   const head = h("div", { class: "view-head" });
   const top = h("div");
   const spark = h("div", { class: "spark-box" });
+  const board = h("div", { class: "line-score" });
   const eqBody = h("tbody");
   const andons = andonTable(ctx);
   const handover = handoverPanel(ctx);
@@ -127,13 +131,15 @@ export function lineView(ctx, lineId) {
   let view;
   const samples = sampleKeeper(ctx, lineId, () => view.update());
   view = {
-    root: h("section", { class: "view view-line" }, head, handover.root, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
+    root: h("section", { class: "view view-line" }, head, handover.root, top, h("h2", { text: "OEE this shift" }), spark, h("h2", { text: "Run and hourly scoreboard" }), board, h("h2", { text: "Equipment" }), eqTable, h("h2", { text: "Open andons" }), andons.root),
     update() {
       const { state } = ctx;
       const line = lineOrNotice(state, lineId, head);
       if (!line) return;
       const now = ctx.now();
-      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"));
+      head.replaceChildren(h("h1", {}, line.name, h("small", { text: ` ${line.area || ""}` })), lineLink("downtime", lineId, "Downtime"), lineLink("report", lineId, "Shift report"), lineLink("score", lineId, "Scoreboard"));
+      const score = state.score.get(lineId);
+      board.replaceChildren(runLine(state.runs.get(lineId), now), paceLine(score) || h("p", { class: "empty", text: "No shift is running." }), score ? hourlyTable(score) : "");
       const oee = state.oee.get(lineId);
       handover.update(state.handovers.get(lineId));
       top.replaceChildren(summary(line, oee));
