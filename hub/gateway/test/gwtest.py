@@ -5,15 +5,29 @@ filters, and floorgw itself run with a mapping and a token.
 Design: every test gets its own broker (no persistence, anonymous, bound to
 127.0.0.1 only) in its own temp directory, so tests never see each other's
 retained messages or sessions.
+
+The tests that also run the hub import the e2e harness through here
+(`from gwtest import fhtest`): its folder is put on the path once.
+Paths come from the environment: FLOORGW_BIN, FLOORSIM_BIN, FH_SOURCE_DIR.
 """
 import json
 import os
 import queue
 import socket
 import subprocess
+import sys
 import time
 
 import paho.mqtt.client as mqtt
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
+                                               os.path.join(HERE, "..", "..", "..")),
+                                "tests", "e2e"))
+import fhtest  # noqa: E402
+
+FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
+FLOORSIM = os.environ.get("FLOORSIM_BIN", "floorsim")
 
 
 def free_port():

@@ -16,22 +16,14 @@ FH_SOURCE_DIR.
 """
 import json
 import os
-import sys
 import tempfile
 import time
 
 import paho.mqtt.client as mqtt
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
-                                               os.path.join(HERE, "..", "..", "..")),
-                                "tests", "e2e"))
-import fhtest  # noqa: E402
-import spb_proto as spb  # noqa: E402
-from gwtest import Broker, Floorgw, make_certs  # noqa: E402
+import spb_proto as spb
+from gwtest import FLOORGW, fhtest, Broker, Floorgw, make_certs
 
-FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
 
 MAP = {"equipment": [
     {"id": "L1-PRESS1",

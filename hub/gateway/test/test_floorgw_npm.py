@@ -18,19 +18,12 @@ import json
 import os
 import queue
 import subprocess
-import sys
 import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
-                                               os.path.join(HERE, "..", "..", "..")),
-                                "tests", "e2e"))
-import fhtest  # noqa: E402
-from gwtest import Broker, Floorgw  # noqa: E402
+from gwtest import FLOORGW, fhtest, Broker, Floorgw  # noqa: E402
 
-FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
 NODE = os.environ.get("NODE", "node")
 NPM_DIR = os.path.join(HERE, "npm")
 

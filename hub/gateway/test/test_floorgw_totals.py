@@ -25,21 +25,13 @@ FH_SOURCE_DIR.
 import json
 import os
 import subprocess
-import sys
 import threading
 import time
 
 import paho.mqtt.client as mqtt
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
-                                               os.path.join(HERE, "..", "..", "..")),
-                                "tests", "e2e"))
-import fhtest  # noqa: E402
-from gwtest import Broker, Floorgw  # noqa: E402
+from gwtest import FLOORGW, fhtest, Broker, Floorgw
 
-FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
 TOPIC = "plant/press1/counts"
 
 MAP = {"equipment": [

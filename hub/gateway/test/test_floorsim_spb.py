@@ -17,19 +17,10 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(os.environ.get("FH_SOURCE_DIR",
-                                               os.path.join(HERE, "..", "..", "..")),
-                                "tests", "e2e"))
-import fhtest  # noqa: E402
-from gwtest import Broker, Floorgw  # noqa: E402
+from gwtest import FLOORGW, FLOORSIM, fhtest, Broker, Floorgw
 
-FLOORGW = os.environ.get("FLOORGW_BIN", "floorgw")
-FLOORSIM = os.environ.get("FLOORSIM_BIN", "floorsim")
 
 
 def plant():
