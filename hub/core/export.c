@@ -3,6 +3,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,10 +58,56 @@ static int next_records(export_job *j) {
                             from, sizeof from, record_cb, j);
 }
 
+/* ---------------------------------------------------------------- runs */
+
+static int run_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen) {
+  export_job *j = arg;
+  fh_mp_cursor c = {val, (const uint8_t *)val + vlen};
+  fh_run r, *grown;
+  (void)key;
+  (void)klen;
+  memset(&r, 0, sizeof r);
+  if (fh_dec_run(&c, &r) != 0 || r.started_at >= j->q.to ||
+      (r.ended_at != 0 && r.ended_at <= j->q.from))
+    return 0;
+  if ((grown = realloc(j->runs, (j->nruns + 1) * sizeof *grown)) == NULL) return -ENOMEM;
+  j->runs = grown;
+  j->runs[j->nruns++] = r;
+  return 0;
+}
+
+static int by_start(const void *a, const void *b) {
+  const fh_run *x = a, *y = b;
+  if (x->started_at != y->started_at) return x->started_at < y->started_at ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The ended runs of the lines in scope ("runh/<line>/", run_state.c) and
+ * their active ones, that overlap the range, by start. */
+static int collect_runs(export_job *j) {
+  char prefix[FH_ID_MAX + 8];
+  int rc = 0;
+  for (size_t li = 0; rc == 0 && li < j->h->model->nlines; li++) {
+    const fh_run *active = &j->h->model->lines[li].run.r;
+    int n;
+    if (!history_scope_has_line(&j->q.scope, li)) continue;
+    n = snprintf(prefix, sizeof prefix, "runh/%s/", j->h->plant->lines[li].id);
+    rc = fh_store_scan(j->h->store, FH_T_SHIFTS, prefix, (size_t)n, run_cb, j);
+    if (rc == 0 && active->id != 0 && active->started_at < j->q.to) {
+      fh_run *grown = realloc(j->runs, (j->nruns + 1) * sizeof *grown);
+      if (grown == NULL) return -ENOMEM;
+      j->runs = grown;
+      j->runs[j->nruns++] = *active;
+    }
+  }
+  if (rc == 0 && j->nruns > 1) qsort(j->runs, j->nruns, sizeof *j->runs, by_start);
+  return rc < 0 ? rc : 0;
+}
+
 /* ---------------------------------------------------------------- jobs */
 
 static const char *const file_names[EXPORT__COUNT] = {"oee.csv", "downtime.csv",
-                                                      "andons.csv"};
+                                                      "andons.csv", "runs.csv"};
 
 int export_kind_from(const char *file) {
   for (int k = 0; k < EXPORT__COUNT; k++)
@@ -74,6 +121,7 @@ int export_begin(hub *h, const export_query *q, export_job *j) {
   memset(j, 0, sizeof *j);
   j->h = h;
   j->q = *q;
+  if (q->kind == EXPORT_RUNS) return collect_runs(j);
   if (q->kind != EXPORT_OEE) return 0;
   return oee_history_rows(h, &q->scope, q->group, q->from, q->to, &j->rows, &j->nrows);
 }
@@ -86,8 +134,14 @@ int export_next(export_job *j, fh_buf *out, size_t budget) {
     j->header_done = 1;
     rc = j->q.kind == EXPORT_OEE      ? csv_oee_header(out)
          : j->q.kind == EXPORT_ANDONS ? csv_andon_header(out)
+         : j->q.kind == EXPORT_RUNS   ? csv_run_header(out)
                                       : csv_downtime_header(out);
     if (rc != 0) return rc;
+  }
+  if (j->q.kind == EXPORT_RUNS) {
+    while (j->next_row < j->nruns && fh_buf_payload_len(out) < budget)
+      if ((rc = csv_run_row(out, &j->runs[j->next_row++])) != 0) return rc;
+    return j->next_row < j->nruns;
   }
   if (j->q.kind != EXPORT_OEE) return next_records(j);
   while (j->next_row < j->nrows && fh_buf_payload_len(out) < budget)
@@ -97,5 +151,7 @@ int export_next(export_job *j, fh_buf *out, size_t budget) {
 
 void export_end(export_job *j) {
   free(j->rows);
+  free(j->runs);
   j->rows = NULL;
+  j->runs = NULL;
 }

@@ -25,6 +25,7 @@ typedef enum export_kind {
   EXPORT_OEE = 0,   /* oee.csv: oee.history rows */
   EXPORT_DOWNTIME,  /* downtime.csv: the stops that overlap the range */
   EXPORT_ANDONS,    /* andons.csv: the andons open during the range */
+  EXPORT_RUNS,      /* runs.csv: the production runs active during the range */
   EXPORT__COUNT
 } export_kind;
 
@@ -40,7 +41,9 @@ typedef struct export_job {
   export_query q;       /* the query */
   hist_acc *rows;       /* EXPORT_OEE: every row; owned */
   size_t nrows;         /* entries in rows */
-  size_t next_row;      /* EXPORT_OEE: the next row to write */
+  size_t next_row;      /* EXPORT_OEE, EXPORT_RUNS: the next row to write */
+  fh_run *runs;         /* EXPORT_RUNS: every run, by start; owned */
+  size_t nruns;         /* entries in runs */
   uint64_t next_id;     /* stops, andons: the next id to read */
   int header_done;      /* the header row is written */
   fh_buf *out;          /* during export_next: where rows go */

@@ -181,7 +181,7 @@ static int serve(hub *h, struct lws *wsi, export_pss *p) {
   }
   if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
       strncmp(uri, PREFIX, strlen(PREFIX)) != 0 || (kind = export_kind_from(uri + strlen(PREFIX))) < 0)
-    return refuse(wsi, p, 404, "no such export: oee.csv, downtime.csv and andons.csv exist");
+    return refuse(wsi, p, 404, "no such export: oee.csv, downtime.csv, andons.csv and runs.csv exist");
   if ((status = authorize(h, wsi, &who, why, sizeof why)) != 0) return refuse(wsi, p, 401, why);
   snprintf(p->who, sizeof p->who, "%s", who.sub);
   if (read_params(wsi, &params, why, sizeof why) != 0) return refuse(wsi, p, 400, why);

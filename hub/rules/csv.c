@@ -134,3 +134,25 @@ int csv_andon_row(fh_buf *out, const fh_andon *a) {
     return -ENOMEM;
   return 0;
 }
+
+/* ----------------------------------------------------------- runs.csv */
+
+int csv_run_header(fh_buf *out) {
+  static const char *const cols[] = {
+      "id", "line", "product", "order", "target_qty", "started_at", "started_by",
+      "ended_at", "ended_by", "good", "reject", "changeover_ms", "changeover_target_s", NULL};
+  return put_header(out, cols);
+}
+
+int csv_run_row(fh_buf *out, const fh_run *r) {
+  char qty[24] = "", target[24] = "";
+  if (r->target_qty) snprintf(qty, sizeof qty, "%" PRIu64, r->target_qty);
+  if (r->changeover_target_s) snprintf(target, sizeof target, "%u", r->changeover_target_s);
+  if (put_id(out, r->id) || put_str(out, 0, r->line) || put_str(out, 0, r->product) ||
+      put_str(out, 0, r->order) || put_str(out, 0, qty) || put_t(out, 0, r->started_at) ||
+      put_str(out, 0, r->started_by) || put_t(out, 0, r->ended_at) ||
+      put_str(out, 0, r->ended_by) || put_u(out, r->good) || put_u(out, r->reject) ||
+      put_u(out, r->changeover_ms) || put_str(out, 0, target) || end_row(out))
+    return -ENOMEM;
+  return 0;
+}

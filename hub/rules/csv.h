@@ -30,4 +30,8 @@ int csv_downtime_row(fh_buf *out, const fh_downtime *d);
 int csv_andon_header(fh_buf *out);
 int csv_andon_row(fh_buf *out, const fh_andon *a);
 
+/* runs.csv: the header and one production run. */
+int csv_run_header(fh_buf *out);
+int csv_run_row(fh_buf *out, const fh_run *r);
+
 #endif

@@ -124,6 +124,21 @@ class Export(HubTest):
                              [("L1", "material", "raised"), ("L2", "quality", "raised")])
             self.assertEqual(andons[0]["note"], 'bin "A", row 3')
             self.assertEqual(ms(andons[0]["acked_at"]), None)
+
+            # runs: the ended one and the active one, by start
+            first = self.assertOk(await op.write("run.start", line="L1", product="BRK-100",
+                                                 order="WO-1, lot 7"))["run"]
+            second = self.assertOk(await op.write("run.start", line="L1", product="PNL-200",
+                                                  target_qty=500))["run"]
+            runs = self.csv_rows("/api/v1/export/runs.csv?line=L1&" + q, token)
+            self.assertEqual([(int(r["id"]), r["product"], r["order"], r["target_qty"])
+                              for r in runs],
+                             [(first["id"], "BRK-100", "WO-1, lot 7", ""),
+                              (second["id"], "PNL-200", "", "500")])
+            self.assertEqual(ms(runs[0]["started_at"]), first["started_at"])
+            self.assertIsNotNone(ms(runs[0]["ended_at"]))
+            self.assertEqual((runs[1]["ended_at"], runs[1]["ended_by"]), ("", ""))
+            self.assertEqual(self.csv_rows("/api/v1/export/runs.csv?line=L2&" + q, token), [])
         self.run_async(run())
         self.assertNotIn(token, self.hub.stderr())  # never in a log line
 
