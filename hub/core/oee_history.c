@@ -75,6 +75,8 @@ void oee_history_row(const hist_acc *a, fh_hist_row *r) {
   r->good = a->good;
   r->reject = a->reject;
   r->open = a->open;
+  r->has_target = (uint8_t)a->has_target;
+  r->target = a->target;
   hist_figures(a, &r->availability, &r->performance, &r->quality, &r->oee);
 }
 

@@ -69,17 +69,19 @@ static int put_header(fh_buf *out, const char *const *names) {
 int csv_oee_header(fh_buf *out) {
   static const char *const cols[] = {
       "start", "end", "planned_ms", "run_ms", "not_monitored_ms", "good", "reject",
-      "availability", "performance", "quality", "oee", "open", NULL};
+      "availability", "performance", "quality", "oee", "open", "target", NULL};
   return put_header(out, cols);
 }
 
 int csv_oee_row(fh_buf *out, const hist_acc *a) {
+  char target[24] = "";
   double av, pf, q, oee;
+  if (a->has_target) snprintf(target, sizeof target, "%" PRIu64, a->target);
   hist_figures(a, &av, &pf, &q, &oee);
   if (put_t(out, 1, a->start) || put_t(out, 0, a->end) || put_u(out, a->planned_ms) ||
       put_u(out, a->run_ms) || put_u(out, a->not_monitored_ms) || put_u(out, a->good) ||
       put_u(out, a->reject) || put_d(out, av) || put_d(out, pf) || put_d(out, q) ||
-      put_d(out, oee) || put_b(out, a->open) || end_row(out))
+      put_d(out, oee) || put_b(out, a->open) || put_str(out, 0, target) || end_row(out))
     return -ENOMEM;
   return 0;
 }

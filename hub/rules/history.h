@@ -41,6 +41,8 @@ typedef struct hist_acc {
   double ideal_ms;            /* sum of performance x run_ms */
   uint32_t shifts;            /* records summed */
   int open;                   /* one of them is the running shift */
+  uint64_t target;            /* sum of the closed records' targets */
+  int has_target;             /* one of them had a target */
 } hist_acc;
 
 /* Where the closed shift records are kept (FH_T_SHIFTS): a line's under

@@ -27,8 +27,25 @@ static hist_acc *row_at(hist_rows *r, int64_t start, int64_t end) {
 }
 
 /* Record rec (raw: its stored bytes, NULL for the running shift). */
+/* The `target` a closed record's map carries (the shift's target, stored
+ * at the close); 0 when it has none. */
+static int record_target(const uint8_t *raw, size_t n, uint64_t *target) {
+  fh_mp_cursor c = {raw, raw + n};
+  uint32_t keys;
+  fh_strv key;
+  if (fh_mp_read_map(&c, &keys) != 0) return 0;
+  for (uint32_t i = 0; i < keys; i++) {
+    if (fh_mp_read_str(&c, &key) != 0) return 0;
+    if (key.n == 6 && memcmp(key.p, "target", 6) == 0)
+      return fh_mp_read_uint(&c, target) == 0;
+    if (fh_mp_skip(&c) != 0) return 0;
+  }
+  return 0;
+}
+
 static void add_raw(hist_rows *r, const fh_oee *rec, const uint8_t *raw, size_t n,
                     int open) {
+  uint64_t target;
   int64_t start, end;
   hist_acc *row;
   if (r->rc != 0 || rec->shift_start < r->from || rec->shift_start >= r->to) return;
@@ -40,8 +57,15 @@ static void add_raw(hist_rows *r, const fh_oee *rec, const uint8_t *raw, size_t 
     r->rc = -EINVAL;
     return;
   }
-  if ((row = row_at(r, start, end)) == NULL) r->rc = -ENOMEM;
-  else hist_add(row, rec, open);
+  if ((row = row_at(r, start, end)) == NULL) {
+    r->rc = -ENOMEM;
+    return;
+  }
+  hist_add(row, rec, open);
+  if (raw != NULL && record_target(raw, n, &target)) {
+    row->target += target;
+    row->has_target = 1;
+  }
 }
 
 void hist_rows_add(hist_rows *r, const fh_oee *rec, int open) {

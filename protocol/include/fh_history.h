@@ -31,6 +31,8 @@ typedef struct fh_hist_row {
   double quality;             /* good / (good + reject) */
   double oee;                 /* A x min(P, 1) x Q */
   uint8_t open;               /* 1: holds the running shift (`open: true`) */
+  uint8_t has_target;         /* `target` is sent */
+  uint64_t target;            /* summed targets of the closed shifts */
   char equipment[FH_ID_MAX + 1]; /* by equipment: whose row; "" otherwise */
 } fh_hist_row;
 

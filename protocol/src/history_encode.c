@@ -6,7 +6,11 @@
 
 static void put_row(enc *e, const void *item) {
   const fh_hist_row *r = item;
-  fh__enc_map(e, 11 + (r->open != 0) + (r->equipment[0] != '\0'));
+  fh__enc_map(e, 11 + (r->open != 0) + (r->equipment[0] != '\0') + (r->has_target != 0));
+  if (r->has_target) {
+    fh__enc_str(e, "target");
+    fh__enc_uint(e, r->target);
+  }
   if (r->equipment[0] != '\0') {
     fh__enc_str(e, "equipment");
     fh__enc_str(e, r->equipment);

@@ -122,6 +122,12 @@ class ReportRuns(HubTest):
                 return dict({"t": "oee.history", "from": 0, "to": (START + 300) * 1000,
                              "group": "shift", "scope": "line", "line": "L1",
                              "by": "product"}, **q)
+            # a closed shift's row carries its target; the plant's sums them
+            for line, want in (("L1", 360), ("L3", 450)):
+                row, = self.assertOk(await c.request(hist(line=line, by=None)))["rows"]
+                self.assertEqual(row["target"], want)
+            plant, = self.assertOk(await c.request(hist(scope="plant", by=None)))["rows"]
+            self.assertEqual(plant["target"], 360 + 450 + 3600000 // 52000)
             rows = self.assertOk(await c.request(hist()))["rows"]
             self.assertEqual(rows, [dict(b, start=START * 1000, end=END * 1000) for b in by])
             plant = self.assertOk(await c.request(hist(scope="plant")))["rows"]

@@ -242,7 +242,7 @@ check("Download OEE CSV saves the hub's rows as a file, the token in the header 
   const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download OEE CSV" }).click()]);
   assert.match(dl.suggestedFilename(), /\.csv$/);
   const [head, ...body] = parseCsv(readFileSync(await dl.path(), "utf8"));
-  assert.deepEqual(head, ["start", "end", "planned_ms", "run_ms", "not_monitored_ms", "good", "reject", "availability", "performance", "quality", "oee", "open"]);
+  assert.deepEqual(head, ["start", "end", "planned_ms", "run_ms", "not_monitored_ms", "good", "reject", "availability", "performance", "quality", "oee", "open", "target"]);
   const rows = await hubRows({ t: "oee.history", scope: "line", line: "L1", group: "day",
     from: berlinMidnight(dayBefore(today, 6)), to: berlinMidnight(dayBefore(today, -1)) });
   assert.equal(body.length, rows.length);
