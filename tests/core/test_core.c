@@ -628,6 +628,69 @@ static void early_report(peer *p, uint64_t id, fh_oee *o) {
   ASSERT_EQ(fh_dec_oee(&ev.body, o), 0);
 }
 
+/* The `ok` reply to request id, read off the raw map (for answers
+ * fh_event does not decode): the cursor after its map header, *keys its
+ * keys. */
+static fh_mp_cursor ok_map(peer *p, uint64_t id, uint32_t *keys) {
+  const uint8_t *map;
+  size_t off = 0, map_len;
+  fh_decode_err err;
+  fh_event ev;
+  fh_mp_cursor c;
+  msg *m;
+  do {
+    ASSERT_LT(p->seen, p->s.qcount);
+    m = p->s.q[(p->s.qhead + p->seen++) % p->s.qcap].m;
+    off = 0;
+    ASSERT_EQ(fh_frame_next(msg_payload(m), m->len, &off, &map, &map_len, &err), 1);
+    ASSERT_EQ(fh_event_decode(map, map_len, &ev), 0);
+  } while (!(ev.has_id && ev.id == id));
+  ASSERT_EQ(ev.type, FH_MSG_OK);
+  c = (fh_mp_cursor){map, map + map_len};
+  ASSERT_EQ(fh_mp_read_map(&c, keys), 0);
+  return c;
+}
+
+/* oee.history {line L1, the early shift, by category}: the ms of category
+ * cat in its one period. */
+static uint64_t early_category_ms(peer *p, uint64_t id, const char *cat) {
+  fh_request r = {.type = FH_MSG_OEE_HISTORY};
+  uint32_t keys, rows, fields;
+  uint64_t ms = 0, found = UINT64_MAX;
+  fh_mp_cursor c;
+  r.u.history.scope = sv("line");
+  r.u.history.line = sv("L1");
+  r.u.history.from = AT(6, 0);
+  r.u.history.to = AT(14, 0);
+  r.u.history.group = sv("shift");
+  r.u.history.by = sv("category");
+  send_req(p, &r, id);
+  c = ok_map(p, id, &keys);
+  for (uint32_t k = 0; k < keys; k++) {
+    fh_strv key, v, name;
+    ASSERT_EQ(fh_mp_read_str(&c, &key), 0);
+    if (!(key.n == 4 && memcmp(key.p, "rows", 4) == 0)) {
+      ASSERT_EQ(fh_mp_skip(&c), 0);
+      continue;
+    }
+    ASSERT_EQ(fh_mp_read_array(&c, &rows), 0);
+    ASSERT_EQ(rows, FH_LOSS__TIME); /* one period: every category once */
+    for (uint32_t i = 0; i < rows; i++) {
+      memset(&name, 0, sizeof name);
+      ASSERT_EQ(fh_mp_read_map(&c, &fields), 0);
+      for (uint32_t f = 0; f < fields; f++) {
+        ASSERT_EQ(fh_mp_read_str(&c, &v), 0);
+        if (v.n == 8 && memcmp(v.p, "category", 8) == 0) ASSERT_EQ(fh_mp_read_str(&c, &name), 0);
+        else if (v.n == 2 && memcmp(v.p, "ms", 2) == 0) ASSERT_EQ(fh_mp_read_uint(&c, &ms), 0);
+        else ASSERT_EQ(fh_mp_skip(&c), 0);
+      }
+      if (name.n == strlen(cat) && memcmp(name.p, cat, name.n) == 0) found = ms;
+    }
+  }
+  ASSERT(found != UINT64_MAX);
+  return found;
+}
+
 /* A dt.classify of stop `event` queued without committing. */
 static void classify_queued(peer *p, const char *key, uint64_t event,
                             const char *reason, uint64_t id) {
@@ -686,6 +749,11 @@ FH_TEST(reaccount_closed_shift) {
   ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 25 * MINUTE);
   ASSERT_UINT_EQ(o.planned_ms, 375 * MINUTE);
   ASSERT_UINT_EQ(o.run_ms, 350 * MINUTE);
+  /* oee.history by category of that one shift: its record's losses, by
+   * hand 25 min unplanned (8:55-9:25 less the 9:00-9:15 break, and
+   * 13:50-14:00), nothing unclassified */
+  ASSERT_UINT_EQ(early_category_ms(&sm, 10, "unplanned"), 25 * MINUTE);
+  ASSERT_UINT_EQ(early_category_ms(&sm, 11, "unclassified"), 0);
   /* the late shift's part of stop 2 moved in the live accounting */
   oee_acc_compute(&t.h.model->eqs[1].acc, t.clock_ms, EQ_L1, &o);
   ASSERT_UINT_EQ(o.losses[FH_LOSS_UNPLANNED], 10 * MINUTE);
@@ -840,24 +908,10 @@ FH_TEST(session_token_user_disabled) {
  * {t, id, samples: [...], cursor?}); returns how many. */
 static size_t samples_reply(peer *p, uint64_t id, fh_sample *out, size_t cap,
                             int64_t *cursor) {
-  const uint8_t *map;
-  size_t off = 0, map_len, n = 0;
-  fh_decode_err err;
+  size_t n = 0;
   uint32_t keys, len;
-  fh_event ev;
-  fh_mp_cursor c;
-  msg *m;
-  do {
-    ASSERT_LT(p->seen, p->s.qcount);
-    m = p->s.q[(p->s.qhead + p->seen++) % p->s.qcap].m;
-    ASSERT_EQ(fh_frame_next(msg_payload(m), m->len, &off, &map, &map_len, &err), 1);
-    off = 0;
-    ASSERT_EQ(fh_event_decode(map, map_len, &ev), 0);
-  } while (!(ev.has_id && ev.id == id));
-  ASSERT_EQ(ev.type, FH_MSG_OK);
+  fh_mp_cursor c = ok_map(p, id, &keys);
   *cursor = 0;
-  c = (fh_mp_cursor){map, map + map_len};
-  ASSERT_EQ(fh_mp_read_map(&c, &keys), 0);
   for (uint32_t k = 0; k < keys; k++) {
     fh_strv key;
     ASSERT_EQ(fh_mp_read_str(&c, &key), 0);
