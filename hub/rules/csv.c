@@ -120,8 +120,16 @@ int csv_andon_header(fh_buf *out) {
   static const char *const cols[] = {
       "id", "line", "equipment", "kind", "severity", "state", "level", "raised_at",
       "raised_by", "raised_via", "acked_at", "acked_by", "acked_via", "resolved_at",
-      "resolved_by", "reason", "note", NULL};
+      "resolved_by", "reason", "note", "ack_s", "repair_s", NULL};
   return put_header(out, cols);
+}
+
+/* Seconds from `from` to `to` as the andon entity sends them, or an empty
+ * field when they do not apply. */
+static int put_seconds(fh_buf *out, int applies, int64_t from, int64_t to) {
+  char n[32] = "";
+  if (applies) snprintf(n, sizeof n, "%.17g", (double)(to - from) / 1000.0);
+  return put_str(out, 0, n);
 }
 
 int csv_andon_row(fh_buf *out, const fh_andon *a) {
@@ -132,7 +140,11 @@ int csv_andon_row(fh_buf *out, const fh_andon *a) {
       put_str(out, 0, a->raised_via) || put_t(out, 0, a->acked_at) ||
       put_str(out, 0, a->acked_by) || put_str(out, 0, a->acked_via) ||
       put_t(out, 0, a->resolved_at) || put_str(out, 0, a->resolved_by) ||
-      put_str(out, 0, a->reason) || put_str(out, 0, a->note) || end_row(out))
+      put_str(out, 0, a->reason) || put_str(out, 0, a->note) ||
+      put_seconds(out, a->acked_at != 0, a->raised_at, a->acked_at) ||
+      put_seconds(out, a->state == FH_ANDON_RESOLVED && a->acked_at != 0, a->acked_at,
+                  a->resolved_at) ||
+      end_row(out))
     return -ENOMEM;
   return 0;
 }

@@ -71,7 +71,9 @@ class Export(HubTest):
             op = await self.client("operator")
             self.assertOk(await op.write("andon.raise", line="L1", kind="material",
                                          note='bin "A", row 3'))
-            self.assertOk(await op.write("andon.raise", line="L2", kind="quality"))
+            raised = self.assertOk(await op.write("andon.raise", line="L2", kind="quality"))
+            mt = await self.client("maintenance")
+            acked = self.assertOk(await mt.write("andon.ack", andon=raised["andon"]["id"]))
             for group, scope in (("day", "line=L1"), ("shift", "line=L1"),
                                  ("week", "equipment=L1-PRESS1")):
                 key, value = scope.split("=")
@@ -121,9 +123,11 @@ class Export(HubTest):
             # andons: quoting of a note with a comma and quotes; the plant
             andons = self.csv_rows("/api/v1/export/andons.csv?scope=plant&" + q, token)
             self.assertEqual([(a["line"], a["kind"], a["state"]) for a in andons],
-                             [("L1", "material", "raised"), ("L2", "quality", "raised")])
+                             [("L1", "material", "raised"), ("L2", "quality", "acknowledged")])
+            self.assertEqual(float(andons[1]["ack_s"]), acked["andon"]["ack_s"])
             self.assertEqual(andons[0]["note"], 'bin "A", row 3')
-            self.assertEqual(ms(andons[0]["acked_at"]), None)
+            self.assertEqual((ms(andons[0]["acked_at"]), andons[0]["ack_s"],
+                              andons[0]["repair_s"]), (None, "", ""))
 
             # runs: the ended one and the active one, by start
             first = self.assertOk(await op.write("run.start", line="L1", product="BRK-100",
