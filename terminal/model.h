@@ -27,7 +27,9 @@
 #define MODEL_STOPS_MAX 1000  /* stops kept per line; the oldest go first */
 #define MODEL_REASONS_MAX 256 /* nodes of the reason tree accepted */
 
-#define MODEL_HOURS_MAX 24    /* hour buckets of a shift's scoreboard */
+#define MODEL_HOURS_MAX 27    /* hour buckets of a shift's scoreboard: as many as
+                                 the hub sends (a 24 h shift off the hour on
+                                 a DST day has 27) */
 #define MODEL_PRODUCTS_MAX 256 /* products accepted in a plant snap */
 
 /* One hour bucket of a line's scoreboard (oee/<id> hourly). */

@@ -77,7 +77,7 @@ void ft_signin_on_offline(app *a) {
 
   if (!s->kiosk) return;
   if (s->person) {
-    ft_app_log(a, "offline: %s's sign-in ended with the connection", s->kiosk_id.user);
+    ft_app_log(a, "offline: %s's sign-in ended with the connection", a->me.user);
     become_kiosk(a);
     ft_app_status(a, CAP_WARN, "Offline: the sign-in ended with the connection; "
                   "sign in again when the hub is back");

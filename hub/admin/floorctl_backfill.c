@@ -108,6 +108,13 @@ static void put_record(backfill *b, hist_owner owner, const char *id, const fh_o
     b->rc = -ENOMEM;
 }
 
+/* Commits what the batch holds (with the longest stop so far). */
+static void commit_batch(backfill *b) {
+  put_maxlen(b);
+  if (b->rc == 0) b->rc = fh_store_commit(b->store, b->batch, NULL);
+  fh_batch_clear(b->batch);
+}
+
 /* Writes every line's and equipment's record of the shift in win and
  * commits them with the stops closed since the last commit. */
 static void close_shift(backfill *b) {
@@ -125,9 +132,7 @@ static void close_shift(backfill *b) {
                         pl->output - pl->first_equipment, b->win.end_ms, pl->id, &rec);
     put_record(b, HIST_LINE, pl->id, &rec);
   }
-  put_maxlen(b);
-  if (b->rc == 0) b->rc = fh_store_commit(b->store, b->batch, NULL);
-  fh_batch_clear(b->batch);
+  commit_batch(b);
   b->shifts++;
 }
 
@@ -288,6 +293,7 @@ static int run(backfill *b, const bf_args *a) {
   if (sim_init(&s, b->p, a->seed, from, sink, b) != 0) return -ENOMEM;
   sim_advance(&s, end);
   roll(b, end);
+  if (fh_batch_count(b->batch) > 0) commit_batch(b); /* stops after the last shift */
   sim_free(&s);
   return b->rc;
 }

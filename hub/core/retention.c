@@ -51,6 +51,8 @@ typedef struct stop_walk {
   int64_t cutoff;   /* stops that ended before this go */
   size_t budget;    /* stops to look at, at most */
   uint64_t to;      /* the first id kept */
+  uint64_t last;    /* the newest stop's id: always kept, since the hub
+                       numbers new stops after the last key (stops.c) */
   fh_key_range *ix; /* the index entries of the stops that go, one range
                        [key, key + "\0") each */
   uint8_t *keys;    /* their bytes, 2 * DT_INDEX_KEY_MAX + 2 a stop */
@@ -74,12 +76,20 @@ static int stop_cb(void *arg, const void *key, size_t klen, const void *val,
   dt_event ev;
   uint64_t id = 0;
   for (size_t i = 0; klen == 8 && i < 8; i++) id = id << 8 | ((const uint8_t *)key)[i];
-  if (w->budget == 0 || dt_decode(&ev, val, vlen) != 0 || ev.d.end == 0 ||
+  if (w->budget == 0 || id >= w->last || dt_decode(&ev, val, vlen) != 0 || ev.d.end == 0 ||
       ev.d.end >= w->cutoff)
     return 1; /* kept (or unreadable: left for a person to look at) */
   w->budget--;
   w->to = id + 1;
   add_entry(w, &ev);
+  return 0;
+}
+
+static int last_cb(void *arg, const void *key, size_t klen, const void *val, size_t vlen) {
+  uint64_t *id = arg;
+  (void)val;
+  (void)vlen;
+  for (size_t i = 0; klen == 8 && i < 8; i++) *id = *id << 8 | ((const uint8_t *)key)[i];
   return 0;
 }
 
@@ -101,9 +111,10 @@ static int delete_stops(fh_store *s, retention_plan *p, stop_walk *w, size_t max
 /* The shift records and samples first (one transaction), then the stops
  * with what is left of the budget (another). */
 int retention_run(fh_store *s, retention_plan *p, size_t max) {
-  stop_walk w = {p->stop_cutoff, 0, 0, NULL, NULL, 0};
+  stop_walk w = {p->stop_cutoff, 0, 0, 0, NULL, NULL, 0};
   int done = fh_store_delete_ranges(s, p->ranges, p->n, max), rc = -ENOMEM;
   if (done < 0 || (size_t)done >= max) return done;
+  if (fh_store_last(s, FH_T_DOWNTIME, last_cb, &w.last) != 0) return done; /* no stops */
   w.budget = (max - (size_t)done) / 2;
   w.ix = calloc(w.budget + 1, sizeof *w.ix);
   w.keys = malloc((w.budget + 1) * (2 * DT_INDEX_KEY_MAX + 2));

@@ -53,7 +53,7 @@ int pem_bundle_check(const char *path, char *why, size_t cap) {
     snprintf(why, cap, "%s", file_strerror(rc, PEM_BUNDLE_MAX, buf, sizeof buf));
     return rc;
   }
-  if (strstr(data, "PRIVATE KEY-----") != NULL) {
+  if (memmem(data, len, "PRIVATE KEY-----", 16) != NULL) { /* also after a NUL */
     free(data);
     snprintf(why, cap, "holds a private key");
     return -EBADMSG;
