@@ -14,6 +14,7 @@ none; a 1024-bit RSA key and malformed sets refused at start (exit 2,
 naming the problem) and at reload (logged, old keys kept).
 """
 import asyncio
+import base64
 import json
 import os
 import time
@@ -43,6 +44,10 @@ def jwk(key, kid, **members):
     pub = key.public_key()
     algo = RSAAlgorithm if isinstance(key, rsa.RSAPrivateKey) else ECAlgorithm
     d = json.loads(algo.to_jwk(pub))
+    if d.get("kty") == "EC":  # Debian's PyJWT drops leading zero bytes (RFC 7518
+        for c in ("x", "y"):  # 6.2.1.2: the full 32 bytes for P-256): pad them back
+            raw = base64.urlsafe_b64decode(d[c] + "=" * (-len(d[c]) % 4))
+            d[c] = base64.urlsafe_b64encode(raw.rjust(32, b"\0")).rstrip(b"=").decode()
     d["kid"] = kid
     d.update(members)
     return d
