@@ -171,7 +171,9 @@ static int walk_cb(void *arg, const void *key, size_t klen, const void *val,
 /* Where the walk of line li for a range from `from` begins. */
 static int64_t walk_start(hub *h, size_t li, int64_t from) {
   const model_stops *ms = &h->model->lines[li].stops;
-  int64_t at = from - (int64_t)h->model->stop_maxlen;
+  /* from is the client's: below 0 no stop starts (and no overflow) */
+  int64_t at = from > 0 && (uint64_t)from > h->model->stop_maxlen
+                   ? from - (int64_t)h->model->stop_maxlen : 0;
   for (size_t i = 0; i < ms->n; i++)
     if (ms->evs[i]->d.end == 0 && ms->evs[i]->d.start < at) at = ms->evs[i]->d.start;
   return at;

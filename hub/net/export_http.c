@@ -127,6 +127,7 @@ static int authorize(hub *h, struct lws *wsi, fh_identity *who, char *why, size_
   if (hdr != NULL && lws_hdr_copy(wsi, hdr, len + 1, WSI_TOKEN_HTTP_AUTHORIZATION) >= 0 &&
       strncmp(hdr, bearer, sizeof bearer - 1) == 0)
     f = tokens_verify(h, hdr + sizeof bearer - 1, strlen(hdr + sizeof bearer - 1), who);
+  if (hdr != NULL) explicit_bzero(hdr, (size_t)len + 1); /* the token */
   free(hdr);
   if (f == AUTH_OK) return 0;
   h->m.auth_failures[f]++;
